@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// In CI the JSON reporter feeds the plain "N passed, N failed" line that .ci/run prints.
+const reporters = process.env.CI ? ['default', 'json'] : ['default'];
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
-    fileParallelism: true,
     maxWorkers: 2,
+    reporters,
+    outputFile: { json: '.tmp/vitest-results.json' },
   },
 });
