@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * What a file really is, sniffed from its bytes (the extension only breaks ties).
+ * `zip` is an archive to open during intake; office formats that are zips (docx, xlsx, ofd) get their own kind.
+ */
+export const FileKindSchema = z.enum([
+  'pdf',
+  'docx',
+  'image',
+  'text',
+  'zip',
+  'doc',
+  'wps',
+  'ofd',
+  'rar',
+  '7z',
+  'xls',
+  'xlsx',
+  'unknown',
+]);
+export type FileKind = z.infer<typeof FileKindSchema>;
+
+export const PageSourceSchema = z.enum(['text-layer', 'ocr']);
+export type PageSource = z.infer<typeof PageSourceSchema>;
+
+export const PageSchema = z.object({
+  /** 1-based page number as a person counts pages. */
+  n: z.number().int().positive(),
+  /** Normalised text of the page (see extractors/normalize). */
+  text: z.string(),
+  source: PageSourceSchema,
+  /** OCR mean confidence, 0–100; absent for text-layer pages. */
+  confidence: z.number().min(0).max(100).optional(),
+});
+export type Page = z.infer<typeof PageSchema>;
+
+export const ExtractionStatusSchema = z.enum(['ok', 'empty', 'unreadable', 'encrypted', 'unsupported']);
+export type ExtractionStatus = z.infer<typeof ExtractionStatusSchema>;
+
+export const SeveritySchema = z.enum(['error', 'warning', 'info']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** Something worth telling a person about one file or one archive entry. Messages are in Chinese. */
+export const FileFindingSchema = z.object({
+  code: z.string(),
+  severity: SeveritySchema,
+  message: z.string(),
+  path: z.string().optional(),
+  page: z.number().int().positive().optional(),
+});
+export type FileFinding = z.infer<typeof FileFindingSchema>;
+
+export const DocumentMetaSchema = z.object({
+  pageCount: z.number().int().nonnegative(),
+  producer: z.string().optional(),
+  creator: z.string().optional(),
+  title: z.string().optional(),
+  /** Number of pages whose text came from OCR. */
+  ocrPages: z.number().int().nonnegative().default(0),
+});
+export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
+
+export const ExtractedDocumentSchema = z.object({
+  status: ExtractionStatusSchema,
+  /** Chinese message explaining a status other than ok. */
+  message: z.string().optional(),
+  pages: z.array(PageSchema),
+  meta: DocumentMetaSchema,
+  findings: z.array(FileFindingSchema).default([]),
+  /** Identifies the extractor build; part of the extraction cache key. */
+  extractorVersion: z.string(),
+});
+export type ExtractedDocument = z.infer<typeof ExtractedDocumentSchema>;
+
+/** The result of OCR on one image. Text is already normalised (spaces between Han characters removed). */
+export interface OcrResult {
+  text: string;
+  /** Mean confidence 0–100. */
+  confidence: number;
+}
+
+/** The OCR service an extractor may use. Implemented by extractors/ocr (a tesseract.js worker pool). */
+export interface OcrEngine {
+  /** Recognise one image (PNG, JPEG, BMP, WebP or single-page TIFF bytes). */
+  recognize(image: Buffer): Promise<OcrResult>;
+  close(): Promise<void>;
+}
+
+/** Limits every extractor honours; defaults live in extractors/limits.ts. */
+export interface ExtractionLimits {
+  /** Images above this many pixels are downscaled before OCR (decompression-bomb guard). */
+  maxImagePixels: number;
+  /** Images above this many pixels are refused outright. */
+  refuseImagePixels: number;
+  /** At most this many pages of one document are OCR'd. */
+  maxOcrPagesPerDocument: number;
+}
+
+export interface ExtractionContext {
+  ocr: OcrEngine;
+  limits: ExtractionLimits;
+  /** Called after each page so long work can show progress. */
+  onPage?: (info: { page: number; pageCount: number; source: PageSource }) => void;
+}
+
+export interface ExtractorInput {
+  /** Path as the user sees it inside the dossier (for messages only). */
+  path: string;
+  bytes: Buffer;
+  kind: FileKind;
+}
+
+export type Extractor = (input: ExtractorInput, ctx: ExtractionContext) => Promise<ExtractedDocument>;
