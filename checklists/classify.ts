@@ -1,0 +1,405 @@
+import { z } from 'zod';
+import type { Page } from '../extractors/model.ts';
+import { foldForMatching } from '../extractors/normalize.ts';
+import type { Catalogue, DocType } from './catalogue-schema.ts';
+
+/**
+ * Classification of one file into doc types (requirements.md §1).
+ *
+ * Chinese document titles are head-final ("关于《X可行性研究报告》的批复" is a 批复, not a 可研), so within a title line the
+ * type whose term ends last wins, and among those the longest (most specific) term. The title on the first page weighs
+ * most; content markers support a weak or missing title; the file name helps but never beats a title found in the
+ * content. Lines that merely mention another document ("详见监理报告", "根据可行性研究报告") are never title lines.
+ */
+
+export const ClassificationRuleSchema = z.enum(['title', 'combined-title', 'heading', 'content', 'file-name']);
+
+export const DocTypeEvidenceSchema = z.object({
+  page: z.number().int().positive().optional(),
+  quote: z.string(),
+  rule: ClassificationRuleSchema,
+  term: z.string().optional(),
+});
+
+export const DocTypeMatchSchema = z.object({
+  id: z.string(),
+  confidence: z.number().min(0).max(1),
+  evidence: DocTypeEvidenceSchema,
+});
+export type DocTypeMatch = z.infer<typeof DocTypeMatchSchema>;
+
+export const SectionMatchSchema = z.object({
+  docType: z.string(),
+  heading: z.string(),
+  page: z.number().int().positive(),
+});
+export type SectionMatch = z.infer<typeof SectionMatchSchema>;
+
+export interface Classification {
+  /** Most likely first; empty only for files that could not be read. */
+  docTypes: DocTypeMatch[];
+  sections: SectionMatch[];
+  /** What the file name alone suggests; used to say what an unreadable file would have been. */
+  nameDocTypes: string[];
+  /** True when nothing matched and a person should look at the file. */
+  needsReview: boolean;
+}
+
+export interface ClassifierInput {
+  path: string;
+  readable: boolean;
+  pages: Page[];
+}
+
+const OTHER = 'other_material';
+const TITLE_ZONE_LINES = 14;
+const MAX_TITLE_LINE = 60;
+/** Cues of a sentence that refers to a document instead of being its title. */
+const REFERENCE_CUES = ['详见', '根据', '依据', '按照', '参照', '参见', '见附件', '附件', '随附', '报送', '已提交', '已编制', '提交了', '如下', '编制了', '经过', '通过了'];
+const SENTENCE_END = /[。；;！!？?]$/;
+const LABEL_VALUE = /^[^:：]{1,10}[:：]/;
+const CONJUNCTIONS = ['和', '及', '暨', '与', '、', '并'];
+const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
+
+interface CompiledTerm {
+  docType: string;
+  term: string;
+  /** Length without wildcards: longer is more specific. */
+  weight: number;
+  regex?: RegExp;
+}
+
+interface TermHit {
+  docType: string;
+  term: string;
+  start: number;
+  end: number;
+  weight: number;
+  fuzzy: boolean;
+}
+
+export class DocTypeClassifier {
+  private readonly titleTerms: CompiledTerm[];
+  private readonly exclusions = new Map<string, string[]>();
+  private readonly markers = new Map<string, string[]>();
+  private readonly sectionHeadings: CompiledTerm[];
+  private readonly known: Set<string>;
+
+  constructor(catalogue: Catalogue) {
+    this.known = new Set(catalogue.docTypes.map((t) => t.id));
+    this.titleTerms = catalogue.docTypes.filter((t) => t.id !== OTHER).flatMap((t) => compileTerms(t, t.titleTerms));
+    this.sectionHeadings = catalogue.docTypes.flatMap((t) => compileTerms(t, sectionHeadingsOf(t)));
+    for (const t of catalogue.docTypes) {
+      this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
+      this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
+    }
+  }
+
+  classify(input: ClassifierInput): Classification {
+    const nameDocTypes = this.fromFileName(input.path).map((m) => m.id);
+    if (!input.readable) return { docTypes: [], sections: [], nameDocTypes, needsReview: true };
+
+    const fromTitle = this.fromTitle(input.pages);
+    const sections = this.findSections(input.pages);
+    const content = this.fromContent(input.pages);
+    const fromName = this.fromFileName(input.path);
+
+    let docTypes: DocTypeMatch[];
+    if (fromTitle.length > 0) {
+      docTypes = fromTitle.map((m) => ({ ...m, confidence: Math.min(1, m.confidence + (content.has(m.id) ? 0.05 : 0)) }));
+    } else {
+      docTypes = this.withoutTitle(fromName, content);
+    }
+    docTypes = this.addImpliedLabels(docTypes);
+    if (docTypes.length === 0) {
+      const firstLine = firstNonEmptyLine(input.pages);
+      docTypes = [{ id: OTHER, confidence: 0.2, evidence: { rule: 'content', quote: firstLine, page: firstLine ? 1 : undefined } }];
+      return { docTypes, sections, nameDocTypes, needsReview: true };
+    }
+    const ownTypes = new Set(docTypes.map((d) => d.id));
+    return {
+      docTypes,
+      sections: sections.filter((s) => !ownTypes.has(s.docType)),
+      nameDocTypes,
+      needsReview: docTypes[0]!.confidence < 0.5,
+    };
+  }
+
+  /** The first title-like line of the first pages that names a doc type decides; combined titles carry each part. */
+  private fromTitle(pages: Page[]): DocTypeMatch[] {
+    for (const candidate of titleCandidates(pages)) {
+      const text = stripVersionMarkers(candidate.text);
+      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
+      if (hits.length === 0) continue;
+      const heads = headHits(hits);
+      const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
+      const matches: DocTypeMatch[] = heads.map((h) => ({
+        id: h.docType,
+        confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)),
+        evidence: { page: candidate.page, quote: candidate.original, rule: 'title', term: h.term },
+      }));
+      for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
+        if (matches.some((m) => m.id === extra.docType)) continue;
+        matches.push({
+          id: extra.docType,
+          confidence: round(positionWeight - 0.05),
+          evidence: { page: candidate.page, quote: candidate.original, rule: 'combined-title', term: extra.term },
+        });
+      }
+      return matches;
+    }
+    return [];
+  }
+
+  /**
+   * "系统试运行和初步验收报告", "可行性研究报告暨初步设计方案", "初步设计方案(含投资概算)": the part before a conjunction,
+   * completed with the head's own noun ("报告"), or a parenthesised 含 part, names a second type.
+   */
+  private combinedParts(text: string, heads: TermHit[], fuzzy: boolean): TermHit[] {
+    const found: TermHit[] = [];
+    for (const head of heads) {
+      const before = text.slice(0, head.start);
+      const conj = CONJUNCTIONS.find((c) => before.endsWith(c));
+      if (conj) {
+        const left = before.slice(0, before.length - conj.length);
+        const headNoun = head.term.replace(/\*/g, '').slice(-2);
+        for (const probe of [left, left + headNoun]) {
+          const hits = this.hitsIn(probe, fuzzy).filter((h) => h.docType !== head.docType && h.end === probe.length);
+          found.push(...headHits(hits));
+        }
+      }
+      const inside = /[(（]含([^)）]{2,30})[)）]/.exec(text.slice(head.start));
+      if (inside?.[1]) found.push(...headHits(this.hitsIn(inside[1], fuzzy).filter((h) => h.docType !== head.docType)));
+    }
+    return found;
+  }
+
+  private withoutTitle(fromName: DocTypeMatch[], content: Map<string, { count: number; quote: string; page: number }>): DocTypeMatch[] {
+    const out: DocTypeMatch[] = [];
+    for (const m of fromName) {
+      const support = content.get(m.id);
+      out.push({ ...m, confidence: round(0.55 + (support ? Math.min(0.2, support.count * 0.05) : 0)) });
+    }
+    if (out.length === 0) {
+      const ranked = [...content.entries()].filter(([, v]) => v.count >= 3).sort((a, b) => b[1].count - a[1].count);
+      const best = ranked[0];
+      if (best) {
+        out.push({
+          id: best[0],
+          confidence: round(Math.min(0.6, 0.25 + best[1].count * 0.05)),
+          evidence: { rule: 'content', quote: best[1].quote, page: best[1].page },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** §1.2 and §9.7: a third-party test report is also a test report. */
+  private addImpliedLabels(matches: DocTypeMatch[]): DocTypeMatch[] {
+    const ids = new Set(matches.map((m) => m.id));
+    const out = [...matches];
+    const thirdParty = matches.find((m) => m.id === 'third_party_test_report');
+    if (thirdParty && !ids.has('test_report') && this.known.has('test_report')) {
+      out.push({ ...thirdParty, id: 'test_report', confidence: round(thirdParty.confidence - 0.05) });
+    }
+    return out;
+  }
+
+  private fromFileName(path: string): DocTypeMatch[] {
+    const base = path.split('/').pop() ?? path;
+    const stem = foldForMatching(base.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/^[\s\dA-Za-z一二三四五六七八九十]{0,4}[.、\-_）)]\s*/, ''));
+    const hits = this.hitsIn(stripVersionMarkers(stem), false).filter((h) => !this.excluded(h.docType, stem));
+    return headHits(hits).map((h) => ({
+      id: h.docType,
+      confidence: 0.5,
+      evidence: { rule: 'file-name', quote: base, term: h.term },
+    }));
+  }
+
+  private fromContent(pages: Page[]): Map<string, { count: number; quote: string; page: number }> {
+    const result = new Map<string, { count: number; quote: string; page: number }>();
+    const folded = pages.map((p) => ({ n: p.n, text: foldForMatching(p.text) }));
+    for (const [id, markers] of this.markers) {
+      let count = 0;
+      let quote = '';
+      let page = 1;
+      for (const marker of markers) {
+        const where = folded.find((p) => p.text.includes(marker));
+        if (!where) continue;
+        count += 1;
+        if (!quote) {
+          quote = marker;
+          page = where.n;
+        }
+      }
+      if (count > 0) result.set(id, { count, quote, page });
+    }
+    return result;
+  }
+
+  /** Headings inside the document that delimit a section of another type (section-or-file rows). */
+  private findSections(pages: Page[]): SectionMatch[] {
+    const out: SectionMatch[] = [];
+    const seen = new Set<string>();
+    for (const page of pages) {
+      for (const raw of page.text.split('\n')) {
+        const line = foldForMatching(raw);
+        if (!line || line.length > 40 || SENTENCE_END.test(line)) continue;
+        if (!looksLikeHeading(line)) continue;
+        for (const t of this.sectionHeadings) {
+          if (seen.has(t.docType)) continue;
+          if (matchTerm(t, line)) {
+            seen.add(t.docType);
+            out.push({ docType: t.docType, heading: raw.trim().slice(0, 80), page: page.n });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private hitsIn(text: string, fuzzy: boolean): TermHit[] {
+    const hits: TermHit[] = [];
+    for (const t of this.titleTerms) {
+      const exact = matchTerm(t, text);
+      if (exact) {
+        hits.push({ docType: t.docType, term: t.term, start: exact.start, end: exact.end, weight: t.weight, fuzzy: false });
+      } else if (fuzzy && !t.regex && t.weight >= 5) {
+        const start = fuzzyIndexOf(text, t.term);
+        if (start >= 0) hits.push({ docType: t.docType, term: t.term, start, end: start + t.term.length, weight: t.weight - 0.5, fuzzy: true });
+      }
+    }
+    return hits;
+  }
+
+  private excluded(docType: string, text: string): boolean {
+    return (this.exclusions.get(docType) ?? []).some((x) => x && text.includes(x));
+  }
+}
+
+function compileTerms(type: DocType, terms: string[]): CompiledTerm[] {
+  const out: CompiledTerm[] = [];
+  for (const raw of new Set(terms)) {
+    const term = foldForMatching(raw);
+    if (!term) continue;
+    if (term.includes('*')) {
+      const parts = term.split('*').filter(Boolean).map(escapeRegex);
+      out.push({ docType: type.id, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
+    } else {
+      out.push({ docType: type.id, term, weight: term.length });
+    }
+  }
+  return out;
+}
+
+function sectionHeadingsOf(type: DocType): string[] {
+  const withSections = type as DocType & { sectionHeadings?: string[] };
+  return withSections.sectionHeadings ?? [];
+}
+
+function matchTerm(t: CompiledTerm, text: string): { start: number; end: number } | null {
+  if (t.regex) {
+    const m = t.regex.exec(text);
+    return m ? { start: m.index, end: m.index + m[0].length } : null;
+  }
+  const at = text.lastIndexOf(t.term);
+  return at >= 0 ? { start: at, end: at + t.term.length } : null;
+}
+
+/** Keep the hits that end last; among them the most specific; equal specificity on the same span keeps both. */
+function headHits(hits: TermHit[]): TermHit[] {
+  if (hits.length === 0) return [];
+  const maxEnd = Math.max(...hits.map((h) => h.end));
+  const atEnd = hits.filter((h) => h.end >= maxEnd - 0);
+  const best = Math.max(...atEnd.map((h) => h.weight));
+  const chosen = atEnd.filter((h) => h.weight === best);
+  const byType = new Map<string, TermHit>();
+  for (const h of chosen) if (!byType.has(h.docType)) byType.set(h.docType, h);
+  return [...byType.values()];
+}
+
+interface TitleCandidate {
+  text: string;
+  original: string;
+  page: number;
+  lineIndex: number;
+  fuzzyAllowed: boolean;
+}
+
+/** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
+function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
+  let lineIndex = 0;
+  for (const page of pages.slice(0, 2)) {
+    const lines = page.text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
+    const zone = lines.slice(0, page === pages[0] ? TITLE_ZONE_LINES : 8);
+    const fuzzyAllowed = page.source === 'ocr';
+    for (let i = 0; i < zone.length; i++) {
+      const line = zone[i]!;
+      const folded = foldForMatching(line);
+      if (isTitleLike(folded)) {
+        yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
+        const next = zone[i + 1];
+        if (next) {
+          const nextFolded = foldForMatching(next);
+          if (isTitleLike(nextFolded) && folded.length + nextFolded.length <= MAX_TITLE_LINE) {
+            yield { text: folded + nextFolded, original: `${line} ${next}`, page: page.n, lineIndex, fuzzyAllowed };
+          }
+        }
+      }
+      lineIndex += 1;
+    }
+    // A cover page with a few lines leads to page 2; a full first page is enough.
+    if (lines.length >= 6) break;
+  }
+}
+
+function isTitleLike(folded: string): boolean {
+  if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
+  if (SENTENCE_END.test(folded)) return false;
+  if (LABEL_VALUE.test(folded)) return false;
+  if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;
+  // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
+  if (/^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）])/.test(folded)) return false;
+  return true;
+}
+
+function looksLikeHeading(folded: string): boolean {
+  return (
+    /^(第[一二三四五六七八九十\d]+[章节部分]|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(\.\d{1,2}){0,3}[.、\s]?)/.test(folded) ||
+    folded.length <= 16
+  );
+}
+
+function stripVersionMarkers(s: string): string {
+  return s.replace(VERSION_MARKER, '');
+}
+
+/** Index of `term` in `text` allowing one substituted character (OCR confusions); -1 when absent. */
+function fuzzyIndexOf(text: string, term: string): number {
+  const n = term.length;
+  for (let i = 0; i + n <= text.length; i++) {
+    let mismatches = 0;
+    for (let j = 0; j < n && mismatches <= 1; j++) if (text[i + j] !== term[j]) mismatches += 1;
+    if (mismatches <= 1 && text[i] === term[0] && text[i + n - 1] === term[n - 1]) return i;
+  }
+  return -1;
+}
+
+function firstNonEmptyLine(pages: Page[]): string {
+  for (const p of pages) {
+    const line = p.text.split('\n').find((l) => l.trim());
+    if (line) return line.trim().slice(0, 80);
+  }
+  return '';
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

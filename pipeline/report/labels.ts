@@ -1,0 +1,37 @@
+import type { RequirementStatus, Stage } from './schema.ts';
+
+/** Chinese labels shared by every rendering, so Markdown, HTML and CSV say the same thing. */
+export const STATUS_LABEL: Record<RequirementStatus, string> = {
+  satisfied: '已提交',
+  missing: '缺失',
+  unreadable: '无法读取',
+  needs_confirmation: '需确认',
+  not_applicable: '不适用',
+};
+
+export const STAGE_LABEL: Record<Stage, string> = {
+  filing: '立项申报',
+  acceptance: '竣工验收',
+};
+
+export const SEVERITY_LABEL: Record<string, string> = {
+  error: '错误',
+  warning: '警告',
+  info: '提示',
+};
+
+export const FILE_STATUS_LABEL: Record<string, string> = {
+  ok: '正常',
+  empty: '无内容',
+  unreadable: '无法读取',
+  encrypted: '已加密',
+  unsupported: '暂不支持',
+};
+
+export const RULE_LABEL: Record<string, string> = {
+  title: '标题',
+  'combined-title': '合并标题',
+  heading: '章节标题',
+  content: '内容特征',
+  'file-name': '文件名',
+};

@@ -1,0 +1,90 @@
+import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL } from './labels.ts';
+import type { CompletenessReport, Requirement } from './schema.ts';
+
+/** A report for people: missing items first, each with its article and what to submit. */
+export function renderMarkdown(report: CompletenessReport): string {
+  const out: string[] = [];
+  const projectName = report.fields.projectName?.value;
+  out.push(`# 材料完整性检查报告${projectName ? `：${projectName}` : ''}`);
+  out.push('');
+  out.push(`- 适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）`);
+  out.push(`- 阶段：${STAGE_LABEL[report.stage]}`);
+  out.push(`- 结论：**${report.complete ? '材料齐全' : '材料不齐全'}**`);
+  const s = report.summary;
+  out.push(
+    `- 统计：已提交 ${s.satisfied} 项，缺失 ${s.missing} 项，无法读取 ${s.unreadable} 项，需确认 ${s.needsConfirmation} 项，不适用 ${s.notApplicable} 项；文件 ${s.files} 个（无法读取 ${s.unreadableFiles} 个，OCR 识别 ${s.ocrPages} 页）`,
+  );
+  out.push('');
+
+  const missing = report.requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable');
+  out.push(`## 缺失材料（${missing.length}）`);
+  out.push('');
+  if (missing.length === 0) out.push('无。');
+  for (const r of missing) out.push(...requirementBlock(r));
+  out.push('');
+
+  const confirm = report.requirements.filter((r) => r.status === 'needs_confirmation');
+  out.push(`## 需确认事项（${confirm.length}）`);
+  out.push('');
+  if (confirm.length === 0) out.push('无。');
+  for (const r of confirm) {
+    out.push(...requirementBlock(r));
+    if (r.unknownFacts.length) out.push(`  - 请声明：${r.unknownFacts.map((f) => `\`${f}\``).join('、')}（命令行 \`--fact 名称=值\`）`);
+  }
+  out.push('');
+
+  out.push(`## 其他问题（${report.findings.length}）`);
+  out.push('');
+  if (report.findings.length === 0) out.push('无。');
+  for (const f of report.findings) {
+    const where = f.evidence
+      .filter((e) => e.path)
+      .map((e) => `${e.path}${e.page ? ` 第${e.page}页` : ''}${e.quote ? `「${clip(e.quote, 60)}」` : ''}`)
+      .join('；');
+    out.push(`- [${SEVERITY_LABEL[f.severity]}] ${f.ruleId}${f.article ? `（${f.article}）` : ''}：${f.message}${where ? `（依据：${where}）` : ''}`);
+  }
+  out.push('');
+
+  out.push('## 已提交材料');
+  out.push('');
+  const satisfied = report.requirements.filter((r) => r.status === 'satisfied');
+  for (const r of satisfied) {
+    const ev = r.evidence[0];
+    out.push(`- ${r.id} ${r.title}：${ev?.path ?? ''}${ev?.page ? ` 第${ev.page}页` : ''}${ev?.via === 'section' ? '（章节）' : ''}`);
+  }
+  const na = report.requirements.filter((r) => r.status === 'not_applicable');
+  if (na.length) out.push('', `不适用：${na.map((r) => `${r.id} ${r.title}`).join('；')}`);
+  out.push('');
+
+  out.push('## 文件清单');
+  out.push('');
+  out.push('| 文件 | 状态 | 页数（OCR） | 识别类型 | 依据 |');
+  out.push('|---|---|---|---|---|');
+  for (const f of report.files) {
+    const types = f.docTypes.map((d) => `${d.name}（${Math.round(d.confidence * 100)}%）`).join('、') || '—';
+    const ev = f.docTypes[0]?.evidence;
+    const basis = ev ? `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''}「${cell(clip(ev.quote, 40))}」` : cell(f.message ?? '');
+    out.push(`| ${cell(f.path)} | ${FILE_STATUS_LABEL[f.status]}${f.duplicateOf ? '（重复）' : ''} | ${f.pageCount}（${f.ocrPages}） | ${cell(types)} | ${basis} |`);
+  }
+  if (report.skipped.length) out.push('', `已跳过的系统文件：${report.skipped.map(cell).join('、')}`);
+  out.push('');
+  return out.join('\n');
+}
+
+function requirementBlock(r: Requirement): string[] {
+  const lines = [`- **${r.id} ${r.title}**（${STATUS_LABEL[r.status]}，${SEVERITY_LABEL[r.severity]}）`];
+  lines.push(`  - 依据：${r.basis.article}「${clip(r.basis.quote, 120)}」`);
+  if (r.whatToSubmit) lines.push(`  - 应提交：${r.whatToSubmit}`);
+  if (r.message) lines.push(`  - 说明：${r.message}`);
+  for (const e of r.evidence) if (e.path) lines.push(`  - 相关文件：${e.path}`);
+  return lines;
+}
+
+function clip(s: string, n: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '｜').replace(/\n/g, ' ');
+}

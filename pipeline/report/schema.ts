@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { ExtractionStatusSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
+import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
+
+/**
+ * The completeness report: the product's contract with officers, units and other systems.
+ * Bump REPORT_SCHEMA_VERSION on any incompatible change; `npm run schema` regenerates schema/completeness-report.schema.json.
+ */
+export const REPORT_SCHEMA_VERSION = '1.0.0';
+
+export const StageSchema = z.enum(['filing', 'acceptance']);
+export type Stage = z.infer<typeof StageSchema>;
+
+export const RequirementStatusSchema = z.enum(['satisfied', 'missing', 'not_applicable', 'needs_confirmation', 'unreadable']);
+export type RequirementStatus = z.infer<typeof RequirementStatusSchema>;
+
+export const EvidenceSchema = z.object({
+  path: z.string().optional(),
+  page: z.number().int().positive().optional(),
+  quote: z.string().optional(),
+  docType: z.string().optional(),
+  /** How a row was satisfied: by a file of that type, or by a delimited section inside a host document. */
+  via: z.enum(['file', 'section']).optional(),
+  source: z.enum(['text-layer', 'ocr']).optional(),
+  label: z.string().optional(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const FactValueSchema = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]);
+
+export const ReportFactSchema = z.object({
+  value: FactValueSchema,
+  source: z.enum(['declared', 'derived']),
+  /** For a derived fact: the field, file or rule it came from. */
+  from: z.string().optional(),
+});
+
+export const ProvenanceSchema = z.object({
+  path: z.string(),
+  page: z.number().int().positive().optional(),
+  label: z.string().optional(),
+  quote: z.string(),
+  source: z.enum(['text-layer', 'ocr']).optional(),
+});
+
+export const ReportFieldSchema = z.object({
+  value: z.union([z.string(), z.number(), z.null()]),
+  provenance: ProvenanceSchema.nullable(),
+  /** Other values stated elsewhere, with their sources (conflicts are also findings). */
+  alternatives: z.array(z.object({ value: z.union([z.string(), z.number()]), provenance: ProvenanceSchema })).default([]),
+});
+
+export const ReportDocTypeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  confidence: z.number().min(0).max(1),
+  evidence: DocTypeEvidenceSchema,
+});
+
+export const ReportFileSchema = z.object({
+  path: z.string(),
+  kind: FileKindSchema,
+  status: ExtractionStatusSchema,
+  message: z.string().optional(),
+  sha256: z.string(),
+  size: z.number().int().nonnegative(),
+  pageCount: z.number().int().nonnegative(),
+  ocrPages: z.number().int().nonnegative(),
+  docTypes: z.array(ReportDocTypeSchema),
+  /** Types carried only as a delimited section (section-or-file rows). */
+  sections: z.array(z.object({ docType: z.string(), name: z.string(), heading: z.string(), page: z.number().int().positive() })),
+  /** For an unreadable file: what its name says it would have been. */
+  contentDocTypes: z.array(z.string()).default([]),
+  needsReview: z.boolean(),
+  duplicateOf: z.string().optional(),
+  textPreview: z.string().optional(),
+});
+export type ReportFile = z.infer<typeof ReportFileSchema>;
+
+export const RequirementSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  stage: StageSchema,
+  step: z.enum(['plan', 'approval']).optional(),
+  docTypes: z.array(z.string()),
+  status: RequirementStatusSchema,
+  severity: SeveritySchema,
+  basis: z.object({
+    kind: z.string(),
+    article: z.string(),
+    quote: z.string(),
+    seedFile: z.string().optional(),
+  }),
+  evidence: z.array(EvidenceSchema),
+  unknownFacts: z.array(z.string()).default([]),
+  /** What to submit, for a unit preparing the dossier. */
+  whatToSubmit: z.string().optional(),
+  message: z.string(),
+});
+export type Requirement = z.infer<typeof RequirementSchema>;
+
+export const FindingSchema = z.object({
+  ruleId: z.string(),
+  kind: z.string().optional(),
+  severity: SeveritySchema,
+  message: z.string(),
+  rowId: z.string().optional(),
+  article: z.string().optional(),
+  evidence: z.array(EvidenceSchema).default([]),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const TimingsSchema = z.object({
+  intakeMs: z.number(),
+  extractMs: z.number(),
+  classifyMs: z.number(),
+  fieldsMs: z.number(),
+  evaluateMs: z.number(),
+  totalMs: z.number(),
+});
+
+export const CompletenessReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generatedAt: z.string(),
+  input: z.string(),
+  city: z.string(),
+  cityName: z.string(),
+  stage: StageSchema,
+  checklist: z.object({ id: z.string(), name: z.string(), regulation: z.string().optional(), seedFile: z.string().optional() }),
+  complete: z.boolean(),
+  facts: z.record(z.string(), ReportFactSchema),
+  fields: z.record(z.string(), ReportFieldSchema),
+  files: z.array(ReportFileSchema),
+  skipped: z.array(z.string()),
+  requirements: z.array(RequirementSchema),
+  findings: z.array(FindingSchema),
+  summary: z.object({
+    files: z.number().int(),
+    unreadableFiles: z.number().int(),
+    ocrPages: z.number().int(),
+    satisfied: z.number().int(),
+    missing: z.number().int(),
+    unreadable: z.number().int(),
+    needsConfirmation: z.number().int(),
+    notApplicable: z.number().int(),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+  }),
+  timings: TimingsSchema,
+});
+export type CompletenessReport = z.infer<typeof CompletenessReportSchema>;
