@@ -1,0 +1,131 @@
+import { extractDocx, DOCX_EXTRACTOR_VERSION } from './docx.ts';
+import {
+  ExtractedDocumentSchema,
+  type ExtractedDocument,
+  type ExtractionContext,
+  type Extractor,
+  type ExtractorInput,
+  type FileKind,
+} from './model.ts';
+import { NORMALIZE_VERSION } from './normalize.ts';
+import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
+import {
+  emptyFileResult,
+  encryptedOfficeResult,
+  extractUnsupported,
+  isEncryptedOfficePackage,
+  UNSUPPORTED_EXTRACTOR_VERSION,
+} from './unsupported.ts';
+
+export interface FormatCapabilities {
+  /** We read text out of this format at all. */
+  extractsText: boolean;
+  /** Text may come from OCR (scanned pages, photos). */
+  mayUseOcr: boolean;
+  /** Page numbers in the result are the document's own pages (not one page per file or per explicit break). */
+  truePageNumbers: boolean;
+}
+
+export interface FormatEntry {
+  extractor: Extractor;
+  /** Chinese name of the format, for messages and reports. */
+  label: string;
+  capabilities: FormatCapabilities;
+}
+
+const UNREAD: FormatCapabilities = { extractsText: false, mayUseOcr: false, truePageNumbers: false };
+
+const PENDING_EXTRACTOR_MESSAGE = '该格式的读取模块尚未接入';
+const pendingExtractor: Extractor = async () => ({
+  status: 'unsupported',
+  message: PENDING_EXTRACTOR_MESSAGE,
+  pages: [],
+  meta: { pageCount: 0, ocrPages: 0 },
+  findings: [],
+  extractorVersion: 'pending-0',
+});
+
+/** Every file kind, what reads it, and what it can deliver: the one place to look when adding a format. */
+export const FORMATS: Record<FileKind, FormatEntry> = {
+  pdf: {
+    extractor: pendingExtractor,
+    label: 'PDF 文档',
+    capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: true },
+  },
+  docx: {
+    extractor: extractDocx,
+    label: 'Word 文档（.docx）',
+    capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false },
+  },
+  image: {
+    extractor: pendingExtractor,
+    label: '图片',
+    capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: false },
+  },
+  text: {
+    extractor: extractText,
+    label: '纯文本文件',
+    capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false },
+  },
+  zip: { extractor: extractUnsupported, label: 'ZIP 压缩包', capabilities: UNREAD },
+  doc: { extractor: extractUnsupported, label: '旧版 Word 文档（.doc）', capabilities: UNREAD },
+  wps: { extractor: extractUnsupported, label: 'WPS 文字文档（.wps）', capabilities: UNREAD },
+  ofd: { extractor: extractUnsupported, label: 'OFD 版式文件', capabilities: UNREAD },
+  rar: { extractor: extractUnsupported, label: 'RAR 压缩包', capabilities: UNREAD },
+  '7z': { extractor: extractUnsupported, label: '7z 压缩包', capabilities: UNREAD },
+  xls: { extractor: extractUnsupported, label: '旧版 Excel 表格（.xls）', capabilities: UNREAD },
+  xlsx: { extractor: extractUnsupported, label: 'Excel 表格（.xlsx）', capabilities: UNREAD },
+  unknown: { extractor: extractUnsupported, label: '未知格式', capabilities: UNREAD },
+};
+
+/** Identifies the whole extraction build; changes whenever any extractor or the normalisation changes. */
+export const EXTRACTOR_VERSION = [
+  'registry-1',
+  DOCX_EXTRACTOR_VERSION,
+  TEXT_EXTRACTOR_VERSION,
+  UNSUPPORTED_EXTRACTOR_VERSION,
+  NORMALIZE_VERSION,
+].join(';');
+
+const MAX_ERROR_DETAIL = 300;
+
+function failure(message: string): ExtractedDocument {
+  return {
+    status: 'unreadable',
+    message,
+    pages: [],
+    meta: { pageCount: 0, ocrPages: 0 },
+    findings: [],
+    extractorVersion: EXTRACTOR_VERSION,
+  };
+}
+
+function describeError(error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  return detail.length > MAX_ERROR_DETAIL ? `${detail.slice(0, MAX_ERROR_DETAIL)}…` : detail;
+}
+
+/**
+ * Reads one file. Never throws: an extractor's exception or malformed result becomes status `unreadable` with a
+ * Chinese message, so one bad file cannot stop a dossier. `formats` exists so tests can plant a failing extractor.
+ */
+export async function extractDocument(
+  input: ExtractorInput,
+  ctx: ExtractionContext,
+  formats: Record<FileKind, FormatEntry> = FORMATS,
+): Promise<ExtractedDocument> {
+  if (input.bytes.length === 0) return emptyFileResult();
+  // Intake sees a password-protected .docx/.xlsx as an OLE file and may call it doc, xls or unknown.
+  if (isEncryptedOfficePackage(input.bytes)) return encryptedOfficeResult();
+
+  const entry = formats[input.kind] ?? formats.unknown;
+  let raw: unknown;
+  try {
+    raw = await entry.extractor(input, ctx);
+  } catch (error) {
+    return failure(`提取失败：${describeError(error)}`);
+  }
+  const parsed = ExtractedDocumentSchema.safeParse(raw);
+  if (!parsed.success) return failure(`提取失败：读取模块返回的结果格式不正确（${describeError(parsed.error)}）`);
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ExtractedDocumentSchema, FileKindSchema, type Extractor, type FileKind } from '../../extractors/model.ts';
+import { EXTRACTOR_VERSION, extractDocument, FORMATS } from '../../extractors/registry.ts';
+import { ensureDocxFixtures, type DocxFixtures } from '../fixtures/docx/generate.ts';
+import { contextWithoutOcr, SHENYANG_SAMPLE_DIR } from './context.ts';
+
+let fixtures: DocxFixtures;
+beforeAll(async () => {
+  fixtures = await ensureDocxFixtures();
+});
+
+const ALL_KINDS = FileKindSchema.options;
+
+describe('when looking a format up', () => {
+  it('has an entry with a Chinese label for every file kind', () => {
+    for (const kind of ALL_KINDS) {
+      expect(FORMATS[kind].label).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('says which formats yield text', () => {
+    expect(FORMATS.docx.capabilities.extractsText).toBe(true);
+    expect(FORMATS.text.capabilities.extractsText).toBe(true);
+    expect(FORMATS.ofd.capabilities.extractsText).toBe(false);
+  });
+
+  it('has a version covering the extractors and the normalisation', () => {
+    expect(EXTRACTOR_VERSION).toContain('docx-');
+    expect(EXTRACTOR_VERSION).toContain('text-');
+    expect(EXTRACTOR_VERSION).toContain('normalize-');
+  });
+});
+
+describe('when a file has zero bytes', () => {
+  it.each(ALL_KINDS)('reports a zero-byte %s file as empty', async (kind) => {
+    const doc = await extractDocument({ path: `空.${kind}`, bytes: Buffer.alloc(0), kind }, contextWithoutOcr());
+    expect(doc.status).toBe('empty');
+    expect(doc.message).toBe('文件为空（0 字节）');
+    expect(doc.pages).toEqual([]);
+  });
+});
+
+describe('when dispatching by kind', () => {
+  it('reads a DOCX with the Word extractor', async () => {
+    const bytes = await readFile(path.join(SHENYANG_SAMPLE_DIR, '竣工验收报告.docx'));
+    const doc = await extractDocument({ path: '竣工验收报告.docx', bytes, kind: 'docx' }, contextWithoutOcr());
+    expect(doc.status).toBe('ok');
+    expect(doc.pages[0]!.text).toContain('验收');
+  });
+
+  it('reads a text file with the text extractor', async () => {
+    const bytes = await readFile(path.join(SHENYANG_SAMPLE_DIR, '02-申请竣工验收的请示.txt'));
+    const doc = await extractDocument({ path: '请示.txt', bytes, kind: 'text' }, contextWithoutOcr());
+    expect(doc.status).toBe('ok');
+    expect(doc.pages[0]!.text).toContain('竣工验收');
+  });
+
+  it.each(['doc', 'wps', 'ofd', 'rar', '7z', 'xls', 'xlsx', 'unknown'] as FileKind[])(
+    'refuses %s as unsupported',
+    async (kind) => {
+      const doc = await extractDocument({ path: `x.${kind}`, bytes: Buffer.from('abc'), kind }, contextWithoutOcr());
+      expect(doc.status).toBe('unsupported');
+      expect(doc.message).toMatch(/\p{Script=Han}/u);
+    },
+  );
+
+  it('reports a corrupt DOCX as unreadable', async () => {
+    const bytes = await readFile(fixtures.truncated);
+    const doc = await extractDocument({ path: '截断.docx', bytes, kind: 'docx' }, contextWithoutOcr());
+    expect(doc.status).toBe('unreadable');
+  });
+
+  it('reports a password-protected Office file as encrypted whatever kind intake gave it', async () => {
+    const bytes = await readFile(fixtures.encrypted);
+    for (const kind of ['doc', 'xls', 'unknown', 'docx'] as FileKind[]) {
+      const doc = await extractDocument({ path: '加密.docx', bytes, kind }, contextWithoutOcr());
+      expect(doc.status).toBe('encrypted');
+    }
+  });
+
+  it('returns results that satisfy the schema', async () => {
+    const bytes = await readFile(fixtures.withTable);
+    const doc = await extractDocument({ path: '设备清单.docx', bytes, kind: 'docx' }, contextWithoutOcr());
+    expect(ExtractedDocumentSchema.safeParse(doc).success).toBe(true);
+  });
+});
+
+describe('when an extractor misbehaves', () => {
+  const withDocxExtractor = (extractor: Extractor) => ({ ...FORMATS, docx: { ...FORMATS.docx, extractor } });
+
+  it('turns an exception into an unreadable result instead of throwing', async () => {
+    const formats = withDocxExtractor(async () => {
+      throw new Error('boom');
+    });
+    const doc = await extractDocument({ path: 'a.docx', bytes: Buffer.from('x'), kind: 'docx' }, contextWithoutOcr(), formats);
+    expect(doc.status).toBe('unreadable');
+    expect(doc.message).toBe('提取失败：boom');
+  });
+
+  it('turns a malformed result into an unreadable result', async () => {
+    const formats = withDocxExtractor(async () => ({ status: 'great' }) as never);
+    const doc = await extractDocument({ path: 'a.docx', bytes: Buffer.from('x'), kind: 'docx' }, contextWithoutOcr(), formats);
+    expect(doc.status).toBe('unreadable');
+    expect(doc.message).toMatch(/^提取失败：/);
+  });
+});
