@@ -5,6 +5,11 @@ export const SeedTermSchema = z.object({
   term: z.string().min(1),
   /** e.g. "changde 第十七条" */
   cite: z.string().min(1),
+  /**
+   * The seed's own spelling when it differs from `term` (Traditional script, pinyin annotations of
+   * 004_5b2560a086eedf88.txt); `term` is then its §0.4 normalisation, which is what matching uses.
+   */
+  original: z.string().min(1).optional(),
 });
 
 export const DocTypeIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -30,11 +35,30 @@ export const DocTypeSchema = z.object({
   description: z.string(),
   /** Stages and cities where it is required, as written in §1.1 (informational). */
   stages: z.string().default(''),
+  /**
+   * Headings that delimit a section of this type inside another document (section-or-file rows), e.g. 自审自查情况
+   * inside an acceptance application. Simplified, matched as substrings of a normalised heading line.
+   */
+  sectionHeadings: z.array(z.string().min(1)).default([]),
 });
 export type DocType = z.infer<typeof DocTypeSchema>;
+
+/**
+ * A kind of section that some checklist rows ask for but that is no document type of its own (§9.5): the yiyang
+ * 第五条 funding-source statement and basis documents. Only ever satisfied as a section of a host document.
+ */
+export const SectionKeySchema = z.object({
+  key: DocTypeIdSchema,
+  name: z.string().min(1),
+  headings: z.array(z.string().min(1)).min(1),
+  seedTerms: z.array(SeedTermSchema).default([]),
+  description: z.string().default(''),
+});
+export type SectionKey = z.infer<typeof SectionKeySchema>;
 
 export const CatalogueSchema = z.object({
   schemaVersion: z.literal(1),
   docTypes: z.array(DocTypeSchema),
+  sectionKeys: z.array(SectionKeySchema).default([]),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
