@@ -12,11 +12,30 @@ export const DossierFileSchema = z.object({
 });
 export type DossierFile = z.infer<typeof DossierFileSchema>;
 
+/**
+ * An entry the user submitted whose bytes intake could not (or would not) produce. Later stages list it as an
+ * unreadable file of the dossier, so that it satisfies no requirement yet is not silently lost.
+ */
+export const UnreadableEntrySchema = z.object({
+  /** Path as the user sees it, like DossierFile.path. */
+  path: z.string(),
+  /**
+   * encrypted: password-protected entry; corrupt: damaged data (bad CRC, truncated, broken nested archive
+   * directory); unsupported: a compression method we cannot inflate; refused: over a limit (zip bomb, entry size).
+   */
+  reason: z.enum(['encrypted', 'corrupt', 'unsupported', 'refused']),
+});
+export type UnreadableEntry = z.infer<typeof UnreadableEntrySchema>;
+
 export const IntakeResultSchema = z.object({
   files: z.array(DossierFileSchema),
   /** Junk entries skipped (__MACOSX/, .DS_Store, Thumbs.db, desktop.ini, ~$ lock files), as paths. */
   skipped: z.array(z.string()),
   findings: z.array(FileFindingSchema),
+  /** Entries that are part of the dossier but cannot be read (see UnreadableEntrySchema). */
+  unreadableEntries: z.array(UnreadableEntrySchema).default([]),
+  /** The folder intake created inside the caller's workDir; every localPath is below it. Delete it when done. */
+  workArea: z.string().optional(),
 });
 export type IntakeResult = z.infer<typeof IntakeResultSchema>;
 

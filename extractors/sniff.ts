@@ -1,0 +1,231 @@
+import { open as openFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import type { FileKind } from './model.ts';
+
+/**
+ * What a file really is, decided from its first bytes; the extension only breaks ties the bytes cannot
+ * (which OLE2 program wrote a compound file, which office format a zip is when its directory is out of reach).
+ */
+
+/** Bytes of the head that `sniffKindOfFile` reads; enough for every magic number and a fair text sample. */
+export const SNIFF_HEAD_BYTES = 8 * 1024;
+
+/** `%PDF-` may follow junk (a BOM, a mail header) that some producers prepend; readers accept it within 1 KB. */
+const PDF_MARKER_WINDOW = 1024;
+
+/** A zip central directory is read only up to this many names: an office file announces itself early. */
+const MAX_ZIP_NAMES_INSPECTED = 20_000;
+
+export function sniffKind(head: Buffer, fileName: string): FileKind {
+  const fromMagic = sniffMagic(head);
+  if (fromMagic === 'zip') return zipKindFromLocalHeaders(head, fileName);
+  if (fromMagic === 'ole2') return ole2KindByExtension(fileName) ?? 'unknown';
+  if (fromMagic !== undefined) return fromMagic;
+  return looksLikeText(head) ? 'text' : 'unknown';
+}
+
+/**
+ * Like `sniffKind`, but reads what it needs from the file: the head, the zip central directory (to tell docx, xlsx
+ * and ofd from a plain zip) and the first OLE2 directory sector (to tell doc from xls when the extension is silent).
+ */
+export async function sniffKindOfFile(filePath: string, fileName: string = basename(filePath)): Promise<FileKind> {
+  const head = await readHead(filePath, SNIFF_HEAD_BYTES);
+  const fromMagic = sniffMagic(head);
+  if (fromMagic === 'zip') {
+    const names = await zipEntryNames(filePath);
+    if (names === undefined) return zipKindFromLocalHeaders(head, fileName);
+    return zipKindFromNames(names) ?? 'zip';
+  }
+  if (fromMagic === 'ole2') {
+    return ole2KindByExtension(fileName) ?? (await ole2KindFromDirectory(filePath, head)) ?? 'unknown';
+  }
+  if (fromMagic !== undefined) return fromMagic;
+  return looksLikeText(head) ? 'text' : 'unknown';
+}
+
+type MagicKind = Exclude<FileKind, 'docx' | 'xlsx' | 'ofd' | 'doc' | 'xls' | 'wps' | 'text' | 'unknown'> | 'ole2';
+
+function sniffMagic(head: Buffer): MagicKind | undefined {
+  if (head.length === 0) return undefined;
+  if (startsWith(head, [0xff, 0xd8, 0xff])) return 'image';
+  if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image';
+  if (startsWithAscii(head, 'GIF87a') || startsWithAscii(head, 'GIF89a')) return 'image';
+  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])) return 'image';
+  if (startsWithAscii(head, 'RIFF') && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'image';
+  if (isBmp(head)) return 'image';
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return 'zip';
+  // A spanned-archive marker precedes the first local header in some split zips.
+  if (startsWith(head, [0x50, 0x4b, 0x07, 0x08, 0x50, 0x4b, 0x03, 0x04])) return 'zip';
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'ole2';
+  if (startsWithAscii(head, 'Rar!\x1a\x07')) return 'rar';
+  if (startsWith(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
+  if (head.subarray(0, PDF_MARKER_WINDOW).includes('%PDF-', 0, 'latin1')) return 'pdf';
+  return undefined;
+}
+
+/** "BM" alone is too weak (text can start with it): also require a known DIB header size. */
+function isBmp(head: Buffer): boolean {
+  if (head.length < 18 || !startsWithAscii(head, 'BM')) return false;
+  return [12, 40, 52, 56, 64, 108, 124].includes(head.readUInt32LE(14));
+}
+
+/**
+ * Undefined when the names say nothing. A package that is neither docx, xlsx nor ofd but still a document
+ * (pptx and other OPC packages with [Content_Types].xml, ODF files with `mimetype`) is `unknown`, not `zip`:
+ * opening it as an archive would turn one document into a heap of XML parts.
+ */
+function zipKindFromNames(names: Iterable<string>): FileKind | undefined {
+  let kind: FileKind | undefined;
+  for (const name of names) {
+    const found = officeKindOfZipEntry(name);
+    if (found === 'docx' || found === 'ofd') return found;
+    if (found === 'xlsx') kind = 'xlsx';
+    if (kind === undefined && (name === '[Content_Types].xml' || name === 'mimetype')) kind = 'unknown';
+  }
+  return kind;
+}
+
+function officeKindOfZipEntry(rawName: string): FileKind | undefined {
+  const name = rawName.replace(/\\/g, '/').replace(/^\/+/, '');
+  if (name === 'word/document.xml') return 'docx';
+  if (name.toLowerCase() === 'ofd.xml') return 'ofd';
+  if (name.startsWith('xl/')) return 'xlsx';
+  return undefined;
+}
+
+/**
+ * Without the central directory (only a head, or a truncated file) the local headers that fit in the head are
+ * all there is; office files list their tell-tale parts early, and the extension decides the rest.
+ */
+function zipKindFromLocalHeaders(head: Buffer, fileName: string): FileKind {
+  const names: string[] = [];
+  let offset = head.readUInt32LE(0) === 0x08074b50 ? 4 : 0;
+  while (offset + 30 <= head.length && head.readUInt32LE(offset) === 0x04034b50) {
+    const flags = head.readUInt16LE(offset + 6);
+    const compressedSize = head.readUInt32LE(offset + 18);
+    const nameLength = head.readUInt16LE(offset + 26);
+    const extraLength = head.readUInt16LE(offset + 28);
+    const nameEnd = offset + 30 + nameLength;
+    if (nameEnd > head.length) break;
+    names.push(head.subarray(offset + 30, nameEnd).toString('latin1'));
+    // With a data descriptor the size is unknown here; the next header cannot be located.
+    if (flags & 0x08) break;
+    offset = nameEnd + extraLength + compressedSize;
+  }
+  const fromNames = zipKindFromNames(names);
+  if (fromNames !== undefined && fromNames !== 'unknown') return fromNames;
+  const extension = extname(fileName).toLowerCase();
+  if (['.docx', '.docm', '.dotx', '.dotm'].includes(extension)) return 'docx';
+  if (['.xlsx', '.xlsm', '.xltx', '.xltm'].includes(extension)) return 'xlsx';
+  if (extension === '.ofd') return 'ofd';
+  return fromNames ?? 'zip';
+}
+
+async function zipEntryNames(filePath: string): Promise<string[] | undefined> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(filePath, {
+      lazyEntries: true,
+      decodeStrings: false,
+      autoClose: false,
+      validateEntrySizes: false,
+    });
+  } catch {
+    return undefined;
+  }
+  const names: string[] = [];
+  try {
+    for await (const entry of zip.eachEntry()) {
+      // Office part names are ASCII, so latin1 reads them whatever the archive's name encoding.
+      const name = (entry.fileNameRaw ?? Buffer.from(entry.fileName)).toString('latin1');
+      names.push(name);
+      const found = officeKindOfZipEntry(name);
+      if (found === 'docx' || found === 'ofd' || names.length >= MAX_ZIP_NAMES_INSPECTED) break;
+    }
+  } catch {
+    // A central directory that breaks part-way still told us the names before the break.
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+function ole2KindByExtension(fileName: string): FileKind | undefined {
+  const extension = extname(fileName).toLowerCase();
+  if (extension === '.wps' || extension === '.wpt') return 'wps';
+  if (extension === '.doc' || extension === '.dot') return 'doc';
+  if (extension === '.xls' || extension === '.xlt' || extension === '.et') return 'xls';
+  return undefined;
+}
+
+/** The stream names in the first directory sector say which program wrote the compound file. */
+async function ole2KindFromDirectory(filePath: string, head: Buffer): Promise<FileKind | undefined> {
+  if (head.length < 512) return undefined;
+  const sectorShift = head.readUInt16LE(0x1e);
+  if (sectorShift !== 9 && sectorShift !== 12) return undefined;
+  const sectorSize = 1 << sectorShift;
+  const firstDirectorySector = head.readUInt32LE(0x30);
+  if (firstDirectorySector >= 0xfffffffa) return undefined;
+  const sector = await readRange(filePath, (firstDirectorySector + 1) * sectorSize, sectorSize);
+  const names: string[] = [];
+  for (let offset = 0; offset + 128 <= sector.length; offset += 128) {
+    const nameBytes = Math.min(sector.readUInt16LE(offset + 64), 64);
+    if (nameBytes >= 2) names.push(sector.subarray(offset, offset + nameBytes - 2).toString('utf16le'));
+  }
+  if (names.includes('WordDocument')) return 'doc';
+  if (names.includes('Workbook') || names.includes('Book')) return 'xls';
+  return undefined;
+}
+
+/**
+ * Text when the head has no NUL and decodes cleanly as UTF-8 or as GB18030 (what Chinese Windows Notepad writes),
+ * or starts with a UTF-8/UTF-16 byte-order mark. The head may end inside a character, so a cut tail is forgiven.
+ */
+function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  if (startsWith(head, [0xef, 0xbb, 0xbf]) || startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
+    return true;
+  }
+  if (head.includes(0)) return false;
+  const decoded = decodeUtf8Prefix(head) ?? decodeGb18030Prefix(head);
+  if (decoded === undefined) return false;
+  return !/[\u0001-\u0008\u000e-\u0019\u001c-\u001f\u007f]/.test(decoded);
+}
+
+function decodeUtf8Prefix(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeGb18030Prefix(bytes: Buffer): string | undefined {
+  const decoded = iconv.getDecoder('gb18030').write(bytes);
+  return decoded.includes('\ufffd') ? undefined : decoded;
+}
+
+async function readHead(filePath: string, length: number): Promise<Buffer> {
+  return readRange(filePath, 0, length);
+}
+
+async function readRange(filePath: string, position: number, length: number): Promise<Buffer> {
+  const handle = await openFile(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function startsWith(buffer: Buffer, bytes: number[]): boolean {
+  return buffer.length >= bytes.length && bytes.every((byte, index) => buffer[index] === byte);
+}
+
+function startsWithAscii(buffer: Buffer, text: string): boolean {
+  return startsWith(buffer, [...Buffer.from(text, 'latin1')]);
+}

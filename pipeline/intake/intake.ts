@@ -1,0 +1,381 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import yauzl from 'yauzl';
+import type { FileFinding, FileKind } from '../../extractors/model.ts';
+import { sniffKindOfFile } from '../../extractors/sniff.ts';
+import { decodeEntryName } from './entry-names.ts';
+import { IntakeError, intakeFinding } from './findings.ts';
+import { isJunkEntry, isJunkFolder } from './junk.ts';
+import { BudgetExceeded, copyMetered, type CopiedBytes, type CopyBudget } from './metered-copy.ts';
+import {
+  IntakeLimitsSchema,
+  type DossierFile,
+  type IntakeLimits,
+  type IntakeResult,
+  type UnreadableEntry,
+} from './model.ts';
+
+export interface IntakeOptions {
+  /** Folder under which intake creates its own uniquely named work area; entry bytes go there and nowhere else. */
+  workDir: string;
+  /** Overrides of IntakeLimitsSchema's defaults. */
+  limits?: Partial<IntakeLimits>;
+  /** Called with each entry's path (as the user sees it) when intake reaches it: for progress display. */
+  onEntry?: (path: string) => void;
+}
+
+/**
+ * Below this many inflated bytes no entry is called a zip bomb: small repetitive files (blank forms, XML parts)
+ * legitimately compress far beyond any sensible ratio, and so little output cannot hurt.
+ */
+export const COMPRESSION_RATIO_GRACE_BYTES = 1024 * 1024;
+
+const STORED = 0;
+const DEFLATED = 8;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/**
+ * Unpacks a dossier (a .zip, a folder or a single file) into a fresh work area under `options.workDir` and says
+ * what is in it. Bad entries become findings and the rest goes on; only an input that cannot be read at all throws
+ * an `IntakeError`.
+ */
+export async function intake(inputPath: string, options: IntakeOptions): Promise<IntakeResult> {
+  const limits = IntakeLimitsSchema.parse(options.limits ?? {});
+  const inputName = basename(resolve(inputPath)).normalize('NFC');
+  const inputStat = await stat(inputPath).catch((cause: unknown) => {
+    throw new IntakeError('INTAKE_INPUT_NOT_FOUND', inputPath, { cause });
+  });
+  if (!inputStat.isFile() && !inputStat.isDirectory()) {
+    throw new IntakeError('INTAKE_UNSUPPORTED_INPUT', inputPath);
+  }
+
+  await mkdir(options.workDir, { recursive: true });
+  const workArea = await mkdtemp(join(resolve(options.workDir), 'intake-'));
+  const run = new IntakeRun(limits, workArea, inputPath, inputName, options.onEntry);
+  try {
+    if (inputStat.isDirectory()) {
+      await run.walkFolder(inputPath, []);
+    } else {
+      await run.settle(inputName, { path: inputPath }, -1, true);
+    }
+  } catch (error) {
+    await rm(workArea, { recursive: true, force: true });
+    throw error;
+  }
+  return run.result();
+}
+
+/** Where a file's bytes are: still at the source (folder input), or already copied into the work area. */
+interface Located {
+  path: string;
+  copied?: CopiedBytes;
+}
+
+class IntakeRun {
+  private readonly files: DossierFile[] = [];
+  private readonly skipped: string[] = [];
+  private readonly findings: FileFinding[] = [];
+  private readonly unreadableEntries: UnreadableEntry[] = [];
+  private readonly listedPaths = new Set<string>();
+  private entriesSeen = 0;
+  private totalBytes = 0;
+  private localFileCount = 0;
+  /** Set once a global limit is hit: nothing further is unpacked. */
+  private stopped = false;
+
+  constructor(
+    private readonly limits: IntakeLimits,
+    private readonly workArea: string,
+    private readonly inputPath: string,
+    private readonly inputName: string,
+    private readonly onEntry: ((path: string) => void) | undefined,
+  ) {}
+
+  result(): IntakeResult {
+    return {
+      files: this.files,
+      skipped: this.skipped,
+      findings: this.findings,
+      unreadableEntries: this.unreadableEntries,
+      workArea: this.workArea,
+    };
+  }
+
+  async walkFolder(folderPath: string, parentSegments: string[]): Promise<void> {
+    const dirents = (await readdir(folderPath, { withFileTypes: true })).sort(byName);
+    for (const dirent of dirents) {
+      if (this.stopped) return;
+      const segments = [...parentSegments, dirent.name.normalize('NFC')];
+      const userPath = segments.join('/');
+      const sourcePath = join(folderPath, dirent.name);
+      // A link in an uploaded folder could point anywhere on this machine; it is never followed.
+      if (dirent.isSymbolicLink()) {
+        this.onEntry?.(userPath);
+        this.findings.push(intakeFinding('INTAKE_SYMLINK', userPath));
+      } else if (dirent.isDirectory()) {
+        if (isJunkFolder(dirent.name)) await this.skipFolder(sourcePath, segments);
+        else await this.walkFolder(sourcePath, segments);
+      } else if (dirent.isFile()) {
+        if (!this.admitEntry(this.inputName)) return;
+        this.onEntry?.(userPath);
+        if (isJunkEntry(segments)) this.skipped.push(userPath);
+        else await this.settle(userPath, { path: sourcePath }, -1, false);
+      }
+    }
+  }
+
+  /**
+   * Decides what a file is and what becomes of it: archives are opened (their entries listed instead of them),
+   * everything else is listed as a dossier file. `containerDepth` is the archive depth of whatever holds the file:
+   * -1 for the input itself or a folder, 0 for the top archive, and so on.
+   */
+  async settle(userPath: string, located: Located, containerDepth: number, topLevel: boolean): Promise<void> {
+    const kind: FileKind =
+      located.copied?.size === 0 ? 'unknown' : await sniffKindOfFile(located.path, basename(userPath));
+    const looksLikeArchive = kind === 'zip' || (kind === 'unknown' && extname(userPath).toLowerCase() === '.zip');
+    if (!looksLikeArchive) {
+      if (kind === 'rar' || kind === '7z') this.findings.push(intakeFinding('INTAKE_UNSUPPORTED_ARCHIVE', userPath));
+      await this.list(userPath, located, kind);
+      return;
+    }
+
+    const archiveDepth = containerDepth + 1;
+    if (archiveDepth > this.limits.maxDepth) {
+      this.findings.push(intakeFinding('INTAKE_DEPTH_LIMIT', userPath, this.limits.maxDepth));
+      await this.list(userPath, located, 'zip');
+      return;
+    }
+    const prefix = topLevel ? '' : `${userPath}/`;
+    const opened = await this.unpackArchive(located.path, userPath, prefix, archiveDepth, topLevel);
+    if (!opened) {
+      this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', userPath));
+      await this.list(userPath, located, 'zip');
+    } else if (located.copied) {
+      // Its entries are the dossier's files now; the archive's own copy only costs disk.
+      await rm(located.path, { force: true });
+    }
+  }
+
+  /** Returns false when the archive could not be opened at all (and is not the top-level input). */
+  private async unpackArchive(
+    archivePath: string,
+    archiveName: string,
+    prefix: string,
+    depth: number,
+    topLevel: boolean,
+  ): Promise<boolean> {
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await yauzl.openPromise(archivePath, {
+        lazyEntries: true,
+        autoClose: false,
+        // Raw name bytes: intake decodes them itself (GBK vs UTF-8) and validates them itself, so one bad name
+        // cannot abort the whole archive.
+        decodeStrings: false,
+        // Sizes are checked against the bytes actually produced, after the copy (see takeZipEntry).
+        validateEntrySizes: false,
+      });
+    } catch (cause) {
+      if (topLevel) throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, { displayName: archiveName, cause });
+      return false;
+    }
+
+    const entries = zip.eachEntry();
+    let entriesRead = 0;
+    try {
+      while (!this.stopped) {
+        let next: IteratorResult<yauzl.Entry>;
+        try {
+          next = await entries.next();
+        } catch (cause) {
+          if (entriesRead === 0) {
+            if (topLevel) {
+              throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, { displayName: archiveName, cause });
+            }
+            return false;
+          }
+          // The central directory broke part-way: what came before it is kept, the break is reported.
+          this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', archiveName));
+          return true;
+        }
+        if (next.done) break;
+        entriesRead++;
+        if (!this.admitEntry(archiveName)) break;
+        await this.takeZipEntry(zip, next.value, prefix, depth);
+      }
+    } finally {
+      await entries.return?.();
+      zip.close();
+    }
+    return true;
+  }
+
+  private async takeZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, prefix: string, depth: number): Promise<void> {
+    const name = decodeEntryName(entry.fileNameRaw, entry.generalPurposeBitFlag, entry.extraFields);
+    if (name.isDirectory) return;
+
+    // Names never become file names on disk (the work area uses counters), but an entry that tries to escape
+    // says something about the archive, and the user should hear it.
+    if (yauzl.validateFileName(name.forValidation) !== null) {
+      this.onEntry?.(prefix + name.asWritten);
+      this.findings.push(intakeFinding('INTAKE_PATH_TRAVERSAL', prefix + name.asWritten));
+      return;
+    }
+    const userPath = prefix + name.path;
+    this.onEntry?.(userPath);
+    if (isJunkEntry(name.path.split('/'))) {
+      this.skipped.push(userPath);
+      return;
+    }
+    if (name.undecodable) this.findings.push(intakeFinding('INTAKE_UNDECODABLE_NAME', userPath));
+    if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
+      this.findings.push(intakeFinding('INTAKE_SYMLINK', userPath));
+      return;
+    }
+    if (entry.isEncrypted()) {
+      this.refuse(userPath, 'INTAKE_ENCRYPTED_ENTRY', 'encrypted');
+      return;
+    }
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      this.refuse(userPath, 'INTAKE_UNSUPPORTED_COMPRESSION', 'unsupported');
+      return;
+    }
+
+    // What the header admits to is refused before inflating anything; what it hides is caught while copying.
+    const deflated = entry.compressionMethod === DEFLATED;
+    if (entry.uncompressedSize > this.limits.maxEntryBytes) {
+      this.refuse(userPath, 'INTAKE_ENTRY_TOO_LARGE', 'refused', this.limits.maxEntryBytes);
+      return;
+    }
+    if (
+      deflated &&
+      entry.uncompressedSize > COMPRESSION_RATIO_GRACE_BYTES &&
+      entry.uncompressedSize > entry.compressedSize * this.limits.maxCompressionRatio
+    ) {
+      this.refuse(userPath, 'INTAKE_ZIP_BOMB', 'refused');
+      return;
+    }
+    if (this.totalBytes + entry.uncompressedSize > this.limits.maxTotalBytes) {
+      this.stopForTotalSize(userPath);
+      return;
+    }
+
+    const localPath = this.nextLocalPath();
+    let copied: CopiedBytes;
+    try {
+      const stream = await zip.openReadStreamPromise(entry);
+      copied = await copyMetered(stream, localPath, {
+        ...this.budget(),
+        ratio: deflated
+          ? {
+              compressedBytes: entry.compressedSize,
+              maxRatio: this.limits.maxCompressionRatio,
+              graceBytes: COMPRESSION_RATIO_GRACE_BYTES,
+            }
+          : undefined,
+      });
+    } catch (error) {
+      if (error instanceof BudgetExceeded) {
+        this.reportOverrun(userPath, error);
+        return;
+      }
+      if (isEnvironmentError(error)) throw error;
+      this.refuse(userPath, 'INTAKE_CORRUPT_ENTRY', 'corrupt');
+      return;
+    }
+    if (copied.size !== entry.uncompressedSize || copied.crc32 !== entry.crc32) {
+      await rm(localPath, { force: true });
+      this.refuse(userPath, 'INTAKE_CORRUPT_ENTRY', 'corrupt');
+      return;
+    }
+    this.totalBytes += copied.size;
+    await this.settle(userPath, { path: localPath, copied }, depth, false);
+  }
+
+  /** Copies a file from the source into the work area if it is not there yet, then lists it. */
+  private async list(userPath: string, located: Located, kind: FileKind): Promise<void> {
+    let copied = located.copied;
+    let localPath = located.path;
+    if (copied === undefined) {
+      localPath = this.nextLocalPath();
+      try {
+        copied = await copyMetered(createReadStream(located.path), localPath, this.budget());
+      } catch (error) {
+        if (error instanceof BudgetExceeded) {
+          this.reportOverrun(userPath, error);
+          return;
+        }
+        throw error;
+      }
+      this.totalBytes += copied.size;
+    }
+    if (this.listedPaths.has(userPath)) this.findings.push(intakeFinding('INTAKE_DUPLICATE_PATH', userPath));
+    this.listedPaths.add(userPath);
+    this.files.push({ path: userPath, sha256: copied.sha256, size: copied.size, kind, localPath });
+  }
+
+  private async skipFolder(folderPath: string, segments: string[]): Promise<void> {
+    const dirents = (await readdir(folderPath, { withFileTypes: true })).sort(byName);
+    for (const dirent of dirents) {
+      const inner = [...segments, dirent.name.normalize('NFC')];
+      if (dirent.isDirectory()) await this.skipFolder(join(folderPath, dirent.name), inner);
+      else this.skipped.push(inner.join('/'));
+    }
+  }
+
+  private admitEntry(containerName: string): boolean {
+    if (this.stopped) return false;
+    this.entriesSeen++;
+    if (this.entriesSeen <= this.limits.maxEntries) return true;
+    this.findings.push(intakeFinding('INTAKE_TOO_MANY_ENTRIES', containerName, this.limits.maxEntries));
+    this.stopped = true;
+    return false;
+  }
+
+  private budget(): CopyBudget {
+    return {
+      maxEntryBytes: this.limits.maxEntryBytes,
+      totalBytesLeft: this.limits.maxTotalBytes - this.totalBytes,
+    };
+  }
+
+  private reportOverrun(userPath: string, exceeded: BudgetExceeded): void {
+    if (exceeded.overrun === 'total-size') this.stopForTotalSize(userPath);
+    else if (exceeded.overrun === 'entry-size') {
+      this.refuse(userPath, 'INTAKE_ENTRY_TOO_LARGE', 'refused', this.limits.maxEntryBytes);
+    } else this.refuse(userPath, 'INTAKE_ZIP_BOMB', 'refused');
+  }
+
+  private stopForTotalSize(userPath: string): void {
+    this.findings.push(intakeFinding('INTAKE_TOO_LARGE', userPath, this.limits.maxTotalBytes));
+    this.stopped = true;
+  }
+
+  private refuse(
+    userPath: string,
+    code: 'INTAKE_ENCRYPTED_ENTRY' | 'INTAKE_CORRUPT_ENTRY' | 'INTAKE_UNSUPPORTED_COMPRESSION' | 'INTAKE_ZIP_BOMB' | 'INTAKE_ENTRY_TOO_LARGE',
+    reason: UnreadableEntry['reason'],
+    limit?: number,
+  ): void {
+    this.findings.push(intakeFinding(code, userPath, limit));
+    this.unreadableEntries.push({ path: userPath, reason });
+  }
+
+  /** Work-area files are named by a counter, never by anything taken from the archive. */
+  private nextLocalPath(): string {
+    this.localFileCount++;
+    return join(this.workArea, String(this.localFileCount).padStart(6, '0'));
+  }
+}
+
+function byName(a: Dirent, b: Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Failures of this machine (disk full, permissions) rather than of the archive's bytes. */
+function isEnvironmentError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && ['ENOSPC', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE', 'EROFS', 'EDQUOT'].includes(code);
+}
