@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, opendir, rename, stat, unlink, lstat } from 'node:fs/promises';
+import { lstat, mkdir, open, opendir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
@@ -55,6 +55,7 @@ function errnoCode(error: unknown): string | undefined {
 export class LocalFolderStore implements BlobStore {
   readonly kind = 'local' as const;
   readonly root: string;
+  private realRoot: string | undefined;
 
   constructor(options: LocalFolderStoreOptions = {}) {
     this.root = path.resolve(options.root ?? './data');
@@ -91,6 +92,8 @@ export class LocalFolderStore implements BlobStore {
         await handle.close();
       }
       await mkdir(path.dirname(target), { recursive: true });
+      await this.assertInsideRoot(path.dirname(target), key);
+      // rename() replaces a symbolic link at the target itself instead of writing through it.
       await rename(stagingPath, target);
       return { size };
     } catch (error) {
@@ -104,6 +107,7 @@ export class LocalFolderStore implements BlobStore {
   async get(key: string): Promise<Readable> {
     const file = this.pathFor(key);
     try {
+      await this.assertInsideRoot(file, key);
       const handle = await open(file, 'r');
       // Opening a directory succeeds on Linux; a folder is not an object.
       if (!(await handle.stat()).isFile()) {
@@ -119,6 +123,7 @@ export class LocalFolderStore implements BlobStore {
   async head(key: string): Promise<BlobHead | null> {
     const file = this.pathFor(key);
     try {
+      await this.assertInsideRoot(file, key);
       const info = await stat(file);
       return info.isFile() ? { size: info.size, lastModified: info.mtime } : null;
     } catch (error) {
@@ -138,6 +143,7 @@ export class LocalFolderStore implements BlobStore {
   async delete(key: string): Promise<void> {
     const file = this.pathFor(key);
     try {
+      await this.assertInsideRoot(path.dirname(file), key);
       await unlink(file);
     } catch (error) {
       const code = errnoCode(error) ?? '';
@@ -164,6 +170,18 @@ export class LocalFolderStore implements BlobStore {
     // The key rules already exclude "..", absolute paths and backslashes; this is the last line of defence.
     if (!file.startsWith(this.root + path.sep)) throw new InvalidKeyError(key, '解析后的路径超出了存储根目录');
     return file;
+  }
+
+  /**
+   * Keys cannot climb out, but a symbolic link placed inside the root by someone else could lead out; follow the
+   * links and refuse if the real path is elsewhere. Throws ENOENT (from realpath) when the path does not exist.
+   */
+  private async assertInsideRoot(file: string, key: string): Promise<void> {
+    this.realRoot ??= await realpath(this.root);
+    const real = await realpath(file);
+    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+      throw new InvalidKeyError(key, '该路径经符号链接指向了存储根目录之外');
+    }
   }
 
   private async *walk(dir: string, keyOfDir: string, prefix: string): AsyncIterable<BlobListing> {

@@ -83,6 +83,13 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/**
+ * The client turns a 408/429/5xx answer into a plain Error before the S3 error body is read (even with its own retry
+ * disabled); the status survives only in the message. Covered by the fault tests, so a client upgrade that changes
+ * the wording shows up there.
+ */
+const RETRYABLE_STATUS_MESSAGE = /Retryable HTTP status: (\d{3})/;
+
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
@@ -302,6 +309,10 @@ export class S3Store implements BlobStore {
       // Deleted behind our back: let the retry create it again.
       this.bucketReady = undefined;
       return new TransientStorageError(`对象存储桶“${this.bucket}”不存在（${operation} ${key}）`, { cause: error });
+    }
+    const retryableStatus = error instanceof Error ? RETRYABLE_STATUS_MESSAGE.exec(error.message)?.[1] : undefined;
+    if (retryableStatus !== undefined) {
+      return new TransientStorageError(`对象存储暂时不可用（${operation} ${key}）：HTTP ${retryableStatus}`, { cause: error });
     }
     if (TRANSIENT_S3_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(code)) {
       return new TransientStorageError(`对象存储暂时不可用（${operation} ${key}）：${detail}`, { cause: error });
