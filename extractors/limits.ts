@@ -1,0 +1,14 @@
+import type { ExtractionLimits } from './model.ts';
+
+/**
+ * Defaults sized for a machine with a few GB of memory and pages OCR'd at 200–300 dpi.
+ * - An A4 page at 300 dpi is ~8.7 MP and an A0 drawing at 200 dpi ~77 MP, so 40 MP keeps real scans
+ *   intact (or only mildly downscaled) while bounding memory and OCR time per page.
+ * - 400 MP is beyond any plausible scan or photo; such headers come from decompression bombs.
+ * - 300 OCR pages is a thick dossier volume; beyond that OCR time (1–2 s a page) stops being reasonable.
+ */
+export const defaultExtractionLimits: ExtractionLimits = Object.freeze({
+  maxImagePixels: 40_000_000,
+  refuseImagePixels: 400_000_000,
+  maxOcrPagesPerDocument: 300,
+});

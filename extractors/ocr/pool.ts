@@ -1,0 +1,251 @@
+import { availableParallelism } from 'node:os';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import Tesseract from 'tesseract.js';
+import { defaultExtractionLimits } from '../limits.ts';
+import type { OcrEngine, OcrResult } from '../model.ts';
+import { normalizeOcrText } from './han-spacing.ts';
+import { prepareImageForOcr } from './preprocess.ts';
+import { OCR_LANGUAGE, resolveChiSimLangPath } from './traineddata.ts';
+
+export interface OcrPoolOptions {
+  /** Number of tesseract workers (each uses one core while busy); default: available parallelism. */
+  size?: number;
+  /**
+   * A worker is terminated and replaced after this many pages: tesseract.js's WebAssembly heap grows with the
+   * largest page seen and never shrinks. Default 200.
+   */
+  recycleAfterPages?: number;
+  /** Folder with `chi_sim.traineddata.gz`; default: the `4.0.0_best_int` folder of @tesseract.js-data/chi_sim. */
+  langPath?: string;
+  /** A page taking longer than this is abandoned and its worker replaced; default 180 s. */
+  pageTimeoutMs?: number;
+  /** Largest image handed to tesseract (bigger inputs are downscaled); default from extractors/limits.ts. */
+  maxImagePixels?: number;
+  /** Inputs above this many pixels are refused; default from extractors/limits.ts. */
+  refuseImagePixels?: number;
+}
+
+export interface OcrPoolStats {
+  size: number;
+  /** Workers currently started (a worker starts on first use). */
+  workersAlive: number;
+  busy: number;
+  queued: number;
+  pagesRecognized: number;
+  workersStarted: number;
+  /** Workers replaced because they reached `recycleAfterPages`. */
+  recycled: number;
+  /** Workers replaced because a page failed, timed out or the worker died. */
+  replacedAfterFailure: number;
+  recycleAfterPages: number;
+}
+
+export interface OcrPool extends OcrEngine {
+  stats(): OcrPoolStats;
+}
+
+/** The pool was closed while the page waited or ran. */
+export class OcrPoolClosedError extends Error {
+  override name = 'OcrPoolClosedError';
+}
+
+interface QueuedPage {
+  image: Buffer;
+  resolve: (result: OcrResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface LiveWorker {
+  tesseract: Tesseract.Worker;
+  /** Rejects when the worker thread exits or throws, so a page in flight never waits forever. */
+  death: Promise<never>;
+  pagesDone: number;
+}
+
+interface Slot {
+  live: Promise<LiveWorker> | null;
+  busy: boolean;
+}
+
+const DEFAULT_RECYCLE_AFTER_PAGES = 200;
+const DEFAULT_PAGE_TIMEOUT_MS = 180_000;
+const WORKER_START_TIMEOUT_MS = 120_000;
+
+function rejectAfter(ms: number, message: string): { promise: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+/**
+ * Starts one tesseract.js worker with the local chi_sim model.
+ * In Node, tesseract.js takes its worker script and WebAssembly core from the installed packages
+ * (`workerPath` defaults to the bundled node worker, `corePath` is ignored), so `langPath` is the only
+ * path that could otherwise point at a CDN.
+ */
+async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
+  let startError: Error | undefined;
+  const starting = Tesseract.createWorker(OCR_LANGUAGE, Tesseract.OEM.LSTM_ONLY, {
+    langPath,
+    gzip: true,
+    // The default cache writes the unpacked model into the current directory and prefers it next time.
+    cacheMethod: 'none',
+    logger: () => {},
+    // Without a handler tesseract.js rethrows job failures inside its message listener: an uncaught exception.
+    errorHandler: (error: unknown) => {
+      startError ??= asError(error);
+    },
+  });
+  const timeout = rejectAfter(WORKER_START_TIMEOUT_MS, 'OCR worker did not start in time');
+  let tesseract: Tesseract.Worker;
+  try {
+    tesseract = await Promise.race([starting, timeout.promise]);
+  } catch (error) {
+    // A worker that resolves after the timeout must not linger.
+    void starting.then((late) => late.terminate()).catch(() => {});
+    throw startError ?? asError(error);
+  } finally {
+    timeout.cancel();
+  }
+
+  // tesseract.js keeps the thread on `worker` without typing it; its own `onerror` hook does nothing in Node.
+  const thread = (tesseract as unknown as { worker: ThreadWorker }).worker;
+  const death = new Promise<never>((_, reject) => {
+    thread.on('error', (error) => reject(new Error(`OCR worker crashed: ${asError(error).message}`)));
+    thread.once('exit', (code) => reject(new Error(`OCR worker exited (code ${code})`)));
+  });
+  death.catch(() => {});
+
+  await tesseract.setParameters({
+    preserve_interword_spaces: '1',
+    // The TessBaseAPI default is one uniform text block (PSM 6), which turns tables and multi-column pages into
+    // letter soup; full automatic layout analysis (PSM 3, the command-line default) reads them.
+    tessedit_pageseg_mode: Tesseract.PSM.AUTO,
+    // Keeps tesseract's diagnostics ("Detected 33 diacritics", "Estimating resolution…") off our stdout.
+    debug_file: '/dev/null',
+  });
+  return { tesseract, death, pagesDone: 0 };
+}
+
+export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
+  const size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+  const recycleAfterPages = Math.max(1, Math.floor(options.recycleAfterPages ?? DEFAULT_RECYCLE_AFTER_PAGES));
+  const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+  const preprocessLimits = {
+    maxImagePixels: options.maxImagePixels ?? defaultExtractionLimits.maxImagePixels,
+    refuseImagePixels: options.refuseImagePixels ?? defaultExtractionLimits.refuseImagePixels,
+  };
+  // Resolved now so a missing model fails at creation, not on the first page.
+  const langPath = options.langPath ?? resolveChiSimLangPath();
+
+  const slots: Slot[] = Array.from({ length: size }, () => ({ live: null, busy: false }));
+  const queue: QueuedPage[] = [];
+  let closed = false;
+  const counters = { pagesRecognized: 0, workersStarted: 0, recycled: 0, replacedAfterFailure: 0 };
+
+  function workerFor(slot: Slot): Promise<LiveWorker> {
+    if (!slot.live) {
+      counters.workersStarted++;
+      const live = startTesseractWorker(langPath);
+      slot.live = live;
+      live.catch(() => {
+        if (slot.live === live) slot.live = null;
+      });
+    }
+    return slot.live;
+  }
+
+  async function retire(slot: Slot): Promise<void> {
+    const live = slot.live;
+    slot.live = null;
+    if (!live) return;
+    try {
+      await (await live).tesseract.terminate();
+    } catch {
+      // Already dead or never started: nothing left to free.
+    }
+  }
+
+  async function recognizeOnSlot(slot: Slot, page: QueuedPage): Promise<void> {
+    let prepared;
+    try {
+      prepared = await prepareImageForOcr(page.image, preprocessLimits);
+    } catch (error) {
+      page.reject(error);
+      return;
+    }
+    let worker: LiveWorker | undefined;
+    const timeout = rejectAfter(pageTimeoutMs, `OCR of one page took longer than ${pageTimeoutMs} ms`);
+    try {
+      worker = await workerFor(slot);
+      if (closed) throw new OcrPoolClosedError('OCR pool was closed');
+      const recognition = worker.tesseract.recognize(prepared.png, {}, { text: true });
+      const { data } = await Promise.race([recognition, worker.death, timeout.promise]);
+      counters.pagesRecognized++;
+      worker.pagesDone++;
+      page.resolve({
+        text: normalizeOcrText(data.text ?? ''),
+        confidence: Math.max(0, Math.min(100, Number.isFinite(data.confidence) ? data.confidence : 0)),
+      });
+      if (worker.pagesDone >= recycleAfterPages) {
+        counters.recycled++;
+        await retire(slot);
+      }
+    } catch (error) {
+      // After a failed, hung or crashed page the worker's state is unknown; a fresh one is cheap (~1 s).
+      if (slot.live) {
+        counters.replacedAfterFailure++;
+        await retire(slot);
+      }
+      page.reject(closed ? new OcrPoolClosedError('OCR pool was closed', { cause: error }) : asError(error));
+    } finally {
+      timeout.cancel();
+    }
+  }
+
+  function dispatch(): void {
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      if (slot.busy) continue;
+      const page = queue.shift()!;
+      slot.busy = true;
+      void recognizeOnSlot(slot, page).finally(() => {
+        slot.busy = false;
+        if (!closed) dispatch();
+      });
+    }
+  }
+
+  return {
+    recognize(image: Buffer): Promise<OcrResult> {
+      if (closed) return Promise.reject(new OcrPoolClosedError('OCR pool was closed'));
+      return new Promise<OcrResult>((resolve, reject) => {
+        queue.push({ image, resolve, reject });
+        dispatch();
+      });
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const page of queue.splice(0)) page.reject(new OcrPoolClosedError('OCR pool was closed'));
+      await Promise.all(slots.map((slot) => retire(slot)));
+    },
+
+    stats(): OcrPoolStats {
+      return {
+        size,
+        workersAlive: slots.filter((slot) => slot.live !== null).length,
+        busy: slots.filter((slot) => slot.busy).length,
+        queued: queue.length,
+        ...counters,
+        recycleAfterPages,
+      };
+    },
+  };
+}

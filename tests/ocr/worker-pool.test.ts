@@ -1,0 +1,64 @@
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOcrPool, OcrInputError, OcrPoolClosedError } from '../../extractors/ocr/index.ts';
+import { renderScan } from '../fixtures/scan/render.ts';
+
+const strips = ['项目名称：电子证照库', '建设单位：数据管理局', '验收意见：同意通过'];
+const renderStrip = (text: string) => renderScan(text, { heightMm: 60 });
+
+describe('when the pool has recognised as many pages as a worker may serve', () => {
+  const pool = createOcrPool({ size: 1, recycleAfterPages: 2 });
+  afterAll(() => pool.close());
+
+  it('replaces the worker and still returns each page its own text', async () => {
+    const images = await Promise.all(strips.map(renderStrip));
+
+    // Submitted together: the queue feeds the single worker one page at a time.
+    const results = await Promise.all(images.map((image) => pool.recognize(image)));
+
+    expect(results.map((r) => r.text.replace(/\s+/g, ''))).toEqual([
+      expect.stringContaining('电子证照库'),
+      expect.stringContaining('数据管理局'),
+      expect.stringContaining('同意通过'),
+    ]);
+    const stats = pool.stats();
+    expect(stats.pagesRecognized).toBe(3);
+    expect(stats.recycled).toBe(1);
+    expect(stats.workersStarted).toBe(2);
+    expect(stats.replacedAfterFailure).toBe(0);
+  });
+});
+
+describe('when a page is not an image', () => {
+  const pool = createOcrPool({ size: 1 });
+  afterAll(() => pool.close());
+
+  it('rejects that page with a Chinese explanation and keeps serving others', async () => {
+    const garbage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('不是图片'.repeat(50))]);
+
+    await expect(pool.recognize(garbage)).rejects.toThrow(OcrInputError);
+    await expect(pool.recognize(garbage)).rejects.toThrow(/损坏|无法识别/);
+    const blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    await expect(pool.recognize(blank)).resolves.toMatchObject({ text: '' });
+  });
+});
+
+describe('when the pool is closed', () => {
+  it('rejects pages still waiting and refuses new ones', async () => {
+    const pool = createOcrPool({ size: 1 });
+    const image = await renderStrip('关闭测试');
+    const first = pool.recognize(image);
+    const waiting = pool.recognize(image);
+    first.catch(() => {});
+    waiting.catch(() => {});
+
+    await pool.close();
+
+    await expect(waiting).rejects.toThrow(OcrPoolClosedError);
+    await expect(first).rejects.toThrow(OcrPoolClosedError);
+    await expect(pool.recognize(image)).rejects.toThrow(OcrPoolClosedError);
+    expect(pool.stats().workersAlive).toBe(0);
+  });
+});
