@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, S3Error } from 'minio';
 import type { z } from 'zod';
@@ -153,10 +153,15 @@ export class S3Store implements BlobStore {
 
   async get(key: string): Promise<Readable> {
     assertValidKey(key);
-    return this.request('get', key, async () => {
+    const response = await this.request('get', key, async () => {
       await this.ensureBucket();
       return this.client.getObject(this.bucket, key);
     });
+    // A connection that breaks mid-body should reach the reader as a StorageError that says it may be retried.
+    const body = new PassThrough();
+    response.on('error', (error) => body.destroy(this.translate(error, 'get', key)));
+    body.on('close', () => response.destroy());
+    return response.pipe(body);
   }
 
   async head(key: string): Promise<BlobHead | null> {
@@ -208,7 +213,12 @@ export class S3Store implements BlobStore {
   }
 
   async getJson<T = unknown>(key: string, schema?: z.ZodType<T>): Promise<T> {
-    return decodeJson(key, await readAll(await this.get(key)), schema);
+    // Reading a whole small object is repeatable, so a body cut off half-way is retried like any other request.
+    const bytes = await this.request('get', key, async () => {
+      await this.ensureBucket();
+      return readAll(await this.client.getObject(this.bucket, key));
+    });
+    return decodeJson(key, bytes, schema);
   }
 
   private async putSingle(key: string, body: Buffer, headers: Record<string, string>): Promise<PutResult> {
@@ -260,6 +270,8 @@ export class S3Store implements BlobStore {
       return { size, etag: result.etag };
     } catch (error) {
       await parts.return(undefined).catch(() => undefined);
+      // Let a part still on the wire finish first, or it could land after the abort.
+      await inFlight?.catch(() => undefined);
       await this.abortUpload(key, uploadId);
       throw error;
     }

@@ -10,7 +10,8 @@ import path from 'node:path';
  * - it answers "list in-progress multipart uploads" (GET /<bucket>?uploads) with an empty list. s3rver answers
  *   NotImplemented, and the minio client asks that question before every multipart upload, so without this any
  *   object larger than one part fails;
- * - fault injection: {@link TestS3Server.failNextPuts} makes the next n object PUTs answer 503 SlowDown.
+ * - fault injection: {@link TestS3Server.failNextPuts} makes the next n object PUTs answer 503 SlowDown
+ *   ({@link TestS3Server.failNextRequests} does the same for GET, HEAD or DELETE).
  */
 export interface TestS3Server {
   /** Host name to give the client (no scheme, no port). */
@@ -27,10 +28,17 @@ export interface TestS3Server {
    * answer `status` (default 503) with an S3 `SlowDown` error instead of storing anything.
    */
   failNextPuts(count: number, status?: number): void;
+  /**
+   * Same for other object requests: the next `count` requests with this method (`GET`, `HEAD`, `DELETE`, `PUT`) on an
+   * object answer `status` (default 503). Replaces any pending failures.
+   */
+  failNextRequests(count: number, options?: { method?: string; status?: number }): void;
   /** Object PUTs seen so far, failed ones included. */
   readonly objectPutCount: number;
   /** Object PUTs answered with an injected failure so far. */
   readonly failedPutCount: number;
+  /** Object requests of any method answered with an injected failure so far. */
+  readonly failedRequestCount: number;
   stop(): Promise<void>;
 }
 
@@ -93,9 +101,11 @@ export async function startS3Server(): Promise<TestS3Server> {
   });
 
   let pendingFailures = 0;
+  let failingMethod = 'PUT';
   let failureStatus = 503;
   let objectPutCount = 0;
   let failedPutCount = 0;
+  let failedRequestCount = 0;
 
   const frontDoor: KoaMiddleware = async (ctx, next) => {
     // "/bucket/key…" has at least two segments; "/bucket" alone is bucket-level.
@@ -107,18 +117,19 @@ export async function startS3Server(): Promise<TestS3Server> {
       ctx.body = emptyMultipartUploadList(decodeURIComponent(bucket));
       return;
     }
-    if (ctx.method === 'PUT' && segments.length >= 2) {
-      objectPutCount += 1;
-      if (pendingFailures > 0) {
-        pendingFailures -= 1;
-        failedPutCount += 1;
-        // Read the body first: answering mid-upload would reset the connection, which is a different fault.
-        for await (const _chunk of ctx.req) void _chunk;
-        ctx.status = failureStatus;
-        ctx.type = 'application/xml';
-        ctx.body = slowDownError(ctx.path);
-        return;
-      }
+    // Listing is a GET on the bucket itself; "object requests" here means bucket listings too, but not bucket creation.
+    const isObjectRequest = segments.length >= 2 || (ctx.method === 'GET' && segments.length === 1);
+    if (ctx.method === 'PUT' && segments.length >= 2) objectPutCount += 1;
+    if (isObjectRequest && ctx.method === failingMethod && pendingFailures > 0) {
+      pendingFailures -= 1;
+      failedRequestCount += 1;
+      if (ctx.method === 'PUT') failedPutCount += 1;
+      // Read the body first: answering mid-upload would reset the connection, which is a different fault.
+      for await (const _chunk of ctx.req) void _chunk;
+      ctx.status = failureStatus;
+      ctx.type = 'application/xml';
+      ctx.body = slowDownError(ctx.path);
+      return;
     }
     await next();
   };
@@ -127,6 +138,11 @@ export async function startS3Server(): Promise<TestS3Server> {
 
   const address = await server.run();
   let stopped = false;
+  const failNextRequests = (count: number, { method = 'PUT', status = 503 }: { method?: string; status?: number } = {}) => {
+    pendingFailures = count;
+    failingMethod = method.toUpperCase();
+    failureStatus = status;
+  };
 
   return {
     endpoint: '127.0.0.1',
@@ -137,14 +153,17 @@ export async function startS3Server(): Promise<TestS3Server> {
     region: 'us-east-1',
     directory,
     failNextPuts(count: number, status = 503) {
-      pendingFailures = count;
-      failureStatus = status;
+      failNextRequests(count, { method: 'PUT', status });
     },
+    failNextRequests,
     get objectPutCount() {
       return objectPutCount;
     },
     get failedPutCount() {
       return failedPutCount;
+    },
+    get failedRequestCount() {
+      return failedRequestCount;
     },
     async stop() {
       if (stopped) return;

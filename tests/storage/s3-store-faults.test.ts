@@ -119,6 +119,27 @@ describe('when S3 answers 503 SlowDown to some writes', () => {
   });
 });
 
+describe('when S3 answers 503 to some reads and deletes', () => {
+  it('retries get, head, list and delete until they succeed', async () => {
+    const store = makeS3Store(s3);
+    await store.put('dossiers/d1/original/申请表.pdf', Buffer.from('申请表'));
+    await store.put('dossiers/d1/report.json', Buffer.from('{}'));
+    const failedBefore = s3.failedRequestCount;
+
+    s3.failNextRequests(2, { method: 'GET' });
+    expect(await readText(store, 'dossiers/d1/original/申请表.pdf')).toBe('申请表');
+    s3.failNextRequests(2, { method: 'HEAD' });
+    expect((await store.head('dossiers/d1/report.json'))?.size).toBe(2);
+    s3.failNextRequests(2, { method: 'GET' });
+    expect(await listKeys(store, 'dossiers/d1/')).toEqual(['dossiers/d1/original/申请表.pdf', 'dossiers/d1/report.json']);
+    s3.failNextRequests(2, { method: 'DELETE' });
+    await store.delete('dossiers/d1/report.json');
+
+    expect(s3.failedRequestCount - failedBefore).toBe(8);
+    expect(await store.head('dossiers/d1/report.json')).toBeNull();
+  });
+});
+
 describe('when the S3 server cannot be reached', () => {
   it('reports a retryable error after retrying', async () => {
     const server = await startS3Server();
@@ -129,6 +150,26 @@ describe('when the S3 server cannot be reached', () => {
     expect(error).toBeInstanceOf(TransientStorageError);
     expect((error as TransientStorageError).retryable).toBe(true);
     expect(((error as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+  });
+
+  it('turns a connection lost in the middle of a download into a retryable error on the stream', async () => {
+    const server = await startS3Server();
+    const store = makeS3Store(server);
+    await store.put('files/large', randomBytes(3 * FIVE_MIB));
+    const download = await store.get('files/large');
+    let stopping: Promise<void> | undefined;
+    const reading = (async () => {
+      let received = 0;
+      for await (const chunk of download) {
+        received += (chunk as Buffer).length;
+        if (received > 1024 * 1024) stopping ??= server.stop();
+      }
+      return received;
+    })();
+    const error = await reading.catch((e: unknown) => e);
+    await stopping;
+    expect(error).toBeInstanceOf(TransientStorageError);
+    expect((error as TransientStorageError).retryable).toBe(true);
   });
 });
 
