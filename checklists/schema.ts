@@ -1,0 +1,199 @@
+import { z } from 'zod';
+
+/**
+ * Schemas of the checklist data files: the project facts (checklists/facts.yaml) and one checklist per jurisdiction
+ * (checklists/jurisdictions/*.yaml). Structural validation only; cross-references (doc types, facts, conditions)
+ * are checked by `prepareChecklist` in load.ts, which needs the catalogue and the facts.
+ */
+
+export const FactNameSchema = z.string().regex(/^[a-z][A-Za-z0-9]*$/, '事实名称应为小驼峰英文标识符');
+
+export const FactTypeSchema = z.enum(['boolean', 'number', 'integer', 'date', 'enum', 'set', 'string']);
+
+export const ProvenanceSchema = z.enum(['declared', 'derived', 'either']);
+
+/** One project fact of requirements.md §2.1. */
+export const FactDefinitionSchema = z
+  .object({
+    name: FactNameSchema,
+    type: FactTypeSchema,
+    /** Allowed values of an enum or set fact. */
+    values: z.array(z.string().min(1)).optional(),
+    /** Chinese names of the values, for questions and messages. */
+    valueLabels: z.record(z.string(), z.string()).optional(),
+    /** 万元 for amounts. */
+    unit: z.string().optional(),
+    provenance: ProvenanceSchema,
+    /** Expression (condition grammar) computing the fact from others when it is not supplied. */
+    derivation: z.string().optional(),
+    /** The fact is true when a readable file carries one of these doc types. */
+    impliedByDocTypes: z.array(z.string()).default([]),
+    /** Left to the agency by the seeds (§2.2): must be offered as a question, never guessed. */
+    askable: z.boolean().default(false),
+    /** Short Chinese label. */
+    label: z.string().min(1),
+    /** The question put to the user, in Chinese. */
+    question: z.string().min(1),
+    /** Precise definition, in Chinese. */
+    definition: z.string().min(1),
+  })
+  .refine((f) => (f.type === 'enum' || f.type === 'set') === (f.values !== undefined && f.values.length > 0), {
+    message: '枚举与集合事实必须列出取值（values），其他类型不得列出',
+  });
+export type FactDefinition = z.infer<typeof FactDefinitionSchema>;
+
+export const FactsFileSchema = z.object({
+  schemaVersion: z.literal(1),
+  facts: z.array(FactDefinitionSchema).min(1),
+});
+export type FactsFile = z.infer<typeof FactsFileSchema>;
+
+export const StageSchema = z.enum(['filing', 'acceptance']);
+export type Stage = z.infer<typeof StageSchema>;
+
+export const FilingStepSchema = z.enum(['plan', 'approval']);
+export type FilingStep = z.infer<typeof FilingStepSchema>;
+
+/** §0.2 "Basis of a row". */
+export const BasisSchema = z.enum(['listed', 'precondition', 'implied', 'output']);
+export type Basis = z.infer<typeof BasisSchema>;
+
+export const RowSeveritySchema = z.enum(['error', 'warning']);
+
+/** Where a row comes from in the seed: article and the seed's exact words ("…" marks omitted text). */
+export const CitationSchema = z.object({
+  article: z.string().min(1, '引文缺少条款'),
+  quote: z.string().min(1, '引文缺少原文'),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+/**
+ * Section-or-file (§0.2): the row is also satisfied by a delimited section inside one of the host documents.
+ * `hosts` are doc-type ids, or `any` for any readable file.
+ */
+export const SectionSpecSchema = z.object({
+  hosts: z.array(z.string().min(1)).min(1),
+  /** Headings that count; default: the catalogue's sectionHeadings of the type (or the section key's headings). */
+  headings: z.array(z.string().min(1)).optional(),
+  /** For an any-of row: the alternative's doc type that a section may stand for. */
+  for: z.string().optional(),
+  /** A warning attached when the row is satisfied by a section rather than a file (SC-A06). */
+  warning: z.string().optional(),
+});
+export type SectionSpec = z.infer<typeof SectionSpecSchema>;
+
+/** One alternative of an any-of row: all its doc types must be present (`A + B`), and its guard must hold. */
+export const AlternativeSchema = z.object({
+  allOf: z.array(z.string().min(1)).min(1),
+  label: z.string().optional(),
+  /** `[allowed iff …]` of §0.2, in the condition grammar. */
+  guard: z.string().optional(),
+  /** The guard in words, for messages. */
+  guardText: z.string().optional(),
+});
+export type Alternative = z.infer<typeof AlternativeSchema>;
+
+const SingleDocTypeRequirement = z.strictObject({ docType: z.string().min(1), sections: SectionSpecSchema.optional() });
+const SectionKeyRequirement = z.strictObject({ section: z.string().min(1), sections: SectionSpecSchema });
+const AnyOfRequirement = z.strictObject({ anyOf: z.array(AlternativeSchema).min(1), sections: SectionSpecSchema.optional() });
+
+/** The requirement in the uniform shape the evaluator works on. */
+export interface NormalisedRequirement {
+  alternatives: Alternative[];
+  /** Present for section-or-file rows; `key` is the doc type (or section key) a section stands for. */
+  section?: SectionSpec & { key: string; sectionOnly: boolean };
+}
+
+export const RequirementSchema = z
+  .union([SingleDocTypeRequirement, SectionKeyRequirement, AnyOfRequirement], {
+    error: '要求（requirement）应为 { docType }、{ section, sections } 或 { anyOf } 之一',
+  })
+  .transform((r): NormalisedRequirement => {
+    if ('docType' in r) {
+      return {
+        alternatives: [{ allOf: [r.docType] }],
+        section: r.sections ? { ...r.sections, key: r.docType, sectionOnly: false } : undefined,
+      };
+    }
+    if ('section' in r) {
+      return { alternatives: [{ allOf: [r.section] }], section: { ...r.sections, key: r.section, sectionOnly: true } };
+    }
+    const sections = r.sections;
+    const key = sections?.for ?? (r.anyOf.length === 1 && r.anyOf[0]!.allOf.length === 1 ? r.anyOf[0]!.allOf[0] : undefined);
+    return { alternatives: r.anyOf, section: sections ? { ...sections, key: key ?? '', sectionOnly: false } : undefined };
+  });
+
+export const RowIdSchema = z.string().regex(/^[A-Z][A-Z0-9]*-[A-Z0-9][A-Za-z0-9-]*$/, '行编号应形如 CD-A07');
+
+export const RowSchema = z
+  .object({
+    id: RowIdSchema,
+    stage: StageSchema,
+    /** Filing rows only: the step at which the row applies (§0.2). */
+    step: FilingStepSchema.optional(),
+    /** Short Chinese title. */
+    title: z.string().min(1),
+    /** What to submit, in Chinese, for a unit preparing the dossier. */
+    submit: z.string().min(1),
+    requirement: RequirementSchema,
+    /** `always` or an expression over the facts. */
+    condition: z.string().default('always'),
+    /** N/A-able rows: when this holds and nothing is present, the row is not applicable, with a "请确认不适用" warning. */
+    naWhen: z.string().optional(),
+    basis: BasisSchema,
+    severity: RowSeveritySchema,
+    citation: CitationSchema,
+    /** §4 rules that refine the row (informational). */
+    rules: z.array(z.string()).default([]),
+    note: z.string().optional(),
+  })
+  .superRefine((row, ctx) => {
+    if (row.stage === 'filing' && !row.step) ctx.addIssue({ code: 'custom', path: ['step'], message: '申报阶段的行必须注明步骤（plan 或 approval）' });
+    if (row.stage === 'acceptance' && row.step) ctx.addIssue({ code: 'custom', path: ['step'], message: '验收阶段的行不得注明步骤' });
+  });
+export type RowInput = z.input<typeof RowSchema>;
+export type Row = z.infer<typeof RowSchema>;
+
+/** A fact defined by one jurisdiction only, such as yiyang's `planned := totalInvestmentWan > 50`. */
+export const LocalFactSchema = z.object({
+  name: FactNameSchema,
+  type: z.enum(['boolean', 'number']),
+  definition: z.string().min(1),
+  label: z.string().min(1),
+  question: z.string().min(1),
+  citation: CitationSchema.optional(),
+});
+export type LocalFact = z.infer<typeof LocalFactSchema>;
+
+export const AgencySchema = z.object({ name: z.string().min(1), original: z.string().optional(), role: z.string().min(1) });
+
+export const ChecklistSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, '清单编号应为小写英文'),
+  /** Chinese name of the jurisdiction. */
+  name: z.string().min(1),
+  /** Title of the regulation, in Simplified Chinese. */
+  regulation: z.string().min(1),
+  /** The title as the seed spells it, when that differs. */
+  regulationOriginal: z.string().optional(),
+  documentNumber: z.string().optional(),
+  seedFile: z.string().min(1),
+  issuedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  issuedOnText: z.string().optional(),
+  entryIntoForce: z.object({
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    article: z.string().optional(),
+    quote: z.string().optional(),
+    note: z.string().optional(),
+  }),
+  validUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  replaces: z.string().optional(),
+  agencies: z.array(AgencySchema).min(1),
+  scope: z.object({ article: z.string().min(1), text: z.string().min(1) }),
+  /** Counties may follow the regulation "参照执行"; the report then says so (§0.1). */
+  byReference: z.object({ article: z.string().min(1), quote: z.string().min(1) }).optional(),
+  localFacts: z.array(LocalFactSchema).default([]),
+  rows: z.array(RowSchema).min(1),
+});
+export type ChecklistInput = z.input<typeof ChecklistSchema>;
+export type Checklist = z.infer<typeof ChecklistSchema>;
