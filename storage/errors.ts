@@ -3,9 +3,21 @@
  * so a job scheduler can decide between "retry later" and "fail now" without parsing messages.
  * Messages are in Chinese because they reach users through statuses and reports.
  */
+/** Every code a StorageError can carry, with what it means for the user; for the API's error-code registry. */
+export const STORAGE_ERROR_CODES = {
+  BLOB_NOT_FOUND: '对象不存在',
+  INVALID_KEY: '对象键名或编号不符合规则',
+  STORAGE_TRANSIENT: '存储暂时不可用，稍后重试可能成功',
+  STORAGE_FAILED: '存储操作失败，重试无济于事（权限、磁盘已满等）',
+  BLOB_CORRUPT: '存储的内容损坏或格式不符',
+  STORAGE_CONFIG: '存储配置缺失或无效',
+} as const;
+
+export type StorageErrorCode = keyof typeof STORAGE_ERROR_CODES;
+
 export abstract class StorageError extends Error {
   /** Stable machine-readable code; never translated. */
-  abstract readonly code: string;
+  abstract readonly code: StorageErrorCode;
   /** True when the same call may succeed later (network trouble, overloaded server). */
   abstract readonly retryable: boolean;
 

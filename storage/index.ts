@@ -7,8 +7,10 @@ export {
   InvalidKeyError,
   isStorageError,
   PermanentStorageError,
+  STORAGE_ERROR_CODES,
   StorageConfigError,
   StorageError,
+  type StorageErrorCode,
   TransientStorageError,
 } from './errors.ts';
 export { assertValidKey, assertValidPrefix, isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './object-key.ts';
