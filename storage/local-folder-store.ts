@@ -91,6 +91,8 @@ export class LocalFolderStore implements BlobStore {
       } finally {
         await handle.close();
       }
+      // Checked before mkdir too, or mkdir would create folders wherever a planted link leads.
+      await this.assertInsideRoot(await this.deepestExisting(path.dirname(target)), key);
       await mkdir(path.dirname(target), { recursive: true });
       await this.assertInsideRoot(path.dirname(target), key);
       // rename() replaces a symbolic link at the target itself instead of writing through it.
@@ -181,6 +183,17 @@ export class LocalFolderStore implements BlobStore {
     const real = await realpath(file);
     if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
       throw new InvalidKeyError(key, '该路径经符号链接指向了存储根目录之外');
+    }
+  }
+
+  private async deepestExisting(dir: string): Promise<string> {
+    for (let current = dir; ; current = path.dirname(current)) {
+      try {
+        await lstat(current);
+        return current;
+      } catch (error) {
+        if (!NOT_THERE.has(errnoCode(error) ?? '') || current === path.dirname(current)) throw error;
+      }
     }
   }
 

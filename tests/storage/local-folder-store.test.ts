@@ -72,6 +72,7 @@ describe('when a symbolic link inside the root points outside it', () => {
     await expect(store.get('link/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     await expect(store.head('link/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     await expect(store.put('link/planted.txt', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+    await expect(store.put('link/new-folder/planted.txt', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidKeyError);
     await expect(store.delete('link/secret.txt')).rejects.toBeInstanceOf(InvalidKeyError);
     expect((await readdir(path.join(parent.dir, 'elsewhere'))).sort()).toEqual(['secret.txt']);
   });
