@@ -185,6 +185,14 @@ export function findAmounts(text: string): FoundAmount[] {
   return scanAmounts(text, undefined, true);
 }
 
+// "(大写):" / "(小写):" in front of an amount is matched (so that pairs join up) but is not part of the amount.
+function leadingLabelLength(matched: string): number {
+  const label = /^(?:人民币|RMB|CNY)?\s*[(（]?\s*[大小]写\s*[)）]?\s*[:：]?\s*/.exec(matched);
+  if (!label || !/[大小]写/.test(label[0])) return 0;
+  // Keep a currency word that precedes the label: "人民币(大写):壹佰…" → "壹佰…" loses both; the value is the same.
+  return label[0].length;
+}
+
 // foldWidth maps one UTF-16 unit to one, so offsets found in the folded text are offsets in the original.
 function scanAmounts(original: string, context: UnitContext | undefined, requireUnit: boolean): FoundAmount[] {
   const folded = foldWidth(original);
@@ -195,18 +203,18 @@ function scanAmounts(original: string, context: UnitContext | undefined, require
   for (let match = chinese.exec(folded); match; match = chinese.exec(folded)) {
     const parsed = fromChinese(match, context, requireUnit);
     if (!parsed) continue;
-    const start = match.index;
+    const start = match.index + leadingLabelLength(match[0]);
     const end = match.index + match[0].trimEnd().length;
     results.push({ ...parsed, raw: original.slice(start, end), start, end });
-    taken.push([start, end]);
+    taken.push([match.index, end]);
   }
   const arabic = new RegExp(ARABIC_AMOUNT.source, 'g');
   for (let match = arabic.exec(folded); match; match = arabic.exec(folded)) {
     const parsed = fromArabic(match, context, requireUnit);
     if (!parsed) continue;
-    const start = match.index;
+    const start = match.index + leadingLabelLength(match[0]);
     const end = match.index + match[0].trimEnd().length;
-    if (overlaps(start, end)) continue;
+    if (overlaps(match.index, end)) continue;
     results.push({ ...parsed, raw: original.slice(start, end), start, end });
   }
   return results.sort((a, b) => a.start - b.start);
