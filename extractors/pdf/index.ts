@@ -1,0 +1,284 @@
+import { PasswordException, PDFParse, VerbosityLevel } from 'pdf-parse';
+import type {
+  DocumentMeta,
+  ExtractedDocument,
+  ExtractionContext,
+  ExtractionStatus,
+  Extractor,
+  FileFinding,
+  Page,
+} from '../model.ts';
+import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
+import { OcrInputError } from '../ocr/preprocess.ts';
+import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
+import { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
+import { pageOcrInput } from './ocr-input.ts';
+import { describePages } from './page-ranges.ts';
+import { PDF_PARSE_VERSION, PDFJS_VERSION, pdfjsResourceOptions } from './pdfjs-resources.ts';
+
+export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
+
+/**
+ * Part of the extraction cache key: changes with this module (bump the leading number), pdf-parse, pdf.js, the
+ * garbage detector, the normalisation or the OCR engine.
+ */
+export const PDF_EXTRACTOR_VERSION = [
+  'pdf@1',
+  `pdf-parse@${PDF_PARSE_VERSION}`,
+  `pdfjs@${PDFJS_VERSION}`,
+  `garbage@${GARBAGE_DETECTOR_VERSION}`,
+  NORMALIZE_VERSION,
+  OCR_ENGINE_VERSION,
+].join('+');
+
+/**
+ * Pages handed to the OCR engine at once. The pool queues anything beyond its size, so two keeps a two-worker pool
+ * busy while the next page is being prepared, without holding many page bitmaps in memory.
+ */
+const OCR_PAGES_IN_FLIGHT = 2;
+const MAX_ERROR_DETAIL = 200;
+/** Pages below this mean OCR confidence get a warning (same threshold as extractors/image). */
+const LOW_CONFIDENCE = 50;
+/** pdf.js itself accepts an end marker anywhere in the last 1 KiB; a little more slack for trailing padding. */
+const END_MARKER_WINDOW = 2048;
+
+const MESSAGES = {
+  zeroBytes: '文件为空（0 字节）',
+  encrypted: 'PDF 已加密，需要打开密码才能读取内容；请提供未加密的文件',
+  truncated: '无法读取 PDF：文件不完整（缺少结尾的 %%EOF 标记，可能在上传或复制时被截断）',
+  corrupt: (detail: string) => `无法读取 PDF：文件已损坏或不是有效的 PDF（${detail}）`,
+  noText: (pageCount: number) => `PDF 中没有可读取的文字（共 ${pageCount} 页：没有文字层，OCR 也未识别出文字）`,
+  noTextOcrLimited: (pageCount: number) =>
+    `PDF 中没有可读取的文字（共 ${pageCount} 页：没有可用的文字层，且超出 OCR 页数上限的页未识别）`,
+} as const;
+
+const FINDINGS = {
+  scannedPages: (pages: string) => `${pages}没有可用的文字层（扫描页），文字由 OCR 识别`,
+  garbledPages: (pages: string) => `${pages}的文字层是乱码（字体缺少正确的 Unicode 映射），已改用 OCR 识别`,
+  ocrLimit: (pages: string, limit: number) => `${pages}需要 OCR，但超过了单个文件 ${limit} 页的识别上限，这些页的文字未识别`,
+  lowConfidence: (page: number, confidence: number) =>
+    `第 ${page} 页文字识别置信度较低（${Math.round(confidence)}），识别结果可能不准确，建议提供更清晰的扫描件`,
+  textUnreadable: (page: number, detail: string) => `第 ${page} 页的文字无法读取：${detail}`,
+  notRendered: (page: number, detail: string) => `第 ${page} 页无法转为图像，未能 OCR：${detail}`,
+  ocrInput: (page: number, detail: string) => `第 ${page} 页：${detail}`,
+  truncated: '文件末尾缺少 %%EOF 结束标记，可能不完整；已尽量读取',
+} as const;
+
+/**
+ * The OCR engine itself failed (pool closed, worker crashed, timeout) — not the PDF. Like extractors/image, this
+ * propagates so the job can be retried rather than caching a result with pages silently missing.
+ */
+class OcrEngineFailure extends Error {
+  override name = 'OcrEngineFailure';
+}
+
+interface OcrCandidate {
+  n: number;
+  rawText: string;
+  verdict: TextLayerVerdict;
+}
+
+/**
+ * Reads a PDF page by page: the text layer where it is usable, OCR where a page has no text or garbage text.
+ * A damaged, encrypted or empty file never throws: it becomes a status with a Chinese message. Only a failure of
+ * the OCR engine itself (not of the file) propagates, as in extractors/image.
+ */
+export const extractPdf: Extractor = async (input, ctx) => {
+  if (input.bytes.length === 0) return withoutPages('empty', MESSAGES.zeroBytes);
+  const parser = new PDFParse({
+    data: input.bytes,
+    ...pdfjsResourceOptions,
+    // Untrusted input: no code generated from PDF content (fonts, functions).
+    isEvalSupported: false,
+    // Decompression-bomb guard: pdf.js skips images above this size instead of allocating them.
+    maxImageSize: ctx.limits.refuseImagePixels,
+    verbosity: VerbosityLevel.ERRORS,
+  });
+  try {
+    return await extractWith(parser, input.bytes, ctx);
+  } catch (error) {
+    if (error instanceof OcrEngineFailure) throw error.cause;
+    return failureResult(error, input.bytes);
+  } finally {
+    await parser.destroy().catch(() => undefined);
+  }
+};
+
+async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionContext): Promise<ExtractedDocument> {
+  const info = await parser.getInfo();
+  const pageCount = info.total;
+  const pages: (Page | undefined)[] = new Array<Page | undefined>(pageCount);
+  const findings: FileFinding[] = [];
+  if (!hasEndMarker(bytes)) findings.push({ code: 'pdf-truncated', severity: 'warning', message: FINDINGS.truncated });
+
+  const settle = (page: Page) => {
+    pages[page.n - 1] = page;
+    ctx.onPage?.({ page: page.n, pageCount, source: page.source });
+  };
+
+  const candidates: OcrCandidate[] = [];
+  for (let n = 1; n <= pageCount; n++) {
+    let rawText: string;
+    try {
+      const result = await parser.getText({ partial: [n] });
+      rawText = result.pages.find((p) => p.num === n)?.text ?? '';
+    } catch (error) {
+      findings.push({ code: 'page-unreadable', severity: 'warning', page: n, message: FINDINGS.textUnreadable(n, describeError(error)) });
+      settle({ n, text: '', source: 'text-layer' });
+      continue;
+    }
+    const verdict = judgeTextLayer(rawText);
+    if (verdict.usable) settle({ n, text: normalizeText(rawText), source: 'text-layer' });
+    else candidates.push({ n, rawText, verdict });
+  }
+
+  const ocrLimit = Math.max(0, ctx.limits.maxOcrPagesPerDocument);
+  const toRecognize = candidates.slice(0, ocrLimit);
+  const beyondLimit = candidates.slice(ocrLimit);
+  for (const candidate of beyondLimit) settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
+
+  const recognized = await recognizePages(parser, toRecognize, ctx, findings);
+  for (const page of recognized) settle(page);
+
+  const ocrPageNumbers = new Set(recognized.filter((p) => p.source === 'ocr').map((p) => p.n));
+  const scanned = toRecognize.filter((c) => ocrPageNumbers.has(c.n) && isMissingText(c.verdict)).map((c) => c.n);
+  const garbled = toRecognize.filter((c) => ocrPageNumbers.has(c.n) && !isMissingText(c.verdict)).map((c) => c.n);
+  if (scanned.length > 0) findings.push({ code: 'pdf-scanned-pages', severity: 'info', page: scanned[0], message: FINDINGS.scannedPages(describePages(scanned)) });
+  if (garbled.length > 0) findings.push({ code: 'pdf-garbled-text-layer', severity: 'info', page: garbled[0], message: FINDINGS.garbledPages(describePages(garbled)) });
+  if (beyondLimit.length > 0) {
+    const skipped = beyondLimit.map((c) => c.n);
+    findings.push({ code: 'ocr-page-limit', severity: 'warning', page: skipped[0], message: FINDINGS.ocrLimit(describePages(skipped), ocrLimit) });
+  }
+
+  const finalPages = pages.map((page, index) => page ?? { n: index + 1, text: '', source: 'text-layer' as const });
+  const meta: DocumentMeta = { ...documentMeta(info.info, pageCount), ocrPages: ocrPageNumbers.size };
+  const hasText = finalPages.some((page) => page.text.trim() !== '');
+  return {
+    status: hasText ? 'ok' : 'empty',
+    ...(hasText ? {} : { message: beyondLimit.length > 0 ? MESSAGES.noTextOcrLimited(pageCount) : MESSAGES.noText(pageCount) }),
+    pages: finalPages,
+    meta,
+    findings: findings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)),
+    extractorVersion: PDF_EXTRACTOR_VERSION,
+  };
+}
+
+/**
+ * Prepares page images one at a time (pdf.js is busy on this thread) while the OCR engine, which runs in its own
+ * threads, works on up to OCR_PAGES_IN_FLIGHT of them.
+ */
+async function recognizePages(
+  parser: PDFParse,
+  candidates: readonly OcrCandidate[],
+  ctx: ExtractionContext,
+  findings: FileFinding[],
+): Promise<Page[]> {
+  const results: Page[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let engineFailure: OcrEngineFailure | undefined;
+  for (const candidate of candidates) {
+    if (engineFailure) break;
+    let image: Buffer;
+    try {
+      image = (await pageOcrInput(parser, candidate.n, ctx.limits)).image;
+    } catch (error) {
+      findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n, describeError(error)) });
+      results.push({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
+      continue;
+    }
+    // Tasks never reject, so a failing page cannot leave its neighbours' promises unhandled.
+    const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings)
+      .then(
+        (page) => void results.push(page),
+        (error: unknown) => void (engineFailure ??= new OcrEngineFailure('OCR engine failed', { cause: error })),
+      )
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= OCR_PAGES_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (engineFailure) throw engineFailure;
+  return results.sort((a, b) => a.n - b.n);
+}
+
+/** Resolves with the page; rejects only when the OCR engine itself fails. */
+async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: ExtractionContext, findings: FileFinding[]): Promise<Page> {
+  let result;
+  try {
+    result = await ctx.ocr.recognize(image);
+  } catch (error) {
+    if (!(error instanceof OcrInputError)) throw error;
+    findings.push({
+      code: error.reason === 'too-large' ? 'image-too-large' : 'page-unreadable',
+      severity: 'warning',
+      page: candidate.n,
+      message: FINDINGS.ocrInput(candidate.n, error.message),
+    });
+    return { n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' };
+  }
+  const text = normalizeText(result.text);
+  // A page number or stamp over a scan: keep whichever reading says more.
+  if (candidate.verdict.reason === 'too-short' && meaningfulLength(text) <= meaningfulLength(candidate.rawText)) {
+    return { n: candidate.n, text: normalizeText(candidate.rawText), source: 'text-layer' };
+  }
+  const confidence = Math.min(100, Math.max(0, result.confidence));
+  if (text !== '' && confidence < LOW_CONFIDENCE) {
+    findings.push({ code: 'ocr-low-confidence', severity: 'warning', page: candidate.n, message: FINDINGS.lowConfidence(candidate.n, confidence) });
+  }
+  return { n: candidate.n, text, source: 'ocr', confidence };
+}
+
+/** What a page keeps when it is not OCR'd: a short text layer is still true text; garbage is dropped, not passed on. */
+function textLayerFallback(candidate: OcrCandidate): string {
+  return candidate.verdict.reason === 'too-short' ? normalizeText(candidate.rawText) : '';
+}
+
+function isMissingText(verdict: TextLayerVerdict): boolean {
+  return verdict.reason === 'no-text' || verdict.reason === 'too-short';
+}
+
+function meaningfulLength(text: string): number {
+  return text.match(/[\p{L}\p{Nd}]/gu)?.length ?? 0;
+}
+
+function documentMeta(infoDictionary: unknown, pageCount: number): Omit<DocumentMeta, 'ocrPages'> {
+  const dictionary = (typeof infoDictionary === 'object' && infoDictionary !== null ? infoDictionary : {}) as Record<string, unknown>;
+  const field = (key: string): string | undefined => {
+    const value = dictionary[key];
+    if (typeof value !== 'string') return undefined;
+    const text = normalizeText(value);
+    return text === '' ? undefined : text;
+  };
+  const producer = field('Producer');
+  const creator = field('Creator');
+  const title = field('Title');
+  return {
+    pageCount,
+    ...(producer ? { producer } : {}),
+    ...(creator ? { creator } : {}),
+    ...(title ? { title } : {}),
+  };
+}
+
+function hasEndMarker(bytes: Buffer): boolean {
+  return bytes.subarray(Math.max(0, bytes.length - END_MARKER_WINDOW)).includes('%%EOF', 0, 'latin1');
+}
+
+function isPasswordError(error: unknown): boolean {
+  return error instanceof PasswordException || (error instanceof Error && error.name === 'PasswordException');
+}
+
+function failureResult(error: unknown, bytes: Buffer): ExtractedDocument {
+  if (isPasswordError(error)) return withoutPages('encrypted', MESSAGES.encrypted);
+  return withoutPages('unreadable', hasEndMarker(bytes) ? MESSAGES.corrupt(describeError(error)) : MESSAGES.truncated);
+}
+
+function withoutPages(status: ExtractionStatus, message: string): ExtractedDocument {
+  return { status, message, pages: [], meta: { pageCount: 0, ocrPages: 0 }, findings: [], extractorVersion: PDF_EXTRACTOR_VERSION };
+}
+
+function describeError(error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  return detail.length > MAX_ERROR_DETAIL ? `${detail.slice(0, MAX_ERROR_DETAIL)}…` : detail;
+}
+
