@@ -1,6 +1,7 @@
 import mammoth from 'mammoth';
 import yauzl from 'yauzl';
-import type { ExtractedDocument, Extractor, FileFinding, Page } from './model.ts';
+import { extractImage } from './image.ts';
+import type { ExtractedDocument, ExtractionContext, Extractor, ExtractorInput, FileFinding, Page } from './model.ts';
 import { NORMALIZE_VERSION, normalizeText } from './normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile, unsupportedResult } from './unsupported.ts';
 
@@ -15,8 +16,7 @@ const MESSAGES = {
   notWord: '无法读取 Word 文档：压缩包中没有 Word 正文（word/document.xml），可能是其他格式改了扩展名',
   tooLarge: '无法读取 Word 文档：正文部分解压后超过 256 MB',
   empty: 'Word 文档中没有文字内容',
-  imagesOnly: (count: number) =>
-    `Word 文档中没有文字，只有 ${count} 张图片（可能是粘贴的扫描件）；图片中的文字未识别`,
+  imagesWithoutText: (count: number) => `Word 文档中没有文字，其中 ${count} 张图片也未识别到文字`,
 } as const;
 
 function result(
@@ -24,11 +24,12 @@ function result(
   pages: Page[],
   extra: { message?: string; title?: string; findings?: FileFinding[] } = {},
 ): ExtractedDocument {
+  const ocrPages = pages.filter((p) => p.source === 'ocr').length;
   return {
     status,
     ...(extra.message ? { message: extra.message } : {}),
     pages,
-    meta: { pageCount: pages.length, ocrPages: 0, ...(extra.title ? { title: extra.title } : {}) },
+    meta: { pageCount: pages.length, ocrPages, ...(extra.title ? { title: extra.title } : {}) },
     findings: extra.findings ?? [],
     extractorVersion: DOCX_EXTRACTOR_VERSION,
   };
@@ -217,7 +218,8 @@ export const extractDocx: Extractor = async (input, ctx) => {
     return result('unreadable', [], { message: MESSAGES.tooLarge, title: survey.title });
   }
 
-  let imageCount = 0;
+  // Image bytes are read only if the document turns out to have no text (a scan pasted into Word).
+  const images: (() => Promise<Buffer>)[] = [];
   let html: string;
   try {
     const converted = await mammoth.convertToHtml(
@@ -226,8 +228,8 @@ export const extractDocx: Extractor = async (input, ctx) => {
         styleMap: ["br[type='page'] => hr"],
         // Never inline image data (memory) and never follow links to external images (mammoth's default, made explicit).
         externalFileAccess: false,
-        convertImage: mammoth.images.imgElement(async () => {
-          imageCount += 1;
+        convertImage: mammoth.images.imgElement(async (image) => {
+          images.push(() => image.read());
           return { src: '' };
         }),
       },
@@ -240,22 +242,93 @@ export const extractDocx: Extractor = async (input, ctx) => {
   const texts = htmlToPages(html).map(normalizeText);
   // A trailing page break leaves an empty last page; an empty page in the middle is kept so numbering stays true.
   while (texts.length > 1 && texts[texts.length - 1] === '') texts.pop();
-  const pages: Page[] = texts.map((text, i) => ({ n: i + 1, text, source: 'text-layer' }));
 
   if (texts.every((t) => t === '')) {
-    const message = imageCount > 0 ? MESSAGES.imagesOnly(imageCount) : MESSAGES.empty;
-    return result('empty', [], { message, title: survey.title });
+    if (images.length === 0) return result('empty', [], { message: MESSAGES.empty, title: survey.title });
+    return readScannedDocx(input, ctx, images, survey.title);
   }
 
+  const pages: Page[] = texts.map((text, i) => ({ n: i + 1, text, source: 'text-layer' }));
   for (const page of pages) ctx?.onPage?.({ page: page.n, pageCount: pages.length, source: 'text-layer' });
   const findings: FileFinding[] = [];
-  if (imageCount > 0) {
+  if (images.length > 0) {
     findings.push({
       code: 'docx-images-not-read',
       severity: 'info',
-      message: `文档含 ${imageCount} 张图片，图片中的文字未识别`,
+      message: `文档含 ${images.length} 张图片，图片中的文字未识别`,
       path: input.path,
     });
   }
   return result('ok', pages, { title: survey.title, findings });
 };
+
+/**
+ * A Word file with no text but pictures is usually a scan pasted into Word: each picture is read by the image
+ * extractor (same size guards and OCR) and becomes one page, in document order. Pictures that cannot be decoded
+ * (EMF/WMF drawings, broken links to external files) are skipped and counted. OCR engine failures propagate.
+ */
+async function readScannedDocx(
+  input: ExtractorInput,
+  ctx: ExtractionContext,
+  images: (() => Promise<Buffer>)[],
+  title: string | undefined,
+): Promise<ExtractedDocument> {
+  const pages: Page[] = [];
+  const findings: FileFinding[] = [];
+  let skipped = 0;
+  const readable = images.slice(0, ctx.limits.maxOcrPagesPerDocument);
+  if (images.length > readable.length) {
+    findings.push({
+      code: 'ocr-page-limit',
+      severity: 'warning',
+      message: `文档含 ${images.length} 张图片，超过单个文件 ${ctx.limits.maxOcrPagesPerDocument} 页的识别上限，其余图片未识别`,
+      path: input.path,
+    });
+  }
+  for (const [index, read] of readable.entries()) {
+    let imageBytes: Buffer;
+    try {
+      imageBytes = await read();
+    } catch {
+      skipped += 1;
+      continue;
+    }
+    const imagePath = `${input.path}#图片${index + 1}`;
+    const { onPage: _ignored, ...quietCtx } = ctx;
+    const doc = await extractImage({ path: imagePath, bytes: imageBytes, kind: 'image' }, quietCtx);
+    if (doc.status !== 'ok' && doc.status !== 'empty') {
+      skipped += 1;
+      continue;
+    }
+    const firstNewPage = pages.length + 1;
+    for (const page of doc.pages) {
+      pages.push({ ...page, n: pages.length + 1 });
+      ctx.onPage?.({ page: pages.length, pageCount: readable.length, source: 'ocr' });
+    }
+    for (const finding of doc.findings) {
+      findings.push({
+        ...finding,
+        path: input.path,
+        ...(finding.page !== undefined ? { page: firstNewPage + finding.page - 1 } : {}),
+      });
+    }
+  }
+  if (skipped > 0) {
+    findings.push({
+      code: 'docx-images-skipped',
+      severity: 'info',
+      message: `文档中有 ${skipped} 张图片无法解码（如矢量图或外部链接图片），未做文字识别`,
+      path: input.path,
+    });
+  }
+  if (pages.every((p) => p.text === '')) {
+    return result('empty', pages, { message: MESSAGES.imagesWithoutText(images.length), title, findings });
+  }
+  findings.push({
+    code: 'docx-scanned-images',
+    severity: 'info',
+    message: `Word 文档中没有文字，已对其中 ${pages.length} 张图片做文字识别`,
+    path: input.path,
+  });
+  return result('ok', pages, { title, findings });
+}

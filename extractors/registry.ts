@@ -1,4 +1,5 @@
 import { extractDocx, DOCX_EXTRACTOR_VERSION } from './docx.ts';
+import { extractImage, IMAGE_EXTRACTOR_VERSION } from './image.ts';
 import {
   ExtractedDocumentSchema,
   type ExtractedDocument,
@@ -8,6 +9,7 @@ import {
   type FileKind,
 } from './model.ts';
 import { NORMALIZE_VERSION } from './normalize.ts';
+import { OcrInputError } from './ocr/preprocess.ts';
 import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 import {
   emptyFileResult,
@@ -58,7 +60,7 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
     capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false },
   },
   image: {
-    extractor: pendingExtractor,
+    extractor: extractImage,
     label: '图片',
     capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: false },
   },
@@ -82,6 +84,7 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
 export const EXTRACTOR_VERSION = [
   'registry-1',
   DOCX_EXTRACTOR_VERSION,
+  IMAGE_EXTRACTOR_VERSION,
   TEXT_EXTRACTOR_VERSION,
   UNSUPPORTED_EXTRACTOR_VERSION,
   NORMALIZE_VERSION,
@@ -106,8 +109,35 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Reads one file. Never throws: an extractor's exception or malformed result becomes status `unreadable` with a
- * Chinese message, so one bad file cannot stop a dossier. `formats` exists so tests can plant a failing extractor.
+ * The OCR engine itself failed (worker crash, timeout, pool closed) while reading a file. This says nothing about the
+ * file, so it is thrown rather than turned into a status: a result would be cached as if the file were unreadable,
+ * while a retry later will most likely succeed.
+ */
+export class OcrEngineError extends Error {
+  override name = 'OcrEngineError';
+}
+
+/** Remembers whether the engine (not the image) failed during one extraction. */
+function watchOcrEngine(ctx: ExtractionContext): { ctx: ExtractionContext; failure: () => unknown } {
+  let failure: unknown;
+  const ocr = {
+    recognize: async (image: Buffer) => {
+      try {
+        return await ctx.ocr.recognize(image);
+      } catch (error) {
+        if (!(error instanceof OcrInputError)) failure ??= error;
+        throw error;
+      }
+    },
+    close: () => ctx.ocr.close(),
+  };
+  return { ctx: { ...ctx, ocr }, failure: () => failure };
+}
+
+/**
+ * Reads one file. Never throws because of the file: a damaged file, an extractor's exception or a malformed result
+ * becomes status `unreadable` with a Chinese message, so one bad file cannot stop a dossier. The one exception is a
+ * failure of the OCR engine, thrown as OcrEngineError (see there). `formats` exists so tests can plant extractors.
  */
 export async function extractDocument(
   input: ExtractorInput,
@@ -119,10 +149,15 @@ export async function extractDocument(
   if (isEncryptedOfficePackage(input.bytes)) return encryptedOfficeResult();
 
   const entry = formats[input.kind] ?? formats.unknown;
+  const watched = watchOcrEngine(ctx);
   let raw: unknown;
   try {
-    raw = await entry.extractor(input, ctx);
+    raw = await entry.extractor(input, watched.ctx);
   } catch (error) {
+    const engineFailure = watched.failure();
+    if (engineFailure !== undefined) {
+      throw new OcrEngineError(`文字识别引擎出错（${describeError(engineFailure)}），请稍后重试`, { cause: engineFailure });
+    }
     return failure(`提取失败：${describeError(error)}`);
   }
   const parsed = ExtractedDocumentSchema.safeParse(raw);

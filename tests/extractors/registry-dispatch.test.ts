@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExtractedDocumentSchema, FileKindSchema, type Extractor, type FileKind } from '../../extractors/model.ts';
-import { EXTRACTOR_VERSION, extractDocument, FORMATS } from '../../extractors/registry.ts';
+import { EXTRACTOR_VERSION, extractDocument, FORMATS, OcrEngineError } from '../../extractors/registry.ts';
+import { defaultExtractionLimits } from '../../extractors/limits.ts';
+import { OcrInputError } from '../../extractors/ocr/preprocess.ts';
+import { renderScan } from '../fixtures/scan/render.ts';
 import { ensureDocxFixtures, type DocxFixtures } from '../fixtures/docx/generate.ts';
 import { contextWithoutOcr, SHENYANG_SAMPLE_DIR } from './context.ts';
 
@@ -30,6 +33,7 @@ describe('when looking a format up', () => {
     expect(EXTRACTOR_VERSION).toContain('docx-');
     expect(EXTRACTOR_VERSION).toContain('text-');
     expect(EXTRACTOR_VERSION).toContain('normalize-');
+    expect(EXTRACTOR_VERSION).toContain('image@');
   });
 });
 
@@ -104,5 +108,37 @@ describe('when an extractor misbehaves', () => {
     const doc = await extractDocument({ path: 'a.docx', bytes: Buffer.from('x'), kind: 'docx' }, contextWithoutOcr(), formats);
     expect(doc.status).toBe('unreadable');
     expect(doc.message).toMatch(/^提取失败：/);
+  });
+});
+
+describe('when the OCR engine itself fails', () => {
+  const failingEngine = (error: Error) => ({
+    ocr: {
+      recognize: async () => {
+        throw error;
+      },
+      close: async () => undefined,
+    },
+    limits: defaultExtractionLimits,
+  });
+
+  it('throws OcrEngineError for an image, so the failure is retried rather than cached as unreadable', async () => {
+    const bytes = await renderScan('验收', { heightMm: 20, noise: false });
+    const attempt = extractDocument({ path: '照片.png', bytes, kind: 'image' }, failingEngine(new Error('worker crashed')));
+    await expect(attempt).rejects.toBeInstanceOf(OcrEngineError);
+    await expect(attempt).rejects.toThrow(/worker crashed/);
+  });
+
+  it('throws OcrEngineError for a scanned DOCX too', async () => {
+    const bytes = await readFile(fixtures.scanned);
+    const attempt = extractDocument({ path: '扫描件粘贴.docx', bytes, kind: 'docx' }, failingEngine(new Error('timeout')));
+    await expect(attempt).rejects.toBeInstanceOf(OcrEngineError);
+  });
+
+  it('does not blame the engine for an image it cannot decode', async () => {
+    const bytes = await renderScan('验收', { heightMm: 20, noise: false });
+    const ctx = failingEngine(new OcrInputError('图片内容已损坏，无法解码', 'undecodable'));
+    const doc = await extractDocument({ path: '照片.png', bytes, kind: 'image' }, ctx);
+    expect(doc.status).toBe('unreadable');
   });
 });
