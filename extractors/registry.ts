@@ -10,6 +10,7 @@ import {
 } from './model.ts';
 import { NORMALIZE_VERSION } from './normalize.ts';
 import { OcrInputError } from './ocr/preprocess.ts';
+import { extractPdf, PDF_EXTRACTOR_VERSION } from './pdf/index.ts';
 import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 import {
   emptyFileResult,
@@ -37,20 +38,10 @@ export interface FormatEntry {
 
 const UNREAD: FormatCapabilities = { extractsText: false, mayUseOcr: false, truePageNumbers: false };
 
-const PENDING_EXTRACTOR_MESSAGE = '该格式的读取模块尚未接入';
-const pendingExtractor: Extractor = async () => ({
-  status: 'unsupported',
-  message: PENDING_EXTRACTOR_MESSAGE,
-  pages: [],
-  meta: { pageCount: 0, ocrPages: 0 },
-  findings: [],
-  extractorVersion: 'pending-0',
-});
-
 /** Every file kind, what reads it, and what it can deliver: the one place to look when adding a format. */
 export const FORMATS: Record<FileKind, FormatEntry> = {
   pdf: {
-    extractor: pendingExtractor,
+    extractor: extractPdf,
     label: 'PDF 文档',
     capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: true },
   },
@@ -83,6 +74,7 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
 /** Identifies the whole extraction build; changes whenever any extractor or the normalisation changes. */
 export const EXTRACTOR_VERSION = [
   'registry-1',
+  PDF_EXTRACTOR_VERSION,
   DOCX_EXTRACTOR_VERSION,
   IMAGE_EXTRACTOR_VERSION,
   TEXT_EXTRACTOR_VERSION,

@@ -6,6 +6,7 @@ import { EXTRACTOR_VERSION, extractDocument, FORMATS, OcrEngineError } from '../
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import { OcrInputError } from '../../extractors/ocr/preprocess.ts';
 import { renderScan } from '../fixtures/scan/render.ts';
+import { ensurePdfFixtures, FEASIBILITY_TITLE } from '../fixtures/pdf/generate.ts';
 import { ensureDocxFixtures, type DocxFixtures } from '../fixtures/docx/generate.ts';
 import { contextWithoutOcr, SHENYANG_SAMPLE_DIR } from './context.ts';
 
@@ -34,6 +35,7 @@ describe('when looking a format up', () => {
     expect(EXTRACTOR_VERSION).toContain('text-');
     expect(EXTRACTOR_VERSION).toContain('normalize-');
     expect(EXTRACTOR_VERSION).toContain('image@');
+    expect(EXTRACTOR_VERSION).toContain('pdf@');
   });
 });
 
@@ -52,6 +54,15 @@ describe('when dispatching by kind', () => {
     const doc = await extractDocument({ path: '竣工验收报告.docx', bytes, kind: 'docx' }, contextWithoutOcr());
     expect(doc.status).toBe('ok');
     expect(doc.pages[0]!.text).toContain('验收');
+  });
+
+  it('reads a PDF with the PDF extractor', async () => {
+    const pdf = await ensurePdfFixtures();
+    const bytes = await readFile(pdf.text);
+    const doc = await extractDocument({ path: '可研.pdf', bytes, kind: 'pdf' }, contextWithoutOcr());
+    expect(doc.status).toBe('ok');
+    expect(doc.meta.pageCount).toBe(2);
+    expect(doc.pages[0]!.text).toContain(FEASIBILITY_TITLE);
   });
 
   it('reads a text file with the text extractor', async () => {
