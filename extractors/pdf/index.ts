@@ -137,8 +137,7 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
   const beyondLimit = candidates.slice(ocrLimit);
   for (const candidate of beyondLimit) settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
 
-  const recognized = await recognizePages(parser, toRecognize, ctx, findings);
-  for (const page of recognized) settle(page);
+  const recognized = await recognizePages(parser, toRecognize, ctx, findings, settle);
 
   const ocrPageNumbers = new Set(recognized.filter((p) => p.source === 'ocr').map((p) => p.n));
   const scanned = toRecognize.filter((c) => ocrPageNumbers.has(c.n) && isMissingText(c.verdict)).map((c) => c.n);
@@ -172,8 +171,13 @@ async function recognizePages(
   candidates: readonly OcrCandidate[],
   ctx: ExtractionContext,
   findings: FileFinding[],
+  onSettled: (page: Page) => void,
 ): Promise<Page[]> {
   const results: Page[] = [];
+  const settle = (page: Page) => {
+    results.push(page);
+    onSettled(page);
+  };
   const inFlight = new Set<Promise<void>>();
   let engineFailure: OcrEngineFailure | undefined;
   for (const candidate of candidates) {
@@ -183,13 +187,13 @@ async function recognizePages(
       image = (await pageOcrInput(parser, candidate.n, ctx.limits)).image;
     } catch (error) {
       findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n, describeError(error)) });
-      results.push({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
+      settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
       continue;
     }
     // Tasks never reject, so a failing page cannot leave its neighbours' promises unhandled.
     const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings)
       .then(
-        (page) => void results.push(page),
+        (page) => settle(page),
         (error: unknown) => void (engineFailure ??= new OcrEngineFailure('OCR engine failed', { cause: error })),
       )
       .finally(() => inFlight.delete(tracked));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExtractedDocumentSchema, type ExtractionLimits } from '../../extractors/model.ts';
+import { createOcrPool, OcrPoolClosedError } from '../../extractors/ocr/index.ts';
 import { extractPdf } from '../../extractors/pdf/index.ts';
 import { characterErrorRate } from '../helpers/cer.ts';
 import {
@@ -107,5 +108,14 @@ describe('when the real GB/T 42133 PDF with a garbled text layer is read (OCR li
     expect(codes).toContainEqual(['pdf-garbled-text-layer', expect.stringContaining('第 1 页的文字层是乱码')]);
     expect(codes).toContainEqual(['ocr-page-limit', expect.stringContaining('第 2–14 页')]);
     expect(progress).toHaveLength(14);
+  });
+});
+
+describe('when the OCR engine itself has failed (not the PDF)', () => {
+  it('lets the engine error through so the job can be retried, instead of caching pages without text', async () => {
+    const closedPool = createOcrPool({ size: 1 });
+    await closedPool.close();
+    const bytes = await readFile(fixtures.scanned);
+    await expect(extractPdf({ path: fixtures.scanned, bytes, kind: 'pdf' }, contextWith(closedPool))).rejects.toBeInstanceOf(OcrPoolClosedError);
   });
 });
