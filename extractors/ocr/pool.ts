@@ -166,9 +166,15 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     slot.live = null;
     if (!live) return;
     try {
-      await (await live).tesseract.terminate();
+      const worker = await live;
+      await worker.tesseract.terminate();
+      // tesseract.js does not wait for the thread to stop; waiting here means close() returns with the
+      // WebAssembly heaps actually released.
+      const exitWait = rejectAfter(10_000, 'OCR worker did not exit');
+      await Promise.race([worker.death, exitWait.promise]).catch(() => {});
+      exitWait.cancel();
     } catch {
-      // Already dead or never started: nothing left to free.
+      // Never started: nothing left to free.
     }
   }
 
