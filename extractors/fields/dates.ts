@@ -191,7 +191,7 @@ const TOKEN_PATTERNS: TokenPattern[] = [
   },
   {
     // 2023年, 2023年底, 2023年度 (a year-precision date)
-    regex: new RegExp(`${YEAR}${S}年(?:(底|末|初)|度)?(?!${S}(?:\\d|[一二三四五六七八九十])+${S}月)`, 'g'),
+    regex: new RegExp(`${YEAR}${S}年(?:${S}年?(底|末|初)|度)?(?!${S}(?:\\d|[一二三四五六七八九十])+${S}月)`, 'g'),
     hasYear: true,
     build: (m) => {
       const year = readYear(m[1]!);
@@ -325,7 +325,8 @@ export function findDates(text: string, options: DateOptions = {}): FoundDate[] 
     found.push({
       kind: 'relative',
       raw: text.slice(match.index, match.index + match[0].length),
-      anchor: match[1]!,
+      // The leftmost match may start inside the clause ("乙方应自合同签订"); the event follows the last 自/从/于/在.
+      anchor: match[1]!.replace(/^.*[自从于在]/, ''),
       amount,
       unit: relativeUnit(match[4]!),
       bound: match[5] ? 'within' : 'period',

@@ -35,11 +35,10 @@ export function findDocNumbers(text: string): DocNumber[] {
   for (let match = regex.exec(folded); match; match = regex.exec(folded)) {
     let prefix = match[1]!;
     const stripped = LEADING_PROSE.exec(prefix);
-    if (stripped) {
-      prefix = prefix.slice(stripped[0].length);
-      // A conjunction right after the prose word ("文件和常政务办…") belongs to the prose as well.
-      if (/^[和及与或的、]/.test(prefix) && prefix.length > 3) prefix = prefix.slice(1);
-    }
+    if (stripped) prefix = prefix.slice(stripped[0].length);
+    // A conjunction before the abbreviation ("…）和常经信发〔2021〕5号") is prose. Short abbreviations keep a leading
+    // 和 because it can be a place (和县: 和政发).
+    if (/^[和及与或的、]/.test(prefix) && prefix.length > 3) prefix = prefix.slice(1);
     if (/索引|登记/.test(prefix)) continue;
     const year = Number(match[2]);
     const sequence = Number(match[3]);
