@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition } from '../../checklists/conditions.ts';
+import { evaluateCondition, type FactValue } from '../../checklists/conditions.ts';
 import { evaluatePresence, RequirementResultSchema, type PresenceFile } from '../../checklists/evaluate.ts';
 import { listChecklists, loadChecklist, type LoadedChecklist, type LoadedRow } from '../../checklists/load.ts';
 import { declared, filesSatisfying, hostWithSection, solveFacts, type Goal } from './fact-solver.ts';
@@ -11,14 +11,9 @@ import { declared, filesSatisfying, hostWithSection, solveFacts, type Goal } fro
 
 const checklists = listChecklists().map((c) => loadChecklist(c.id));
 
-function rowResult(checklist: LoadedChecklist, row: LoadedRow, facts: Record<string, unknown>, files: PresenceFile[]) {
-  const stepFact = row.step ? { filingStep: row.step } : {};
-  const results = evaluatePresence({
-    checklist,
-    stage: row.stage,
-    facts: declared({ ...stepFact, ...(facts as Record<string, never>) }),
-    files,
-  });
+function rowResult(checklist: LoadedChecklist, row: LoadedRow, facts: Record<string, FactValue>, files: PresenceFile[]) {
+  const stepFact: Record<string, FactValue> = row.step ? { filingStep: row.step } : {};
+  const results = evaluatePresence({ checklist, stage: row.stage, facts: declared({ ...stepFact, ...facts }), files });
   for (const r of results) RequirementResultSchema.parse(r);
   const result = results.find((r) => r.id === row.id);
   if (!result) throw new Error(`row ${row.id} was not evaluated`);

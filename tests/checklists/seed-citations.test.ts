@@ -46,6 +46,30 @@ describe('when checking quotes against the seeds', () => {
     });
   }
 
+  /** The seeds numbered by article (not 004): article → its text, first occurrence wins. */
+  const articlesOf = (file: string): Map<string, string> => {
+    // shucheng prints its fourth article as "第四项" (§7 #29).
+    const text = readFileSync(join(SEEDS, file), 'utf8').replace('第四项', '第四条');
+    const pieces = text.split(/(第[一二三四五六七八九十百]+条)/);
+    const map = new Map<string, string>();
+    for (let i = 1; i < pieces.length; i += 2) if (!map.has(pieces[i]!)) map.set(pieces[i]!, pieces[i + 1]!.replace(/\s+/g, ''));
+    if (text.includes('附件2')) map.set('附件2', text.slice(text.indexOf('附件2')).replace(/\s+/g, ''));
+    return map;
+  };
+
+  for (const id of ['changde', 'yiyang', 'shenyang', 'shucheng']) {
+    it(`${id}: quotes each row from one of the articles the row cites`, () => {
+      const checklist = loadChecklist(id);
+      const articles = articlesOf(checklist.seedFile);
+      for (const row of checklist.rows) {
+        const cited = row.citation.article.split(/;\s*/).map((a) => /^(第[一二三四五六七八九十百]+条|附件2)/.exec(a)?.[1]);
+        expect(cited.every(Boolean), `${row.id}: ${row.citation.article}`).toBe(true);
+        const inOne = cited.some((a) => parts(row.citation.quote).every((p) => articles.get(a!)?.includes(p)));
+        expect(inOne, `${row.id}: ${row.citation.quote}`).toBe(true);
+      }
+    });
+  }
+
   it('adds a Simplified reading to the Traditional, annotated municipal-template quotes only', () => {
     const mt = loadChecklist('municipal-template');
     expect(mt.rows.find((r) => r.id === 'MT-A09')!.citation.quoteNormalised).toBe('由监理单位初步验收后');
