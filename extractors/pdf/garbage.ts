@@ -60,7 +60,7 @@ export interface TextLayerVerdict {
 
 /** Fewer meaningful characters than this and the page is treated as having no text worth trusting. */
 const MIN_MEANINGFUL_CHARS = 5;
-/** Shares above which a signal alone condemns a page; see tests/pdf/garbage-detector.test.ts for measured values. */
+/** Shares above which one signal alone condemns a page (tests/pdf/garbage-detector.test.ts pins the cases). */
 const MAX_SYMBOL_SHARE = 0.5;
 const MAX_JUNK_SHARE = 0.15;
 const MAX_UNMAPPED_SHARE = 0.1;
