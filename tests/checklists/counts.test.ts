@@ -69,7 +69,7 @@ describe('when reading the catalogue', () => {
     for (const id of ['project_summary', 'budget_estimate', 'annual_investment_plan', 'security_plan', 'party_group_resolution', 'self_inspection_report', 'trial_run_report', 'om_agreement']) {
       expect(catalogue.byId.get(id)!.sectionHeadings.length, id).toBeGreaterThan(0);
     }
-    expect(catalogue.sectionKeys.map((k) => k.key)).toEqual(['funding_sources', 'basis_documents']);
+    expect(catalogue.sectionKeys.map((k) => k.key)).toEqual(['funding_source_statement', 'basis_documents']);
   });
 });
 

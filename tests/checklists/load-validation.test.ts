@@ -124,8 +124,8 @@ describe('when a row is broken, loading fails loudly', () => {
 
   it('rejects a section key used as an ordinary doc type', () => {
     const raw = validChecklist();
-    raw.rows[0].requirement = { docType: 'funding_sources' };
-    expect(problemsOf(raw).join('\n')).toContain('funding_sources 是章节键');
+    raw.rows[0].requirement = { docType: 'funding_source_statement' };
+    expect(problemsOf(raw).join('\n')).toContain('funding_source_statement 是章节键');
   });
 
   it('rejects a local fact that shadows a global one', () => {

@@ -88,12 +88,12 @@ describe('when a row may be satisfied by a section of a host document', () => {
     const estimate = hostWithSection('budget_estimate', 'budget_estimate', '三、资金来源');
     const r = row('yiyang', 'filing', 'YY-F05', planned, [estimate]);
     expect(r.status).toBe('satisfied');
-    expect(r.docTypes).toEqual(['funding_sources']);
-    expect(r.evidence[0]).toMatchObject({ via: 'section', docType: 'funding_sources' });
+    expect(r.docTypes).toEqual(['funding_source_statement']);
+    expect(r.evidence[0]).toMatchObject({ via: 'section', docType: 'funding_source_statement' });
   });
 
   it('satisfies YY-F05 by a separate statement typed other_material carrying the heading', () => {
-    const statement = hostWithSection('other_material', 'funding_sources', '建设资金来源说明');
+    const statement = hostWithSection('other_material', 'funding_source_statement', '建设资金来源说明');
     expect(row('yiyang', 'filing', 'YY-F05', planned, [statement]).status).toBe('satisfied');
   });
 
