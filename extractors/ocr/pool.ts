@@ -90,7 +90,11 @@ function asError(reason: unknown): Error {
  * path that could otherwise point at a CDN.
  */
 async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
-  let startError: Error | undefined;
+  let failStart: (error: Error) => void = () => {};
+  const startFailure = new Promise<never>((_, reject) => {
+    failStart = reject;
+  });
+  startFailure.catch(() => {});
   const starting = Tesseract.createWorker(OCR_LANGUAGE, Tesseract.OEM.LSTM_ONLY, {
     langPath,
     gzip: true,
@@ -98,18 +102,18 @@ async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
     cacheMethod: 'none',
     logger: () => {},
     // Without a handler tesseract.js rethrows job failures inside its message listener: an uncaught exception.
-    errorHandler: (error: unknown) => {
-      startError ??= asError(error);
-    },
+    // With one, a failed model load leaves createWorker pending forever; the handler is the only signal.
+    // (Later calls, for failed pages, are harmless: the start has settled and the page's own promise rejects.)
+    errorHandler: (error: unknown) => failStart(new Error(`OCR worker failed to start: ${asError(error).message}`)),
   });
   const timeout = rejectAfter(WORKER_START_TIMEOUT_MS, 'OCR worker did not start in time');
   let tesseract: Tesseract.Worker;
   try {
-    tesseract = await Promise.race([starting, timeout.promise]);
+    tesseract = await Promise.race([starting, startFailure, timeout.promise]);
   } catch (error) {
-    // A worker that resolves after the timeout must not linger.
+    // A worker that finishes starting after all must not linger, and one that never will must not either.
     void starting.then((late) => late.terminate()).catch(() => {});
-    throw startError ?? asError(error);
+    throw asError(error);
   } finally {
     timeout.cancel();
   }
@@ -143,6 +147,10 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   };
   // Resolved now so a missing model fails at creation, not on the first page.
   const langPath = options.langPath ?? resolveChiSimLangPath();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(langPath)) {
+    // tesseract.js would download from a URL; models must come from the installed packages.
+    throw new Error(`OCR langPath must be a local folder, not a URL: ${langPath}`);
+  }
 
   const slots: Slot[] = Array.from({ length: size }, () => ({ live: null, busy: false }));
   const queue: QueuedPage[] = [];
@@ -186,11 +194,12 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
       page.reject(error);
       return;
     }
-    let worker: LiveWorker | undefined;
-    const timeout = rejectAfter(pageTimeoutMs, `OCR of one page took longer than ${pageTimeoutMs} ms`);
+    // Armed once the worker is ready: starting a worker has its own time limit.
+    let timeout: ReturnType<typeof rejectAfter> | undefined;
     try {
-      worker = await workerFor(slot);
+      const worker = await workerFor(slot);
       if (closed) throw new OcrPoolClosedError('OCR pool was closed');
+      timeout = rejectAfter(pageTimeoutMs, `OCR of one page took longer than ${pageTimeoutMs} ms`);
       const recognition = worker.tesseract.recognize(prepared.png, {}, { text: true });
       const { data } = await Promise.race([recognition, worker.death, timeout.promise]);
       counters.pagesRecognized++;
@@ -211,7 +220,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
       }
       page.reject(closed ? new OcrPoolClosedError('OCR pool was closed', { cause: error }) : asError(error));
     } finally {
-      timeout.cancel();
+      timeout?.cancel();
     }
   }
 

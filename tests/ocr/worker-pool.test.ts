@@ -62,3 +62,36 @@ describe('when the pool is closed', () => {
     expect(pool.stats().workersAlive).toBe(0);
   });
 });
+
+describe('when a page takes longer than the page time limit', () => {
+  it('abandons the page and retires the worker, whose state is unknown', async () => {
+    const pool = createOcrPool({ size: 1, pageTimeoutMs: 50 });
+    try {
+      const fullPage = await renderScan('超时测试\n'.repeat(30));
+
+      await expect(pool.recognize(fullPage)).rejects.toThrow(/longer than 50 ms/);
+
+      expect(pool.stats()).toMatchObject({ replacedAfterFailure: 1, workersAlive: 0, pagesRecognized: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('when the model cannot be loaded', () => {
+  it('fails the page promptly instead of hanging or downloading', async () => {
+    const pool = createOcrPool({ size: 1, langPath: '/nonexistent/tessdata' });
+    try {
+      const image = await renderStrip('模型缺失');
+
+      await expect(pool.recognize(image)).rejects.toThrow(/failed to start/);
+      expect(pool.stats().workersAlive).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a model location that is a URL', () => {
+    expect(() => createOcrPool({ langPath: 'https://example.invalid/tessdata' })).toThrow(/local folder/);
+  });
+});
