@@ -136,7 +136,11 @@ export async function openImage(
     limitInputPixels: options.refuseImagePixels,
     // Damaged scans often still decode mostly; reading what is there beats refusing the page.
     failOn: 'error',
-  }).autoOrient();
+  })
+    .autoOrient()
+    // Transparent pixels are usually black with alpha 0 (exported stamps, screenshots, scans cut out by apps):
+    // dropping alpha would turn the page black, so lay it on white paper first.
+    .flatten({ background: '#ffffff' });
   return {
     pipeline,
     width: swapsSides ? height : width,

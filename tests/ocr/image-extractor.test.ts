@@ -90,6 +90,33 @@ describe('when the image is a BMP, which sharp cannot read', () => {
   });
 });
 
+describe('when the image has a transparent background', () => {
+  it('reads dark text laid on transparency instead of seeing a black page', async () => {
+    const strip = await renderScan('透明背景：项目验收报告', { heightMm: 60, noise: false });
+    const { data, info } = await sharp(strip).grayscale().raw().toBuffer({ resolveWithObject: true });
+    // Black everywhere, ink given by alpha: how exported stamps and cut-out scans often look.
+    const rgba = Buffer.alloc(info.width * info.height * 4);
+    for (let i = 0; i < data.length; i++) rgba[i * 4 + 3] = 255 - data[i]!;
+    const png = await sharp(rgba, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+    const { ctx } = contextWith();
+
+    const doc = await extractImage({ path: '透明.png', bytes: png, kind: 'image' }, ctx);
+
+    expect(compact(doc.pages[0]!.text)).toContain('项目验收报告');
+  });
+});
+
+describe('when the image is a WebP', () => {
+  it('reads the text', async () => {
+    const webp = await sharp(await renderStrip('建设周期：12个月')).webp({ quality: 80 }).toBuffer();
+    const { ctx } = contextWith();
+
+    const doc = await extractImage({ path: '截图.webp', bytes: webp, kind: 'image' }, ctx);
+
+    expect(compact(doc.pages[0]!.text)).toContain('12个月');
+  });
+});
+
 describe('when the image is an animated GIF', () => {
   it('reads only the first frame and says so', async () => {
     const first = await renderStrip('第一帧：项目立项');
