@@ -32,7 +32,9 @@ export interface FieldSourceDocument {
   pages: ReadonlyArray<{ n: number; text: string; source: PageSource }>;
 }
 
-const HAN_OR_LATIN_BEFORE = '(?<![\\u4e00-\\u9fa5A-Za-z])';
+// A label starts a word: not after a letter or Han character, except right after an organisation's name, where OCR
+// has swallowed the gap between two columns ("…执法局乙方(盖章):…").
+const HAN_OR_LATIN_BEFORE = '(?:(?<![\\u4e00-\\u9fa5A-Za-z])|(?<=(?:公司|局|院|中心|办|委|所|馆|室|厅|站|处|集团)))';
 const QUALIFIER = '(?:\\s*[(（]([^()（）:：]{1,16})[)）])?';
 /** "建设单位：X", "甲方(采购人):X", "中标人名称：X". */
 const STRONG_LABEL = new RegExp(`${HAN_OR_LATIN_BEFORE}(${LABEL_ALTERNATION})${QUALIFIER}\\s*(?:名称|全称)?\\s*[:：]`, 'g');

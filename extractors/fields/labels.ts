@@ -87,7 +87,7 @@ export const LABEL_SPECS: readonly LabelSpec[] = [
   { labels: ['计划投资', '计划金额', '下达投资'], fields: ['totalInvestment'], kind: 'amount', confidence: 0.6, basis: 'planned' },
   { labels: ['审定金额', '评审金额', '核定金额', '审核金额', '审定投资', '评审核定金额', '审定总投资'], fields: ['reviewedAmount'], kind: 'amount', confidence: 0.85 },
   {
-    labels: ['合同金额', '合同价款', '合同总价', '合同总金额', '签约合同价', '中标金额', '成交金额', '中标价', '成交价', '价税合计', '合同价', '中标价格', '成交价格', '合同总价款'],
+    labels: ['合同金额', '合同价款', '合同总价', '合同总金额', '签约合同价', '中标金额', '成交金额', '中标价', '成交价', '价税合计', '合同价', '中标价格', '成交价格', '合同总价款', '监理服务费', '监理费', '服务费总额', '合同服务费'],
     fields: ['contractAmount'],
     kind: 'amount',
     confidence: 0.85,

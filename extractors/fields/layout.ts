@@ -1,6 +1,7 @@
 import { parseAmount, unitFromHeader } from './amounts.ts';
 import { findDates } from './dates.ts';
 import { findDocNumbers } from './doc-numbers.ts';
+import { LABEL_ALTERNATION } from './labels.ts';
 import { looksLikeOrg } from './orgs.ts';
 import { amountFieldValue, cleanOrgValue, emit, orgValue, stripDate, type ExtractionState, type PreparedPage } from './context.ts';
 
@@ -16,6 +17,7 @@ export const DOC_KIND_END = new RegExp(`(?:${DOC_KIND_WORDS})(?:${DRAFT_MARKER})
 const VERSION_MARKER = new RegExp(DRAFT_MARKER);
 const HEAD_NOISE = /^(?:签发人|索引号|索引|统一登记号|登记号|密级|紧急程度|缓急|发布日期|生效日期|信息时效期|主题分类|成文日期|发文机关|--- )/;
 const LABEL_LINE = /^[^:：]{1,14}[:：]/;
+const STARTS_WITH_LABEL = new RegExp(`^(?:${LABEL_ALTERNATION})`);
 const PROJECTISH_END = /(?:项目|工程|系统|平台)$/;
 // OCR misreads a character or two of "的批复"/"的请示"; a 关于… title still ends in 的 plus one or two characters.
 const OCR_LETTER_END = /^关于.{4,}的.{1,2}$/;
@@ -76,7 +78,7 @@ export function readHead(state: ExtractionState): HeadInfo {
       titleLineIndex = index;
       continue;
     }
-    if (!headingProject && PROJECTISH_END.test(line) && line.length >= 6 && line.length <= 60 && !/[，。；]/.test(line)) {
+    if (!headingProject && !STARTS_WITH_LABEL.test(line) && PROJECTISH_END.test(line) && line.length >= 6 && line.length <= 60 && !/[，。；]/.test(line)) {
       headingProject = { text: line, index };
     }
   }
@@ -94,7 +96,7 @@ export function readHead(state: ExtractionState): HeadInfo {
     if (fromTitle) {
       emit(state, { field: 'projectName', value: { kind: 'text', text: fromTitle.name }, page, label: '标题', quote: title, confidence: fromTitle.confidence, via: 'title' });
     }
-    readAddressee(state, page, lines, titleLineIndex);
+    readAddressee(state, page, lines, titleLineIndex, title);
   }
   return { title, titleLineIndex };
 }
@@ -124,16 +126,23 @@ export function projectNameFromTitle(rawTitle: string): { name: string; confiden
   return null;
 }
 
-function readAddressee(state: ExtractionState, page: PreparedPage, lines: string[], titleLineIndex: number): void {
+function readAddressee(state: ExtractionState, page: PreparedPage, lines: string[], titleLineIndex: number, title: string): void {
   for (let i = titleLineIndex + 1; i < Math.min(lines.length, titleLineIndex + 4); i += 1) {
     const line = lines[i]!;
     if (!line) continue;
     const match = /^([^:：，。]{2,60})[:：]$/.exec(line);
     if (!match) return;
+    // A notice of award is addressed to the winner.
+    const awardNotice = /(?:中标|成交)(?:结果)?通知书?$/.test(title);
+    const aboutSupervision = /监理/.test(title);
     for (const part of match[1]!.split(/[、,，]/)) {
       const org = cleanOrgValue(part);
-      if (org?.looksLikeOrg) {
-        emit(state, { field: 'addressee', value: orgValue(org.name, state.aliases), page, label: '主送', quote: line, confidence: 0.8, via: 'addressee' });
+      if (!org?.looksLikeOrg) continue;
+      emit(state, { field: 'addressee', value: orgValue(org.name, state.aliases), page, label: '主送', quote: line, confidence: 0.8, via: 'addressee' });
+      if (awardNotice) {
+        for (const field of aboutSupervision ? (['awardee', 'supervisor'] as const) : (['awardee', 'contractor'] as const)) {
+          emit(state, { field, value: orgValue(org.name, state.aliases), page, label: '中标通知书主送', quote: line, confidence: 0.8, via: 'addressee' });
+        }
       }
     }
     return;

@@ -96,7 +96,8 @@ function readAmounts(state: ExtractionState, sentence: Sentence): void {
     }
     if (!value) continue;
     if (THRESHOLD_AFTER.test(text.slice(end))) continue;
-    const following = text.slice(end, end + 14);
+    // 含税 may come after the 小写 repetition: "…元整（¥3,120,000.00元），含税".
+    const following = text.slice(end, end + 32).split(/[。；;]/)[0]!;
     const taxIncluded = /不含税/.test(following) ? false : /含税|价税合计/.test(following) || label === '价税合计' ? true : undefined;
     let basis = entry.spec.basis;
     // The words between label and figure refine it: "项目总投资估算为…" is an estimate, "总投资批复为…" approved.
