@@ -7,6 +7,7 @@ import {
   emit,
   firstSingleDate,
   ORG_IN_TEXT,
+  stripDate,
   orgValue,
   type ExtractionState,
   type PreparedPage,
@@ -104,7 +105,7 @@ function readAmounts(state: ExtractionState, sentence: Sentence): void {
     const phrase = text.slice(labelStart, value === null ? after : end);
     if (basis === 'stated' || basis === 'estimate') {
       if (/批复|核定|批准/.test(phrase)) basis = 'approved';
-      else if (basis === 'stated' && /概算|估算|匡算|预算/.test(phrase)) basis = 'estimate';
+      else if (basis === 'stated' && /概算|估算|匡算|预算/.test(text.slice(Math.max(0, labelStart - 2), labelStart) + phrase)) basis = 'estimate';
     }
     if (basis === 'stated' && /批复|批准|核定|审批/.test(text.slice(0, labelStart))) basis = 'approvedQuoted';
     for (const field of entry.spec.fields) {
@@ -204,22 +205,24 @@ function readTrialRun(state: ExtractionState, sentence: Sentence): void {
       confidence: 0.85 * confidenceFactor,
       via: 'prose',
     });
-  } else {
-    const start = firstSingleDate(found);
-    if (start && /(?:起|开始)?\s*(?:进入|开始|启动|投入)试运行|试运行(?:自|从|于)?\s*\S{0,14}?(?:起|开始)/.test(text) && !PAYMENT.test(text)) {
-      const date = found.find((d) => d.kind === 'date')!;
-      const afterDate = text.slice(date.offset.end);
-      if (/^\s*(?:起|开始)?\s*(?:正式)?(?:进入|开始|启动|投入)?\s*试运行/.test(afterDate) || /试运行(?:自|从|于)?\s*$/.test(text.slice(0, date.offset.start))) {
-        emit(state, {
-          field: 'trialRunPeriod',
-          value: { kind: 'period', start: dateFieldValue(start), end: null },
-          page,
-          label: '试运行',
-          quote: text,
-          confidence: 0.7 * confidenceFactor,
-          via: 'prose',
-        });
-      }
+  } else if (!PAYMENT.test(text)) {
+    // "2024年11月7日起进入试运行" / "试运行自2024年11月7日开始": the date next to the words is the start.
+    const start = found.find(
+      (d) =>
+        d.kind === 'date' &&
+        (/^\s*(?:起|开始)?\s*(?:正式)?(?:进入|开始|启动|投入)?\s*试运行/.test(text.slice(d.offset.end)) ||
+          /试运行(?:自|从|于)?\s*$/.test(text.slice(0, d.offset.start))),
+    );
+    if (start && start.kind === 'date') {
+      emit(state, {
+        field: 'trialRunPeriod',
+        value: { kind: 'period', start: dateFieldValue(stripDate(start)), end: null },
+        page,
+        label: '试运行',
+        quote: text,
+        confidence: 0.7 * confidenceFactor,
+        via: 'prose',
+      });
     }
   }
   const verdict = /试运行(?:情况|结论|效果|结果)?(?:为|是|:|：)?\s*(合格|通过|良好|正常|稳定|不合格|未通过|不通过)(?!后)/.exec(text);
