@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Page } from '../extractors/model.ts';
 import { foldForMatching } from '../extractors/normalize.ts';
-import type { Catalogue, DocType } from './catalogue-schema.ts';
+import type { Catalogue } from './catalogue-schema.ts';
 
 /**
  * Classification of one file into doc types (requirements.md §1).
@@ -87,8 +87,11 @@ export class DocTypeClassifier {
 
   constructor(catalogue: Catalogue) {
     this.known = new Set(catalogue.docTypes.map((t) => t.id));
-    this.titleTerms = catalogue.docTypes.filter((t) => t.id !== OTHER).flatMap((t) => compileTerms(t, t.titleTerms));
-    this.sectionHeadings = catalogue.docTypes.flatMap((t) => compileTerms(t, sectionHeadingsOf(t)));
+    this.titleTerms = catalogue.docTypes.filter((t) => t.id !== OTHER).flatMap((t) => compileTerms(t.id, t.titleTerms));
+    this.sectionHeadings = [
+      ...catalogue.docTypes.flatMap((t) => compileTerms(t.id, t.sectionHeadings)),
+      ...catalogue.sectionKeys.flatMap((k) => compileTerms(k.key, k.headings)),
+    ];
     for (const t of catalogue.docTypes) {
       this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
@@ -277,24 +280,19 @@ export class DocTypeClassifier {
   }
 }
 
-function compileTerms(type: DocType, terms: string[]): CompiledTerm[] {
+function compileTerms(docType: string, terms: string[]): CompiledTerm[] {
   const out: CompiledTerm[] = [];
   for (const raw of new Set(terms)) {
     const term = foldForMatching(raw);
     if (!term) continue;
     if (term.includes('*')) {
       const parts = term.split('*').filter(Boolean).map(escapeRegex);
-      out.push({ docType: type.id, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
+      out.push({ docType, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
     } else {
-      out.push({ docType: type.id, term, weight: term.length });
+      out.push({ docType, term, weight: term.length });
     }
   }
   return out;
-}
-
-function sectionHeadingsOf(type: DocType): string[] {
-  const withSections = type as DocType & { sectionHeadings?: string[] };
-  return withSections.sectionHeadings ?? [];
 }
 
 function matchTerm(t: CompiledTerm, text: string): { start: number; end: number } | null {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuleDefinitionSchema } from './rules/schema.ts';
 
 /**
  * Schemas of the checklist data files: the project facts (checklists/facts.yaml) and one checklist per jurisdiction
@@ -194,6 +195,8 @@ export const ChecklistSchema = z.object({
   byReference: z.object({ article: z.string().min(1), quote: z.string().min(1) }).optional(),
   localFacts: z.array(LocalFactSchema).default([]),
   rows: z.array(RowSchema).min(1),
+  /** Rules beyond presence (§4) for this jurisdiction; the checks they name live in checklists/rules/checks.ts. */
+  rules: z.array(RuleDefinitionSchema).default([]),
 });
 export type ChecklistInput = z.input<typeof ChecklistSchema>;
 export type Checklist = z.infer<typeof ChecklistSchema>;

@@ -1,1 +1,181 @@
-console.log("hello", process.argv.slice(2))
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
+import { checkDossier } from '../pipeline/check-dossier.ts';
+import { extractDossier } from '../pipeline/extract-dossier.ts';
+import { parseFactArguments } from '../pipeline/facts.ts';
+import { renderHtml } from '../pipeline/report/render-html.ts';
+import { renderMarkdown } from '../pipeline/report/render-markdown.ts';
+import { runBatch } from '../pipeline/batch.ts';
+import { localExtractionCache } from '../pipeline/extraction-cache.ts';
+import { listChecklists, loadChecklist } from '../checklists/load.ts';
+import { lintChecklistFile } from '../checklists/lint.ts';
+import { describeChecklist } from '../checklists/describe.ts';
+import { Progress } from './progress.ts';
+import { UsageError, describeError } from './errors.ts';
+
+const EXIT_COMPLETE = 0;
+const EXIT_INCOMPLETE = 1;
+const EXIT_USAGE = 2;
+
+const program = new Command('dossier')
+  .description('电子政务项目立项/验收材料完整性检查')
+  .showHelpAfterError('（使用 --help 查看用法）')
+  .exitOverride();
+
+program
+  .command('extract')
+  .description('解包并提取每个文件的文本（PDF 文字层、OCR、DOCX、文本）')
+  .argument('<input>', '压缩包、文件夹或单个文件')
+  .addOption(new Option('--format <format>', '输出格式').choices(['text', 'json']).default('text'))
+  .action(async (input: string, opts: { format: 'text' | 'json' }) => {
+    const progress = new Progress();
+    const result = await extractDossier({
+      input,
+      ocr: getSharedOcrPool(),
+      onProgress: (e) => {
+        if (e.stage === 'extract') progress.bar(e.done, e.total, e.path);
+        else if (e.stage === 'intake') progress.update(`解包：${e.path}`);
+      },
+    });
+    progress.done();
+    if (opts.format === 'json') {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    for (const f of result.findings) process.stdout.write(`[${f.severity}] ${f.code} ${f.path ?? ''} ${f.message}\n`);
+    for (const f of result.files) {
+      const ocr = f.doc.pages.filter((p) => p.source === 'ocr').length;
+      const preview = f.doc.pages.map((p) => p.text).join(' ').replace(/\s+/g, ' ').slice(0, 80);
+      process.stdout.write(
+        `${f.file.path}\n  类型 ${f.file.kind}｜状态 ${f.doc.status}${f.doc.message ? `（${f.doc.message}）` : ''}｜页数 ${f.doc.meta.pageCount}｜OCR 页 ${ocr}${f.duplicateOf ? `｜与 ${f.duplicateOf} 相同` : ''}\n  ${preview}\n`,
+      );
+    }
+    for (const s of result.skipped) process.stdout.write(`已跳过：${s}\n`);
+  });
+
+program
+  .command('check')
+  .description('按地市办法检查材料是否齐全，输出完整性报告')
+  .argument('<input>', '压缩包、文件夹或单个文件')
+  .option('--city <id>', '地市（changde、yiyang、shenyang、shucheng、municipal-template）')
+  .option('--checklist <file>', '自定义检查清单文件（YAML/JSON），用于未内置的地区')
+  .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
+  .option('--fact <name=value>', '声明项目事实，可重复，如 --fact major=true', collect, [])
+  .addOption(new Option('--format <format>', '输出格式').choices(['json', 'md', 'html']).default('md'))
+  .option('--out <file>', '写入文件而不是标准输出')
+  .option('--no-cache', '不使用提取缓存（./data）')
+  .action(async (input: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; format: 'json' | 'md' | 'html'; out?: string; cache: boolean }) => {
+    const checklist = opts.checklist ?? opts.city;
+    if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
+    const resolved = await loadChecklist(checklist);
+    const facts = parseFactArguments(opts.fact);
+    const progress = new Progress();
+    const report = await checkDossier({
+      input,
+      checklist,
+      stage: opts.stage,
+      facts,
+      ocr: getSharedOcrPool(),
+      cache: opts.cache ? localExtractionCache() : undefined,
+      onProgress: (e) => {
+        if (e.stage === 'extract') progress.bar(e.done, e.total, e.path);
+        else if (e.stage === 'intake') progress.update(`解包：${e.path}`);
+        else progress.update(`按《${resolved.regulation ?? resolved.name}》检查…`);
+      },
+    });
+    progress.done();
+    const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
+    if (opts.out) {
+      await writeFile(opts.out, text);
+      process.stderr.write(`报告已写入 ${opts.out}：${report.complete ? '材料齐全' : `材料不齐全，缺失 ${report.summary.missing + report.summary.unreadable} 项`}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    process.exitCode = report.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  });
+
+program
+  .command('batch')
+  .description('批量预审：一个文件夹中的多个材料包，输出每份报告和汇总表（HTML、CSV、XLSX）')
+  .argument('<folder>', '包含多个压缩包或子文件夹的文件夹')
+  .option('--city <id>', '地市')
+  .option('--checklist <file>', '自定义检查清单文件')
+  .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
+  .option('--fact <name=value>', '对所有材料包声明的事实，可重复', collect, [])
+  .option('--out <dir>', '输出目录', 'batch-report')
+  .option('--concurrency <n>', '同时检查的材料包数', (v) => Number.parseInt(v, 10), 2)
+  .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; out: string; concurrency: number }) => {
+    const checklist = opts.checklist ?? opts.city;
+    if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
+    await loadChecklist(checklist);
+    const progress = new Progress();
+    const summary = await runBatch({
+      folder,
+      checklist,
+      stage: opts.stage,
+      facts: parseFactArguments(opts.fact),
+      outDir: opts.out,
+      concurrency: opts.concurrency,
+      ocr: getSharedOcrPool(),
+      cache: localExtractionCache(),
+      onProgress: (done, total, name) => progress.bar(done, total, name),
+    });
+    progress.done();
+    process.stderr.write(`共 ${summary.rows.length} 份材料，齐全 ${summary.rows.filter((r) => r.complete).length} 份；汇总表：${summary.files.join('、')}\n`);
+    process.exitCode = summary.rows.every((r) => r.complete) ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  });
+
+const checklists = program.command('checklists').description('查看和校验检查清单');
+checklists
+  .command('list')
+  .description('列出内置的地区检查清单')
+  .action(async () => {
+    for (const c of await listChecklists()) process.stdout.write(`${c.id}\t${c.name}\t${c.regulation ?? ''}\n`);
+  });
+checklists
+  .command('show')
+  .description('显示一个地区的检查清单（每项材料及其依据条款）')
+  .argument('<id>', '地区 id 或清单文件路径')
+  .option('--stage <stage>', '只显示一个阶段')
+  .action(async (id: string, opts: { stage?: 'filing' | 'acceptance' }) => {
+    process.stdout.write(describeChecklist(await loadChecklist(id), opts.stage));
+  });
+checklists
+  .command('lint')
+  .description('校验一个检查清单文件')
+  .argument('<file>', '清单文件（YAML/JSON）')
+  .action(async (file: string) => {
+    const result = await lintChecklistFile(file);
+    if (result.ok) {
+      process.stdout.write(`${file}：校验通过\n`);
+      return;
+    }
+    for (const p of result.problems) process.stdout.write(`${file}：${p}\n`);
+    process.exitCode = EXIT_USAGE;
+  });
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        process.exitCode = 0;
+      } else {
+        process.exitCode = EXIT_USAGE;
+      }
+    } else {
+      process.stderr.write(`错误：${describeError(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+    }
+  } finally {
+    await closeSharedOcrPool();
+  }
+}
+
+await main();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ExtractionStatusSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
+import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
 import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
+import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
 
 /**
  * The completeness report: the product's contract with officers, units and other systems.
@@ -11,7 +12,7 @@ export const REPORT_SCHEMA_VERSION = '1.0.0';
 export const StageSchema = z.enum(['filing', 'acceptance']);
 export type Stage = z.infer<typeof StageSchema>;
 
-export const RequirementStatusSchema = z.enum(['satisfied', 'missing', 'not_applicable', 'needs_confirmation', 'unreadable']);
+export { RequirementStatusSchema };
 export type RequirementStatus = z.infer<typeof RequirementStatusSchema>;
 
 export const EvidenceSchema = z.object({
@@ -29,10 +30,11 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 export const FactValueSchema = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]);
 
 export const ReportFactSchema = z.object({
-  value: FactValueSchema,
+  value: FactValueSchema.nullable(),
   source: z.enum(['declared', 'derived']),
   /** For a derived fact: the field, file or rule it came from. */
   from: z.string().optional(),
+  evidence: z.array(EvidenceSchema).optional(),
 });
 
 export const ProvenanceSchema = z.object({
@@ -73,30 +75,13 @@ export const ReportFileSchema = z.object({
   contentDocTypes: z.array(z.string()).default([]),
   needsReview: z.boolean(),
   duplicateOf: z.string().optional(),
-  textPreview: z.string().optional(),
+  /** What extraction noticed about this file (OCR confidence, garbled text layer, truncation…). */
+  findings: z.array(FileFindingSchema).default([]),
 });
 export type ReportFile = z.infer<typeof ReportFileSchema>;
 
-export const RequirementSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  stage: StageSchema,
-  step: z.enum(['plan', 'approval']).optional(),
-  docTypes: z.array(z.string()),
-  status: RequirementStatusSchema,
-  severity: SeveritySchema,
-  basis: z.object({
-    kind: z.string(),
-    article: z.string(),
-    quote: z.string(),
-    seedFile: z.string().optional(),
-  }),
-  evidence: z.array(EvidenceSchema),
-  unknownFacts: z.array(z.string()).default([]),
-  /** What to submit, for a unit preparing the dossier. */
-  whatToSubmit: z.string().optional(),
-  message: z.string(),
-});
+/** One presence row's outcome: the evaluator's own schema is the report's (checklists/evaluate.ts). */
+export const RequirementSchema = RequirementResultSchema;
 export type Requirement = z.infer<typeof RequirementSchema>;
 
 export const FindingSchema = z.object({
@@ -127,6 +112,8 @@ export const CompletenessReportSchema = z.object({
   cityName: z.string(),
   stage: StageSchema,
   checklist: z.object({ id: z.string(), name: z.string(), regulation: z.string().optional(), seedFile: z.string().optional() }),
+  /** filing only: the step the dossier was checked at (declared or derived). */
+  filingStep: z.enum(['plan', 'approval']).optional(),
   complete: z.boolean(),
   facts: z.record(z.string(), ReportFactSchema),
   fields: z.record(z.string(), ReportFieldSchema),

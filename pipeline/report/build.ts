@@ -1,0 +1,202 @@
+import type { FileFinding } from '../../extractors/model.ts';
+import { docTypeName, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
+import { fieldValueToScalar, type AggregatedFields } from '../aggregate-fields.ts';
+import type { ClassifiedFile } from '../check-dossier.ts';
+import type { DossierEvaluation } from '../evaluate-dossier.ts';
+import {
+  CompletenessReportSchema,
+  REPORT_SCHEMA_VERSION,
+  type CompletenessReport,
+  type Finding,
+  type ReportFile,
+  type Stage,
+} from './schema.ts';
+
+/** Fields every report carries (null when no readable document states them). */
+const REPORT_FIELDS = [
+  'projectName',
+  'constructionUnit',
+  'contractor',
+  'supervisor',
+  'testingAgency',
+  'totalInvestmentWan',
+  'approvedEstimateWan',
+  'contractAmountWan',
+  'approvalDate',
+  'approvalDocNumber',
+  'mainContractDate',
+  'trialRunStartDate',
+  'trialRunEndDate',
+  'preliminaryAcceptanceDate',
+  'preliminaryAcceptanceConclusion',
+  'acceptanceApplicationDate',
+  'acceptanceDate',
+] as const;
+
+export interface BuildReportInput {
+  input: string;
+  checklist: LoadedChecklist;
+  catalogue: LoadedCatalogue;
+  stage: Stage;
+  fields: AggregatedFields;
+  files: ClassifiedFile[];
+  unreadableEntries: Array<{ path: string; reason: string; classification: ClassifiedFile['classification'] }>;
+  skipped: string[];
+  intakeFindings: FileFinding[];
+  evaluation: DossierEvaluation;
+  timings: CompletenessReport['timings'];
+}
+
+export function buildReport(input: BuildReportInput): CompletenessReport {
+  const { evaluation } = input;
+  const requirements = evaluation.presence.results;
+  const files: ReportFile[] = [
+    ...input.files.map((f) => reportFile(f, input.catalogue)),
+    ...input.unreadableEntries.map(
+      (e): ReportFile => ({
+        path: e.path,
+        kind: 'unknown',
+        status: e.reason === 'encrypted' ? 'encrypted' : 'unreadable',
+        message: e.reason === 'encrypted' ? '压缩包中的该文件已加密，无法读取' : '压缩包中的该文件无法解出',
+        sha256: '',
+        size: 0,
+        pageCount: 0,
+        ocrPages: 0,
+        docTypes: [],
+        sections: [],
+        contentDocTypes: e.classification.nameDocTypes,
+        needsReview: true,
+        findings: [],
+      }),
+    ),
+  ];
+
+  const findings: Finding[] = [
+    ...input.intakeFindings.map((f) => ({
+      ruleId: f.code,
+      kind: 'intake',
+      severity: f.severity,
+      message: f.message,
+      evidence: f.path ? [{ path: f.path }] : [],
+    })),
+    ...evaluation.presence.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => ({ ...e })) })),
+    ...evaluation.ruleFindings,
+    ...unreadableFileFindings(files),
+  ];
+
+  const count = (status: string) => requirements.filter((r) => r.status === status).length;
+  const errors = requirements.filter((r) => (r.status === 'missing' || r.status === 'unreadable') && r.severity === 'error').length + findings.filter((f) => f.severity === 'error').length;
+  const warnings =
+    requirements.filter((r) => r.severity === 'warning' && r.status !== 'satisfied' && r.status !== 'not_applicable').length +
+    findings.filter((f) => f.severity === 'warning').length;
+  const blockingRows = requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable' || r.status === 'needs_confirmation');
+  const filingStep = evaluation.facts.filingStep?.value;
+
+  const report: CompletenessReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: new Date().toISOString(),
+    input: input.input,
+    city: input.checklist.id,
+    cityName: input.checklist.name,
+    stage: input.stage,
+    filingStep: input.stage === 'filing' && (filingStep === 'plan' || filingStep === 'approval') ? filingStep : undefined,
+    checklist: { id: input.checklist.id, name: input.checklist.name, regulation: input.checklist.regulation, seedFile: input.checklist.seedFile },
+    // Complete means nothing the regulation asks for is missing, unreadable or undecided, and no rule found an error.
+    complete: blockingRows.length === 0 && !findings.some((f) => f.severity === 'error'),
+    facts: Object.fromEntries(
+      Object.entries(evaluation.facts)
+        .filter(([, f]) => f.value !== undefined && f.value !== null)
+        .map(([name, f]) => [name, { value: f.value as string | number | boolean | string[], source: f.source, from: f.from, evidence: f.evidence }]),
+    ),
+    fields: reportFields(input.fields),
+    files,
+    skipped: input.skipped,
+    requirements,
+    findings,
+    summary: {
+      files: files.length,
+      unreadableFiles: files.filter((f) => f.status !== 'ok').length,
+      ocrPages: input.files.filter((f) => !f.duplicateOf).reduce((n, f) => n + f.doc.meta.ocrPages, 0),
+      satisfied: count('satisfied'),
+      missing: count('missing'),
+      unreadable: count('unreadable'),
+      needsConfirmation: count('needs_confirmation'),
+      notApplicable: count('not_applicable'),
+      errors,
+      warnings,
+    },
+    timings: roundTimings(input.timings),
+  };
+  return CompletenessReportSchema.parse(report);
+}
+
+function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
+  const c = f.classification;
+  return {
+    path: f.file.path,
+    kind: f.file.kind,
+    status: f.doc.status,
+    message: f.doc.message,
+    sha256: f.file.sha256,
+    size: f.file.size,
+    pageCount: f.doc.meta.pageCount,
+    ocrPages: f.doc.meta.ocrPages,
+    docTypes: c.docTypes.map((d) => ({ ...d, name: docTypeName(catalogue, d.id) })),
+    sections: c.sections.map((s) => ({ ...s, name: sectionName(catalogue, s.docType) })),
+    contentDocTypes: f.doc.status === 'ok' ? [] : c.nameDocTypes,
+    needsReview: c.needsReview,
+    duplicateOf: f.duplicateOf,
+    findings: f.doc.findings,
+  };
+}
+
+function sectionName(catalogue: LoadedCatalogue, key: string): string {
+  try {
+    return docTypeName(catalogue, key);
+  } catch {
+    return key;
+  }
+}
+
+/** A file that could not be read is a finding of its own, so it is never lost in the file table. */
+function unreadableFileFindings(files: ReportFile[]): Finding[] {
+  return files
+    .filter((f) => f.status !== 'ok' && !f.duplicateOf)
+    .map((f) => ({
+      ruleId: `FILE-${f.status.toUpperCase()}`,
+      kind: 'file',
+      severity: f.status === 'unsupported' || f.status === 'empty' ? ('warning' as const) : ('warning' as const),
+      message: `${f.path}：${f.message ?? '无法读取'}${f.contentDocTypes.length ? `（从文件名看应为：${f.contentDocTypes.join('、')}）` : ''}`,
+      evidence: [{ path: f.path }],
+    }));
+}
+
+function reportFields(fields: AggregatedFields): CompletenessReport['fields'] {
+  const out: CompletenessReport['fields'] = {};
+  for (const name of REPORT_FIELDS) {
+    const field = fields.fields[name];
+    if (!field) {
+      out[name] = { value: null, provenance: null, alternatives: [] };
+      continue;
+    }
+    const scalar = fieldValueToScalar(field.value);
+    const value = name.endsWith('Wan') && scalar !== null ? Number(scalar) : scalar;
+    out[name] = {
+      value,
+      provenance: provenanceOf(field.provenance),
+      alternatives: field.alternatives
+        .map((a) => ({ value: fieldValueToScalar(a.value), provenance: provenanceOf(a.provenance) }))
+        .filter((a): a is { value: string; provenance: ReturnType<typeof provenanceOf> } => a.value !== null)
+        .slice(0, 10),
+    };
+  }
+  return out;
+}
+
+function provenanceOf(p: { path: string; page: number; label: string; quote: string; source: 'text-layer' | 'ocr' }) {
+  return { path: p.path, page: p.page, label: p.label, quote: p.quote, source: p.source };
+}
+
+function roundTimings(t: CompletenessReport['timings']): CompletenessReport['timings'] {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])) as CompletenessReport['timings'];
+}
