@@ -60,6 +60,9 @@ export interface OcrBenchResult {
   meanSecondsPerPage: { prose: number; dense: number };
   meanCer: { prose: number; dense: number };
   pool: { workers: number; pages: number; seconds: number; pagesPerSecond: number };
+  /** Process peak after the single-worker pages (fixture rendering included). */
+  peakRssMbOneWorker: number;
+  /** Process peak over the whole run, the pool of `cpus` workers included. */
   peakRssMb: number;
   native?: {
     version: string;
@@ -113,6 +116,14 @@ export async function runOcrBench(options: { writeJson?: boolean; log?: (line: s
   await single.recognize(await renderScan('预热', { heightMm: 60, noise: false }));
   const workerStartSeconds = (performance.now() - warmStart) / 1000;
 
+  // Native tesseract (if installed) reads each page right after tesseract.js, so a busy machine slows both alike.
+  const nativeVersion = await nativeTesseractVersion();
+  const nativeDir = nativeVersion ? await mkdtemp(join(tmpdir(), 'ocr-bench-')) : null;
+  if (nativeDir) {
+    const model = gunzipSync(await readFile(join(resolveChiSimLangPath(), `${OCR_LANGUAGE}.traineddata.gz`)));
+    await writeFile(join(nativeDir, `${OCR_LANGUAGE}.traineddata`), model);
+  }
+
   const pages: OcrBenchPageResult[] = [];
   for (const [index, spec] of PAGES.entries()) {
     const started = performance.now();
@@ -125,9 +136,19 @@ export async function runOcrBench(options: { writeJson?: boolean; log?: (line: s
       cer: round(characterErrorRate(spec.text, result.text), 4),
       confidence: result.confidence,
     });
-    log(`  ${spec.name.padEnd(20)} ${seconds.toFixed(2)} s  CER ${(pages.at(-1)!.cer * 100).toFixed(2)} %  confidence ${result.confidence}`);
+    const page = pages.at(-1)!;
+    log(`  ${spec.name.padEnd(18)} tesseract.js ${seconds.toFixed(2)} s  CER ${(page.cer * 100).toFixed(2)} %  confidence ${result.confidence}`);
+    if (nativeDir) {
+      const prepared = await prepareImageForOcr(images[index]!);
+      const native = await recognizeNatively(prepared.png, nativeDir, nativeDir);
+      page.nativeSeconds = round(native.seconds);
+      page.nativeCer = round(characterErrorRate(spec.text, native.text), 4);
+      log(`  ${''.padEnd(18)} native       ${native.seconds.toFixed(2)} s  CER ${(page.nativeCer * 100).toFixed(2)} %`);
+    }
   }
+  const peakRssMbOneWorker = Math.round(process.resourceUsage().maxRSS / 1024);
   await single.close();
+  if (nativeDir) await rm(nativeDir, { recursive: true, force: true });
 
   const workers = availableParallelism();
   const pool = createOcrPool({ size: workers });
@@ -153,26 +174,11 @@ export async function runOcrBench(options: { writeJson?: boolean; log?: (line: s
       seconds: round(poolSeconds),
       pagesPerSecond: round(poolImages.length / poolSeconds),
     },
+    peakRssMbOneWorker,
     peakRssMb: 0,
   };
 
-  const nativeVersion = await nativeTesseractVersion();
   if (nativeVersion) {
-    const workDir = await mkdtemp(join(tmpdir(), 'ocr-bench-'));
-    try {
-      const model = gunzipSync(await readFile(join(resolveChiSimLangPath(), `${OCR_LANGUAGE}.traineddata.gz`)));
-      await writeFile(join(workDir, `${OCR_LANGUAGE}.traineddata`), model);
-      for (const [index, spec] of PAGES.entries()) {
-        const prepared = await prepareImageForOcr(images[index]!);
-        const native = await recognizeNatively(prepared.png, workDir, workDir);
-        const page = pages[index]!;
-        page.nativeSeconds = round(native.seconds);
-        page.nativeCer = round(characterErrorRate(spec.text, native.text), 4);
-        log(`  native ${spec.name.padEnd(13)} ${native.seconds.toFixed(2)} s  CER ${(page.nativeCer * 100).toFixed(2)} %`);
-      }
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-    }
     const jsTotal = pages.reduce((sum, p) => sum + p.seconds, 0);
     const nativeTotal = pages.reduce((sum, p) => sum + (p.nativeSeconds ?? 0), 0);
     result.native = {
@@ -209,7 +215,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(
     `pool of ${result.pool.workers}: ${result.pool.pages} pages in ${result.pool.seconds} s (${result.pool.pagesPerSecond} pages/s)`,
   );
-  console.log(`peak RSS ${result.peakRssMb} MB`);
+  console.log(`peak RSS: ${result.peakRssMbOneWorker} MB with one worker, ${result.peakRssMb} MB with the pool of ${result.pool.workers}`);
   if (result.native) {
     console.log(
       `native ${result.native.version} (1 thread): mean s/page prose ${result.native.meanSecondsPerPage.prose},` +
