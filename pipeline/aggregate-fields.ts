@@ -48,7 +48,7 @@ export type AggregatedField = z.infer<typeof AggregatedFieldSchema>;
 
 export const FieldConflictSchema = z.object({
   field: z.string(),
-  kind: z.enum(['values-differ', 'daxie-xiaoxie-mismatch']),
+  kind: z.enum(['values-differ', 'daxie-xiaoxie-mismatch', 'itemization-mismatch']),
   /** Chinese, for the report. */
   message: z.string(),
   chosen: FieldValueSchema.nullable(),
@@ -528,6 +528,16 @@ function orgConflict(field: string, message: string, chosen: AggregatedField | n
 function pairConflicts(perFile: PerFileCandidates[], conflicts: FieldConflict[]): void {
   for (const doc of perFile) {
     for (const c of doc.candidates) {
+      if (c.field === 'itemizedTotal' && c.value.kind === 'itemization' && c.value.equal === false) {
+        conflicts.push({
+          field: 'itemizedTotal',
+          kind: 'itemization-mismatch',
+          message: `分项合计 ${c.value.sum}万元 与所列合计 ${c.value.statedTotal.wan}万元 不符`,
+          chosen: c.value.statedTotal,
+          values: [{ value: c.value, sources: [c.provenance] }],
+        });
+        continue;
+      }
       if (c.field !== 'amountPairs' || c.value.kind !== 'amountPair' || c.value.equal !== false) continue;
       conflicts.push({
         field: 'amountPairs',
@@ -563,7 +573,12 @@ export function aggregateFields(perFile: PerFileCandidates[]): AggregatedFields 
       if (c.field !== 'planEntry' || c.value.kind !== 'planEntry' || !c.value.constructionUnit || !project) continue;
       if (!compareProjectNames(c.value.projectName, project).same) continue;
       const name = c.value.constructionUnit;
-      planUnitEvidence.push({ candidate: { ...c, field: 'constructionUnit', value: { kind: 'org', name, normalized: normOrg(name) } }, doc, docIndex, weight: 1 });
+      planUnitEvidence.push({
+        candidate: { ...c, field: 'constructionUnit', value: { kind: 'org', name, normalized: normOrg(name) }, provenance: { ...c.provenance, label: '建设单位' } },
+        doc,
+        docIndex,
+        weight: 1,
+      });
     }
   });
 
@@ -742,5 +757,7 @@ export function fieldValueToScalar(value: FieldValue): string | null {
       return value.projectName;
     case 'orgIdentifier':
       return value.creditCode ?? value.org;
+    case 'itemization':
+      return value.sum;
   }
 }

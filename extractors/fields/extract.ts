@@ -4,7 +4,7 @@ import { detectUnitNote } from './amounts.ts';
 import { findDates } from './dates.ts';
 import { findDocNumbers, parseDocNumber } from './doc-numbers.ts';
 import { LABEL_ALTERNATION, LABEL_ENTRIES, labelEntry, SEAL_QUALIFIER, type LabelSpec } from './labels.ts';
-import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readProjectTables } from './layout.ts';
+import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readItemizations, readProjectTables } from './layout.ts';
 import { findAliases, findCreditCodes, isValidCreditCode, looksLikeOrg, normOrg } from './orgs.ts';
 import { parseVerdict, readProse } from './prose.ts';
 import {
@@ -69,6 +69,7 @@ export function extractFields(doc: FieldSourceDocument): FieldCandidate[] {
   readProse(state);
   readClosing(state);
   readProjectTables(state);
+  readItemizations(state);
   readDocNumbers(state);
   deriveFromTitle(state);
   return dedupe(state.candidates);

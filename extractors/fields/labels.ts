@@ -32,11 +32,14 @@ export const LABEL_SPECS: readonly LabelSpec[] = [
   { labels: ['项目编号', '项目代码', '储备库编号', '采购项目编号', '采购编号', '招标编号', '项目统一代码'], fields: ['projectCode'], kind: 'code', confidence: 0.85 },
   { labels: ['合同编号', '合同号'], fields: ['contractNumber'], kind: 'code', confidence: 0.85 },
   {
-    labels: ['建设单位', '项目建设单位', '项目单位', '申报单位', '采购单位', '使用单位', '业主单位', '项目建设主体', '项目使用方', '项目业主', '建设方', '业主方', '需求单位', '用户单位', '委托单位'],
+    labels: ['建设单位', '项目建设单位', '项目单位', '申报单位', '采购单位', '业主单位', '项目建设主体', '项目使用方', '项目业主', '建设方', '业主方'],
     fields: ['constructionUnit'],
     kind: 'org',
     confidence: 0.9,
   },
+  // Usually the construction unit, but a test may be commissioned by the contractor and a system used by others:
+  // weak evidence that never on its own makes a disagreement.
+  { labels: ['委托单位', '使用单位', '需求单位', '用户单位'], fields: ['constructionUnit'], kind: 'org', confidence: 0.55 },
   { labels: ['采购人', '招标人'], fields: ['constructionUnit'], kind: 'org', confidence: 0.85 },
   { labels: ['委托人', '委托方'], fields: ['constructionUnit', 'partyA'], kind: 'org', confidence: 0.8, party: 'A' },
   { labels: ['甲方', '发包人', '发包方', '买方'], fields: ['partyA'], kind: 'org', confidence: 0.9, party: 'A' },
@@ -66,7 +69,7 @@ export const LABEL_SPECS: readonly LabelSpec[] = [
   },
   { labels: ['文号', '发文字号', '批复文号', '发文编号'], fields: ['docNumber'], kind: 'docNumber', confidence: 0.9 },
   {
-    labels: ['日期', '编制日期', '成文日期', '报告日期', '签发日期', '批复日期', '出具日期', '落款日期', '发文日期', '印发日期', '填报日期', '申报日期', '评审日期', '测评日期', '检测日期', '测试日期', '报告时间', '编制时间', '出具时间'],
+    labels: ['日期', '编制日期', '成文日期', '报告日期', '签发日期', '批复日期', '出具日期', '落款日期', '发文日期', '印发日期', '填报日期', '申报日期', '申请日期', '申请时间', '评审日期', '测评日期', '检测日期', '测试日期', '报告时间', '编制时间', '出具时间'],
     fields: ['docDate'],
     kind: 'date',
     confidence: 0.85,

@@ -1,4 +1,5 @@
 import { parseAmount, unitFromHeader } from './amounts.ts';
+import { addDecimalStrings, compareDecimalStrings, subtractDecimalStrings } from './decimal.ts';
 import { findDates } from './dates.ts';
 import { findDocNumbers } from './doc-numbers.ts';
 import { LABEL_ALTERNATION } from './labels.ts';
@@ -310,4 +311,85 @@ function readRow(row: string, columns: Column[]): { project: string; unit: strin
   if (!hasUnitColumn) return { project: joined, unit: null, amount };
   const split = splitProjectAndUnit(joined);
   return { ...split, amount };
+}
+
+// --- itemised cost tables (GEN-04: the line items add up to the stated total) ---
+
+const ITEM_NAME_HEADER = /费用名称|项目名称|名称|内容|明细|科目|类别|费用项目|分项/;
+const ITEM_AMOUNT_HEADER = /(?:金额|投资|费用|预算|概算|估算|合价|价格|小计)(?:\((?:单位[:：])?(?:万元|元|亿元)\))?/;
+const TOTAL_ROW = /^(?:合计|总计|合\s*计|总\s*计)$/;
+const TOLERANCE_WAN = '0.01';
+
+interface ItemRow {
+  name: string;
+  amount: string;
+}
+
+function itemRow(line: string, amountIndex: number | null): ItemRow | null {
+  if (line.includes(' | ')) {
+    // A row whose first cell is empty starts with "| " once trimmed.
+    const cells = line.replace(/^\|\s/, ' | ').split(' | ').map((c) => c.trim());
+    const amount = amountIndex !== null ? cells[amountIndex] : undefined;
+    const name = cells.find((c, i) => i !== amountIndex && /[\u4e00-\u9fa5]/.test(c) && !/%$/.test(c));
+    if (!amount || !name || !/^\d[\d,]*(?:\.\d+)?$/.test(amount)) return null;
+    return { name, amount };
+  }
+  // Text layer or OCR: "1软件开发费120.95 46.5%" once the spaces between Chinese and digits are gone.
+  const merged = /^(?:\d{1,3}\s*)?([\u4e00-\u9fa5][^|%]*?)\s*(\d[\d,]*(?:\.\d+)?)(?:\s+\d+(?:\.\d+)?%)?$/.exec(line);
+  return merged ? { name: merged[1]!.trim(), amount: merged[2]! } : null;
+}
+
+/** Cost tables with a 合计 row: the items, the stated total and whether they agree. */
+export function readItemizations(state: ExtractionState): void {
+  for (const page of state.pages) {
+    const lines = page.lines.map((l) => l.trim());
+    for (let i = 0; i < lines.length; i += 1) {
+      const header = lines[i]!;
+      if (!ITEM_NAME_HEADER.test(header) || !ITEM_AMOUNT_HEADER.test(header) || /[，。；]/.test(header) || header.length > 60) continue;
+      const cells = header.includes(' | ') ? header.split(' | ').map((c) => c.trim()) : null;
+      const amountIndex = cells ? cells.findIndex((c) => ITEM_AMOUNT_HEADER.test(c) && !ITEM_NAME_HEADER.test(c.replace(ITEM_AMOUNT_HEADER, ''))) : null;
+      if (cells && (amountIndex === null || amountIndex < 0)) continue;
+      // In a merged header "序号费用名称金额(万元)占比" the amount column is the one that carries a unit, if any.
+      const mergedMatches = [...header.matchAll(new RegExp(ITEM_AMOUNT_HEADER.source, 'g'))].map((m) => m[0]);
+      const amountHeader = cells ? cells[amountIndex!]! : (mergedMatches.find((m) => unitFromHeader(m)) ?? mergedMatches.at(-1)!);
+      const unit = unitFromHeader(amountHeader) ?? state.documentUnit;
+      const items: ItemRow[] = [];
+      let total: ItemRow | null = null;
+      let subtotals = false;
+      for (let j = i + 1; j < lines.length && j <= i + 60; j += 1) {
+        const row = lines[j]!;
+        if (!row) continue;
+        const parsed = itemRow(row, amountIndex);
+        if (!parsed) break;
+        if (TOTAL_ROW.test(parsed.name.replace(/\s+/g, ''))) {
+          total = parsed;
+          break;
+        }
+        if (/小计/.test(parsed.name)) subtotals = true;
+        items.push(parsed);
+      }
+      // Tables with subtotals nest their items; summing them all would double count.
+      if (!total || items.length < 2 || subtotals) continue;
+      const stated = parseAmount(total.amount.replace(/,/g, ''), { column: unit });
+      if (!stated) continue;
+      const wans = items.map((item) => parseAmount(item.amount.replace(/,/g, ''), { column: unit })?.wan ?? null);
+      const sum = wans.every((w) => w !== null) ? wans.reduce((acc, w) => addDecimalStrings(acc!, w!), '0') : null;
+      const difference = sum !== null && stated.wan !== null ? subtractDecimalStrings(sum, stated.wan).replace('-', '') : null;
+      emit(state, {
+        field: 'itemizedTotal',
+        value: {
+          kind: 'itemization',
+          items: items.map((item, k) => ({ name: item.name, wan: wans[k] ?? null })),
+          statedTotal: amountFieldValue(stated),
+          sum,
+          equal: difference === null ? null : compareDecimalStrings(difference, TOLERANCE_WAN) <= 0,
+        },
+        page,
+        label: amountHeader,
+        quote: `${header} … ${total.name} ${total.amount}`,
+        confidence: 0.8,
+        via: 'table',
+      });
+    }
+  }
 }

@@ -32,6 +32,7 @@ export const FIELD_NAMES = [
   'contractAmount',
   'procurementBudget',
   'amountPairs',
+  'itemizedTotal',
   'planEntry',
   'trialRunPeriod',
   'trialRunReportDate',
@@ -159,6 +160,18 @@ export const OrgIdentifierValueSchema = z.object({
   address: z.string().nullable(),
 });
 
+export const ItemizationValueSchema = z.object({
+  kind: z.literal('itemization'),
+  /** Line items of a cost table, each in 万元 (null when the unit is unknown). */
+  items: z.array(z.object({ name: z.string(), wan: z.string().nullable() })),
+  /** The table's stated total (合计/总计). */
+  statedTotal: AmountValueSchema,
+  /** Exact sum of the items in 万元; null if any item is indeterminate. */
+  sum: z.string().nullable(),
+  /** GEN-04: |sum − total| ≤ 0.01万元; null when indeterminate. */
+  equal: z.boolean().nullable(),
+});
+
 export const StatementValueSchema = z.object({
   kind: z.literal('statement'),
   text: z.string(),
@@ -177,6 +190,7 @@ export const FieldValueSchema = z.discriminatedUnion('kind', [
   RelativeDateValueSchema,
   PlanEntryValueSchema,
   OrgIdentifierValueSchema,
+  ItemizationValueSchema,
   StatementValueSchema,
 ]);
 export type FieldValue = z.infer<typeof FieldValueSchema>;

@@ -228,6 +228,27 @@ describe('when a document states 大写 and 小写 that disagree', () => {
   });
 });
 
+describe('when a cost table does not add up', () => {
+  it('reports the itemisation (GEN-04)', () => {
+    const estimate = file('概算.pdf', ['budget_estimate'], `费用名称 | 金额（万元）
+软件开发费 | 200.00
+硬件设备购置费 | 150.00
+合计 | 356.80`);
+    const conflict = aggregateFields([estimate]).conflicts.find((c) => c.kind === 'itemization-mismatch')!;
+    expect(conflict.message).toBe('分项合计 350万元 与所列合计 356.8万元 不符');
+  });
+});
+
+describe('when a test report was commissioned by the contractor', () => {
+  it('does not report a construction-unit disagreement for its 委托单位', () => {
+    const test = file('测试报告.pdf', ['test_report'], `测试报告\n委托单位：${CONTRACTOR}\n测评机构：岳阳市软件测评中心`);
+    const result = aggregateFields([approval('356.80'), contract(), test]);
+    expect(fieldValueToScalar(result.fields.constructionUnit!.value)).toBe(UNIT);
+    expect(result.conflicts.filter((c) => c.field === 'constructionUnit')).toEqual([]);
+    expect(fieldValueToScalar(result.fields.testingAgency!.value)).toBe('岳阳市软件测评中心');
+  });
+});
+
 describe('when the output is validated', () => {
   it('matches its own schema and keeps per-document fields', () => {
     const result = aggregateFields([approval('356.80'), contract(), trialRun]);

@@ -176,3 +176,56 @@ describe('when reading planning documents', () => {
     expect(best(candidates, 'amountPairs')!.value).toMatchObject({ equal: true });
   });
 });
+
+describe('when a cost table itemises a total (GEN-04)', () => {
+  it('adds up the items of a Word table and compares them with 合计', () => {
+    const candidates = extract(`项目总投资356.80万元，具体构成如下：
+序号 | 费用名称 | 金额（万元） | 占比
+1 | 软件开发费 | 180.40 | 50.6%
+2 | 硬件设备购置费 | 120.00 | 33.6%
+3 | 工程监理费 | 56.40 | 15.8%
+| 合计 | 356.80 | 100%`);
+    expect(best(candidates, 'itemizedTotal')!.value).toMatchObject({
+      kind: 'itemization',
+      sum: '356.8',
+      statedTotal: { wan: '356.8' },
+      equal: true,
+      items: [
+        { name: '软件开发费', wan: '180.4' },
+        { name: '硬件设备购置费', wan: '120' },
+        { name: '工程监理费', wan: '56.4' },
+      ],
+    });
+  });
+
+  it('reads a text-layer table whose cells ran together and finds a wrong total', () => {
+    const candidates = extract(`序号 费用名称 金额（万元） 占比
+1 软件开发费 180.40 50.6%
+2 硬件设备购置费 120.00 33.6%
+3 工程监理费 56.40 15.8%
+合计 366.80 100%`);
+    expect(best(candidates, 'itemizedTotal')!.value).toMatchObject({ sum: '356.8', equal: false });
+  });
+
+  it.each([
+    ['2,050.00', true],
+    ['2,099.99', true],
+    ['2,200.00', false],
+  ])('compares within 0.01万元 (second item %s元 → %s)', (second, equal) => {
+    const candidates = extract(`费用名称 | 金额（元）
+软件开发费 | 1,000.00
+硬件设备购置费 | ${second}
+合计 | 3,000.00`);
+    expect(best(candidates, 'itemizedTotal')!.value).toMatchObject({ equal });
+  });
+
+  it('leaves alone a table with subtotals', () => {
+    const candidates = extract(`费用名称 | 金额（万元）
+软件开发费 | 100.00
+硬件购置费 | 50.00
+小计 | 150.00
+监理费 | 10.00
+合计 | 160.00`);
+    expect(valuesOf(candidates, 'itemizedTotal')).toEqual([]);
+  });
+});
