@@ -106,18 +106,20 @@ export function stripDate(date: FoundDate & { kind: 'date' }): DateValue {
   };
 }
 
-const ORG_TAIL = String.raw`(?:有限责任公司|股份有限公司|有限公司|分公司|公司|集团|研究院|设计院|研究所|事务所|中心|办公室|委员会|管理局|局|厅|委|办|院|所|站|馆|大学|学院|医院|政府)`;
+const ORG_TAIL = String.raw`(?:有限责任公司|股份有限公司|有限公司|分公司|公司|集团|研究院|设计院|研究所|事务所|中心|办公室|委员会|管理局|局|厅|委|办|院|所|站|馆|大学|学院|医院|政府|厂|矿)`;
 /** An organisation name inside running text: the shortest run ending like an organisation, then a boundary. */
 export const ORG_IN_TEXT = String.raw`([^\s,，。;；、:：()（）"“”]{2,50}?${ORG_TAIL}(?:\([^()]{1,20}\))?)(?=[,，。;；、\s)）]|$|和|与|及|负责|承担|承建|共同|为|作为|组织|于|对|进行|主持|出具|编制)`;
 
 /** Cleans a label's value that should be an organisation; null when it does not read as one. */
 export function cleanOrgValue(value: string): { name: string; looksLikeOrg: boolean } | null {
   const name = value
-    .replace(/[(（](?:盖章|公章|章|签章|印章|签字|签名|签字盖章|盖章签字|签字或盖章)[)）]/g, '')
+    .replace(/[(（][^()（）]{0,8}(?:章|签字|签名)[^()（）]{0,4}[)）]/g, '')
     .split(/[;；。，,]/)[0]!
     .replace(/^[\s:：]+|[\s:：]+$/g, '')
     .trim();
   if (!name || name.length < 2) return null;
+  // "卖方：指与买方签订合同的…" defines a term; "招标人：见前附表" points elsewhere.
+  if (/^(?:指|是指|系指|即|为|是|见|详见|参见|按|由|在|与|和|如|应|须)/.test(name)) return null;
   return { name, looksLikeOrg: looksLikeOrg(name) };
 }
 

@@ -6,7 +6,7 @@ import { findDocNumbers, parseDocNumber } from './doc-numbers.ts';
 import { LABEL_ALTERNATION, LABEL_ENTRIES, labelEntry, SEAL_QUALIFIER, type LabelSpec } from './labels.ts';
 import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readItemizations, readProjectTables } from './layout.ts';
 import { findAliases, findCreditCodes, isValidCreditCode, looksLikeOrg, normOrg } from './orgs.ts';
-import { parseVerdict, readProse } from './prose.ts';
+import { parseVerdict, readProse, sentencesOf } from './prose.ts';
 import {
   cleanOrgValue,
   dateFieldValue,
@@ -155,6 +155,7 @@ function fieldsFor(state: ExtractionState, spec: LabelSpec, qualifier: string | 
   return [...fields];
 }
 
+const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 const PROJECT_VALUE_END = /(?:项目|工程|系统|平台|建设|一期|二期|三期|四期|五期|改造|升级|中心|工程包)$/;
 
 /** Returns the organisation name when the hit named one (for attaching 统一社会信用代码 lines). */
@@ -191,7 +192,8 @@ function handleHit(state: ExtractionState, page: PreparedPage, index: number, li
         }
       }
       if (!org) return null;
-      if (!org.looksLikeOrg && (hit.strict || org.name.length > 40 || /\d{3,}|[，。；]/.test(org.name))) return null;
+      // A value that does not end like an organisation is kept (weakly) only if it is short and free of sentence words.
+      if (!org.looksLikeOrg && (hit.strict || org.name.length > 24 || !/^[\u4e00-\u9fa5A-Za-z0-9()·]+$/.test(org.name) || /签订|协议|负责|填写|提供/.test(org.name))) return null;
       const conf = org.looksLikeOrg ? confidence : confidence * 0.6;
       for (const field of fieldsFor(state, spec, hit.qualifier, org.name)) {
         emit(state, { ...base, quote, field, value: orgValue(org.name, state.aliases), confidence: conf });
@@ -202,6 +204,14 @@ function handleHit(state: ExtractionState, page: PreparedPage, index: number, li
       let name = hit.value.replace(/[《》“”"]/g, '').split(/[;；。]/)[0]!.trim();
       if (!name) return null;
       let quote = line;
+
+      // A name whose bracket is still open continues on the next lines ("…项目（阎家庄35/6KV\n变电站…）采购").
+      for (let k = 1; k <= 2 && !hit.strict && count(name, /[(（]/g) > count(name, /[)）]/g); k += 1) {
+        const next = page.lines[index + k]?.trim();
+        if (!next || /[:：]/.test(next)) break;
+        name += next.split(/[;；。]/)[0]!;
+        quote += next;
+      }
       if (!PROJECT_VALUE_END.test(name) && !hit.strict) {
         const next = nextLine(page, index);
         if (next && next.length <= 10 && !/[:：]/.test(next) && PROJECT_VALUE_END.test(name + next)) {
@@ -276,7 +286,8 @@ function readIdentifiers(state: ExtractionState, page: PreparedPage, orgLines: A
     }
   });
   for (const block of blocks.values()) {
-    if (!block.creditCode && !block.legalRepresentative && !block.address) continue;
+    // An address or a name with no organisation to attach it to says nothing about anyone.
+    if (!block.creditCode && (!block.org || (!block.legalRepresentative && !block.address))) continue;
     emit(state, {
       field: 'orgIdentifier',
       value: {
@@ -303,15 +314,16 @@ function readDocNumbers(state: ExtractionState): void {
     state.candidates.filter((c) => c.field === 'docNumber' && c.value.kind === 'docNumber').map((c) => (c.value as { normalized: string }).normalized),
   );
   for (const page of state.pages) {
-    for (const line of page.lines) {
-      for (const number of findDocNumbers(line)) {
+    // Sentences, not lines: a wrapped line can split a 文号 ("…及“发\n改价格〔2011〕534号”").
+    for (const { text } of sentencesOf(page)) {
+      for (const number of findDocNumbers(text)) {
         if (own.has(number.normalized)) continue;
         emit(state, {
           field: 'citedDocNumber',
           value: { kind: 'docNumber', normalized: number.normalized, raw: number.raw },
           page,
           label: '正文',
-          quote: line,
+          quote: text,
           confidence: 0.8,
           via: 'prose',
         });

@@ -28,7 +28,8 @@ export interface LabelSpec {
 
 export const LABEL_SPECS: readonly LabelSpec[] = [
   { labels: ['项目名称', '工程名称', '项目全称', '采购项目名称', '建设项目名称', '项目名'], fields: ['projectName'], kind: 'projectName', confidence: 0.9 },
-  { labels: ['被测系统名称', '测评对象', '被测对象', '系统名称', '合同名称'], fields: ['projectName'], kind: 'projectName', confidence: 0.5 },
+  // Often a shortened name (no city, no phase): kept as weak evidence, below the 0.5 that consistency checks use.
+  { labels: ['被测系统名称', '测评对象', '被测对象', '系统名称', '合同名称'], fields: ['projectName'], kind: 'projectName', confidence: 0.45 },
   { labels: ['项目编号', '项目代码', '储备库编号', '采购项目编号', '采购编号', '招标编号', '项目统一代码'], fields: ['projectCode'], kind: 'code', confidence: 0.85 },
   { labels: ['合同编号', '合同号'], fields: ['contractNumber'], kind: 'code', confidence: 0.85 },
   {
@@ -38,8 +39,8 @@ export const LABEL_SPECS: readonly LabelSpec[] = [
     confidence: 0.9,
   },
   // Usually the construction unit, but a test may be commissioned by the contractor and a system used by others:
-  // weak evidence that never on its own makes a disagreement.
-  { labels: ['委托单位', '使用单位', '需求单位', '用户单位'], fields: ['constructionUnit'], kind: 'org', confidence: 0.55 },
+  // weak evidence (below 0.5) that never on its own makes a disagreement.
+  { labels: ['委托单位', '使用单位', '需求单位', '用户单位'], fields: ['constructionUnit'], kind: 'org', confidence: 0.45 },
   { labels: ['采购人', '招标人'], fields: ['constructionUnit'], kind: 'org', confidence: 0.85 },
   { labels: ['委托人', '委托方'], fields: ['constructionUnit', 'partyA'], kind: 'org', confidence: 0.8, party: 'A' },
   { labels: ['甲方', '发包人', '发包方', '买方'], fields: ['partyA'], kind: 'org', confidence: 0.9, party: 'A' },

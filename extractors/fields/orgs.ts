@@ -6,7 +6,8 @@ import { normalizeText } from '../normalize.ts';
  */
 
 // Seal and signature annotations written after a name where the seal goes.
-const SEAL_NOTE = /[(（\[【](?:盖章|盖公章|公章|章|签章|印章|签字|签名|签字盖章|盖章签字|签字或盖章|盖章处|签字\/盖章|盖章\/签字)[)）\]】]/g;
+// Any short bracketed note about a seal or signature: (盖章), (盖单位章), (单位公章), (签字或盖章), (法定代表人签字)…
+const SEAL_NOTE = /[(（\[【][^()（）\[\]【】]{0,8}(?:章|签字|签名)[^()（）\[\]【】]{0,4}[)）\]】]/g;
 const TRAILING_SEAL_WORD = /(?:盖章|签章|公章)$/;
 const OPEN_BRACKETS = /[（【〔［\[﹝〖「]/g;
 const CLOSE_BRACKETS = /[）】〕］\]﹞〗」]/g;
@@ -49,7 +50,7 @@ export function findAliases(text: string): Map<string, string> {
 const ORG_SUFFIXES = [
   '有限责任公司', '股份有限公司', '有限公司', '分公司', '公司', '集团', '研究院', '设计院', '研究所', '事务所', '中心', '办公室',
   '委员会', '管理局', '局', '厅', '委', '办', '院', '所', '站', '馆', '部', '处', '科', '队', '社', '会', '行', '校', '大学', '学院',
-  '医院', '政府', '机关', '室', '署', '台', '园', '组',
+  '医院', '政府', '机关', '室', '署', '台', '园', '组', '厂', '矿', '场',
 ];
 const ORG_SUFFIX = new RegExp(`(?:${ORG_SUFFIXES.join('|')})(?:\\([^()]{1,20}\\))?$`);
 // Words that end like an organisation but are role descriptions or boilerplate.

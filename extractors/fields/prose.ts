@@ -146,7 +146,7 @@ const ROLE_PATTERNS: RolePattern[] = [
   { regex: new RegExp(`(?:承建单位|承建方|承建商|实施单位)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['contractor'], confidence: 0.7 },
   { regex: new RegExp(`(?:中标单位|中标人|中标供应商|成交供应商)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['awardee', 'contractor'], confidence: 0.7 },
   { regex: new RegExp(`(?:监理单位|监理方|监理公司)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['supervisor'], confidence: 0.7 },
-  { regex: new RegExp(`(?:项目建设单位|建设单位)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['constructionUnit'], confidence: 0.7 },
+  { regex: new RegExp(`(?:项目建设单位|建设单位|招标人|采购人)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['constructionUnit'], confidence: 0.7 },
   { regex: new RegExp(`(?:测评机构|检测机构|测评单位|检测单位)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['testingAgency'], confidence: 0.7 },
   { regex: new RegExp(`(?:编制单位|设计单位)(?:均)?(?:为|是|系)${ORG_IN_TEXT}`, 'g'), fields: ['drafter'], confidence: 0.7 },
   { regex: new RegExp(`由${ORG_IN_TEXT}(?:负责|承担)?(?:承建|建设实施|开发建设|系统集成)`, 'g'), fields: ['contractor'], confidence: 0.55, company: true },

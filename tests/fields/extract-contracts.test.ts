@@ -171,3 +171,36 @@ describe('when reading a notice of award', () => {
     expect(valuesOf(candidates, 'contractAmount')).toContain('312');
   });
 });
+
+describe('when reading a tender document (real-world layout)', () => {
+  // Wording and wrapping as in a real 99-page WPS 招标文件.
+  const TENDER = `1、招标条件
+本招标项目山西华阳集团新能股份有限公司一矿阎家庄风井项目采购，项目资金来源为项目资金，招标人为山西华阳集团新能股份有限公
+司一矿。本项目已具备招标条件，现对该项目进行国内公开招标。
+2.1 项目名称：山西华阳集团新能股份有限公司一矿阎家庄风井项目（阎家庄 35/6KV
+变电站 35KV 开关柜）采购
+2.2 招标编号：JSH2023-15-35-103
+1.1.1.2 合同协议书：指买方和卖方共同签署的合同协议书。
+卖方：指与买方签订合同协议书的中标人。
+招标人：（盖单位章）
+（1）中标服务费按“计价格〔2002〕1980 号”及“发
+改价格〔2011〕534 号”相关规定标准计取，以中标通知书所列金额为计费基数。`;
+  const candidates = extract(TENDER);
+
+  it('reads a role stated in a sentence wrapped inside the name', () => {
+    expect(valuesOf(candidates, 'constructionUnit')).toEqual(['山西华阳集团新能股份有限公司一矿']);
+  });
+
+  it('continues a project name whose bracket is still open on the next line', () => {
+    expect(valuesOf(candidates, 'projectName')).toEqual(['山西华阳集团新能股份有限公司一矿阎家庄风井项目(阎家庄35/6KV变电站35KV 开关柜)采购']);
+  });
+
+  it('takes no definition and no seal placeholder for a party', () => {
+    expect(valuesOf(candidates, 'partyB')).toEqual([]);
+    expect(valuesOf(candidates, 'constructionUnit')).not.toContain('(盖单位章)');
+  });
+
+  it('reads a 文号 that a line break split', () => {
+    expect(valuesOf(candidates, 'citedDocNumber').sort()).toEqual(['发改价格〔2011〕534号', '计价格〔2002〕1980号']);
+  });
+});
