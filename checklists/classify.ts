@@ -61,6 +61,15 @@ const LABEL_VALUE = /^[^:：]{1,10}[:：]/;
 const CONJUNCTIONS = ['和', '及', '暨', '与', '、', '并'];
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
 
+interface ContentSupport {
+  /** Distinct markers found. */
+  count: number;
+  /** Their total length in characters. */
+  weight: number;
+  quote: string;
+  page: number;
+}
+
 interface CompiledTerm {
   docType: string;
   term: string;
@@ -108,6 +117,12 @@ export class DocTypeClassifier {
     const fromName = this.fromFileName(input.path);
 
     let docTypes: DocTypeMatch[];
+    const letter = fromTitle.length === 0 ? letterTitle(input.pages) : null;
+    if (letter) {
+      // A letter or request whose title names no catalogued type ("关于申报…的请示") is other material (§9.5); what it
+      // states (e.g. "经本单位党组审议通过") counts as a section of it.
+      return { docTypes: [letter], sections, nameDocTypes, needsReview: false };
+    }
     if (fromTitle.length > 0) {
       docTypes = fromTitle.map((m) => ({ ...m, confidence: Math.min(1, m.confidence + (content.has(m.id) ? 0.05 : 0)) }));
     } else {
@@ -177,14 +192,18 @@ export class DocTypeClassifier {
     return found;
   }
 
-  private withoutTitle(fromName: DocTypeMatch[], content: Map<string, { count: number; quote: string; page: number }>): DocTypeMatch[] {
+  private withoutTitle(fromName: DocTypeMatch[], content: Map<string, ContentSupport>): DocTypeMatch[] {
     const out: DocTypeMatch[] = [];
     for (const m of fromName) {
       const support = content.get(m.id);
       out.push({ ...m, confidence: round(0.55 + (support ? Math.min(0.2, support.count * 0.05) : 0)) });
     }
     if (out.length === 0) {
-      const ranked = [...content.entries()].filter(([, v]) => v.count >= 3).sort((a, b) => b[1].count - a[1].count);
+      // Distinct markers, weighted by length: two long, specific markers ("前置技术审查", "智慧城市和大数据中心") say
+      // more than three short, common ones.
+      const ranked = [...content.entries()]
+        .filter(([, v]) => v.count >= 3 || (v.count >= 2 && v.weight >= 10))
+        .sort((a, b) => b[1].weight - a[1].weight || b[1].count - a[1].count);
       const best = ranked[0];
       if (best) {
         out.push({
@@ -219,23 +238,25 @@ export class DocTypeClassifier {
     }));
   }
 
-  private fromContent(pages: Page[]): Map<string, { count: number; quote: string; page: number }> {
-    const result = new Map<string, { count: number; quote: string; page: number }>();
+  private fromContent(pages: Page[]): Map<string, ContentSupport> {
+    const result = new Map<string, ContentSupport>();
     const folded = pages.map((p) => ({ n: p.n, text: foldForMatching(p.text) }));
     for (const [id, markers] of this.markers) {
       let count = 0;
+      let weight = 0;
       let quote = '';
       let page = 1;
       for (const marker of markers) {
         const where = folded.find((p) => p.text.includes(marker));
         if (!where) continue;
         count += 1;
+        weight += marker.length;
         if (!quote) {
           quote = marker;
           page = where.n;
         }
       }
-      if (count > 0) result.set(id, { count, quote, page });
+      if (count > 0) result.set(id, { count, weight, quote, page });
     }
     return result;
   }
@@ -247,10 +268,15 @@ export class DocTypeClassifier {
     for (const page of pages) {
       for (const raw of page.text.split('\n')) {
         const line = foldForMatching(raw);
-        if (!line || line.length > 40 || SENTENCE_END.test(line)) continue;
-        if (!looksLikeHeading(line)) continue;
+        if (!line) continue;
+        const heading = line.length <= 40 && !SENTENCE_END.test(line) && looksLikeHeading(line);
+        // A statement in the text ("该项目已经本单位党组审议通过") counts when it carries a long, specific section term
+        // and does not merely refer to another document.
+        const statement = !heading && !REFERENCE_CUES.some((c) => line.includes(c));
+        if (!heading && !statement) continue;
         for (const t of this.sectionHeadings) {
           if (seen.has(t.docType)) continue;
+          if (!heading && (t.weight < 8 || t.regex)) continue;
           if (matchTerm(t, line)) {
             seen.add(t.docType);
             out.push({ docType: t.docType, heading: raw.trim().slice(0, 80), page: page.n });
@@ -268,8 +294,9 @@ export class DocTypeClassifier {
       if (exact) {
         hits.push({ docType: t.docType, term: t.term, start: exact.start, end: exact.end, weight: t.weight, fuzzy: false });
       } else if (fuzzy && !t.regex && t.weight >= 5) {
-        const start = fuzzyIndexOf(text, t.term);
-        if (start >= 0) hits.push({ docType: t.docType, term: t.term, start, end: start + t.term.length, weight: t.weight - 0.5, fuzzy: true });
+        // A misread title is trusted only where the doc type sits: at the end of the line (titles are head-final).
+        const start = text.length - t.term.length;
+        if (start >= 0 && fuzzyIndexOf(text.slice(start), t.term) === 0) hits.push({ docType: t.docType, term: t.term, start, end: start + t.term.length, weight: t.weight - 0.5, fuzzy: true });
       }
     }
     return hits;
@@ -337,14 +364,19 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
     for (let i = 0; i < zone.length; i++) {
       const line = zone[i]!;
       const folded = foldForMatching(line);
+      // The salutation ("XX局:") opens the body of a letter: the title is above it.
+      if (/^[^,，。;；]{2,40}[:：]$/.test(folded)) return;
       if (isTitleLike(folded)) {
         yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
-        const next = zone[i + 1];
-        if (next) {
-          const nextFolded = foldForMatching(next);
-          if (isTitleLike(nextFolded) && folded.length + nextFolded.length <= MAX_TITLE_LINE) {
-            yield { text: folded + nextFolded, original: `${line} ${next}`, page: page.n, lineIndex, fuzzyAllowed };
-          }
+        // Titles wrap over two or three lines, and a wrapped tail can be a single character ("…立项的批" / "复").
+        let joined = folded;
+        let original = line;
+        for (let k = i + 1; k < Math.min(zone.length, i + 3); k++) {
+          const next = foldForMatching(zone[k]!);
+          if (!next || (next.length > 1 && !isTitleLike(next)) || joined.length + next.length > MAX_TITLE_LINE) break;
+          joined += next;
+          original += ` ${zone[k]!}`;
+          yield { text: joined, original, page: page.n, lineIndex, fuzzyAllowed };
         }
       }
       lineIndex += 1;
@@ -354,13 +386,23 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
   }
 }
 
+/** The official-document title of a letter, request or report that names no catalogued type. */
+function letterTitle(pages: Page[]): DocTypeMatch | null {
+  for (const candidate of titleCandidates(pages)) {
+    if (/^关于.{2,60}的?(请示|报告|函|申请|说明|情况说明)$/.test(stripVersionMarkers(candidate.text))) {
+      return { id: OTHER, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' } };
+    }
+  }
+  return null;
+}
+
 function isTitleLike(folded: string): boolean {
   if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;
   // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
-  if (/^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）])/.test(folded)) return false;
+  if (/^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.])/.test(folded)) return false;
   return true;
 }
 
@@ -381,7 +423,7 @@ function fuzzyIndexOf(text: string, term: string): number {
   for (let i = 0; i + n <= text.length; i++) {
     let mismatches = 0;
     for (let j = 0; j < n && mismatches <= 1; j++) if (text[i + j] !== term[j]) mismatches += 1;
-    if (mismatches <= 1 && text[i] === term[0] && text[i + n - 1] === term[n - 1]) return i;
+    if (mismatches <= 1) return i;
   }
   return -1;
 }

@@ -2,14 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ExtractedDocument, ExtractionLimits, OcrEngine } from '../extractors/model.ts';
+import type { ExtractedDocument, ExtractionLimits, FileFinding, OcrEngine } from '../extractors/model.ts';
 import { defaultExtractionLimits } from '../extractors/limits.ts';
 import { extractDocument, EXTRACTOR_VERSION, OcrEngineError } from '../extractors/registry.ts';
 import { extractFields } from '../extractors/fields/extract.ts';
 import { DocTypeClassifier, type Classification } from '../checklists/classify.ts';
 import { loadChecklist } from '../checklists/load.ts';
 import { intake } from './intake/index.ts';
-import type { DossierFile, IntakeLimits } from './intake/model.ts';
+import type { DossierFile, IntakeLimits, IntakeResult } from './intake/model.ts';
 import { aggregateFields } from './aggregate-fields.ts';
 import { mapLimited } from './concurrency.ts';
 import type { DeclaredFacts } from './facts.ts';
@@ -65,8 +65,8 @@ export async function checkDossier(options: CheckOptions): Promise<CompletenessR
   const ownWorkDir = options.workDir ? null : await mkdtemp(join(tmpdir(), 'dossier-'));
   const workDir = options.workDir ?? ownWorkDir!;
   try {
-    const checklist = loadChecklist(options.checklist);
-    const catalogue = checklist.catalogue;
+    // Load the checklist first: a wrong city or a broken checklist file is a usage error before any work is done.
+    loadChecklist(options.checklist);
 
     let t = performance.now();
     const intakeResult = await intake(options.input, {
@@ -80,56 +80,99 @@ export async function checkDossier(options: CheckOptions): Promise<CompletenessR
     const extracted = await extractAll(intakeResult.files, options);
     const extractMs = performance.now() - t;
 
-    t = performance.now();
-    const classifier = new DocTypeClassifier(catalogue);
-    const classified = extracted.map((e) => ({
-      ...e,
-      classification: classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }),
-    }));
-    const unreadableEntries = intakeResult.unreadableEntries.map((entry) => ({
-      ...entry,
-      classification: classifier.classify({ path: entry.path, readable: false, pages: [] }),
-    }));
-    const classifyMs = performance.now() - t;
-
-    t = performance.now();
-    const perFile = classified.map((c) => ({
-      path: c.file.path,
-      docTypes: c.classification.docTypes.map((d) => d.id),
-      candidates: isReadable(c.doc) ? extractFields({ path: c.file.path, pages: c.doc.pages }) : [],
-    }));
-    const fields = aggregateFields(perFile);
-    const fieldsMs = performance.now() - t;
-
-    t = performance.now();
     options.onProgress?.({ stage: 'evaluate' });
-    const evaluation = evaluateDossier({
-      checklist,
-      stage: options.stage,
-      declared: options.facts ?? {},
-      fields,
-      files: classified,
-      unreadableEntries,
-      perFile,
-    });
-    const evaluateMs = performance.now() - t;
-
-    return buildReport({
+    return evaluateExtracted({
       input: basename(options.input),
-      checklist,
-      catalogue,
+      checklist: options.checklist,
       stage: options.stage,
-      fields,
-      files: classified,
-      unreadableEntries,
+      facts: options.facts ?? {},
+      extracted,
+      unreadableEntries: intakeResult.unreadableEntries,
       skipped: intakeResult.skipped,
       intakeFindings: intakeResult.findings,
-      evaluation,
-      timings: { intakeMs, extractMs, classifyMs, fieldsMs, evaluateMs, totalMs: performance.now() - started },
+      timings: { intakeMs, extractMs, startedAt: started },
     });
   } finally {
     if (ownWorkDir) await rm(ownWorkDir, { recursive: true, force: true });
   }
+}
+
+export interface EvaluateExtractedInput {
+  /** Name of the uploaded archive, folder or file, as the report shows it. */
+  input: string;
+  checklist: string;
+  stage: Stage;
+  facts: DeclaredFacts;
+  extracted: ExtractedFile[];
+  unreadableEntries: IntakeResult['unreadableEntries'];
+  skipped: string[];
+  intakeFindings: FileFinding[];
+  /** Times of the stages that ran before (elsewhere, in a queue); `startedAt` is a performance.now() value. */
+  timings?: { intakeMs?: number; extractMs?: number; startedAt?: number };
+}
+
+/**
+ * Everything after extraction: classify → fields → facts → evaluate → report. Pure over its input (no I/O), so the
+ * embedded runner, a queue's parent job and a re-check with new facts all call this same function.
+ */
+export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessReport {
+  const started = input.timings?.startedAt ?? performance.now();
+  const checklist = loadChecklist(input.checklist);
+  const catalogue = checklist.catalogue;
+
+  let t = performance.now();
+  const classifier = new DocTypeClassifier(catalogue);
+  const classified = input.extracted.map((e) => ({
+    ...e,
+    classification: classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }),
+  }));
+  const unreadableEntries = input.unreadableEntries.map((entry) => ({
+    ...entry,
+    classification: classifier.classify({ path: entry.path, readable: false, pages: [] }),
+  }));
+  const classifyMs = performance.now() - t;
+
+  t = performance.now();
+  const perFile = classified.map((c) => ({
+    path: c.file.path,
+    docTypes: c.classification.docTypes.map((d) => d.id),
+    candidates: isReadable(c.doc) ? extractFields({ path: c.file.path, pages: c.doc.pages }) : [],
+  }));
+  const fields = aggregateFields(perFile);
+  const fieldsMs = performance.now() - t;
+
+  t = performance.now();
+  const evaluation = evaluateDossier({
+    checklist,
+    stage: input.stage,
+    declared: input.facts,
+    fields,
+    files: classified,
+    unreadableEntries,
+    perFile,
+  });
+  const evaluateMs = performance.now() - t;
+
+  return buildReport({
+    input: input.input,
+    checklist,
+    catalogue,
+    stage: input.stage,
+    fields,
+    files: classified,
+    unreadableEntries,
+    skipped: input.skipped,
+    intakeFindings: input.intakeFindings,
+    evaluation,
+    timings: {
+      intakeMs: input.timings?.intakeMs ?? 0,
+      extractMs: input.timings?.extractMs ?? 0,
+      classifyMs,
+      fieldsMs,
+      evaluateMs,
+      totalMs: performance.now() - started,
+    },
+  });
 }
 
 export interface ClassifiedFile extends ExtractedFile {

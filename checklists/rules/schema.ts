@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const RuleKindSchema = z.enum(['T', 'C', 'V', 'Q', 'K', 'P']);
 
 export const RuleDefinitionSchema = z.object({
-  id: z.string().regex(/^[A-Z]{2,3}-[A-Z]\d{2}$/, '规则编号形如 CD-T03 或 GEN-01'),
+  id: z.string().regex(/^[A-Z]{2,3}-[A-Z]?\d{2}$/, '规则编号形如 CD-T03 或 GEN-01'),
   kind: RuleKindSchema,
   /** Name of a check in checklists/rules/checks.ts. */
   check: z.string().min(1),

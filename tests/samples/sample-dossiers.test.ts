@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { checkDossier } from '../../pipeline/check-dossier.ts';
+import { parseFactArguments } from '../../pipeline/facts.ts';
+import { compareWithTruth, factPairs, loadSampleTruths } from '../helpers/truth.ts';
+
+const ocr = createOcrPool({ size: 2 });
+afterAll(() => ocr.close());
+
+describe('when an officer checks the shared sample dossiers', () => {
+  for (const { dir, truth } of loadSampleTruths()) {
+    it(`${truth.id} reproduces its truth.json: doc types per file, missing rows, fields`, async () => {
+      const report = await checkDossier({
+        input: join(dir, truth.archive),
+        checklist: truth.city,
+        stage: truth.stage,
+        facts: parseFactArguments(factPairs(truth.facts)),
+        ocr,
+      });
+      expect(compareWithTruth(report, truth)).toEqual([]);
+      expect(report.complete).toBe(truth.expectedMissingRows.length === 0);
+    });
+  }
+});
