@@ -104,6 +104,7 @@ export function readHead(state: ExtractionState): HeadInfo {
 
 const LEADING_VERBS = /^(?:申请|下达|批准|同意|审批|报送|呈报|上报|请求|要求|印发|转发|开展|组织|对|将)+/;
 const TRAILING_PROCESS = /(?:立项|可行性研究报告|可研报告|可研|初步设计方案|初步设计|投资概算|概算|实施方案|建设方案|项目建议书|技术方案|竣工验收|初步验收|验收|评审意见|评审|申报|调整|变更|招标|采购|结算|审批|备案|有关事项|相关事项|事项|及|和)$/;
+const PROJECTISH_NAME = /(?:项目|工程|系统|平台|建设|改造|升级|中心|网络|云|库|应用|机房|工程包)$/;
 const GENERIC_NAME = /^(?:\d{4}年度?|.*年度.*计划|各|有关|电子政务项目$|信息化项目$)/;
 
 /**
@@ -119,7 +120,8 @@ export function projectNameFromTitle(rawTitle: string): { name: string; confiden
     const lastProject = Math.max(name.lastIndexOf('项目'), name.lastIndexOf('工程'));
     if (lastProject >= 4) name = name.slice(0, lastProject + 2);
     else for (let guard = 0; guard < 4 && TRAILING_PROCESS.test(name); guard += 1) name = name.replace(TRAILING_PROCESS, '');
-    if (name.length < 5 || GENERIC_NAME.test(name)) return null;
+    // "关于同意张三同志辞职的批复" names no project.
+    if (name.length < 5 || GENERIC_NAME.test(name) || !PROJECTISH_NAME.test(name)) return null;
     return { name, confidence: 0.8 };
   }
   const match = /^(.{4,60}?(?:项目|工程))(.{2,16})$/.exec(title);
@@ -150,7 +152,7 @@ function readAddressee(state: ExtractionState, page: PreparedPage, lines: string
   }
 }
 
-const CLOSING_NOISE = /^(?:抄送|抄报|附件|印发|共印|\(此页无正文\)|联系人|联系电话|电话|地址|邮编|\(?盖章\)?|\(?公章\)?|第\d+页|-?\s*\d+\s*-?$)/;
+const CLOSING_NOISE = /^(?:抄送|抄报|附件|印发|共印|\(此页无正文\)|联系人|联系电话|电话|地址|邮编|\(?盖章\)?|\(?公章\)?|第\d+页|[-—–]?\s*\d+\s*[-—–]?$)/;
 
 /**
  * The closing block: a date standing alone near the end (落款日期) and the unit above it (落款单位). An annex table

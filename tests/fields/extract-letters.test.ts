@@ -134,3 +134,44 @@ describe('when a letter ends with an annex table after the closing block', () =>
     expect(valuesOf(candidates, 'projectName')).toEqual([]);
   });
 });
+
+describe('when reading a real 公文 that is not about a project', () => {
+  // Text of samples/real/ofd/ofdrw_n_gongwen_iofd.ofd (路卫发〔2011〕76号), line by line as laid out on its two pages.
+  const PAGE_1 = `测试符路桥区卫生局文件
+路卫发〔2011〕76号
+关于同意张阿三同志辞职的批复
+区中医院：
+你院《关于给张阿三同志辞职的请示》（路中医发
+〔2011〕10号）收悉。
+张阿三，男，1978年2月出生，籍贯江西新建，2001年9月参
+加工作，本科学历，主治医师，系区中医院职工。
+该同志由于家庭、籍贯等原因，从2006年1月至今未到单位
+上班，期间院方曾多次与其联系，均被拒绝回院。2011年3月1日
+该同志向医院递交辞职报告，鉴于本人实际情况，根据《浙江省
+专业技术人员和管理人员辞职暂行办法》（浙人才〔1993〕73
+号）文件精神，经研究，同意张阿三同志辞职。
+— 1 —`;
+  const PAGE_2 = `测试符路桥区卫生局办公室
+2011年3月10日
+测试符路桥区卫生局办公室2011年3月10日印发
+— 2 —`;
+  const candidates = extract([PAGE_1, PAGE_2], 'text-layer', 'gongwen.ofd');
+
+  it('reads the letter\'s own parts', () => {
+    expect(valuesOf(candidates, 'issuer')).toEqual(['测试符路桥区卫生局']);
+    expect(valuesOf(candidates, 'docNumber')).toEqual(['路卫发〔2011〕76号']);
+    expect(valuesOf(candidates, 'title')).toEqual(['关于同意张阿三同志辞职的批复']);
+    expect(valuesOf(candidates, 'addressee')).toEqual(['区中医院']);
+    expect(valuesOf(candidates, 'signatory')).toEqual(['测试符路桥区卫生局办公室']);
+    expect(valuesOf(candidates, 'docDate')).toEqual(['2011-03-10']);
+    expect(best(candidates, 'docDate')!.provenance.page).toBe(2);
+  });
+
+  it('reads cited 文号 even when a line break splits them', () => {
+    expect(valuesOf(candidates, 'citedDocNumber').sort()).toEqual(['浙人才〔1993〕73号', '路中医发〔2011〕10号']);
+  });
+
+  it('takes no project name from a title that names none', () => {
+    expect(valuesOf(candidates, 'projectName')).toEqual([]);
+  });
+});
