@@ -382,7 +382,8 @@ function investmentTier(c: FieldCandidate, doc: PerFileCandidates, project: stri
   if (c.field === 'reviewedAmount') return hasType(doc, REVIEW_TYPES) ? 2 : null;
   if (c.field !== 'totalInvestment' || !amountOf(c)) return null;
   const approvalDoc = hasType(doc, APPROVAL_TYPES.filter((t) => t !== 'annual_plan_notice'));
-  if (approvalDoc && c.basis !== 'planned') return 0;
+  // Inside an approval, a figure the approval itself fixes (核定/批复) beats one it merely mentions.
+  if (approvalDoc && c.basis !== 'planned') return c.basis === 'approved' ? 0 : 0.5;
   if (c.basis === 'approved' || c.basis === 'approvedQuoted') return 1;
   if (c.basis === 'planned') return hasType(doc, ['annual_plan_notice']) ? 3 : 7;
   if (hasType(doc, REVIEW_TYPES)) return 2.5;

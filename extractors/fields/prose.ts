@@ -102,10 +102,11 @@ function readAmounts(state: ExtractionState, sentence: Sentence): void {
     const taxIncluded = /不含税/.test(following) ? false : /含税|价税合计/.test(following) || label === '价税合计' ? true : undefined;
     let basis = entry.spec.basis;
     // The words between label and figure refine it: "项目总投资估算为…" is an estimate, "总投资批复为…" approved.
-    const phrase = text.slice(labelStart, value === null ? after : end);
+    // …as do the two characters before it: "核定项目总投资为…", "项目概算总投资…".
+    const phrase = text.slice(Math.max(0, labelStart - 2), value === null ? after : end);
     if (basis === 'stated' || basis === 'estimate') {
       if (/批复|核定|批准/.test(phrase)) basis = 'approved';
-      else if (basis === 'stated' && /概算|估算|匡算|预算/.test(text.slice(Math.max(0, labelStart - 2), labelStart) + phrase)) basis = 'estimate';
+      else if (basis === 'stated' && /概算|估算|匡算|预算/.test(phrase)) basis = 'estimate';
     }
     if (basis === 'stated' && /批复|批准|核定|审批/.test(text.slice(0, labelStart))) basis = 'approvedQuoted';
     for (const field of entry.spec.fields) {

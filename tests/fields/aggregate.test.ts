@@ -261,3 +261,12 @@ describe('when the output is validated', () => {
     expect(aggregateFields([])).toEqual({ fields: {}, conflicts: [], documents: [] });
   });
 });
+
+describe('when an approval both mentions the requested figure and fixes another', () => {
+  it('takes the figure the approval fixes', () => {
+    const feasibilityApproval = file('可研批复.pdf', ['feasibility_approval'], `关于${PROJECT}可行性研究报告的批复
+${UNIT}：
+你单位报送的可行性研究报告收悉。报告提出项目总投资360.00万元。经审核，核定项目总投资为356.80万元。`);
+    expect(fieldValueToScalar(aggregateFields([feasibilityApproval]).fields.totalInvestmentWan!.value)).toBe('356.8');
+  });
+});
