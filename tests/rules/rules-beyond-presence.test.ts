@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import type { FactLookup } from '../../checklists/conditions.ts';
+import { loadChecklist } from '../../checklists/load.ts';
+import type { KnownFact, RuleContext, Statement } from '../../checklists/rules/context.ts';
+import { bindRules, loadCommonRules, runRules } from '../../checklists/rules/engine.ts';
+
+type Facts = Record<string, KnownFact['value']>;
+
+function run(city: string, stage: 'filing' | 'acceptance', facts: Facts, extra: Partial<RuleContext> = {}) {
+  const checklist = loadChecklist(city);
+  const rules = bindRules([...loadCommonRules(), ...checklist.rules], checklist.factTable);
+  const all: Record<string, KnownFact> = { stage: { value: stage, source: 'declared' } };
+  for (const [k, v] of Object.entries(facts)) all[k] = { value: v, source: 'derived', evidence: [{ path: `${k}.pdf`, page: 1, quote: String(v) }] };
+  const lookup: FactLookup = (name) => (name in all ? { known: true, value: all[name]!.value } : { known: false, unknownFacts: [name] });
+  const ctx: RuleContext = { stage, facts: all, statements: [], amountPairs: [], files: [], ...extra };
+  return runRules(rules, ctx, lookup);
+}
+
+const ruleIds = (findings: ReturnType<typeof run>) => findings.map((f) => f.ruleId);
+
+function statement(field: string, value: string, path: string): Statement {
+  return { field, value, docTypes: [], evidence: { path, page: 1, quote: `${field}：${value}` } };
+}
+
+describe('GEN-01 project names agree', () => {
+  it('warns when one document names another phase of the project, listing both sources', () => {
+    const findings = run('changde', 'acceptance', {}, {
+      statements: [
+        statement('projectName', '常德市退役军人服务管理系统二期建设项目', '批复.pdf'),
+        statement('projectName', '常德市退役军人服务管理系统二期建设项目', '合同.pdf'),
+        statement('projectName', '常德市退役军人服务管理系统三期建设项目', '监理报告.pdf'),
+      ],
+    });
+    const gen01 = findings.filter((f) => f.ruleId === 'GEN-01');
+    expect(gen01).toHaveLength(1);
+    expect(gen01[0]!.severity).toBe('warning');
+    expect(gen01[0]!.evidence.map((e) => e.path)).toEqual(expect.arrayContaining(['批复.pdf', '监理报告.pdf']));
+  });
+
+  it('accepts names that differ only by 《》, spaces and the suffix 项目', () => {
+    const findings = run('changde', 'acceptance', {}, {
+      statements: [statement('projectName', '《常德市数字档案馆建设项目》', 'a.pdf'), statement('projectName', '常德市数字档案馆建设', 'b.pdf')],
+    });
+    expect(ruleIds(findings)).not.toContain('GEN-01');
+  });
+});
+
+describe('GEN-03 stated investments agree', () => {
+  it('warns and says a threshold is straddled when another document states a different total', () => {
+    const findings = run('changde', 'acceptance', { totalInvestmentWan: 120 }, {
+      statements: [statement('totalInvestment', '120', '批复.pdf'), statement('totalInvestment', '45', '可研.pdf')],
+    });
+    const gen03 = findings.find((f) => f.ruleId === 'GEN-03');
+    expect(gen03?.message).toContain('45');
+    expect(gen03?.message).toContain('50万元');
+  });
+
+  it('is silent when every stated total equals the one used', () => {
+    const findings = run('changde', 'acceptance', { totalInvestmentWan: 120 }, { statements: [statement('totalInvestment', '120.00', 'a.pdf')] });
+    expect(ruleIds(findings)).not.toContain('GEN-03');
+  });
+});
+
+describe('GEN-04 大写 and 小写 agree', () => {
+  it('warns on a pair that disagrees and not on one that agrees', () => {
+    const findings = run('yiyang', 'acceptance', {}, {
+      amountPairs: [
+        { daxieWan: '123.45', xiaoxieWan: '123.45', evidence: { path: 'ok.pdf' } },
+        { daxieWan: '120', xiaoxieWan: '102', evidence: { path: 'bad.pdf', page: 2 } },
+      ],
+    });
+    const gen04 = findings.filter((f) => f.ruleId === 'GEN-04');
+    expect(gen04).toHaveLength(1);
+    expect(gen04[0]!.evidence[0]!.path).toBe('bad.pdf');
+  });
+});
+
+describe('GEN-05 dates follow the project order', () => {
+  it('reports a contract signed before the approval', () => {
+    const findings = run('shenyang', 'acceptance', { approvalDate: '2024-05-01', mainContractDate: '2024-03-01', acceptanceDate: '2024-12-01' });
+    const gen05 = findings.filter((f) => f.ruleId === 'GEN-05');
+    expect(gen05).toHaveLength(1);
+    expect(gen05[0]!.message).toContain('2024-05-01');
+  });
+
+  it('is silent when the known dates are in order, whatever is unknown', () => {
+    expect(ruleIds(run('shenyang', 'acceptance', { approvalDate: '2024-01-01', acceptanceDate: '2024-12-01' }))).not.toContain('GEN-05');
+  });
+});
+
+describe('CD-C01 contractor and supervisor are independent (changde 第十五条)', () => {
+  it('is an error when both are the same organisation, however written', () => {
+    const findings = run('changde', 'acceptance', { hasSupervisor: true, contractor: '长沙某某科技有限公司', supervisor: '长沙某某科技有限公司（盖章）' });
+    const c01 = findings.find((f) => f.ruleId === 'CD-C01');
+    expect(c01?.severity).toBe('error');
+    expect(c01?.article).toBe('第十五条');
+  });
+
+  it('is silent for two different organisations, and when there is no supervisor', () => {
+    expect(ruleIds(run('changde', 'acceptance', { hasSupervisor: true, contractor: '甲公司', supervisor: '乙监理公司' }))).not.toContain('CD-C01');
+    expect(ruleIds(run('changde', 'acceptance', { hasSupervisor: false, contractor: '甲公司', supervisor: '甲公司' }))).not.toContain('CD-C01');
+  });
+});
+
+describe('CD-T03 self-inspection before the acceptance application (changde 第十七条第一款)', () => {
+  it('is an error when the self-inspection is dated after the application', () => {
+    const findings = run('changde', 'acceptance', { selfInspectionDate: '2024-06-10', acceptanceApplicationDate: '2024-06-01' });
+    expect(findings.find((f) => f.ruleId === 'CD-T03')?.severity).toBe('error');
+  });
+
+  it('accepts the same day', () => {
+    expect(ruleIds(run('changde', 'acceptance', { selfInspectionDate: '2024-06-01', acceptanceApplicationDate: '2024-06-01' }))).not.toContain('CD-T03');
+  });
+});
+
+describe('YY-T03 three months of trial run and a passed preliminary acceptance (yiyang 第二十六条(二))', () => {
+  const base = { totalInvestmentWan: 260, trialRunStartDate: '2024-01-31', preliminaryAcceptanceConclusion: '合格', preliminaryAcceptanceDate: '2024-04-15' };
+
+  it('counts months by the corresponding day: 31 January plus three months ends on 30 April', () => {
+    expect(ruleIds(run('yiyang', 'acceptance', { ...base, trialRunEndDate: '2024-04-30', acceptanceApplicationDate: '2024-05-06' }))).not.toContain('YY-T03');
+    const short = run('yiyang', 'acceptance', { ...base, trialRunEndDate: '2024-04-29', acceptanceApplicationDate: '2024-05-06' });
+    expect(short.find((f) => f.ruleId === 'YY-T03')?.message).toContain('2024-04-30');
+  });
+
+  it('is an error to apply before the three months are over, or after a failed preliminary acceptance', () => {
+    const early = run('yiyang', 'acceptance', { ...base, trialRunEndDate: '2024-04-30', acceptanceApplicationDate: '2024-04-20' });
+    expect(early.filter((f) => f.ruleId === 'YY-T03').length).toBeGreaterThan(0);
+    const failed = run('yiyang', 'acceptance', { ...base, preliminaryAcceptanceConclusion: '不合格', trialRunEndDate: '2024-05-01', acceptanceApplicationDate: '2024-05-06' });
+    expect(failed.find((f) => f.ruleId === 'YY-T03')?.message).toContain('不合格');
+  });
+
+  it('does not apply below 200万元', () => {
+    expect(ruleIds(run('yiyang', 'acceptance', { ...base, totalInvestmentWan: 150, trialRunEndDate: '2024-02-01' }))).not.toContain('YY-T03');
+  });
+
+  it('warns that a month-precision start cannot be checked', () => {
+    const findings = run('yiyang', 'acceptance', { ...base, trialRunStartDate: '2024-01' });
+    expect(findings.find((f) => f.ruleId === 'YY-T03')?.severity).toBe('warning');
+  });
+});
+
+describe('SC-T02 at least one month of trial run, report after it, before the application (shucheng 第二十条)', () => {
+  it('accepts a run of exactly one month with the report in between', () => {
+    const ok = run('shucheng', 'acceptance', { trialRunStartDate: '2024-03-01', trialRunEndDate: '2024-04-01', trialRunReportDate: '2024-04-02', acceptanceApplicationDate: '2024-04-10' });
+    expect(ruleIds(ok)).not.toContain('SC-T02');
+  });
+
+  it('is an error when the run is short or the report comes after the application', () => {
+    const short = run('shucheng', 'acceptance', { trialRunStartDate: '2024-03-01', trialRunEndDate: '2024-03-20' });
+    expect(short.find((f) => f.ruleId === 'SC-T02')?.severity).toBe('error');
+    const late = run('shucheng', 'acceptance', { trialRunStartDate: '2024-03-01', trialRunEndDate: '2024-04-05', trialRunReportDate: '2024-04-20', acceptanceApplicationDate: '2024-04-10' });
+    expect(late.find((f) => f.ruleId === 'SC-T02')?.message).toContain('晚于竣工验收申请');
+  });
+});
+
+describe('SC-K01 the construction plan has the listed contents (shucheng 第九条第二款)', () => {
+  const plan = (text: string) => ({ files: [{ path: '项目建设方案.docx', docTypes: ['construction_plan'], sections: [], pages: [{ n: 1, text }] }] });
+
+  it('reports each missing item once, by name', () => {
+    const findings = run('shucheng', 'filing', {}, plan('一、建设现状\n二、需求分析\n三、编制依据\n四、建设目标\n五、投资概算与资金筹措\n六、建设内容\n七、设备清单\n八、业务流程\n九、总体架构\n十、数据共享\n十一、进度安排'));
+    const k01 = findings.filter((f) => f.ruleId === 'SC-K01');
+    expect(k01.map((f) => f.message).join('\n')).toContain('密码应用');
+    expect(k01.map((f) => f.message).join('\n')).toContain('安全保障');
+    expect(k01).toHaveLength(2);
+  });
+
+  it('is silent without a construction plan (its absence is a presence row)', () => {
+    expect(ruleIds(run('shucheng', 'filing', {}))).not.toContain('SC-K01');
+  });
+});
+
+describe('MT-T01 trial run passed, then the supervisor’s preliminary acceptance (municipal-template 三(四)1)', () => {
+  it('is an error when the preliminary acceptance precedes the end of the trial run', () => {
+    const findings = run('municipal-template', 'acceptance', { trialRunConclusion: '合格', trialRunEndDate: '2024-05-31', preliminaryAcceptanceDate: '2024-05-20' });
+    expect(findings.find((f) => f.ruleId === 'MT-T01')?.severity).toBe('error');
+  });
+
+  it('is an error when the trial run did not pass, and silent when all is in order', () => {
+    expect(ruleIds(run('municipal-template', 'acceptance', { trialRunConclusion: '不合格' }))).toContain('MT-T01');
+    expect(ruleIds(run('municipal-template', 'acceptance', { trialRunConclusion: '合格', trialRunEndDate: '2024-05-31', preliminaryAcceptanceDate: '2024-06-05' }))).not.toContain('MT-T01');
+  });
+});
+
+describe('when a checklist names a check that does not exist', () => {
+  it('fails at load time with the rule named', () => {
+    const checklist = loadChecklist('changde');
+    expect(() =>
+      bindRules([{ id: 'XX-T01', kind: 'T', check: 'noSuchCheck', params: {}, appliesWhen: 'always', severity: 'error', title: 't', citation: { article: '第一条', quote: 'q' } }], checklist.factTable),
+    ).toThrow(/XX-T01.*noSuchCheck/);
+  });
+});
