@@ -205,6 +205,9 @@ function scanAmounts(original: string, context: UnitContext | undefined, require
     if (!parsed) continue;
     const start = match.index + leadingLabelLength(match[0]);
     const end = match.index + match[0].trimEnd().length;
+    // "人民币壹佰参拾抽万…": a 大写 run cut short by a character no numeral reads (an OCR slip) is not an amount;
+    // taking its first digits would report a false 大写/小写 mismatch.
+    if (parsed.form === 'daxie' && parsed.unitSource === 'currency' && /\p{Script=Han}/u.test(folded.charAt(end))) continue;
     results.push({ ...parsed, raw: original.slice(start, end), start, end });
     taken.push([match.index, end]);
   }

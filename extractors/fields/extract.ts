@@ -184,8 +184,9 @@ function handleHit(state: ExtractionState, page: PreparedPage, index: number, li
       }
       let org = cleanOrgValue(raw);
       if (org && !org.looksLikeOrg && !hit.strict) {
-        const next = nextLine(page, index);
-        const joined = next && next.length <= 12 && !/[:：]/.test(next) ? cleanOrgValue(raw + next) : null;
+        // A name wrapped by the line break ("…常德市水利" / "局，项目总投资…"): join the start of the next line.
+        const next = nextLine(page, index)?.split(/[，。,;；:：\s]/)[0];
+        const joined = next && next.length <= 12 ? cleanOrgValue(raw + next) : null;
         if (joined?.looksLikeOrg) {
           org = joined;
           quote = `${line}${next}`;
