@@ -111,7 +111,24 @@ export class DocTypeClassifier {
     const nameDocTypes = this.fromFileName(input.path).map((m) => m.id);
     if (!input.readable) return { docTypes: [], sections: [], nameDocTypes, needsReview: true };
 
-    const fromTitle = this.fromTitle(input.pages);
+    const titled = this.fromTitle(input.pages);
+    if (!Array.isArray(titled)) {
+      const { unrecognised } = titled;
+      const sections = this.findSections(input.pages);
+      // A letter or request ("关于申报…的请示") is other material (§9.5); what it states counts as a section of it.
+      if (isLetterTitle(unrecognised.text)) {
+        return { docTypes: [{ id: OTHER, confidence: 0.7, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }], sections, nameDocTypes, needsReview: false };
+      }
+      const byContent = this.withoutTitle([], this.fromContent(input.pages));
+      if (byContent.length > 0) return { docTypes: this.addImpliedLabels(byContent), sections: this.findSections(input.pages), nameDocTypes, needsReview: true };
+      return {
+        docTypes: [{ id: OTHER, confidence: 0.6, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }],
+        sections: this.findSections(input.pages),
+        nameDocTypes,
+        needsReview: true,
+      };
+    }
+    const fromTitle = titled;
     const sections = this.findSections(input.pages);
     const content = this.fromContent(input.pages);
     const fromName = this.fromFileName(input.path);
@@ -144,11 +161,16 @@ export class DocTypeClassifier {
   }
 
   /** The first title-like line of the first pages that names a doc type decides; combined titles carry each part. */
-  private fromTitle(pages: Page[]): DocTypeMatch[] {
+  private fromTitle(pages: Page[]): DocTypeMatch[] | { unrecognised: TitleCandidate } {
     for (const candidate of titleCandidates(pages)) {
       const text = stripVersionMarkers(candidate.text);
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
-      if (hits.length === 0) continue;
+      if (hits.length === 0) {
+        // A plain document title near the top that names no catalogued type ("项目储备库入库确认单") is the title:
+        // lines further down (a table row "投资匡算(万元)") must not stand in for it.
+        if (candidate.lineIndex <= 5 && isUnlistedDocumentTitle(text)) return { unrecognised: candidate };
+        continue;
+      }
       const heads = headHits(hits);
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
       const matches: DocTypeMatch[] = heads.map((h) => ({
@@ -367,17 +389,20 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
       if (/^[^,，。;；]{2,40}[:：]$/.test(folded)) return;
       if (isTitleLike(folded)) {
-        yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
-        // Titles wrap over two or three lines, and a wrapped tail can be a single character ("…立项的批" / "复").
-        let joined = folded;
-        let original = line;
-        for (let k = i + 1; k < Math.min(zone.length, i + 3); k++) {
+        // The whole title first: a "关于…" title runs on until its "的+head" ("…可行性研究报告" / "的批复"), and a
+        // wrapped tail of a few characters ("…评审意" / "见") belongs to the line above.
+        let completed = folded;
+        let completedOriginal = line;
+        for (let k = i + 1; k < Math.min(zone.length, i + 4); k++) {
           const next = foldForMatching(zone[k]!);
-          if (!next || (next.length > 1 && !isTitleLike(next)) || joined.length + next.length > MAX_TITLE_LINE) break;
-          joined += next;
-          original += ` ${zone[k]!}`;
-          yield { text: joined, original, page: page.n, lineIndex, fuzzyAllowed };
+          const openAbout = completed.startsWith('关于') && !/的[^的]{1,15}$/.test(completed);
+          const wrappedTail = next.length <= 6 && (next.length <= 3 || isTitleLike(next));
+          if (!next || !(wrappedTail || (openAbout && isTitleLike(next))) || completed.length + next.length > MAX_TITLE_LINE) break;
+          completed += next;
+          completedOriginal += ` ${zone[k]!}`;
         }
+        if (completed !== folded) yield { text: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
+        yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
       }
       lineIndex += 1;
     }
@@ -386,10 +411,19 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
   }
 }
 
+/** Ends like the title of a document ("…确认单", "…情况说明", "…通知") but is not an issuer's letterhead ("…文件"). */
+function isUnlistedDocumentTitle(folded: string): boolean {
+  return folded.length >= 6 && !/文件$/.test(folded) && /(单|表|书|报告|意见|通知|函|批复|纪要|证明|证书|合同|协议|请示|公告|说明|清单|记录|决定)$/.test(folded);
+}
+
+function isLetterTitle(folded: string): boolean {
+  return /^关于.{2,60}的?(请示|报告|函|申请|说明|情况说明)$/.test(folded);
+}
+
 /** The official-document title of a letter, request or report that names no catalogued type. */
 function letterTitle(pages: Page[]): DocTypeMatch | null {
   for (const candidate of titleCandidates(pages)) {
-    if (/^关于.{2,60}的?(请示|报告|函|申请|说明|情况说明)$/.test(stripVersionMarkers(candidate.text))) {
+    if (isLetterTitle(stripVersionMarkers(candidate.text))) {
       return { id: OTHER, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' } };
     }
   }
@@ -398,6 +432,8 @@ function letterTitle(pages: Page[]): DocTypeMatch | null {
 
 function isTitleLike(folded: string): boolean {
   if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
+  // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
+  if (/文件$/.test(folded) || /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/.test(folded)) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;

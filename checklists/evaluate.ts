@@ -161,8 +161,35 @@ export function evaluatePresenceDetailed(input: PresenceInput): PresenceEvaluati
     }
   }
   const applicable = stageRows.filter((r) => !(stage === 'filing' && step === 'plan' && r.step === 'approval'));
-  const results = applicable.map((row) => evaluateRow(row, checklist, facts, index));
+  const results = attributeSharedDocuments(applicable.map((row) => evaluateRow(row, checklist, facts, index)));
   return { results, findings: results.flatMap((r) => r.findings), facts: facts.effective(), skippedRows };
+}
+
+/**
+ * §9.6 "two rows, one doc type" (YY-A01 vs YY-A12, YY-A07 vs YY-A22, SY-A08 vs SY-A09): one document satisfies
+ * only the row it belongs to. A row whose condition is false gives up a document that a sibling row whose condition
+ * holds has already counted, and is then not applicable; a document no sibling claims still satisfies it (§9.2).
+ */
+function attributeSharedDocuments(results: RequirementResult[]): RequirementResult[] {
+  const claimed = new Map<string, string>();
+  for (const r of results) {
+    if (r.status !== 'satisfied' || r.condition.value !== true) continue;
+    for (const e of r.evidence) if (e.via === 'file') claimed.set(`${e.path}\u0000${e.docType}`, r.id);
+  }
+  return results.map((r) => {
+    if (r.status !== 'satisfied' || r.condition.value !== false || r.evidence.length === 0) return r;
+    const owners = r.evidence.map((e) => (e.via === 'file' ? claimed.get(`${e.path}\u0000${e.docType}`) : undefined));
+    if (owners.some((o) => o === undefined)) return r;
+    const owner = owners[0]!;
+    return {
+      ...r,
+      status: 'not_applicable' as const,
+      severity: 'info' as const,
+      evidence: [],
+      message: `条件不成立；该文件已计入 ${owner}（同一类型的文件只计入与其相符的一行）`,
+      findings: [],
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -101,8 +101,12 @@ export function evaluateDossier(input: EvaluateDossierInput): DossierEvaluation 
       contentDocTypes: e.classification.nameDocTypes,
     })),
   ];
+  // Only values of the fact's own type reach the evaluator: a month-precision date ("2024-04") stays a rule input
+  // (the rules say it cannot be checked to the day) but is no `date` fact.
   const presenceFacts: Record<string, FactInput> = Object.fromEntries(
-    Object.entries(fieldFacts).map(([name, f]) => [name, { value: f.value as FactInput['value'], source: f.source, from: f.from }]),
+    Object.entries(fieldFacts)
+      .filter(([name, f]) => f.source === 'declared' || fitsType(f.value, input.checklist.factTable.get(name)?.type))
+      .map(([name, f]) => [name, { value: f.value as FactInput['value'], source: f.source, from: f.from }]),
   );
   const presence = evaluatePresenceDetailed({ checklist: input.checklist, stage: input.stage, facts: presenceFacts, files: presenceFiles });
 
@@ -126,6 +130,22 @@ export function evaluateDossier(input: EvaluateDossierInput): DossierEvaluation 
       .map((f) => ({ path: f.file.path, docTypes: f.classification.docTypes.map((d) => d.id), sections: f.classification.sections, pages: f.doc.pages })),
   };
   return { presence, ruleFindings: runRules(rules, ctx, lookup), facts };
+}
+
+function fitsType(value: DossierFact['value'], type: string | undefined): boolean {
+  if (type === undefined) return true;
+  if (value === null || value === undefined) return false;
+  switch (type) {
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+    case 'number':
+    case 'integer':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return true;
+  }
 }
 
 /** Every value a document states for the fields the consistency rules compare. */

@@ -61,8 +61,14 @@ for (const checklist of checklists) {
         it('is still satisfied by a present document when its condition is false', () => {
           const facts = solveFacts(checklist, [{ condition: row.condition, want: false }]);
           const index = Math.max(0, row.requirement.alternatives.findIndex((a) => !a.guard));
-          const result = rowResult(checklist, row, facts, filesSatisfying(row, index));
-          expect(result.status).toBe('satisfied');
+          const files = filesSatisfying(row, index);
+          const results = evaluatePresence({ checklist, stage: row.stage, facts: declared({ ...(row.step ? { filingStep: row.step } : {}), ...facts }), files });
+          const result = results.find((r) => r.id === row.id)!;
+          // §9.6: when a sibling row of the same doc type holds and counts the same file, this row gives it up.
+          const sibling = results.find(
+            (r) => r.id !== row.id && r.status === 'satisfied' && r.condition.value === true && r.evidence.some((e) => result.docTypes.includes(e.docType)),
+          );
+          expect(result.status).toBe(sibling ? 'not_applicable' : 'satisfied');
         });
 
         it('needs confirmation naming the facts when they are unknown', () => {
