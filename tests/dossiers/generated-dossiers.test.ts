@@ -110,6 +110,49 @@ function looksLike(format: string, corrupt: boolean, encrypted: boolean, bytes: 
   }
 }
 
+interface ChecklistRow {
+  id: string;
+  stage: string;
+  severity: string;
+  requirement: {
+    docType?: string;
+    section?: string;
+    anyOf?: { allOf: string[]; guard?: string }[];
+    sections?: { hosts: string[]; for?: string };
+  };
+}
+
+async function checklistRows(city: string): Promise<ChecklistRow[]> {
+  const checklist = YAML.parse(await readFile(path.resolve('checklists/jurisdictions', `${city}.yaml`), 'utf8')) as {
+    rows: ChecklistRow[];
+  };
+  return checklist.rows;
+}
+
+/**
+ * Whether the truth's readable files carry what a row asks for: a file of the type, or a delimited section of it in
+ * an allowed host. Guarded any-of alternatives count only when `guardsHold` (their guards need the evaluator).
+ * This checks the hand-worked expectations against the files the spec declares, not the checker.
+ */
+function rowCarried(row: ChecklistRow, truth: BuiltDossier['truth'], guardsHold: boolean): boolean {
+  const readable = truth.files.filter((file) => !file.corrupt);
+  const { requirement } = row;
+  const sectionHosts = requirement.sections?.hosts ?? [];
+  const carried = (type: string) =>
+    readable.some(
+      (file) =>
+        file.docTypes.includes(type) ||
+        ((requirement.sections?.for ?? type) === type &&
+          (file.sectionTypes ?? []).includes(type) &&
+          (sectionHosts.includes('any') || file.docTypes.some((docType) => sectionHosts.includes(docType)))),
+    );
+  if (requirement.docType) return carried(requirement.docType);
+  if (requirement.section) return carried(requirement.section);
+  return (requirement.anyOf ?? []).some(
+    (alternative) => (guardsHold || !alternative.guard) && alternative.allOf.every((type) => carried(type)),
+  );
+}
+
 const specs = standardDossiers();
 
 describe.each(specs.map((spec) => [spec.id, spec] as [string, DossierSpec]))('when the generator builds %s', (_id, spec) => {
@@ -159,6 +202,30 @@ describe.each(specs.map((spec) => [spec.id, spec] as [string, DossierSpec]))('wh
         if (nonAscii) expect(entry.rawName.toString('utf8')).toContain('\uFFFD');
       }
     }
+  });
+
+  it('expects missing or not applicable only rows no readable file carries, and satisfied only rows one does', async () => {
+    const stageRows = (await checklistRows(spec.city)).filter((row) => row.stage === spec.stage);
+    const rows = new Map(stageRows.map((row) => [row.id, row]));
+    const truth = built.truth;
+    // requirements.md §9.6: when two rows share a doc type and one document exists, it satisfies only the row its
+    // content matches; the specs give such a document to the satisfied row, so the other may stay not applicable.
+    const claimedBySatisfiedTwin = (id: string) =>
+      stageRows.some(
+        (other) =>
+          other.id !== id &&
+          other.requirement.docType !== undefined &&
+          other.requirement.docType === rows.get(id)!.requirement.docType &&
+          truth.expectedSatisfiedRows.includes(other.id),
+      );
+    const wrong = [
+      ...truth.expectedMissingRows.filter((id) => rowCarried(rows.get(id)!, truth, false)).map((id) => `${id} is carried`),
+      ...truth.expectedNotApplicableRows
+        .filter((id) => rowCarried(rows.get(id)!, truth, true) && !claimedBySatisfiedTwin(id))
+        .map((id) => `${id} is carried`),
+      ...truth.expectedSatisfiedRows.filter((id) => !rowCarried(rows.get(id)!, truth, true)).map((id) => `${id} is not carried`),
+    ];
+    expect(wrong).toEqual([]);
   });
 
   it('declares expected rows that partition the checklist rows of its city and stage', async () => {
