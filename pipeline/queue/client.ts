@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { CATALOGUE_PATH, FACTS_PATH, listChecklists, loadChecklist } from '../../checklists/load.ts';
+import { EXTRACTOR_VERSION } from '../../extractors/registry.ts';
+import {
+  contentFileKey,
+  InvalidKeyError,
+  manifestKey,
+  originalFileKey,
+  type BlobStore,
+} from '../../storage/index.ts';
+import { mapLimited } from '../concurrency.ts';
+import type { DeclaredFacts } from '../facts.ts';
+import { intake } from '../intake/index.ts';
+import type { DossierFile, IntakeLimits, IntakeResult } from '../intake/model.ts';
+import { REPORT_SCHEMA_VERSION, type CompletenessReport, type Stage } from '../report/schema.ts';
+import { queueSettingsSchema, type QueueSettings } from './config.ts';
+import {
+  dossierIdFor,
+  EXTRACT_JOB,
+  extractJobId,
+  ExtractJobResultSchema,
+  ExtractProgressSchema,
+  MANIFEST_VERSION,
+  QUEUE_NAME,
+  REPORT_JOB,
+  reportJobId,
+  type ChecklistRef,
+  type DossierManifest,
+  type ExtractJobData,
+  type ReportJobData,
+} from './model.ts';
+import { hasStoredReport, readStoredReport } from './report-store.ts';
+import { QueueUnavailableError } from './redis.ts';
+
+export interface SubmitInput {
+  /** A zip (or other archive intake understands), a folder or a single file. */
+  archivePath: string;
+  /** Jurisdiction id of a shipped checklist, or the path of a user's own checklist file. */
+  checklist: string;
+  stage: Stage;
+  facts?: DeclaredFacts;
+  intakeLimits?: Partial<IntakeLimits>;
+}
+
+export interface QueueDeps {
+  store: BlobStore;
+  /** A connection from connectForSubmission (fails fast while Redis is away). Not closed by this module. */
+  connection: Redis;
+  /** Queue settings (prefix, attempts, backoff, retention); defaults as in config.ts. */
+  settings?: Partial<QueueSettings>;
+}
+
+export type DossierState = 'queued' | 'running' | 'completed' | 'failed' | 'unknown';
+
+export interface Submission {
+  dossierId: string;
+  /** The report (parent) job; its children are `extract-<dossierId>-<sha256>`. */
+  jobId: string;
+  state: DossierState;
+  /** True when an earlier submission of the same archive and options already did (or is doing) the work. */
+  reused: boolean;
+  /** Files of the dossier (0 when reused without unpacking). */
+  files: number;
+  /** Extract jobs added: one per distinct content. */
+  extractJobs: number;
+  /** Objects uploaded now (files already in storage are not uploaded again). */
+  uploaded: number;
+}
+
+export interface DossierStatus {
+  dossierId: string;
+  state: DossierState;
+  filesDone: number;
+  filesTotal: number;
+  /** Pages OCR'd so far (finished files plus pages of files in progress). */
+  ocrPages: number;
+  failedReason?: string;
+}
+
+export class DossierFailedError extends Error {
+  override readonly name = 'DossierFailedError';
+  constructor(
+    readonly dossierId: string,
+    reason: string,
+  ) {
+    super(`案卷 ${dossierId} 检查失败：${reason}`);
+  }
+}
+
+/** The submitting side of the distributed mode: API nodes and `dossier submit`. One instance serves many calls. */
+export class DossierQueue {
+  readonly settings: QueueSettings;
+  private readonly queue: Queue;
+  private readonly flow: FlowProducer;
+
+  constructor(private readonly deps: QueueDeps) {
+    this.settings = queueSettingsSchema.parse(deps.settings ?? {});
+    this.queue = new Queue(QUEUE_NAME, { connection: deps.connection, prefix: this.settings.prefix });
+    this.flow = new FlowProducer({ connection: deps.connection, prefix: this.settings.prefix });
+    // Errors reach the caller through the rejected calls; these listeners keep them from being "unhandled".
+    this.queue.on('error', () => undefined);
+    this.flow.on('error', () => undefined);
+  }
+
+  /**
+   * Unpacks the dossier locally, uploads what storage lacks, writes the manifest and enqueues one flow: an extract
+   * job per distinct file and a report job over them. Resubmitting the same archive with the same options returns
+   * the earlier dossier without unpacking or uploading anything once its report exists.
+   */
+  async submit(input: SubmitInput): Promise<Submission> {
+    const started = performance.now();
+    const checklist = checklistRefOf(input.checklist);
+    const facts = input.facts ?? {};
+    const identity = (sourceSha256: string) =>
+      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, versions: resultVersions() });
+
+    const isFile = (await stat(input.archivePath)).isFile();
+    const archiveSha256 = isFile ? await sha256OfFile(input.archivePath) : undefined;
+    let dossierId = archiveSha256 === undefined ? undefined : identity(archiveSha256);
+    if (dossierId !== undefined) {
+      const earlier = await this.findEarlier(dossierId);
+      if (earlier) return earlier;
+    }
+
+    const workDir = await mkdtemp(join(tmpdir(), 'dossier-submit-'));
+    try {
+      const intakeResult = await intake(input.archivePath, { workDir, limits: input.intakeLimits });
+      const intakeMs = performance.now() - started;
+      const sourceSha256 = archiveSha256 ?? folderFingerprint(intakeResult);
+      if (dossierId === undefined) {
+        dossierId = identity(sourceSha256);
+        const earlier = await this.findEarlier(dossierId);
+        if (earlier) return earlier;
+      }
+
+      const { files, uploaded } = await this.upload(dossierId, intakeResult.files);
+      const manifest: DossierManifest = {
+        manifestVersion: MANIFEST_VERSION,
+        dossierId,
+        input: basename(input.archivePath),
+        sourceSha256,
+        createdAt: new Date().toISOString(),
+        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'] },
+        files,
+        unreadableEntries: intakeResult.unreadableEntries,
+        skipped: intakeResult.skipped,
+        intakeFindings: intakeResult.findings,
+        intakeMs,
+      };
+      await this.deps.store.putJson(manifestKey(dossierId), manifest);
+
+      const unique = uniqueBySha(files);
+      try {
+        await this.flow.add(this.flowOf(dossierId, unique));
+      } catch (error) {
+        throw asQueueError(error);
+      }
+      return { dossierId, jobId: reportJobId(dossierId), state: 'queued', reused: false, files: files.length, extractJobs: unique.length, uploaded };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  async status(dossierId: string): Promise<DossierStatus> {
+    const reportReady = await hasStoredReport(this.deps.store, dossierId);
+    try {
+      const job = await this.queue.getJob(reportJobId(dossierId));
+      if (!job) return { dossierId, state: reportReady ? 'completed' : 'unknown', filesDone: 0, filesTotal: 0, ocrPages: 0 };
+      const state = await job.getState();
+      const counts = await job.getDependenciesCount();
+      const filesDone = counts.processed ?? 0;
+      const filesTotal = filesDone + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
+      let ocrPages = 0;
+      for (const value of Object.values(await job.getChildrenValues())) {
+        const parsed = ExtractJobResultSchema.safeParse(value);
+        if (parsed.success) ocrPages += parsed.data.ocrPages;
+      }
+      if (!reportReady) ocrPages += await this.pagesInProgress(job);
+      const progress = { dossierId, filesDone, filesTotal, ocrPages };
+      if (reportReady) return { ...progress, state: 'completed' };
+      if (state === 'failed') return { ...progress, state: 'failed', failedReason: job.failedReason };
+      // The report job has finished but the report is not in storage: it was deleted. A resubmission redoes it.
+      if (state === 'completed') return { ...progress, state: 'unknown' };
+      const startedAnything = filesDone > 0 || state === 'active' || ocrPages > 0;
+      return { ...progress, state: startedAnything ? 'running' : 'queued' };
+    } catch (error) {
+      if (reportReady) return { dossierId, state: 'completed', filesDone: 0, filesTotal: 0, ocrPages: 0 };
+      throw asQueueError(error);
+    }
+  }
+
+  /**
+   * Waits until the report is in storage and returns it. Polls, so it rides out a Redis outage (reporting it
+   * through `onProgress` as state 'unknown' with `waitingForRedis`) instead of depending on one event stream.
+   */
+  async waitForReport(
+    dossierId: string,
+    options: { timeoutMs?: number; pollMs?: number; onProgress?: (status: DossierStatus & { waitingForRedis?: boolean }) => void } = {},
+  ): Promise<CompletenessReport> {
+    const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
+    const pollMs = options.pollMs ?? 500;
+    for (;;) {
+      let status: DossierStatus | undefined;
+      try {
+        status = await this.status(dossierId);
+      } catch (error) {
+        if (!(error instanceof QueueUnavailableError)) throw error;
+        options.onProgress?.({ dossierId, state: 'unknown', filesDone: 0, filesTotal: 0, ocrPages: 0, waitingForRedis: true });
+      }
+      if (status) {
+        options.onProgress?.(status);
+        if (status.state === 'completed') {
+          const report = await readStoredReport(this.deps.store, dossierId);
+          if (report) return report;
+        }
+        if (status.state === 'failed') throw new DossierFailedError(dossierId, status.failedReason ?? '未知原因');
+        if (status.state === 'unknown') throw new DossierFailedError(dossierId, '队列中没有这个案卷，也没有它的报告（可能已过期或从未提交）');
+      }
+      if (Date.now() >= deadline) throw new Error(`等待案卷 ${dossierId} 的报告超时`);
+      await sleep(pollMs);
+    }
+  }
+
+  readReport(dossierId: string): Promise<CompletenessReport | null> {
+    return readStoredReport(this.deps.store, dossierId);
+  }
+
+  /** Closes the BullMQ clients (the Redis connection belongs to the caller). */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.queue.close(), this.flow.close()]);
+  }
+
+  /** A finished or still running earlier submission; a failed one is cleared so that this submission retries it. */
+  private async findEarlier(dossierId: string): Promise<Submission | null> {
+    const jobId = reportJobId(dossierId);
+    const reused = (state: DossierState): Submission => ({ dossierId, jobId, state, reused: true, files: 0, extractJobs: 0, uploaded: 0 });
+    if (await hasStoredReport(this.deps.store, dossierId)) return reused('completed');
+    try {
+      const job = await this.queue.getJob(jobId);
+      if (!job) return null;
+      const state = await job.getState();
+      if (state === 'failed' || state === 'completed') {
+        // Failed: try again from scratch (cached extractions are reused). Completed without a report: it was deleted.
+        await job.remove({ removeChildren: true });
+        return null;
+      }
+      return reused(state === 'active' || state === 'waiting-children' ? 'running' : 'queued');
+    } catch (error) {
+      throw asQueueError(error);
+    }
+  }
+
+  private async upload(dossierId: string, intakeFiles: DossierFile[]): Promise<{ files: DossierManifest['files']; uploaded: number }> {
+    const { store } = this.deps;
+    let uploaded = 0;
+    const putIfMissing = async (key: string, file: DossierFile) => {
+      const head = await store.head(key);
+      if (head !== null && head.size === file.size) return;
+      await store.put(key, createReadStream(file.localPath));
+      uploaded += 1;
+    };
+    const firstOfSha = new Set<string>();
+    const files = await mapLimited(intakeFiles, 4, async (file) => {
+      const contentKey = contentFileKey(file.sha256);
+      if (!firstOfSha.has(file.sha256)) {
+        firstOfSha.add(file.sha256);
+        await putIfMissing(contentKey, file);
+      }
+      let originalKey: string | null;
+      try {
+        originalKey = originalFileKey(dossierId, file.path);
+      } catch (error) {
+        // A path no object key can hold (too long, odd characters): the content copy is what the jobs read anyway.
+        if (!(error instanceof InvalidKeyError)) throw error;
+        originalKey = null;
+      }
+      if (originalKey !== null) await putIfMissing(originalKey, file);
+      return { path: file.path, sha256: file.sha256, size: file.size, kind: file.kind, contentKey, originalKey };
+    });
+    return { files, uploaded };
+  }
+
+  private flowOf(dossierId: string, unique: DossierManifest['files']): FlowJob {
+    const s = this.settings;
+    const common: JobsOptions = {
+      attempts: s.attempts,
+      backoff: { type: 'exponential', delay: s.backoffMs },
+      removeOnComplete: { age: s.keepCompletedSeconds },
+      removeOnFail: { age: s.keepFailedSeconds },
+    };
+    const reportData: ReportJobData = { dossierId, manifestKey: manifestKey(dossierId) };
+    return {
+      name: REPORT_JOB,
+      queueName: QUEUE_NAME,
+      data: reportData,
+      opts: { ...common, jobId: reportJobId(dossierId) },
+      children: unique.map((f) => {
+        const data: ExtractJobData = { dossierId, sha256: f.sha256, contentKey: f.contentKey, path: f.path, kind: f.kind };
+        return {
+          name: EXTRACT_JOB,
+          queueName: QUEUE_NAME,
+          data,
+          // A file that could not be extracted even after the retries fails the dossier instead of leaving it waiting.
+          opts: { ...common, jobId: extractJobId(dossierId, f.sha256), failParentOnFailure: true },
+        };
+      }),
+    };
+  }
+
+  private async pagesInProgress(parent: Job): Promise<number> {
+    const dependencies = await parent.getDependencies({ unprocessed: { count: 50 } });
+    const jobIds = (dependencies.unprocessed ?? []).map((key) => key.slice(key.lastIndexOf(':') + 1));
+    let pages = 0;
+    for (const id of jobIds) {
+      const child = await this.queue.getJob(id);
+      const progress = ExtractProgressSchema.safeParse(child?.progress);
+      if (progress.success) pages += progress.data.ocrPages;
+    }
+    return pages;
+  }
+}
+
+/** One submission with its own short-lived BullMQ clients; API nodes should keep a DossierQueue instead. */
+export async function submitDossier(input: SubmitInput, deps: QueueDeps): Promise<Submission> {
+  const queue = new DossierQueue(deps);
+  try {
+    return await queue.submit(input);
+  } finally {
+    await queue.close();
+  }
+}
+
+function checklistRefOf(checklist: string): ChecklistRef {
+  loadChecklist(checklist); // a wrong id or a broken file is a usage error before anything is uploaded
+  const shipped = /^[a-z][a-z0-9-]*$/.test(checklist)
+    ? listChecklists().find((c) => basename(c.path).replace(/\.(ya?ml|json)$/, '') === checklist)
+    : undefined;
+  if (shipped) return { kind: 'shipped', id: checklist, sha256: sha256OfText(readFileSync(shipped.path)) };
+  const text = readFileSync(checklist, 'utf8');
+  return { kind: 'file', name: basename(checklist), sha256: sha256OfText(text), text };
+}
+
+let versionsOnce: string[] | undefined;
+/** Everything besides the input that decides the report: extractors, report schema, catalogue and fact data. */
+function resultVersions(): string[] {
+  versionsOnce ??= [
+    EXTRACTOR_VERSION,
+    REPORT_SCHEMA_VERSION,
+    sha256OfText(readFileSync(CATALOGUE_PATH)),
+    sha256OfText(readFileSync(FACTS_PATH)),
+  ];
+  return versionsOnce;
+}
+
+function folderFingerprint(result: IntakeResult): string {
+  const listing = [
+    ...result.files.map((f) => `f\t${f.path}\t${f.sha256}`),
+    ...result.unreadableEntries.map((e) => `u\t${e.path}\t${e.reason}`),
+  ].sort();
+  return sha256OfText(listing.join('\n'));
+}
+
+function uniqueBySha<T extends { sha256: string }>(files: T[]): T[] {
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(f.sha256) && seen.add(f.sha256));
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+function sha256OfText(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** ioredis says "Stream isn't writeable…" or "Connection is closed." while Redis is away: say it plainly. */
+function asQueueError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|MaxRetriesPerRequest/i.test(message)) {
+    return new QueueUnavailableError(`与 Redis 的连接中断（${message}）。请确认 Redis 可用后重试`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(message);
+}
