@@ -13,6 +13,7 @@ import { lintChecklistFile } from '../checklists/lint.ts';
 import { describeChecklist } from '../checklists/describe.ts';
 import { Progress } from './progress.ts';
 import { UsageError, describeError } from './errors.ts';
+import { registerQueueCommands } from './commands/queue.ts';
 
 const EXIT_COMPLETE = 0;
 const EXIT_INCOMPLETE = 1;
@@ -178,4 +179,5 @@ async function main(): Promise<void> {
   }
 }
 
+registerQueueCommands(program);
 await main();
