@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
+import { FileFindingSchema } from '../../extractors/model.ts';
+import { CompletenessReportSchema, FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
+import { BlobNotFoundError, CorruptBlobError, dossierPrefix, manifestKey, reportKey, type BlobStore } from '../../storage/index.ts';
+import { RoleSchema } from '../auth/tokens.ts';
+import { recordKey } from '../store-keys.ts';
+
+/**
+ * What the API keeps about one dossier besides its files: the record (status, progress, owner, facts), the manifest
+ * (what intake found, so a re-check needs no unpacking) and the report.
+ */
+
+export const DossierStatusSchema = z.enum(['queued', 'processing', 'done', 'failed']);
+export type DossierStatus = z.infer<typeof DossierStatusSchema>;
+
+export const ProgressSchema = z.object({
+  stage: z.enum(['queued', 'intake', 'extract', 'evaluate', 'done', 'failed']),
+  /** Files extracted so far, of `total`. */
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** 0–100, for a progress bar. */
+  percent: z.number().min(0).max(100),
+  /** The file being read, as the user named it. */
+  path: z.string().optional(),
+  message: z.string(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export const UploadedPartSchema = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string() });
+
+export const DossierRecordSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: DossierStatusSchema,
+  city: z.string(),
+  stage: StageSchema,
+  facts: z.record(z.string(), FactValueSchema),
+  callbackUrl: z.string().optional(),
+  owner: z.object({ tokenId: z.string(), role: RoleSchema, unit: z.string().optional(), name: z.string().optional() }),
+  batchId: z.string().optional(),
+  /** Distributed mode: the queue's own (content-derived) id of this dossier. */
+  queueId: z.string().optional(),
+  /** What was uploaded: one archive or file (`archive`), or the files of a picked folder (`folder`). */
+  input: z.object({ name: z.string(), kind: z.enum(['archive', 'folder']), parts: z.array(UploadedPartSchema) }),
+  progress: ProgressSchema,
+  result: z
+    .object({
+      complete: z.boolean(),
+      projectName: z.string().optional(),
+      summary: CompletenessReportSchema.shape.summary,
+      checkedAt: z.string(),
+      rechecks: z.number().int().nonnegative().default(0),
+    })
+    .optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type DossierRecord = z.infer<typeof DossierRecordSchema>;
+
+/** The intake result without work-area paths: what a re-check and the file route need. */
+export const ManifestSchema = z.object({
+  files: z.array(DossierFileSchema.omit({ localPath: true })),
+  skipped: z.array(z.string()),
+  findings: z.array(FileFindingSchema),
+  unreadableEntries: z.array(UnreadableEntrySchema).default([]),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export class DossierRepository {
+  private readonly cache = new Map<string, { record: DossierRecord; at: number }>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  /**
+   * @param cacheMs how long a record read from storage is trusted; Infinity when this process is the only writer.
+   */
+  constructor(
+    readonly store: BlobStore,
+    private readonly cacheMs = Number.POSITIVE_INFINITY,
+  ) {}
+
+  async get(id: string): Promise<DossierRecord | null> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < this.cacheMs) return hit.record;
+    try {
+      const record = await this.store.getJson(recordKey(id), DossierRecordSchema);
+      this.remember(record);
+      return record;
+    } catch (error) {
+      if (error instanceof BlobNotFoundError || error instanceof CorruptBlobError) {
+        this.cache.delete(id);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async put(record: DossierRecord): Promise<DossierRecord> {
+    await this.store.putJson(recordKey(record.id), record);
+    this.remember(record);
+    return record;
+  }
+
+  /** Read-modify-write, one at a time per dossier within this process. */
+  async update(id: string, change: (record: DossierRecord) => DossierRecord | Promise<DossierRecord>): Promise<DossierRecord | null> {
+    return this.exclusive(id, async () => {
+      this.cache.delete(id);
+      const current = await this.get(id);
+      if (!current) return null;
+      const next = await change(current);
+      return this.put({ ...next, updatedAt: new Date().toISOString() });
+    });
+  }
+
+  /** Runs `work` with no other `update`/`exclusive` of the same dossier in flight in this process. */
+  async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    this.locks.set(id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(id) === run) this.locks.delete(id);
+    }
+  }
+
+  /** Keeps the in-memory copy current when another part of this process learned a newer state. */
+  remember(record: DossierRecord): void {
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(record.id, { record, at: Date.now() });
+  }
+
+  async putManifest(id: string, manifest: Manifest): Promise<void> {
+    await this.store.putJson(manifestKey(id), manifest);
+  }
+
+  async getManifest(id: string): Promise<Manifest | null> {
+    return this.readOptional(manifestKey(id), ManifestSchema);
+  }
+
+  async putReport(id: string, report: CompletenessReport): Promise<void> {
+    await this.store.putJson(reportKey(id, 'json'), report);
+  }
+
+  async getReport(id: string): Promise<CompletenessReport | null> {
+    return this.readOptional(reportKey(id, 'json'), CompletenessReportSchema);
+  }
+
+  /** Every object of the dossier; content-addressed file bytes are shared with other dossiers and stay. */
+  async delete(id: string): Promise<void> {
+    const keys: string[] = [];
+    for await (const item of this.store.list(dossierPrefix(id))) keys.push(item.key);
+    // The record goes last: until then a half-deleted dossier is still visible and deletable again.
+    const record = keys.filter((k) => k.endsWith('/record.json'));
+    for (const key of keys.filter((k) => !k.endsWith('/record.json'))) await this.store.delete(key);
+    for (const key of record) await this.store.delete(key);
+    this.cache.delete(id);
+  }
+
+  /** Ids of every stored dossier (for start-up recovery and listings). */
+  async *ids(): AsyncIterable<string> {
+    for await (const item of this.store.list('dossiers/')) {
+      const match = /^dossiers\/([^/]+)\/record\.json$/.exec(item.key);
+      if (match) yield match[1]!;
+    }
+  }
+
+  private async readOptional<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
+    try {
+      return await this.store.getJson(key, schema);
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) return null;
+      throw error;
+    }
+  }
+}

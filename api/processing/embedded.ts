@@ -1,0 +1,148 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { IntakeError } from '../../pipeline/intake/index.ts';
+import { ChecklistValidationError } from '../../checklists/load.ts';
+import type { DossierRepository, Progress } from '../dossiers/records.ts';
+import type { DossierProcessor } from './processor.ts';
+import { runDossierJob, type DossierJobContext } from './run-dossier.ts';
+
+export interface EmbeddedProcessorOptions {
+  repo: DossierRepository;
+  job: DossierJobContext;
+  /** Dossiers checked at the same time. Default 1 (OCR already uses the cores). */
+  concurrency?: number;
+  log?: FastifyBaseLogger;
+  /** Minimum time between two progress writes to storage; the in-memory status is always current. Default 1000. */
+  progressWriteMs?: number;
+}
+
+/**
+ * A small in-process job runner: a FIFO of dossier ids, at most `concurrency` running. Jobs live in storage (the
+ * dossier record's status), not in memory: after a restart {@link recover} queues whatever was queued or running.
+ */
+export class EmbeddedProcessor implements DossierProcessor {
+  readonly mode = 'embedded' as const;
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private running = 0;
+  private closed = false;
+  private readonly listeners: Array<(id: string) => void> = [];
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: EmbeddedProcessorOptions) {}
+
+  async submit(dossierId: string): Promise<void> {
+    if (this.closed || this.queued.has(dossierId)) return;
+    this.queued.add(dossierId);
+    this.queue.push(dossierId);
+    this.pump();
+  }
+
+  onFinished(listener: (dossierId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async ready(): Promise<{ ok: boolean; detail: string }> {
+    return this.closed
+      ? { ok: false, detail: '处理器已关闭' }
+      : { ok: true, detail: `内置处理：排队 ${this.queue.length}，处理中 ${this.running}` };
+  }
+
+  /** Queues dossiers a previous run left queued or half done. */
+  async recover(): Promise<number> {
+    let n = 0;
+    for await (const id of this.options.repo.ids()) {
+      const record = await this.options.repo.get(id).catch(() => null);
+      if (record && (record.status === 'queued' || record.status === 'processing')) {
+        await this.submit(id);
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  /** Resolves when nothing is queued or running (tests, graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    // Running jobs finish (their records would otherwise stay "processing" until the next start recovers them).
+    if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    const limit = this.options.concurrency ?? 1;
+    while (!this.closed && this.running < limit && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      this.running += 1;
+      void this.run(id).finally(() => {
+        this.queued.delete(id);
+        this.running -= 1;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of waiters) w();
+        }
+      });
+    }
+  }
+
+  private async run(id: string): Promise<void> {
+    const { repo, log } = this.options;
+    const record = await repo.update(id, (r) => ({ ...r, status: 'processing', error: undefined, progress: { stage: 'intake', done: 0, total: 0, percent: 1, message: '开始检查' } }));
+    if (!record) return; // deleted while queued
+    let lastWrite = 0;
+    let pendingWrite: Promise<unknown> = Promise.resolve();
+    const writeEvery = this.options.progressWriteMs ?? 1000;
+    const onProgress = (progress: Progress) => {
+      const current = { ...record, progress, updatedAt: new Date().toISOString() };
+      repo.remember(current);
+      const now = Date.now();
+      if (now - lastWrite >= writeEvery) {
+        lastWrite = now;
+        pendingWrite = pendingWrite.then(() => repo.update(id, (r) => (r.status === 'processing' ? { ...r, progress } : r))).catch(() => undefined);
+      }
+    };
+    try {
+      const { report, manifest } = await runDossierJob(this.options.job, record, onProgress);
+      await pendingWrite;
+      await repo.putManifest(id, manifest);
+      await repo.putReport(id, report);
+      const done = await repo.update(id, (r) => ({
+        ...r,
+        status: 'done',
+        progress: { stage: 'done', done: r.progress.total, total: r.progress.total, percent: 100, message: report.complete ? '检查完成：材料齐全' : '检查完成：材料不齐全' },
+        result: {
+          complete: report.complete,
+          projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
+          summary: report.summary,
+          checkedAt: report.generatedAt,
+          rechecks: 0,
+        },
+      }));
+      log?.info({ dossierId: id, complete: report.complete, ms: Math.round(report.timings.totalMs) }, 'dossier checked');
+      if (!done) return; // deleted while running
+    } catch (error) {
+      await pendingWrite;
+      const known = error instanceof IntakeError || error instanceof ChecklistValidationError;
+      const code = error instanceof IntakeError ? error.code : error instanceof ChecklistValidationError ? 'CHECKLIST_INVALID' : 'PROCESSING_FAILED';
+      const message = known ? (error as Error).message : `检查过程中出错：${(error as Error)?.message ?? String(error)}`;
+      log?.warn({ dossierId: id, err: error }, 'dossier failed');
+      const failed = await repo
+        .update(id, (r) => ({ ...r, status: 'failed', error: { code, message }, progress: { ...r.progress, stage: 'failed', message } }))
+        .catch(() => null);
+      if (!failed) return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(id);
+      } catch (error) {
+        log?.error({ err: error, dossierId: id }, 'finish listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,323 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { loadChecklist } from '../../checklists/load.ts';
+import { originalFileKey } from '../../storage/index.ts';
+import { canDelete, canSee } from '../auth/access.ts';
+import { principalOf } from '../auth/authenticate.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { mergeFacts, parseDeclaredFacts } from '../dossiers/facts-form.ts';
+import type { DossierRecord } from '../dossiers/records.ts';
+import { newId, readSubmission, type Submission } from '../dossiers/submission.ts';
+import { receiveUpload, type StoredUpload } from '../dossiers/upload.ts';
+import { reevaluate } from '../processing/run-dossier.ts';
+import {
+  CreatedDossier,
+  DossierIdParams,
+  DossierView,
+  ErrorResponse,
+  FileParams,
+  ListQuery,
+  RecheckBody,
+  ReportFormatQuery,
+  ShareBody,
+  ShareCreated,
+  WebhookView,
+  type DossierViewT,
+} from '../schemas.ts';
+import { sendDossierFile } from './files.ts';
+import { reportFormat, sendReport } from './negotiate.ts';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
+
+export function dossierView(record: DossierRecord): DossierViewT {
+  const self = `/api/v1/dossiers/${record.id}`;
+  return {
+    id: record.id,
+    status: record.status,
+    city: record.city,
+    stage: record.stage,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    input: { name: record.input.name, kind: record.input.kind, files: record.input.parts.length, bytes: record.input.parts.reduce((n, p) => n + p.size, 0) },
+    facts: record.facts,
+    progress: record.progress,
+    result: record.result,
+    error: record.error,
+    batchId: record.batchId,
+    submittedBy: { role: record.owner.role, unit: record.owner.unit },
+    callbackUrl: record.callbackUrl,
+    links: { self, report: `${self}/report`, reportHtml: `${self}/report?format=html`, ui: `/ui/report.html?id=${record.id}` },
+  };
+}
+
+/** The record when the caller may see it; otherwise 404, exactly as for a dossier that does not exist. */
+export async function visibleDossier(ctx: AppContext, request: FastifyRequest, id: string): Promise<DossierRecord> {
+  const record = await ctx.repo.get(id);
+  if (!record || !canSee(principalOf(request), record)) throw new ApiError('DOSSIER_NOT_FOUND');
+  return record;
+}
+
+/** A new dossier's record, owned by the caller. */
+export function newRecord(id: string, submission: Submission, request: FastifyRequest, input: DossierRecord['input'], batchId?: string): DossierRecord {
+  const principal = principalOf(request);
+  const now = new Date().toISOString();
+  return {
+    id,
+    createdAt: now,
+    updatedAt: now,
+    status: 'queued',
+    city: submission.city,
+    stage: submission.stage,
+    facts: submission.facts as DossierRecord['facts'],
+    callbackUrl: submission.callbackUrl,
+    owner: { tokenId: principal.tokenId, role: principal.role, unit: principal.unit, name: principal.name },
+    batchId,
+    input,
+    progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: '排队等待检查' },
+  };
+}
+
+/** Paths of a picked folder must not collide, and no file may sit where another needs a folder. */
+export function uploadKeyGuard(keyOf: (path: string) => string): (path: string) => string {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  return (path) => {
+    const segments = path.split('/');
+    const parents = segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
+    if (files.has(path) || folders.has(path) || parents.some((p) => files.has(p))) {
+      throw new ApiError('INVALID_FILE_PATH', `“${path}”与同一次上传中的另一个文件重名`);
+    }
+    files.add(path);
+    for (const p of parents) folders.add(p);
+    return keyOf(path);
+  };
+}
+
+export function inputOf(files: StoredUpload[]): DossierRecord['input'] {
+  const parts = files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 }));
+  if (files.length === 1 && !files[0]!.path.includes('/')) return { name: files[0]!.path, kind: 'archive', parts };
+  const tops = new Set(files.map((f) => f.path.split('/')[0]!));
+  const name = tops.size === 1 && files.every((f) => f.path.includes('/')) ? [...tops][0]! : '上传的文件';
+  return { name, kind: 'folder', parts };
+}
+
+export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const uploadLimit = ctx.config.rateLimit.uploads > 0 ? { rateLimit: { max: ctx.config.rateLimit.uploads, timeWindow: 60_000 } } : {};
+
+  app.post(
+    '/api/v1/dossiers',
+    {
+      config: { ...uploadLimit },
+      schema: {
+        tags: ['dossiers'],
+        summary: '上传一份材料（压缩包，或一个文件夹中的多个文件）并开始检查',
+        description:
+          'multipart/form-data。字段：city（地区检查清单编号）、stage（filing|acceptance）、facts（JSON 对象，可选）或多个 fact=名称=值、callbackUrl（可选，检查完成后回调）；文件：一个压缩包，或文件夹中的多个文件（文件名带相对路径）。文件以流的方式写入存储，不在内存中整体缓存。',
+        consumes: ['multipart/form-data'],
+        response: { 202: CreatedDossier, 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const id = newId('d');
+      let submission: Submission | undefined;
+      const upload = await receiveUpload(request, {
+        store: ctx.store,
+        maxBytes: ctx.config.maxUploadBytes,
+        keyFor: uploadKeyGuard((path) => originalFileKey(id, path)),
+        beforeFirstFile: async (fields) => {
+          if (fields.has('city') || fields.has('stage')) submission = await readSubmission(fields, principal, ctx.config.webhook.allowPrivateTargets);
+        },
+      });
+      try {
+        submission ??= await readSubmission(upload.fields, principal, ctx.config.webhook.allowPrivateTargets);
+        if (upload.files.length === 0) throw new ApiError('UPLOAD_EMPTY', '请上传一个压缩包，或一个文件夹中的文件');
+      } catch (error) {
+        await ctx.repo.delete(id).catch(() => undefined);
+        throw error;
+      }
+      const record = newRecord(id, submission, request, inputOf(upload.files));
+      await ctx.repo.put(record);
+      await ctx.processor.submit(id);
+      request.log.info({ dossierId: id, city: record.city, files: upload.files.length }, 'dossier uploaded');
+      const self = `/api/v1/dossiers/${id}`;
+      return reply
+        .code(202)
+        .header('location', self)
+        .send({ id, status: record.status, statusUrl: self, reportUrl: `${self}/report`, uiUrl: `/ui/report.html?id=${id}` });
+    },
+  );
+
+  app.get(
+    '/api/v1/dossiers',
+    {
+      schema: { tags: ['dossiers'], summary: '当前令牌可见的材料（最新在前）', querystring: ListQuery, response: { 200: z.object({ dossiers: z.array(DossierView) }), 401: ErrorResponse } },
+    },
+    async (request) => {
+      const { limit = 100 } = request.query as z.infer<typeof ListQuery>;
+      const principal = principalOf(request);
+      const visible: DossierRecord[] = [];
+      for await (const id of ctx.repo.ids()) {
+        const record = await ctx.repo.get(id).catch(() => null);
+        if (record && canSee(principal, record)) visible.push(record);
+      }
+      visible.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      return { dossiers: visible.slice(0, limit).map(dossierView) };
+    },
+  );
+
+  app.get(
+    '/api/v1/dossiers/:id',
+    { schema: { tags: ['dossiers'], summary: '材料的状态与进度', params: DossierIdParams, response: { 200: DossierView, ...errors } } },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      return dossierView(await visibleDossier(ctx, request, id));
+    },
+  );
+
+  const reportRoute = async (request: FastifyRequest, reply: import('fastify').FastifyReply, forced?: 'html') => {
+    const { id } = request.params as z.infer<typeof DossierIdParams>;
+    const format = forced ?? reportFormat(request, (request.query as z.infer<typeof ReportFormatQuery>).format);
+    const record = await visibleDossier(ctx, request, id);
+    if (record.status === 'failed') throw new ApiError('DOSSIER_FAILED', record.error?.message);
+    const report = record.status === 'done' ? await ctx.repo.getReport(id) : null;
+    if (!report) throw new ApiError('REPORT_NOT_READY', record.progress.message);
+    return sendReport(reply, report, format, (i) => `/api/v1/dossiers/${id}/files/${i}`);
+  };
+
+  app.get(
+    '/api/v1/dossiers/:id/report',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '完整性报告：JSON（默认），或按 Accept / ?format= 返回 HTML、Markdown',
+        params: DossierIdParams,
+        querystring: ReportFormatQuery,
+        produces: ['application/json', 'text/html', 'text/markdown'],
+        response: { ...errors, 409: ErrorResponse },
+      },
+    },
+    (request, reply) => reportRoute(request, reply),
+  );
+
+  // The exported batch tables link each dossier to `<dossier>/report.html`.
+  app.get(
+    '/api/v1/dossiers/:id/report.html',
+    { schema: { tags: ['dossiers'], summary: 'HTML 报告（与 ?format=html 相同）', params: DossierIdParams, response: { ...errors, 409: ErrorResponse } } },
+    (request, reply) => reportRoute(request, reply, 'html'),
+  );
+
+  app.get(
+    '/api/v1/dossiers/:id/files/:n',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '材料中的第 n 个文件（报告 files 数组的序号，从 0 起），原样返回，供核对证据',
+        params: FileParams,
+        response: errors,
+      },
+    },
+    async (request, reply) => {
+      const { id, n } = request.params as z.infer<typeof FileParams>;
+      const record = await visibleDossier(ctx, request, id);
+      const report = record.status === 'done' ? await ctx.repo.getReport(id) : null;
+      if (!report) throw new ApiError('REPORT_NOT_READY');
+      return sendDossierFile(reply, ctx.store, report, n);
+    },
+  );
+
+  app.post(
+    '/api/v1/dossiers/:id/recheck',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '按新声明或修改的项目事实重新核对（不重新提取文件）',
+        description: 'facts 中的值可为 JSON 类型（true、150、["a","b"]），也可为命令行 --fact 的文字写法（是、150万元、a,b）；null 撤销声明。',
+        params: DossierIdParams,
+        body: RecheckBody,
+        response: { 200: z.object({ dossier: DossierView, report: z.unknown() }), 202: z.object({ dossier: DossierView }), ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      const body = request.body as z.infer<typeof RecheckBody>;
+      const record = await visibleDossier(ctx, request, id);
+      const changes = parseDeclaredFacts(body.facts, loadChecklist(record.city));
+      return ctx.repo.exclusive(id, async () => {
+        const current = (await ctx.repo.get(id)) ?? record;
+        if (current.status === 'queued' || current.status === 'processing') throw new ApiError('DOSSIER_BUSY');
+        const next: DossierRecord = { ...current, facts: mergeFacts(current.facts, changes) as DossierRecord['facts'], updatedAt: new Date().toISOString() };
+        const manifest = current.status === 'done' ? await ctx.repo.getManifest(id) : null;
+        const report = manifest ? await reevaluate(ctx, next, manifest) : null;
+        if (!report) {
+          // Failed before, or the extractions are gone (extractor upgraded): check it again from the upload.
+          await ctx.repo.put({ ...next, status: 'queued', result: undefined, error: undefined, progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: '已按新事实重新排队检查' } });
+          await ctx.processor.submit(id);
+          return reply.code(202).send({ dossier: dossierView((await ctx.repo.get(id))!) });
+        }
+        await ctx.repo.putReport(id, report);
+        const saved = await ctx.repo.put({
+          ...next,
+          result: {
+            complete: report.complete,
+            projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
+            summary: report.summary,
+            checkedAt: report.generatedAt,
+            rechecks: (current.result?.rechecks ?? 0) + 1,
+          },
+          progress: { ...current.progress, message: report.complete ? '重新核对完成：材料齐全' : '重新核对完成：材料不齐全' },
+        });
+        request.log.info({ dossierId: id, facts: Object.keys(changes) }, 'dossier rechecked');
+        return reply.send({ dossier: dossierView(saved), report });
+      });
+    },
+  );
+
+  app.delete(
+    '/api/v1/dossiers/:id',
+    { schema: { tags: ['dossiers'], summary: '删除材料及其报告（提交单位或管理员）', params: DossierIdParams, response: { 204: z.null(), ...errors, 403: ErrorResponse, 409: ErrorResponse } } },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      const record = await visibleDossier(ctx, request, id);
+      if (!canDelete(principalOf(request), record)) throw new ApiError('FORBIDDEN', '只有提交单位或管理员可以删除材料');
+      if (record.status === 'processing') throw new ApiError('DOSSIER_BUSY');
+      ctx.webhooks.cancel(id);
+      await ctx.repo.delete(id);
+      request.log.info({ dossierId: id }, 'dossier deleted');
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/dossiers/:id/share',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '为一份报告生成分享链接（不可猜测、到期失效），无需账号即可查看',
+        params: DossierIdParams,
+        body: ShareBody,
+        response: { 201: ShareCreated, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      const record = await visibleDossier(ctx, request, id);
+      const hours = (request.body as z.infer<typeof ShareBody>)?.hours ?? ctx.config.shareLinkHours;
+      const { token, record: share } = await ctx.shares.create(record.id, hours, principalOf(request).tokenId);
+      return reply.code(201).send({ url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt });
+    },
+  );
+
+  app.get(
+    '/api/v1/dossiers/:id/webhook',
+    { schema: { tags: ['dossiers'], summary: '完成回调（webhook）的投递记录：每次尝试的时间、状态码或错误', params: DossierIdParams, response: { 200: WebhookView, ...errors } } },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      const record = await visibleDossier(ctx, request, id);
+      const state = await ctx.webhooks.get(id);
+      if (!state) return { url: record.callbackUrl ?? '', state: 'none', attempts: [] };
+      return { url: state.url, state: state.state, deliveryId: state.deliveryId, nextAttemptAt: state.nextAttemptAt, attempts: state.attempts };
+    },
+  );
+}

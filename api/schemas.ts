@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { CompletenessReportSchema, FactValueSchema, StageSchema } from '../pipeline/report/schema.ts';
+import { RoleSchema } from './auth/tokens.ts';
+import { API_ERRORS } from './errors.ts';
+import { FormFactSchema } from './dossiers/facts-form.ts';
+import { ProgressSchema, DossierStatusSchema } from './dossiers/records.ts';
+import { DeliveryAttemptSchema } from './webhooks/deliveries.ts';
+
+/**
+ * Request and response shapes of the API. Path parameters are strict patterns: anything that could name a path
+ * (`..`, `/`, `\`, control characters) fails them and is answered 400 before any lookup.
+ */
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+export const DossierIdParams = z.object({ id: z.string().regex(SAFE_ID, '材料编号格式不对') });
+export const BatchIdParams = z.object({ id: z.string().regex(SAFE_ID, '批次编号格式不对') });
+export const TokenIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, '令牌编号格式不对') });
+export const ChecklistIdParams = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, '地区编号只能是小写字母、数字和“-”') });
+export const FileParams = DossierIdParams.extend({ n: z.string().regex(/^\d{1,6}$/, '文件序号应为非负整数').transform(Number) });
+export const ShareParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, '分享链接格式不对') });
+export const ShareFileParams = ShareParams.extend({ n: FileParams.shape.n });
+export const UiAssetParams = z.object({ asset: z.string().regex(/^[a-z0-9-]+\.(html|js|css|svg|png|ico)$/, '资源名不合规') });
+
+export const ReportFormatQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() });
+export const ChecklistQuery = z.object({ stage: StageSchema.optional(), format: z.enum(['json', 'text']).optional() });
+export const BatchQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(API_ERRORS) as [keyof typeof API_ERRORS, ...Array<keyof typeof API_ERRORS>]),
+    message: z.string(),
+    detail: z.string().optional(),
+  }),
+  requestId: z.string().optional(),
+});
+
+export const DossierLinks = z.object({
+  self: z.string(),
+  report: z.string(),
+  reportHtml: z.string(),
+  ui: z.string(),
+});
+
+export const DossierView = z.object({
+  id: z.string(),
+  status: DossierStatusSchema,
+  city: z.string(),
+  stage: StageSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  input: z.object({ name: z.string(), kind: z.enum(['archive', 'folder']), files: z.number().int(), bytes: z.number().int() }),
+  facts: z.record(z.string(), FactValueSchema),
+  progress: ProgressSchema,
+  result: z
+    .object({
+      complete: z.boolean(),
+      projectName: z.string().optional(),
+      summary: CompletenessReportSchema.shape.summary,
+      checkedAt: z.string(),
+      rechecks: z.number().int(),
+    })
+    .optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  batchId: z.string().optional(),
+  submittedBy: z.object({ role: RoleSchema, unit: z.string().optional() }),
+  callbackUrl: z.string().optional(),
+  links: DossierLinks,
+});
+export type DossierViewT = z.infer<typeof DossierView>;
+
+export const CreatedDossier = z.object({ id: z.string(), status: DossierStatusSchema, statusUrl: z.string(), reportUrl: z.string(), uiUrl: z.string() });
+
+export const RecheckBody = z.object({
+  /** Facts to declare or change; null withdraws a declaration. Text values are read as the CLI reads `--fact`. */
+  facts: z.record(z.string(), z.union([FactValueSchema, z.null()])),
+});
+
+export const ShareBody = z.object({ hours: z.number().positive().max(24 * 90).optional() }).optional();
+export const ShareCreated = z.object({ url: z.string(), token: z.string(), expiresAt: z.string() });
+
+export const WebhookView = z.object({
+  url: z.string(),
+  state: z.enum(['none', 'pending', 'delivered', 'failed', 'refused']),
+  deliveryId: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
+  attempts: z.array(DeliveryAttemptSchema),
+});
+
+export const ChecklistSummaryView = z.object({ id: z.string(), name: z.string(), regulation: z.string().optional(), rows: z.number().int() });
+
+export const ChecklistRowView = z.object({
+  id: z.string(),
+  stage: StageSchema,
+  step: z.enum(['plan', 'approval']).optional(),
+  stepLabel: z.string().optional(),
+  title: z.string(),
+  submit: z.string(),
+  docTypes: z.array(z.object({ id: z.string(), name: z.string() })),
+  condition: z.string(),
+  notApplicableWhen: z.string().optional(),
+  severity: z.enum(['error', 'warning']),
+  basis: z.string(),
+  article: z.string(),
+  quote: z.string(),
+  note: z.string().optional(),
+});
+
+export const ChecklistView = z.object({
+  id: z.string(),
+  name: z.string(),
+  regulation: z.string(),
+  documentNumber: z.string().optional(),
+  agencies: z.array(z.object({ name: z.string(), role: z.string() })),
+  rows: z.array(ChecklistRowView),
+  facts: z.object({ filing: z.array(FormFactSchema), acceptance: z.array(FormFactSchema) }),
+});
+
+export const BatchView = z.object({
+  id: z.string(),
+  city: z.string(),
+  stage: StageSchema,
+  createdAt: z.string(),
+  layout: z.enum(['archives', 'zips', 'folders']),
+  total: z.number().int(),
+  finished: z.number().int(),
+  status: z.enum(['processing', 'done']),
+  rows: z.array(
+    z.object({
+      dossierId: z.string(),
+      dossier: z.string(),
+      status: z.string(),
+      percent: z.number(),
+      projectName: z.string(),
+      constructionUnit: z.string(),
+      totalInvestmentWan: z.number().nullable(),
+      complete: z.boolean(),
+      missing: z.array(z.string()),
+      needsConfirmation: z.array(z.string()),
+      errors: z.number().int(),
+      warnings: z.number().int(),
+      failure: z.string().optional(),
+    }),
+  ),
+  links: z.object({ self: z.string(), csv: z.string(), xlsx: z.string(), ui: z.string() }),
+});
+
+export const CreateTokenBody = z.object({
+  name: z.string().min(1).max(100),
+  role: RoleSchema,
+  jurisdiction: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional(),
+  unit: z.string().min(1).max(100).optional(),
+  expiresInDays: z.number().positive().max(3650).optional(),
+});
+
+export const TokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  jurisdiction: z.string().optional(),
+  unit: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+
+export const SessionBody = z.object({ token: z.string().min(1).max(200) });
+export const MeView = z.object({ name: z.string(), role: RoleSchema, jurisdiction: z.string().optional(), unit: z.string().optional(), mode: z.enum(['embedded', 'distributed']) });
