@@ -1,4 +1,5 @@
 import type { FactLookup, FactValue } from '../checklists/conditions.ts';
+import { resolveRelative } from '../extractors/fields/dates.ts';
 import { evaluatePresenceDetailed, type FactInput, type PresenceEvaluation, type PresenceFile } from '../checklists/evaluate.ts';
 import type { LoadedChecklist } from '../checklists/load.ts';
 import type { RuleContext, RuleEvidence, RuleFinding, Statement } from '../checklists/rules/context.ts';
@@ -61,8 +62,33 @@ export function factsFromFields(declared: DeclaredFacts, fields: AggregatedField
       evidence: [{ path: p.path, page: p.page, quote: p.quote, source: p.source, label: p.label }],
     };
   }
+  const agreed = contractAgreedAcceptanceDate(fields, facts.mainContractDate);
+  if (agreed) facts.contractAgreedAcceptanceDate = agreed;
   for (const [name, value] of Object.entries(declared)) facts[name] = { value, source: 'declared' };
   return facts;
+}
+
+/**
+ * shucheng 第二十一条 "合同约定时间": a date the contract states, or a period from the signing ("合同签订之日起300日内")
+ * counted from the contract date (§5.3 derived-relative).
+ */
+function contractAgreedAcceptanceDate(fields: AggregatedFields, contractDate: DossierFact | undefined): DossierFact | null {
+  const field = fields.fields.contractAgreedAcceptance;
+  if (!field) return null;
+  const p = field.provenance;
+  const evidence = [{ path: p.path, page: p.page, quote: p.quote, source: p.source, label: p.label }];
+  const value = field.value;
+  if (value.kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value.iso)) return { value: value.iso, source: 'derived', from: `${p.path}「${p.quote}」`, evidence };
+  if (value.kind !== 'relativeDate' || !/签订|签署|生效/.test(value.anchor)) return null;
+  if (typeof contractDate?.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(contractDate.value)) return null;
+  const resolved = resolveRelative({ kind: 'relative', raw: p.quote, anchor: value.anchor, amount: value.amount, unit: value.unit, bound: value.bound }, contractDate.value);
+  if (!resolved) return null;
+  return {
+    value: resolved,
+    source: 'derived',
+    from: `${p.path}「${p.quote}」，自合同签订日 ${contractDate.value} 起算`,
+    evidence: [...evidence, ...(contractDate.evidence ?? [])],
+  };
 }
 
 export interface DossierEvaluation {

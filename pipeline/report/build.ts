@@ -89,7 +89,7 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
   const warnings =
     requirements.filter((r) => r.severity === 'warning' && r.status !== 'satisfied' && r.status !== 'not_applicable').length +
     findings.filter((f) => f.severity === 'warning').length;
-  const blockingRows = requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable' || r.status === 'needs_confirmation');
+  const blockingRows = requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable');
   const filingStep = evaluation.facts.filingStep?.value;
 
   const report: CompletenessReport = {
@@ -101,7 +101,8 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     stage: input.stage,
     filingStep: input.stage === 'filing' && (filingStep === 'plan' || filingStep === 'approval') ? filingStep : undefined,
     checklist: { id: input.checklist.id, name: input.checklist.name, regulation: input.checklist.regulation, seedFile: input.checklist.seedFile },
-    // Complete means nothing the regulation asks for is missing, unreadable or undecided, and no rule found an error.
+    // Complete: nothing the regulation asks for is missing or unreadable and no rule found an error. Rows that wait
+    // for a fact (需确认) are questions for the officer, listed first after the gaps, not gaps themselves.
     complete: blockingRows.length === 0 && !findings.some((f) => f.severity === 'error'),
     facts: Object.fromEntries(
       Object.entries(evaluation.facts)

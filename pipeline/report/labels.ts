@@ -35,3 +35,9 @@ export const RULE_LABEL: Record<string, string> = {
   content: '内容特征',
   'file-name': '文件名',
 };
+
+/** The one-line verdict every rendering shows. */
+export function verdict(report: { complete: boolean; summary: { needsConfirmation: number; missing: number; unreadable: number } }): string {
+  if (!report.complete) return `材料不齐全（缺失 ${report.summary.missing + report.summary.unreadable} 项）`;
+  return report.summary.needsConfirmation > 0 ? `材料齐全（另有 ${report.summary.needsConfirmation} 项需确认）` : '材料齐全';
+}

@@ -1,4 +1,4 @@
-import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL } from './labels.ts';
+import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 
 export interface HtmlOptions {
@@ -34,7 +34,7 @@ th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}t
 code{background:#eee;padding:0 3px}q{color:#444}
 </style></head><body>
 <h1>材料完整性检查报告${project ? `：${esc(String(project))}` : ''}</h1>
-<p><span class="verdict ${report.complete ? 'ok' : 'bad'}" data-testid="verdict">${report.complete ? '材料齐全' : '材料不齐全'}</span></p>
+<p><span class="verdict ${report.complete ? 'ok' : 'bad'}" data-testid="verdict">${verdict(report)}</span></p>
 <p class="meta">适用办法：${esc(report.checklist.regulation ?? report.checklist.name)}（${esc(report.cityName)}）｜阶段：${STAGE_LABEL[report.stage]}｜生成时间：${esc(report.generatedAt)}</p>
 <p class="meta">已提交 ${s.satisfied} 项，缺失 ${s.missing} 项，无法读取 ${s.unreadable} 项，需确认 ${s.needsConfirmation} 项，不适用 ${s.notApplicable} 项；文件 ${s.files} 个（无法读取 ${s.unreadableFiles} 个，OCR ${s.ocrPages} 页）</p>
 

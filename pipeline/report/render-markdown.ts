@@ -1,4 +1,4 @@
-import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL } from './labels.ts';
+import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 
 /** A report for people: missing items first, each with its article and what to submit. */
@@ -9,7 +9,7 @@ export function renderMarkdown(report: CompletenessReport): string {
   out.push('');
   out.push(`- 适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）`);
   out.push(`- 阶段：${STAGE_LABEL[report.stage]}`);
-  out.push(`- 结论：**${report.complete ? '材料齐全' : '材料不齐全'}**`);
+  out.push(`- 结论：**${verdict(report)}**`);
   const s = report.summary;
   out.push(
     `- 统计：已提交 ${s.satisfied} 项，缺失 ${s.missing} 项，无法读取 ${s.unreadable} 项，需确认 ${s.needsConfirmation} 项，不适用 ${s.notApplicable} 项；文件 ${s.files} 个（无法读取 ${s.unreadableFiles} 个，OCR 识别 ${s.ocrPages} 页）`,
