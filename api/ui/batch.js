@@ -1,0 +1,118 @@
+import { api, DOSSIER_STATUS, formatBytes, h, progressBar, showError, sleep, STAGE_LABEL, start, uploadForm } from './common.js';
+
+// Batch page: many archives (or one zip of zips) against one jurisdiction; progress; a sortable summary table
+// with CSV/XLSX export.
+
+const me = await start('batch.html');
+const main = document.querySelector('main');
+const { checklists } = await api('GET', '/api/v1/checklists');
+
+const citySelect = h('select', { id: 'city', required: true, disabled: me.role === 'officer' }, h('option', { value: '' }, '请选择地区'), checklists.map((c) => h('option', { value: c.id, selected: me.jurisdiction === c.id }, c.name)));
+const stageSelect = h('select', { id: 'stage', required: true }, h('option', { value: '' }, '请选择阶段'), Object.entries(STAGE_LABEL).map(([v, l]) => h('option', { value: v }, l)));
+const filesInput = h('input', { type: 'file', id: 'archives', multiple: true, accept: '.zip,.7z,.rar', required: true });
+const status = h('div', { id: 'status' });
+const table = h('section', { class: 'card', id: 'table' });
+const button = h('button', { type: 'submit' }, '上传并检查');
+
+const form = h(
+  'form',
+  {
+    class: 'card',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!citySelect.value || !stageSelect.value || filesInput.files.length === 0) return showError(status, '请选择地区、阶段和压缩包');
+      const data = new FormData();
+      data.append('city', citySelect.value);
+      data.append('stage', stageSelect.value);
+      for (const f of filesInput.files) data.append('file', f, f.name);
+      button.disabled = true;
+      try {
+        const batch = await uploadForm('/api/v1/batches', data, (loaded, total) => status.replaceChildren(progressBar((loaded / total) * 100, `正在上传 ${formatBytes(loaded)} / ${formatBytes(total)}`)));
+        history.replaceState(null, '', `?id=${batch.id}`);
+        await follow(batch.id);
+      } catch (error) {
+        showError(status, error);
+      } finally {
+        button.disabled = false;
+      }
+    },
+  },
+  h('h1', null, '批量预审'),
+  h('p', { class: 'muted' }, '一次上传多份材料：每个压缩包一份材料；也可以上传一个包含多个压缩包（或多个文件夹）的压缩包。'),
+  h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'city' }, '地区'), citySelect), h('div', { class: 'field' }, h('label', { for: 'stage' }, '阶段'), stageSelect)),
+  h('div', { class: 'field' }, h('label', { for: 'archives' }, '压缩包（可多选）'), filesInput),
+  h('div', { class: 'actions' }, button),
+  status,
+);
+main.replaceChildren(form, table);
+
+const COLUMNS = [
+  ['dossier', '材料包'],
+  ['projectName', '项目名称'],
+  ['constructionUnit', '建设单位'],
+  ['totalInvestmentWan', '总投资（万元）'],
+  ['verdict', '结论'],
+  ['missingCount', '缺失'],
+  ['needsConfirmationCount', '需确认'],
+  ['errors', '错误'],
+  ['warnings', '警告'],
+];
+let sortKey = null;
+let sortAsc = true;
+let lastBatch = null;
+
+function verdictOf(r) {
+  if (r.status === 'queued' || r.status === 'processing') return `${DOSSIER_STATUS[r.status]} ${r.percent}%`;
+  if (r.failure) return `无法检查：${r.failure}`;
+  return r.complete ? '齐全' : '不齐全';
+}
+
+function renderTable(batch) {
+  lastBatch = batch;
+  const rows = batch.rows.map((r, i) => ({ ...r, order: i, verdict: verdictOf(r), missingCount: r.missing.length, needsConfirmationCount: r.needsConfirmation.length }));
+  if (sortKey) {
+    rows.sort((a, b) => {
+      const x = a[sortKey] ?? '';
+      const y = b[sortKey] ?? '';
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
+      return sortAsc ? c : -c;
+    });
+  }
+  table.replaceChildren(
+    h('h2', null, `汇总（${batch.finished}/${batch.total} 份已完成，${STAGE_LABEL[batch.stage]}，${batch.city}）`),
+    progressBar((batch.finished / Math.max(1, batch.total)) * 100, batch.status === 'done' ? '全部完成' : '检查中…'),
+    h('div', { class: 'actions' }, h('a', { href: batch.links.csv, id: 'export-csv' }, '导出 CSV'), h('a', { href: batch.links.xlsx, id: 'export-xlsx' }, '导出 Excel（XLSX）')),
+    h(
+      'table',
+      { class: 'sortable', id: 'summary' },
+      h('thead', null, h('tr', null, h('th', null, '序号'), COLUMNS.map(([key, label]) => h('th', { class: 'sort', 'data-key': key, onclick: () => { sortAsc = sortKey === key ? !sortAsc : true; sortKey = key; renderTable(lastBatch); } }, label, sortKey === key ? (sortAsc ? ' ▲' : ' ▼') : '')), h('th', null, '缺失材料'), h('th', null, '报告'))),
+      h(
+        'tbody',
+        null,
+        rows.map((r, i) =>
+          h(
+            'tr',
+            { class: r.failure ? 'fail' : r.status !== 'done' ? 'running' : r.complete ? 'ok' : 'bad' },
+            h('td', null, i + 1),
+            COLUMNS.map(([key]) => h('td', { class: key === 'verdict' ? 'verdict-cell' : undefined }, r[key] ?? '')),
+            h('td', null, r.missing.join('；')),
+            h('td', null, r.status === 'done' ? h('a', { href: `/ui/report.html?id=${r.dossierId}` }, '查看') : ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function follow(id) {
+  for (;;) {
+    const batch = await api('GET', `/api/v1/batches/${encodeURIComponent(id)}`);
+    status.replaceChildren();
+    renderTable(batch);
+    if (batch.status === 'done') return;
+    await sleep(1500);
+  }
+}
+
+const existing = new URLSearchParams(location.search).get('id');
+if (existing) await follow(existing).catch((error) => showError(table, error));

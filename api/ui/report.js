@@ -1,0 +1,237 @@
+import { api, factControl, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL } from './common.js';
+
+// Report page: the verdict at a glance, what is missing (article, what to submit), what needs a declared fact
+// (with the control to declare it and re-check), the file table with evidence and links to the files, findings.
+
+await start('');
+const main = document.querySelector('main');
+const id = new URLSearchParams(location.search).get('id') ?? '';
+const base = `/api/v1/dossiers/${encodeURIComponent(id)}`;
+
+// Same wording as pipeline/report/labels.ts, so the page and the printable report agree.
+const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading: '章节标题', content: '内容特征', 'file-name': '文件名' };
+const FILE_STATUS_LABEL = { ok: '正常', empty: '无内容', unreadable: '无法读取', encrypted: '已加密', unsupported: '暂不支持' };
+
+async function load() {
+  let dossier;
+  try {
+    dossier = await api('GET', base);
+  } catch (error) {
+    return showError(main, error);
+  }
+  while (dossier.status === 'queued' || dossier.status === 'processing') {
+    main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), progressBar(dossier.progress.percent, dossier.progress.message)));
+    await sleep(800);
+    dossier = await api('GET', base);
+  }
+  if (dossier.status === 'failed') {
+    return main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), h('div', { class: 'alert' }, `检查失败：${dossier.error?.message ?? ''}`)));
+  }
+  const [report, checklist, webhook] = await Promise.all([api('GET', `${base}/report`), api('GET', `/api/v1/checklists/${dossier.city}`), dossier.callbackUrl ? api('GET', `${base}/webhook`).catch(() => null) : null]);
+  render(dossier, report, checklist, webhook);
+}
+
+function render(dossier, report, checklist, webhook, notice) {
+  const missing = report.requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable');
+  const confirm = report.requirements.filter((r) => r.status === 'needs_confirmation');
+  const satisfied = report.requirements.filter((r) => r.status === 'satisfied');
+  const notApplicable = report.requirements.filter((r) => r.status === 'not_applicable');
+  const s = report.summary;
+  const project = report.fields.projectName?.value;
+  const formFacts = checklist.facts[report.stage];
+  const factByName = new Map([...checklist.facts.filing, ...checklist.facts.acceptance].map((f) => [f.name, f]));
+  const fileIndex = new Map(report.files.map((f, i) => [f.path, i]));
+  const fileLink = (path) => (fileIndex.has(path) ? h('a', { href: `${base}/files/${fileIndex.get(path)}`, target: '_blank', rel: 'noopener', class: 'file-link' }, path) : path);
+
+  const recheck = async (facts, button, where) => {
+    button.disabled = true;
+    try {
+      const result = await api('POST', `${base}/recheck`, { facts });
+      if (!result.report) {
+        where.replaceChildren(h('div', { class: 'notice' }, '已重新排队检查…'));
+        return load();
+      }
+      const names = Object.keys(facts).map((n) => factByName.get(n)?.label ?? n).join('、');
+      render(result.dossier, result.report, checklist, webhook, `已按新声明的事实（${names}）重新检查，无需重新提取文件。`);
+    } catch (error) {
+      showError(where, error);
+      button.disabled = false;
+    }
+  };
+
+  const confirmItems = confirm.map((r) => {
+    const controls = r.unknownFacts.map((name) => {
+      const fact = factByName.get(name) ?? { name, label: name, question: `请声明 ${name}`, type: 'string', askable: true, derivable: false };
+      return { name, ...factControl(fact, dossier.facts[name]) };
+    });
+    const message = h('div');
+    const button = h('button', {
+      type: 'button',
+      class: 'recheck',
+      onclick: () => {
+        const facts = {};
+        for (const c of controls) {
+          const v = c.read();
+          if (v !== undefined) facts[c.name] = v;
+        }
+        if (Object.keys(facts).length === 0) return showError(message, '请先声明至少一个事实');
+        return recheck(facts, button, message);
+      },
+    }, '声明并重新检查');
+    return h('div', { class: 'item confirm', 'data-row': r.id }, requirementHead(r), basis(r), r.message ? h('div', null, `说明：${r.message}`) : null, h('div', { class: 'declare' }, controls.map((c) => c.element), button), message);
+  });
+
+  // Every fact this checklist's rows read, with its current value: change any of them and check again.
+  const factControls = formFacts.map((f) => ({ name: f.name, ...factControl(f, dossier.facts[f.name]) }));
+  const factsMessage = h('div');
+  const factsButton = h('button', {
+    type: 'button',
+    id: 'recheck-facts',
+    onclick: () => {
+      const facts = {};
+      for (const c of factControls) {
+        const v = c.read();
+        const before = dossier.facts[c.name];
+        if (v === undefined && before !== undefined) facts[c.name] = null;
+        else if (v !== undefined && JSON.stringify(v) !== JSON.stringify(before)) facts[c.name] = v;
+      }
+      if (Object.keys(facts).length === 0) return showError(factsMessage, '事实没有变化');
+      return recheck(facts, factsButton, factsMessage);
+    },
+  }, '按这些事实重新检查');
+
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'card summary' },
+      h('h1', null, `材料完整性检查报告${project ? `：${project}` : ''}`),
+      notice ? h('div', { class: 'notice', 'data-testid': 'recheck-notice' }, notice) : null,
+      h('div', { class: `verdict ${report.complete ? 'ok' : 'bad'}`, 'data-testid': 'verdict' }, report.complete ? '材料齐全' : '材料不齐全'),
+      h('p', { class: 'meta' }, `适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）｜阶段：${STAGE_LABEL[report.stage]}${report.filingStep ? `（${report.filingStep === 'plan' ? '计划申报' : '立项审批'}步骤）` : ''}｜材料：${dossier.input.name}｜检查时间：${formatTime(report.generatedAt)}`),
+      h(
+        'ul',
+        { class: 'counts' },
+        h('li', { class: 'c-missing' }, h('b', null, s.missing + s.unreadable), ' 项缺失或无法读取'),
+        h('li', { class: 'c-confirm' }, h('b', null, s.needsConfirmation), ' 项需确认'),
+        h('li', { class: 'c-ok' }, h('b', null, s.satisfied), ' 项已提交'),
+        h('li', null, h('b', null, s.notApplicable), ' 项不适用'),
+        h('li', null, h('b', null, s.files), ` 个文件（OCR ${s.ocrPages} 页）`),
+      ),
+      h('div', { class: 'actions' }, h('a', { href: `${base}/report?format=html`, target: '_blank' }, '打印版（HTML）'), h('a', { href: `${base}/report?format=md` }, 'Markdown'), h('a', { href: `${base}/report?format=json` }, 'JSON'), shareButton()),
+    ),
+    h('section', { class: 'card', id: 'missing' }, h('h2', null, `缺失材料（${missing.length}）`), missing.length ? missing.map((r) => h('div', { class: `item ${r.severity === 'warning' ? 'warning' : ''}`, 'data-row': r.id }, requirementHead(r), basis(r), r.whatToSubmit ? h('div', { class: 'submit' }, `应提交：${r.whatToSubmit}`) : null, r.message ? h('div', { class: 'muted' }, r.message) : null)) : h('p', null, '无。')),
+    h('section', { class: 'card', id: 'confirm' }, h('h2', null, `需确认事项（${confirm.length}）`), confirm.length ? confirmItems : h('p', null, '无。')),
+    h(
+      'section',
+      { class: 'card', id: 'facts' },
+      h('h2', null, '项目事实'),
+      formFacts.length === 0
+        ? h('p', { class: 'muted' }, '本地区本阶段的要求不依赖项目事实。')
+        : [h('p', { class: 'muted' }, '下列事实决定哪些材料必须提交。声明或修改后可直接重新检查（不重新提取文件）。'), derivedFacts(report, formFacts), h('div', { class: 'facts' }, factControls.map((c) => c.element)), h('div', { class: 'actions' }, factsButton), factsMessage],
+    ),
+    h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink) : h('p', null, '无。')),
+    h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), filesTable(report, fileLink)),
+    h(
+      'section',
+      { class: 'card', id: 'satisfied' },
+      h('h2', null, `已提交材料（${satisfied.length}）`),
+      h('table', null, h('thead', null, h('tr', null, ['编号', '材料', '依据条款', '文件'].map((t) => h('th', null, t)))), h('tbody', null, satisfied.map((r) => h('tr', null, h('td', null, r.id), h('td', null, r.title), h('td', null, r.basis.article), h('td', null, r.evidence.filter((e) => e.path).slice(0, 2).map((e) => h('div', null, fileLink(e.path), e.page ? ` 第${e.page}页` : '', e.via === 'section' ? '（章节）' : ''))))))),
+      notApplicable.length ? h('p', { class: 'muted' }, `不适用：${notApplicable.map((r) => `${r.id} ${r.title}`).join('；')}`) : null,
+    ),
+    webhook && webhook.state !== 'none' ? webhookSection(webhook) : null,
+  );
+}
+
+function requirementHead(r) {
+  return h('div', { class: 'item-head' }, h('b', null, `${r.id} ${r.title}`), h('span', { class: `tag ${r.status}` }, STATUS_LABEL[r.status]), h('span', { class: `tag ${r.severity}` }, SEVERITY_LABEL[r.severity]));
+}
+
+function basis(r) {
+  const quote = r.basis.quoteNormalised ?? r.basis.quote;
+  return h('div', { class: 'basis' }, `依据：${r.basis.article}`, quote ? h('q', null, clip(quote, 160)) : null);
+}
+
+function derivedFacts(report, formFacts) {
+  const derived = formFacts.filter((f) => report.facts[f.name]?.source === 'derived');
+  if (derived.length === 0) return null;
+  return h('div', { class: 'derived' }, '系统从材料中得出：', derived.map((f) => h('span', { class: 'derived-fact' }, `${f.label} = ${formatValue(f, report.facts[f.name].value)}`, report.facts[f.name].from ? h('span', { class: 'muted' }, `（${clip(report.facts[f.name].from, 60)}）`) : null)));
+}
+
+function formatValue(fact, value) {
+  const label = (v) => fact.values?.find((x) => x.value === v)?.label ?? v;
+  if (value === true) return '是';
+  if (value === false) return '否';
+  if (Array.isArray(value)) return value.map(label).join('、');
+  return String(label(value));
+}
+
+function filesTable(report, fileLink) {
+  return h(
+    'table',
+    { class: 'files' },
+    h('thead', null, h('tr', null, ['序号', '文件', '识别类型', '置信度', '依据（页码与原文）', '状态'].map((t) => h('th', null, t)))),
+    h(
+      'tbody',
+      null,
+      report.files.map((f, i) => {
+        const top = f.docTypes[0];
+        const ev = top?.evidence;
+        return h(
+          'tr',
+          { 'data-file': i },
+          h('td', null, i + 1),
+          h('td', null, fileLink(f.path), f.duplicateOf ? h('div', { class: 'muted' }, `与 ${f.duplicateOf} 相同`) : null),
+          h('td', null, f.docTypes.length ? f.docTypes.map((d) => h('div', null, d.name)) : f.sections.length ? f.sections.map((s) => h('div', null, `${s.name}（章节）`)) : '—'),
+          h('td', null, f.docTypes.map((d) => h('div', null, `${Math.round(d.confidence * 100)}%`))),
+          h('td', null, ev ? [h('span', { class: 'muted' }, `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''} `), ev.quote ? h('q', null, clip(ev.quote, 80)) : null] : (f.message ?? '')),
+          h('td', null, f.status === 'ok' ? (f.ocrPages ? `正常（OCR ${f.ocrPages} 页）` : '正常') : FILE_STATUS_LABEL[f.status] ?? f.status, f.status !== 'ok' && f.message ? h('div', { class: 'muted' }, f.message) : null, f.needsReview ? h('div', { class: 'tag warning' }, '需人工查看') : null),
+        );
+      }),
+    ),
+  );
+}
+
+function findingsTable(findings, fileLink) {
+  return h(
+    'table',
+    null,
+    h('thead', null, h('tr', null, ['规则', '级别', '说明', '依据'].map((t) => h('th', null, t)))),
+    h('tbody', null, findings.map((f) => h('tr', null, h('td', null, f.ruleId, f.article ? h('div', { class: 'muted' }, f.article) : null), h('td', null, SEVERITY_LABEL[f.severity]), h('td', null, f.message), h('td', null, f.evidence.map((e) => h('div', null, e.path ? fileLink(e.path) : '', e.page ? ` 第${e.page}页` : '', e.quote ? h('q', null, clip(e.quote, 80)) : null)))))),
+  );
+}
+
+function webhookSection(webhook) {
+  const STATE = { pending: '投递中', delivered: '已送达', failed: '多次失败，已放弃', refused: '目标地址被拒绝' };
+  return h(
+    'section',
+    { class: 'card', id: 'webhook' },
+    h('h2', null, '完成回调'),
+    h('p', null, `${webhook.url}：${STATE[webhook.state] ?? webhook.state}`),
+    h('table', null, h('thead', null, h('tr', null, ['次数', '时间', '结果', '耗时'].map((t) => h('th', null, t)))), h('tbody', null, webhook.attempts.map((a) => h('tr', null, h('td', null, a.n), h('td', null, formatTime(a.at)), h('td', null, a.statusCode ? `HTTP ${a.statusCode}` : a.error ?? ''), h('td', null, `${a.durationMs} 毫秒`))))),
+  );
+}
+
+function shareButton() {
+  const out = h('span', { class: 'share' });
+  const button = h('button', {
+    type: 'button',
+    class: 'link',
+    onclick: async () => {
+      try {
+        const link = await api('POST', `${base}/share`, {});
+        out.replaceChildren(h('input', { readonly: true, value: link.url, size: 50, onclick: (e) => e.target.select() }), h('span', { class: 'muted' }, ` 有效至 ${formatTime(link.expiresAt)}`));
+      } catch (error) {
+        showError(out, error);
+      }
+    },
+  }, '生成分享链接');
+  out.append(button);
+  return out;
+}
+
+function clip(text, n) {
+  const flat = String(text).replace(/\s+/g, ' ').trim();
+  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
+}
+
+await load();
