@@ -64,7 +64,8 @@ function scannedPageText(seed: number, page: number): string {
   return `卷宗编号 QY-${seed}-${page}　第${page}页\n${approvalRequestProse}`;
 }
 
-async function scannedPdf(seed: number, pages: number): Promise<Buffer> {
+/** A PDF of `pages` scanned pages and nothing else. */
+export async function scannedPdf(seed: number, pages: number): Promise<Buffer> {
   const images: Buffer[] = [];
   for (let page = 1; page <= pages; page++) images.push(await renderScan(scannedPageText(seed, page), { seed: seed * 100 + page }));
   return pdf((doc) => {

@@ -18,11 +18,17 @@ export interface RecordingS3Proxy {
   requests(): RecordedRequest[];
   /** Successful PUTs of `key`. */
   successfulPuts(key: string): number;
+  /**
+   * Calls `listener` with each recorded request once the server has answered and before the client gets the answer,
+   * so a test can arm a fault "right after object X was written" without racing the client's next request.
+   */
+  onRecorded(listener: (request: RecordedRequest) => void): void;
   stop(): Promise<void>;
 }
 
 export async function startRecordingProxy(targetPort: number, bucket: string): Promise<RecordingS3Proxy> {
   const recorded: RecordedRequest[] = [];
+  const listeners: Array<(request: RecordedRequest) => void> = [];
   const server: Server = createServer((req, res) => {
     const upstream = request(
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
@@ -30,7 +36,9 @@ export async function startRecordingProxy(targetPort: number, bucket: string): P
         const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
         const prefix = `/${bucket}/`;
         if (pathname.startsWith(prefix)) {
-          recorded.push({ method: req.method ?? '', key: decodeURIComponent(pathname.slice(prefix.length)), status: answer.statusCode ?? 0 });
+          const entry = { method: req.method ?? '', key: decodeURIComponent(pathname.slice(prefix.length)), status: answer.statusCode ?? 0 };
+          recorded.push(entry);
+          for (const listener of listeners) listener(entry);
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -45,6 +53,9 @@ export async function startRecordingProxy(targetPort: number, bucket: string): P
   return {
     port,
     requests: () => [...recorded],
+    onRecorded: (listener) => {
+      listeners.push(listener);
+    },
     successfulPuts: (key) => recorded.filter((r) => r.method === 'PUT' && r.key === key && r.status >= 200 && r.status < 300).length,
     async stop() {
       server.closeAllConnections();
