@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -209,7 +209,7 @@ export async function extractAll(files: DossierFile[], options: Pick<CheckOption
 async function extractOne(file: DossierFile, options: { ocr: OcrEngine; limits: ExtractionLimits; cache?: ExtractionCache; rethrowEngineErrors?: boolean }): Promise<ExtractedDocument> {
   const cached = await options.cache?.get(file.sha256, EXTRACTOR_VERSION).catch(() => null);
   if (cached) return cached;
-  const bytes = await readFile(file.localPath);
+  const bytes = NOT_READ_KINDS.has(file.kind) ? await readHead(file.localPath) : await readFile(file.localPath);
   try {
     const doc = await extractDocument({ path: file.path, bytes, kind: file.kind }, { ocr: options.ocr, limits: options.limits });
     await options.cache?.put(file.sha256, EXTRACTOR_VERSION, doc).catch(() => undefined);
@@ -226,6 +226,20 @@ async function extractOne(file: DossierFile, options: { ocr: OcrEngine; limits: 
       findings: [],
       extractorVersion: EXTRACTOR_VERSION,
     };
+  }
+}
+
+/** Kinds no extractor reads (they are listed as unsupported): their head is enough, however large the file. */
+const NOT_READ_KINDS = new Set(['unknown', 'rar', '7z']);
+
+async function readHead(path: string, bytes = 64 * 1024): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,0 +1,27 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runArchiveBench } from './archive.ts';
+import { runOcrBench } from './ocr.ts';
+import { runPdfBench } from './pdf.ts';
+import { runSamplesBench } from './samples.ts';
+
+/**
+ * `npm run bench`: figures, not tests. Each part prints as it goes; everything lands in bench/results/bench.json.
+ * Run it on a quiet machine: other load inflates every figure.
+ */
+const log = (line: string) => console.log(line);
+const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version };
+
+log('== PDF 文字层提取（99 页真实招标文件）');
+results.pdf = await runPdfBench({ log });
+log('== OCR（200 dpi 扫描页）');
+results.ocr = await runOcrBench({ log });
+log('== 样例材料包（冷启动，无提取缓存）');
+results.samples = await runSamplesBench({ log });
+log('== 大压缩包提取峰值内存');
+results.archive = await runArchiveBench({ log });
+
+const out = join(import.meta.dirname, 'results', 'bench.json');
+await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+log(`结果已写入 ${out}`);
