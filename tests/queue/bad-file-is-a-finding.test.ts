@@ -25,7 +25,8 @@ describe('when a dossier holds a damaged file', () => {
 
   beforeAll(async () => {
     s3 = await startS3Server();
-    config = testConfig({ prefix: uniquePrefix('badfile'), storage: s3StorageConfig(s3, 'bad-file') });
+    // A Redis Cluster style hash-tag prefix, to show BullMQ and the report claim work with it.
+    config = testConfig({ prefix: `{${uniquePrefix('badfile')}}`, storage: s3StorageConfig(s3, 'bad-file') });
     store = createBlobStore(config.storage);
     connection = await connectForSubmission(config.redis);
     worker = startDossierWorker({ config });
