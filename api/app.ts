@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -116,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { docExpansion: 'list', deepLinking: true } });
 
+  app.addHook('onRequest', refuseDotSegments);
   app.addHook('onRequest', authHook(ctx));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -138,6 +139,21 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);
   return app;
+}
+
+/**
+ * A `..` segment in the path (raw or percent-encoded, with / or \\) is refused before routing: no route has a
+ * reason to see one, and refusing it here covers parameters and unmatched paths alike.
+ */
+async function refuseDotSegments(request: FastifyRequest): Promise<void> {
+  const path = (request.raw.url ?? '').split('?')[0]!;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw new ApiError('INVALID_PARAMETER', '地址的百分号编码无效');
+  }
+  if (/(^|[/\\])\.\.($|[/\\])/.test(decoded) || decoded.includes('\u0000')) throw new ApiError('INVALID_PARAMETER', '地址中不允许“..”路径段或空字符');
 }
 
 /** Every failure becomes one entry of the registry. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../storage/index.ts';
 import { ApiError } from '../errors.ts';
@@ -50,8 +50,9 @@ export async function receiveUpload(request: FastifyRequest, options: ReceiveOpt
       const path = uploadPath(part.filename);
       const key = options.keyFor(path, files.length);
       const meter = new MeteredHash(options.maxBytes - total);
-      part.file.on('error', (error) => meter.destroy(error));
-      part.file.pipe(meter);
+      // pipeline, not pipe: busboy may already have destroyed the part (a body cut short) before we get here, and
+      // only pipeline carries that into the meter instead of leaving it waiting forever.
+      pipeline(part.file, meter, () => undefined);
       await options.store.put(key, meter as Readable, { contentType: 'application/octet-stream' });
       // Registered before the await would be too late to matter; busboy sets the flag when it cuts the file.
       if (part.file.truncated) {

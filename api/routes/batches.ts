@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { summaryCsv, summaryXlsx } from '../../pipeline/batch.ts';
@@ -19,7 +19,7 @@ import type { DossierRecord } from '../dossiers/records.ts';
 import { BatchIdParams, BatchQuery, BatchView, ErrorResponse } from '../schemas.ts';
 import { inputOf, newRecord } from './dossiers.ts';
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 
 /**
  * Batch pre-screening: several archives (one dossier each), or one zip of zips / zip of folders, all checked
@@ -151,14 +151,13 @@ async function splitIfBatch(ctx: AppContext, upload: StoredUpload, created: Arra
   const dir = await mkdtemp(join(tmpdir(), 'dossier-batch-'));
   try {
     const zipPath = join(dir, 'batch.zip');
-    await pipeline(await ctx.store.get(upload.key), createWriteStream(zipPath));
+    await pipelineAsync(await ctx.store.get(upload.key), createWriteStream(zipPath));
     const layout: BatchLayout = await batchLayout(zipPath);
     if (layout.kind === 'single') return undefined;
     let budget = ctx.config.maxUploadBytes * 4;
     const store = async (key: string, stream: NodeJS.ReadableStream) => {
       const meter = new Meter(budget);
-      stream.on('error', (e) => meter.destroy(e as Error));
-      (stream as import('node:stream').Readable).pipe(meter);
+      pipeline(stream, meter, () => undefined);
       await ctx.store.put(key, meter);
       budget -= meter.bytes;
       return { size: meter.bytes, sha256: meter.digest() };
