@@ -35,6 +35,7 @@ const FACT_FIELDS: Record<string, 'number' | 'date' | 'string'> = {
   contractor: 'string',
   supervisor: 'string',
   constructionUnit: 'string',
+  preliminaryAcceptanceOrganizer: 'string',
 };
 
 export interface DossierFact {

@@ -1,6 +1,6 @@
 import { addMonths } from '../../extractors/fields/dates.ts';
 import { compareDecimalStrings } from '../../extractors/fields/decimal.ts';
-import { compareProjectNames, normOrg } from '../../extractors/fields/orgs.ts';
+import { bigramSimilarity, compareProjectNames, normOrg, normProjectName } from '../../extractors/fields/orgs.ts';
 import { foldForMatching } from '../../extractors/normalize.ts';
 import type { KnownFact, RuleContext, RuleEvidence } from './context.ts';
 import type { RuleDefinition } from './schema.ts';
@@ -29,14 +29,23 @@ export const CHECKS: Record<string, Check> = {
   trialRunDuration,
   trialRunThenPreliminaryAcceptance,
   sectionItems,
+  sameOrganisation,
+  notGreaterThan,
+  notice,
 };
 
 /** GEN-01: every document that states a project name names the same project. */
 function consistentProjectName(ctx: RuleContext): CheckResult[] {
-  const names = ctx.statements.filter((s) => s.field === 'projectName');
+  const names = ctx.statements
+    .filter((s) => s.field === 'projectName')
+    .map((s) => ({ ...s, value: s.value.replace(/^(关于)?(申报|申请|报送|上报|请求)/, '') }))
+    .filter((s) => isSpecificProjectName(s.value));
   if (names.length < 2) return [];
   const reference = mostCommon(names.map((s) => s.value));
-  const differing = names.filter((s) => !compareProjectNames(s.value, reference).same);
+  // An OCR'd name close to the others is a misreading ("千城县…", ".期"), not another project.
+  const differing = names.filter(
+    (s) => !compareProjectNames(s.value, reference).same && !(s.evidence.source === 'ocr' && bigramSimilarity(normProjectName(s.value), normProjectName(reference)) >= 0.7),
+  );
   if (differing.length === 0) return [];
   return [
     {
@@ -44,6 +53,13 @@ function consistentProjectName(ctx: RuleContext): CheckResult[] {
       evidence: [...names.filter((s) => s.value === reference).slice(0, 1), ...differing].map((s) => ({ ...s.evidence, quote: s.evidence.quote ?? s.value })),
     },
   ];
+}
+
+/** A name of one project, not a phrase ("入库状态已入库,可提报…") or a generic label ("XX市电子政务项目", 打捆项目). */
+function isSpecificProjectName(name: string): boolean {
+  if (/[,，。；;：:]/.test(name)) return false;
+  if (/打捆|年度电子政务/.test(name)) return false;
+  return !/^.{0,8}[省市县区](电子政务|信息化)(建设)?(项目|工程)$/.test(name);
 }
 
 /** GEN-02 and the like: the same organisation field must name the same organisation everywhere. */
@@ -133,7 +149,9 @@ function differentOrganisations(ctx: RuleContext, rule: RuleDefinition): CheckRe
 /** CD-T03 and the like: one date must not be later than another. */
 function dateNotAfter(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
   const earlier = String(rule.params.earlier ?? '');
-  const later = String(rule.params.later ?? '');
+  // `later` may list stand-ins in order (CD-T02: the construction start, else the main contract date as a proxy).
+  const laterNames = ([] as unknown[]).concat(rule.params.later ?? []).map(String);
+  const later = laterNames.find((name) => dayFact(ctx, name)) ?? laterNames[0] ?? '';
   const e = dayFact(ctx, earlier);
   const l = dayFact(ctx, later);
   if (!e || !l || e.day <= l.day) return [];
@@ -221,17 +239,53 @@ function trialRunThenPreliminaryAcceptance(ctx: RuleContext): CheckResult[] {
 
 /** SC-K01 and the like: a document of a type must address each listed item (heading or substantive text). */
 function sectionItems(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const docType = String(rule.params.docType ?? '');
+  const docTypes = ([] as unknown[]).concat(rule.params.docType ?? []).map(String);
   const items = (rule.params.items as Array<{ name: string; synonyms?: string[] }> | undefined) ?? [];
-  const hosts = ctx.files.filter((f) => f.docTypes.includes(docType));
+  const hosts = ctx.files.filter((f) => f.docTypes.some((t) => docTypes.includes(t)));
   if (hosts.length === 0) return [];
   const text = foldForMatching(hosts.flatMap((f) => f.pages.map((p) => p.text)).join('\n'));
-  return items
-    .filter((item) => ![item.name, ...(item.synonyms ?? [])].some((term) => text.includes(foldForMatching(term))))
-    .map((item) => ({
-      message: `${hosts[0]!.path} 未见「${item.name}」相关内容`,
-      evidence: [{ path: hosts[0]!.path }],
-    }));
+  const absent = items.filter((item) => ![item.name, ...(item.synonyms ?? [])].some((term) => text.includes(foldForMatching(term))));
+  if (absent.length === 0) return [];
+  const evidence = [{ path: hosts[0]!.path }];
+  // SC-K01 wants one finding per missing item; review-criteria lists (YY-K01, SY-K01) read better as one finding.
+  if (rule.params.perItem) return absent.map((item) => ({ message: `${hosts[0]!.path} 未见「${item.name}」相关内容`, evidence }));
+  return [{ message: `${hosts[0]!.path} 未见以下内容：${absent.map((i) => `「${i.name}」`).join('、')}`, evidence }];
+}
+
+/** MT-Q01 and the like: two roles must be filled by the same organisation (the supervisor does the 初验). */
+function sameOrganisation(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
+  const [a, b] = (rule.params.facts as string[] | undefined) ?? [];
+  if (!a || !b) return [];
+  const fa = ctx.facts[a];
+  const fb = ctx.facts[b];
+  if (typeof fa?.value !== 'string' || typeof fb?.value !== 'string') return [];
+  if (normOrg(fa.value) === normOrg(fb.value)) return [];
+  return [
+    {
+      message: `${label(rule, a)}（${fa.value}）与${label(rule, b)}（${fb.value}）不是同一单位`,
+      evidence: [...(fa.evidence ?? []), ...(fb.evidence ?? [])],
+    },
+  ];
+}
+
+/** GEN-07 and the like: one amount must not exceed another (exact decimals, §0.3). */
+function notGreaterThan(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
+  const [a, b] = (rule.params.facts as string[] | undefined) ?? [];
+  const fa = a ? ctx.facts[a] : undefined;
+  const fb = b ? ctx.facts[b] : undefined;
+  if (typeof fa?.value !== 'number' || typeof fb?.value !== 'number') return [];
+  if (compareDecimalStrings(String(fa.value), String(fb.value)) <= 0) return [];
+  return [
+    {
+      message: `${label(rule, a!)}（${fa.value}万元）超过${label(rule, b!)}（${fb.value}万元）`,
+      evidence: [...(fa.evidence ?? []), ...(fb.evidence ?? [])],
+    },
+  ];
+}
+
+/** YY-P02 and the like: when the rule applies, say what the officer must know (the message is data). */
+function notice(_ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
+  return [{ message: String(rule.params.message ?? rule.title), evidence: [] }];
 }
 
 function dayFact(ctx: RuleContext, name: string): { day: string; fact: KnownFact } | null {
@@ -266,6 +320,10 @@ const FACT_LABELS: Record<string, string> = {
   preliminaryAcceptanceDate: '初步验收日期',
   contractor: '承建单位',
   supervisor: '监理单位',
+  supervisionContractDate: '监理合同签订日期',
+  preliminaryAcceptanceOrganizer: '初步验收组织单位',
+  projectContractsTotalWan: '项目合同总额',
+  totalInvestmentWan: '总投资',
 };
 
 function mostCommon(values: string[]): string {

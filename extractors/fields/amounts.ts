@@ -208,6 +208,8 @@ function scanAmounts(original: string, context: UnitContext | undefined, require
     // "人民币壹佰参拾抽万…": a 大写 run cut short by a character no numeral reads (an OCR slip) is not an amount;
     // taking its first digits would report a false 大写/小写 mismatch.
     if (parsed.form === 'daxie' && parsed.unitSource === 'currency' && /\p{Script=Han}/u.test(folded.charAt(end))) continue;
+    // "人民币起万零壹佰元整": a 大写 run right after a character no numeral reads lost its first digits to OCR.
+    if (parsed.form === 'daxie' && /\p{Script=Han}/u.test(folded.charAt(start - 1)) && !/[币写为计共合即是价额]/.test(folded.charAt(start - 1))) continue;
     results.push({ ...parsed, raw: original.slice(start, end), start, end });
     taken.push([match.index, end]);
   }

@@ -21,3 +21,9 @@ describe('when OCR garbles a 大写 amount', () => {
     expect(pair?.equal).toBe(true);
   });
 });
+
+describe('when OCR misreads the first 大写 digit', () => {
+  it('does not read 人民币起万零壹佰元整 as 1.01万元', () => {
+    expect(findAmountPairs('监理服务费为人民币起万零壹佰元整(20,100.00元)。')).toEqual([]);
+  });
+});

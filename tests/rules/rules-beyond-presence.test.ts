@@ -189,3 +189,58 @@ describe('when a checklist names a check that does not exist', () => {
     ).toThrow(/XX-T01.*noSuchCheck/);
   });
 });
+
+describe('rules added as data on the generic checks', () => {
+  const file = (docType: string, text: string) => ({ files: [{ path: `${docType}.pdf`, docTypes: [docType], sections: [], pages: [{ n: 1, text }] }] });
+
+  it('GEN-07: the contracts may not exceed the total investment', () => {
+    expect(ruleIds(run('shenyang', 'acceptance', { projectContractsTotalWan: 80.01, totalInvestmentWan: 80 }))).toContain('GEN-07');
+    expect(ruleIds(run('shenyang', 'acceptance', { projectContractsTotalWan: 80, totalInvestmentWan: 80 }))).not.toContain('GEN-07');
+  });
+
+  it('CD-T02: the supervisor is engaged before construction, with the main contract as a stand-in for the start', () => {
+    const late = run('changde', 'acceptance', { hasSupervisor: true, totalInvestmentWan: 120, supervisionContractDate: '2024-03-10', mainContractDate: '2024-03-01' });
+    expect(late.find((f) => f.ruleId === 'CD-T02')?.message).toContain('合同签订日期');
+    const started = run('changde', 'acceptance', { hasSupervisor: true, totalInvestmentWan: 120, supervisionContractDate: '2024-03-10', mainContractDate: '2024-03-01', constructionStartDate: '2024-03-15' });
+    expect(ruleIds(started)).not.toContain('CD-T02');
+    expect(ruleIds(run('changde', 'acceptance', { hasSupervisor: true, totalInvestmentWan: 49.5, supervisionContractDate: '2024-03-10', mainContractDate: '2024-03-01' }))).not.toContain('CD-T02');
+  });
+
+  it('CD-K01: a technical plan without prices is reported, one with all four items is not', () => {
+    const without = run('changde', 'filing', {}, file('technical_plan', '一、功能设计\n二、系统架构\n三、技术参数'));
+    expect(without.filter((f) => f.ruleId === 'CD-K01').map((f) => f.message).join()).toContain('产品价格');
+    expect(ruleIds(run('changde', 'filing', {}, file('technical_plan', '功能设计 系统架构 技术参数 设备单价')))).not.toContain('CD-K01');
+  });
+
+  it('YY-K02: a contract with no termination clause is reported', () => {
+    expect(ruleIds(run('yiyang', 'acceptance', {}, file('contract', '第一条 合同金额\n第二条 付款方式')))).toContain('YY-K02');
+    expect(ruleIds(run('yiyang', 'acceptance', {}, file('contract', '第九条 合同解除与项目终止')))).not.toContain('YY-K02');
+  });
+
+  it('YY-P02: exactly 200万元 raises the boundary notice, 199.99 does not', () => {
+    expect(ruleIds(run('yiyang', 'acceptance', { totalInvestmentWan: 200 }))).toContain('YY-P02');
+    expect(ruleIds(run('yiyang', 'acceptance', { totalInvestmentWan: 199.99 }))).not.toContain('YY-P02');
+  });
+
+  it('SC-K04: all three data lists, an explicit 无 counts as present', () => {
+    const two = run('shucheng', 'acceptance', {}, file('data_three_lists', '一、数据责任清单\n二、数据需求清单'));
+    expect(two.filter((f) => f.ruleId === 'SC-K04').map((f) => f.message).join()).toContain('数据负面清单');
+    expect(ruleIds(run('shucheng', 'acceptance', {}, file('data_three_lists', '数据责任清单 数据需求清单 数据负面清单：无')))).not.toContain('SC-K04');
+  });
+
+  it('MT-Q01: the preliminary acceptance is organised by the supervisor', () => {
+    const other = run('municipal-template', 'acceptance', { preliminaryAcceptanceOrganizer: '青禾市数据局', supervisor: '某某监理有限公司' });
+    expect(other.find((f) => f.ruleId === 'MT-Q01')?.severity).toBe('error');
+    expect(ruleIds(run('municipal-template', 'acceptance', { preliminaryAcceptanceOrganizer: '某某监理有限公司', supervisor: '某某监理有限公司' }))).not.toContain('MT-Q01');
+  });
+
+  it('every seed rule quotes its regulation verbatim', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    for (const city of ['changde', 'yiyang', 'shenyang', 'shucheng', 'municipal-template']) {
+      const checklist = loadChecklist(city);
+      const seed = readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'seeds', checklist.seedFile), 'utf8');
+      for (const rule of checklist.rules) expect(seed, `${rule.id}`).toContain(rule.citation.quote.replace(/…/g, ''));
+    }
+  });
+});
