@@ -14,6 +14,7 @@ import { describeChecklist } from '../checklists/describe.ts';
 import { Progress } from './progress.ts';
 import { UsageError, describeError } from './errors.ts';
 import { registerQueueCommands } from './commands/queue.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 const EXIT_COMPLETE = 0;
 const EXIT_INCOMPLETE = 1;
@@ -180,4 +181,5 @@ async function main(): Promise<void> {
 }
 
 registerQueueCommands(program);
+registerServeCommand(program);
 await main();

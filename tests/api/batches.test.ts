@@ -1,0 +1,110 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeZip } from '../helpers/zip-writer.ts';
+import { bearer, multipart, startTestApi, textDossierZip, type TestApi } from './harness.ts';
+
+let api: TestApi;
+let officer: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  officer = await api.token('officer', { jurisdiction: 'municipal-template' });
+});
+afterAll(async () => api.close());
+
+async function uploadBatch(files: Array<{ filename: string; content: Buffer }>) {
+  const body = multipart({ city: 'municipal-template', stage: 'filing' }, files);
+  const response = await api.app.inject({ method: 'POST', url: '/api/v1/batches', headers: { ...bearer(officer), ...body.headers }, payload: body.payload });
+  expect(response.statusCode, response.body).toBe(202);
+  await api.processor.idle();
+  return (await api.app.inject({ url: `/api/v1/batches/${response.json().id}`, headers: bearer(officer) })).json();
+}
+
+const complete = () =>
+  writeZip([
+    { name: '项目立项申报表.txt', data: '项目立项申报表\n项目名称：青禾市数字城管平台建设项目\n', utf8Flag: true },
+    { name: '可行性研究报告.txt', data: '青禾市数字城管平台建设项目可行性研究报告\n第一章 概述\n', utf8Flag: true },
+    { name: '需求分析报告.txt', data: '青禾市数字城管平台建设项目需求分析报告\n一、业务需求\n', utf8Flag: true },
+  ]);
+
+describe('when several archives are uploaded', () => {
+  let batch: { id: string; status: string; total: number; finished: number; layout: string; rows: Array<{ dossier: string; complete: boolean; missing: string[]; status: string; dossierId: string }> };
+
+  beforeAll(async () => {
+    batch = await uploadBatch([
+      { filename: '甲项目.zip', content: textDossierZip() },
+      { filename: '乙项目.zip', content: complete() },
+      { filename: '丙项目.zip', content: Buffer.from('not a zip at all') },
+    ]);
+  });
+
+  it('checks each as its own dossier and finishes the batch', () => {
+    expect(batch.layout).toBe('archives');
+    expect(batch.total).toBe(3);
+    expect(batch.finished).toBe(3);
+    expect(batch.status).toBe('done');
+  });
+
+  it('sorts the table for review: failures first, then incomplete, then complete', () => {
+    expect(batch.rows.map((r) => r.dossier)).toEqual(['丙项目.zip', '甲项目.zip', '乙项目.zip']);
+    expect(batch.rows[1]!.missing).toEqual(['MT-F03 项目需求分析报告']);
+  });
+
+  it('exports the table as CSV that Excel opens', async () => {
+    const response = await api.app.inject({ url: `/api/v1/batches/${batch.id}?format=csv`, headers: bearer(officer) });
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.headers['content-disposition']).toContain('attachment');
+    expect(response.body.startsWith('\uFEFF"序号","材料包"')).toBe(true);
+    expect(response.body).toContain(`/api/v1/dossiers/${batch.rows[1]!.dossierId}/report.html`);
+  });
+
+  it('exports the table as XLSX, by Accept as well as by ?format', async () => {
+    const response = await api.app.inject({ url: `/api/v1/batches/${batch.id}`, headers: { ...bearer(officer), accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+    expect(response.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('预审汇总')!;
+    expect(sheet.getRow(1).getCell(2).value).toBe('材料包');
+    expect(sheet.rowCount).toBe(4);
+  });
+
+  it('lets each dossier of the batch open on its own', async () => {
+    const report = await api.app.inject({ url: `/api/v1/dossiers/${batch.rows[2]!.dossierId}/report`, headers: bearer(officer) });
+    expect(report.json().complete).toBe(true);
+  });
+});
+
+describe('when one zip of zips is uploaded', () => {
+  it('splits it into one dossier per inner zip', async () => {
+    const outer = writeZip([
+      { name: '批次/甲.zip', data: textDossierZip(), method: 'store', utf8Flag: true },
+      { name: '批次/乙.zip', data: complete(), method: 'store', utf8Flag: true },
+      { name: '__MACOSX/批次/._甲.zip', data: 'junk', utf8Flag: true },
+    ]);
+    const batch = await uploadBatch([{ filename: '全部材料.zip', content: outer }]);
+    expect(batch.layout).toBe('zips');
+    expect(batch.rows.map((r: { dossier: string }) => r.dossier).sort()).toEqual(['乙.zip', '甲.zip']);
+    expect(batch.rows.every((r: { status: string }) => r.status === 'done')).toBe(true);
+  });
+});
+
+describe('when one zip of folders is uploaded', () => {
+  it('makes each top-level folder a dossier', async () => {
+    const outer = writeZip([
+      { name: '甲项目/项目立项申报表.txt', data: '项目立项申报表\n项目名称：甲\n', utf8Flag: true },
+      { name: '乙项目/项目立项申报表.txt', data: '项目立项申报表\n项目名称：乙\n', utf8Flag: true },
+      { name: '乙项目/可行性研究报告.txt', data: '可行性研究报告\n第一章\n', utf8Flag: true },
+    ]);
+    const batch = await uploadBatch([{ filename: '两个项目.zip', content: outer }]);
+    expect(batch.layout).toBe('folders');
+    expect(batch.rows.map((r: { dossier: string }) => r.dossier).sort()).toEqual(['乙项目', '甲项目']);
+  });
+});
+
+describe('when the one zip is an ordinary dossier', () => {
+  it('is a batch of one', async () => {
+    const batch = await uploadBatch([{ filename: '单个项目.zip', content: textDossierZip() }]);
+    expect(batch.layout).toBe('archives');
+    expect(batch.total).toBe(1);
+  });
+});
