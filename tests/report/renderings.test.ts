@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { checkDossier } from '../../pipeline/check-dossier.ts';
+import { parseFactArguments } from '../../pipeline/facts.ts';
+import { renderHtml } from '../../pipeline/report/render-html.ts';
+import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
+import type { CompletenessReport } from '../../pipeline/report/schema.ts';
+import { factPairs, loadSampleTruths } from '../helpers/truth.ts';
+
+const ocr = createOcrPool({ size: 2 });
+afterAll(() => ocr.close());
+
+describe('the reports people read', () => {
+  let report: CompletenessReport;
+  beforeAll(async () => {
+    const { dir, truth } = loadSampleTruths().find((s) => s.truth.id === 'sample-06-changde-acceptance')!;
+    report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: parseFactArguments(factPairs(truth.facts)), ocr });
+  });
+
+  it('Markdown puts missing items first, each with its article and what to submit, then the file table', () => {
+    const md = renderMarkdown(report);
+    const missingAt = md.indexOf('## 缺失材料');
+    expect(missingAt).toBeGreaterThan(0);
+    expect(md.indexOf('## 需确认事项')).toBeGreaterThan(missingAt);
+    expect(md.indexOf('## 文件清单')).toBeGreaterThan(md.indexOf('## 其他问题'));
+    const missing = md.slice(missingAt, md.indexOf('## 需确认事项'));
+    expect(missing).toContain('CD-A10');
+    expect(missing).toContain('依据：第十七条');
+    expect(missing).toContain('应提交：');
+    expect(md).toContain('09-用户培训报告.pdf');
+  });
+
+  it('HTML is one self-contained page: no scripts, no external resources, text escaped', () => {
+    const html = renderHtml({ ...report, fields: { ...report.fields, projectName: { value: '<script>alert(1)</script>', provenance: null, alternatives: [] } } });
+    expect(html).not.toMatch(/<script|src=|<link|https?:\/\//);
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).toContain('data-row="CD-A10"');
+    expect(html).toContain('材料不齐全');
+  });
+
+  it('asks for the fact to declare when a row needs confirmation', () => {
+    const row = { ...report.requirements.find((r) => r.id === 'CD-A12')!, status: 'needs_confirmation' as const, unknownFacts: ['major'] };
+    const withQuestion = { ...report, requirements: [row], summary: { ...report.summary, needsConfirmation: 1 } };
+    expect(renderMarkdown(withQuestion)).toContain('请声明：`major`');
+    expect(renderHtml(withQuestion)).toContain('<code>major</code>');
+  });
+});
