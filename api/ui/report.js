@@ -100,7 +100,7 @@ function render(dossier, report, checklist, webhook, notice) {
     },
   }, '按这些事实重新检查');
 
-  main.replaceChildren(
+  const sections = [
     h(
       'section',
       { class: 'card summary' },
@@ -139,7 +139,9 @@ function render(dossier, report, checklist, webhook, notice) {
       notApplicable.length ? h('p', { class: 'muted' }, `不适用：${notApplicable.map((r) => `${r.id} ${r.title}`).join('；')}`) : null,
     ),
     webhook && webhook.state !== 'none' ? webhookSection(webhook) : null,
-  );
+  ];
+  // replaceChildren would print a null as the text "null".
+  main.replaceChildren(...sections.filter(Boolean));
 }
 
 function requirementHead(r) {

@@ -85,7 +85,7 @@ async function showFacts() {
   }
   const controls = facts.map((f) => factControl(f));
   factReaders = facts.map((f, i) => [f.name, controls[i].read]);
-  factsBox.replaceChildren(h('p', { class: 'muted' }, `${checklist.name}办法中，以下事实决定哪些材料必须提交（可只填知道的）：`), controls.map((c) => c.element));
+  factsBox.replaceChildren(h('p', { class: 'muted' }, `${checklist.name}办法中，以下事实决定哪些材料必须提交（可只填知道的）：`), ...controls.map((c) => c.element));
 }
 citySelect.addEventListener('change', showFacts);
 for (const l of stageRadios) l.querySelector('input').addEventListener('change', showFacts);

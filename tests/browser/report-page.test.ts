@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../api/harness.ts';
+
+/**
+ * The web UI in a real browser: Debian's chromium driven by playwright-core (no browser download). An officer
+ * uploads the small municipal-template sample, watches the progress bar, reads the report, declares a fact,
+ * re-checks, and opens a file. The report page is saved as docs/screenshot-report.png for the README.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SAMPLE = '/work/shared/samples/dossiers/sample-05-mt-filing/dossier.zip';
+const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshot-report.png');
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`浏览器测试已跳过：找不到 Chromium（${CHROMIUM}）。Debian 上请运行 apt-get install -y chromium（.ci/run 会自动安装）。`);
+
+async function cjkFontConfig(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'fontconfig-'));
+  const fonts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '@embedpdf', 'fonts-sc', 'fonts');
+  const file = join(dir, 'fonts.conf');
+  await writeFile(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${fonts}</dir>\n  <cachedir>${join(dir, 'cache')}</cachedir>\n</fontconfig>\n`,
+  );
+  return file;
+}
+
+describe.skipIf(!available || !existsSync(SAMPLE))('when an officer checks a dossier in the browser', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    api = await startTestApi({ processConcurrency: 1 });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+    api.ctx.setListenUrl(base);
+    const token = await api.token('officer', { jurisdiction: 'municipal-template', name: '王审核' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // The machine has no system CJK font; point fontconfig at the one in node_modules so the screenshot is legible.
+      env: { ...process.env, FONTCONFIG_FILE: await cjkFontConfig() },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
+    await page.goto(`${base}/ui/index.html#token=${token}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('signs in from the link and shows the upload form with the jurisdiction fixed', async () => {
+    await page.waitForSelector('#upload-form');
+    expect(await page.textContent('#who')).toContain('王审核');
+    expect(await page.locator('#city').inputValue()).toBe('municipal-template');
+    expect(await page.locator('#city').isDisabled()).toBe(true);
+  });
+
+  it('asks exactly the facts that the chosen stage needs', async () => {
+    await page.check('input[name="stage"][value="filing"]');
+    await page.waitForSelector('#fact-filingStep');
+    const asked = await page.locator('#facts [data-fact]').evaluateAll((els) => els.map((e) => e.getAttribute('data-fact')));
+    expect(asked).toEqual(['filingStep']);
+  });
+
+  it('uploads the archive and shows progress until the report opens', async () => {
+    await page.setInputFiles('#archive', SAMPLE);
+    expect(await page.textContent('#picked')).toContain('dossier.zip');
+    await page.click('#submit');
+    await page.waitForSelector('[data-testid="progress"]');
+    await page.waitForURL(/\/ui\/report\.html\?id=/, { timeout: 170_000 });
+    await page.waitForSelector('[data-testid="verdict"]', { timeout: 30_000 });
+  });
+
+  it('shows the verdict and the missing item with its article and what to submit', async () => {
+    expect(await page.textContent('[data-testid="verdict"]')).toBe('材料不齐全');
+    const missing = page.locator('#missing [data-row="MT-F03"]');
+    await expect.poll(() => missing.count()).toBe(1);
+    const text = await missing.textContent();
+    expect(text).toContain('项目需求分析报告');
+    expect(text).toContain('依据：三(二)1');
+    expect(text).toContain('应提交：《项目需求分析报告》');
+    expect(await page.textContent('#files')).toContain('项目立项申报表.pdf');
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    // A palette PNG keeps the committed picture small (flat UI colours survive quantisation).
+    await sharp(await page.screenshot({ fullPage: true })).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(SCREENSHOT);
+  });
+
+  it('re-checks with a declared fact, without uploading again', async () => {
+    expect(await page.textContent('#satisfied')).toContain('MT-F04');
+    await page.selectOption('#fact-filingStep', 'plan');
+    await page.click('#recheck-facts');
+    await page.waitForSelector('[data-testid="recheck-notice"]');
+    expect(await page.textContent('[data-testid="recheck-notice"]')).toContain('申报步骤');
+    // At the plan step the approval-step rows (MT-F04 专家论证意见) no longer apply.
+    expect(await page.textContent('#satisfied')).not.toContain('MT-F04');
+    expect(await page.textContent('.summary .meta')).toContain('计划申报');
+  });
+
+  it('opens a file of the dossier from the file table', async () => {
+    const link = page.locator('#files a.file-link', { hasText: '项目立项申报表.pdf' });
+    const [response] = await Promise.all([
+      page.context().waitForEvent('response', (r) => /\/api\/v1\/dossiers\/[^/]+\/files\/\d+$/.test(r.url())),
+      link.click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+  });
+});
