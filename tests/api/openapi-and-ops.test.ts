@@ -11,7 +11,7 @@ describe('when the OpenAPI document is generated from the zod schemas', () => {
   it('lists every API route with its parameters and responses', async () => {
     const doc = (await api.app.inject({ url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const [path, method] of [
+    for (const [path, method] of <Array<[string, string]>>[
       ['/api/v1/dossiers', 'post'],
       ['/api/v1/dossiers/{id}', 'get'],
       ['/api/v1/dossiers/{id}/report', 'get'],
