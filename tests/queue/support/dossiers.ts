@@ -118,3 +118,16 @@ export function textDossier(options: { seed: number }): Promise<string> {
     ]);
   });
 }
+
+/** A zip of `files` tiny distinct text files: as many jobs as files, each almost free, to see what the queue costs. */
+export function manySmallFilesDossier(options: { files: number; seed: number }): Promise<string> {
+  return writeOnce(`small-v${RECIPE_VERSION}-n${options.files}-s${options.seed}.zip`, async () =>
+    writeZip(
+      Array.from({ length: options.files }, (_, i) => ({
+        name: `附件/说明-${String(i + 1).padStart(4, '0')}.txt`,
+        data: `附件说明 第${i + 1}号（批次 ${options.seed}）\n本附件为项目材料的补充说明。\n`,
+        utf8Flag: true,
+      })),
+    ),
+  );
+}
