@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -23,6 +23,8 @@ z.config(z.locales.zhCN());
 export interface BuildAppOptions {
   /** pino options, or false for silence (tests). Default: JSON lines at config.logLevel. */
   logger?: boolean | Record<string, unknown>;
+  /** A logger made beforehand (the server shares it with the processor and the webhook sender). */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 /**
@@ -31,8 +33,10 @@ export interface BuildAppOptions {
  */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger:
-      options.logger === false
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : {}),
+    logger: options.loggerInstance
+      ? undefined
+      : options.logger === false
         ? false
         : {
             level: ctx.config.logLevel,

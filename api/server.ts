@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
 import { createBlobStore } from '../storage/index.ts';
 import { buildApp } from './app.ts';
@@ -20,9 +21,12 @@ export interface RunningServer {
  */
 export async function startServer(config: ApiConfig = apiConfigFromEnv(), env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const store = createBlobStore();
+  // One logger for requests, the processor and webhook deliveries; tokens never reach it (see app.ts redact).
+  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] });
   const distributed = Boolean(config.redisUrl);
   const ctx = await createContext(config, {
     store,
+    log,
     ocr: distributed ? undefined : getSharedOcrPool(),
     processor: distributed ? (parts) => DistributedProcessor.connect({ ...parts, env }) : undefined,
   }).catch(async (error) => {
@@ -32,7 +36,7 @@ export async function startServer(config: ApiConfig = apiConfigFromEnv(), env: N
   const processor = ctx.processor;
   const recover = processor instanceof EmbeddedProcessor || processor instanceof DistributedProcessor ? () => processor.recover() : undefined;
 
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { loggerInstance: log });
   const url = await app.listen({ host: config.host, port: config.port });
   ctx.setListenUrl(url);
   const recovered = await recover?.();
