@@ -187,7 +187,7 @@ export class DossierQueue {
       if (!reportReady) ocrPages += await this.pagesInProgress(job);
       const progress = { dossierId, filesDone, filesTotal, ocrPages };
       if (reportReady) return { ...progress, state: 'completed' };
-      if (state === 'failed') return { ...progress, state: 'failed', failedReason: job.failedReason };
+      if (state === 'failed') return { ...progress, state: 'failed', failedReason: await this.failureReason(job) };
       // The report job has finished but the report is not in storage: it was deleted. A resubmission redoes it.
       if (state === 'completed') return { ...progress, state: 'unknown' };
       const startedAnything = filesDone > 0 || state === 'active' || ocrPages > 0;
@@ -250,7 +250,12 @@ export class DossierQueue {
       const state = await job.getState();
       if (state === 'failed' || state === 'completed') {
         // Failed: try again from scratch (cached extractions are reused). Completed without a report: it was deleted.
-        await job.remove({ removeChildren: true });
+        try {
+          await job.remove({ removeChildren: true });
+        } catch (error) {
+          // BullMQ refuses while one of its jobs is still locked by a worker (a sibling of the file that failed).
+          throw new Error(`案卷 ${dossierId} 上次的检查还有任务在运行，请稍后再提交`, { cause: error });
+        }
         return null;
       }
       return reused(state === 'active' || state === 'waiting-children' ? 'running' : 'queued');
@@ -316,9 +321,19 @@ export class DossierQueue {
     };
   }
 
+  /** A parent failed by a child says only "child … failed"; the child knows why. */
+  private async failureReason(parent: Job): Promise<string> {
+    const dependencies = await parent.getDependencies({ failed: { count: 10 }, unprocessed: { count: 100 } });
+    for (const key of [...(dependencies.failed ?? []), ...(dependencies.unprocessed ?? [])]) {
+      const child = await this.queue.getJob(jobIdOfKey(key));
+      if (child?.failedReason) return `文件“${(child.data as ExtractJobData).path}”无法处理：${child.failedReason}`;
+    }
+    return parent.failedReason ?? '未知原因';
+  }
+
   private async pagesInProgress(parent: Job): Promise<number> {
     const dependencies = await parent.getDependencies({ unprocessed: { count: 50 } });
-    const jobIds = (dependencies.unprocessed ?? []).map((key) => key.slice(key.lastIndexOf(':') + 1));
+    const jobIds = (dependencies.unprocessed ?? []).map(jobIdOfKey);
     let pages = 0;
     for (const id of jobIds) {
       const child = await this.queue.getJob(id);
@@ -337,6 +352,11 @@ export async function submitDossier(input: SubmitInput, deps: QueueDeps): Promis
   } finally {
     await queue.close();
   }
+}
+
+/** `<prefix>:checks:<jobId>` → job id (ids never contain ':'). */
+function jobIdOfKey(key: string): string {
+  return key.slice(key.lastIndexOf(':') + 1);
 }
 
 function checklistRefOf(checklist: string): ChecklistRef {
