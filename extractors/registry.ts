@@ -1,4 +1,5 @@
 import { extractDocx, DOCX_EXTRACTOR_VERSION } from './docx.ts';
+import { DOC_EXTRACTOR_VERSION, extractDoc } from './doc.ts';
 import { extractImage, IMAGE_EXTRACTOR_VERSION } from './image.ts';
 import {
   ExtractedDocumentSchema,
@@ -61,8 +62,8 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
     capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false },
   },
   zip: { extractor: extractUnsupported, label: 'ZIP 压缩包', capabilities: UNREAD },
-  doc: { extractor: extractUnsupported, label: '旧版 Word 文档（.doc）', capabilities: UNREAD },
-  wps: { extractor: extractUnsupported, label: 'WPS 文字文档（.wps）', capabilities: UNREAD },
+  doc: { extractor: extractDoc, label: '旧版 Word 文档（.doc）', capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false } },
+  wps: { extractor: extractDoc, label: 'WPS 文字文档（.wps）', capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false } },
   ofd: { extractor: extractUnsupported, label: 'OFD 版式文件', capabilities: UNREAD },
   rar: { extractor: extractUnsupported, label: 'RAR 压缩包', capabilities: UNREAD },
   '7z': { extractor: extractUnsupported, label: '7z 压缩包', capabilities: UNREAD },
@@ -73,7 +74,8 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
 
 /** Identifies the whole extraction build; changes whenever any extractor or the normalisation changes. */
 export const EXTRACTOR_VERSION = [
-  'registry-1',
+  'registry-2',
+  DOC_EXTRACTOR_VERSION,
   PDF_EXTRACTOR_VERSION,
   DOCX_EXTRACTOR_VERSION,
   IMAGE_EXTRACTOR_VERSION,
