@@ -413,7 +413,7 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
 
 /** Ends like the title of a document ("…确认单", "…情况说明", "…通知") but is not an issuer's letterhead ("…文件"). */
 function isUnlistedDocumentTitle(folded: string): boolean {
-  return folded.length >= 6 && !/文件$/.test(folded) && /(单|表|书|报告|意见|通知|函|批复|纪要|证明|证书|合同|协议|请示|公告|说明|清单|记录|决定)$/.test(folded);
+  return folded.length >= 6 && !isLetterhead(folded) && /(单|表|书|报告|意见|通知|函|批复|纪要|证明|证书|合同|协议|请示|公告|说明|清单|记录|决定)$/.test(folded);
 }
 
 function isLetterTitle(folded: string): boolean {
@@ -430,10 +430,15 @@ function letterTitle(pages: Page[]): DocTypeMatch | null {
   return null;
 }
 
+/** "常德市人民政府办公室文件": an issuing organisation followed by 文件 (unlike "招标文件", "投标文件"). */
+function isLetterhead(folded: string): boolean {
+  return /(局|委|办|院|府|厅|部|中心|公司|室|会|组|处|所|站|馆)(\(.{1,12}\))?文件$/.test(folded);
+}
+
 function isTitleLike(folded: string): boolean {
   if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
   // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
-  if (/文件$/.test(folded) || /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/.test(folded)) return false;
+  if (isLetterhead(folded) || /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/.test(folded)) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;

@@ -146,3 +146,10 @@ describe('when a document has delimited sections of other types', () => {
     expect(sections.budget_estimate).toBe(2);
   });
 });
+
+describe('when a title ends in 文件', () => {
+  it('takes 招标文件 as the title, and a letterhead 某某局文件 as no title', () => {
+    expect(ids(classify('x.pdf', '某某公司一矿风井项目开关柜采购\n招标编号:JSH2023-15\n招标文件\n某某招标代理有限公司\n2023年3月'))).toEqual(['procurement_documents']);
+    expect(ids(classify('y.pdf', '益阳市发展和改革委员会文件\n益发改投〔2024〕47号\n关于某某项目可行性研究报告的批复'))).toEqual(['feasibility_approval']);
+  });
+});
