@@ -100,7 +100,8 @@ async function dossierEntries(folder: string): Promise<string[]> {
   return out;
 }
 
-function rowOf(name: string, report: CompletenessReport, reportDir: string): BatchRow {
+/** One summary row from a dossier's report (also used by the API's batches). */
+export function rowOf(name: string, report: CompletenessReport, reportDir: string): BatchRow {
   const investment = report.fields.totalInvestmentWan?.value ?? report.facts.totalInvestmentWan?.value;
   return {
     dossier: name,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sortForReview, type BatchRow } from '../../pipeline/batch.ts';
+import { rowOf, sortForReview, type BatchRow } from '../../pipeline/batch.ts';
 import { FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
 import { RoleSchema } from '../auth/tokens.ts';
@@ -78,7 +78,7 @@ export async function batchTable(batch: BatchRecord, repo: DossierRepository): P
       continue;
     }
     const report = await reportOf(repo, d.id, record);
-    rows.push(report ? { ...rowOfReport(d.name, report, base.reportDir), dossierId: d.id, status: 'done', percent: 100 } : { ...base, status: 'done', percent: 100 });
+    rows.push(report ? { ...rowOf(d.name, report, base.reportDir), dossierId: d.id, status: 'done', percent: 100 } : { ...base, status: 'done', percent: 100 });
   }
   const order = sortForReview(rows);
   return order as BatchTableRow[];
@@ -98,18 +98,3 @@ async function reportOf(repo: DossierRepository, id: string, record: DossierReco
   return report;
 }
 
-function rowOfReport(name: string, report: CompletenessReport, reportDir: string): BatchRow {
-  const investment = report.fields.totalInvestmentWan?.value ?? report.facts.totalInvestmentWan?.value;
-  return {
-    dossier: name,
-    projectName: String(report.fields.projectName?.value ?? ''),
-    constructionUnit: String(report.fields.constructionUnit?.value ?? ''),
-    totalInvestmentWan: typeof investment === 'number' ? investment : null,
-    complete: report.complete,
-    missing: report.requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable').map((r) => `${r.id} ${r.title}`),
-    needsConfirmation: report.requirements.filter((r) => r.status === 'needs_confirmation').map((r) => `${r.id} ${r.title}`),
-    errors: report.summary.errors,
-    warnings: report.summary.warnings,
-    reportDir,
-  };
-}
