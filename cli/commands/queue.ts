@@ -6,7 +6,7 @@ import { checkDossier } from '../../pipeline/check-dossier.ts';
 import { localExtractionCache } from '../../pipeline/extraction-cache.ts';
 import { parseFactArguments } from '../../pipeline/facts.ts';
 import {
-  connectForSubmission,
+  connectRedis,
   DossierQueue,
   loadDistributedConfig,
   redactRedisUrl,
@@ -98,7 +98,7 @@ export function registerQueueCommands(program: Command): void {
         return;
       }
 
-      const connection = await connectForSubmission(config.redis);
+      const connection = await connectRedis(config.redis);
       const queue = new DossierQueue({ store: createBlobStore(config.storage), connection, settings: config.queue });
       try {
         const submission = await queue.submit({ archivePath: archive, checklist, stage: opts.stage, facts });

@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { CATALOGUE_PATH, FACTS_PATH, listChecklists, loadChecklist } from '../../checklists/load.ts';
 import { EXTRACTOR_VERSION } from '../../extractors/registry.ts';
 import {
@@ -39,7 +38,7 @@ import {
   type ReportJobData,
 } from './model.ts';
 import { hasStoredReport, readStoredReport } from './report-store.ts';
-import { QueueUnavailableError } from './redis.ts';
+import { QueueUnavailableError, type RedisClient } from './redis.ts';
 
 export interface SubmitInput {
   /** A zip (or other archive intake understands), a folder or a single file. */
@@ -53,8 +52,8 @@ export interface SubmitInput {
 
 export interface QueueDeps {
   store: BlobStore;
-  /** A connection from connectForSubmission (fails fast while Redis is away). Not closed by this module. */
-  connection: Redis;
+  /** A connection from connectRedis/connectForSubmission (fails fast while Redis is away). Not closed by this module. */
+  connection: RedisClient;
   /** Queue settings (prefix, attempts, backoff, retention); defaults as in config.ts. */
   settings?: Partial<QueueSettings>;
 }

@@ -10,6 +10,8 @@ import { parseStorageConfig, type StorageConfig } from '../../storage/index.ts';
  *
  *   DOSSIER_CONFIG             path of the config file (or `--config`)
  *   REDIS_URL                  redis://[:password@]host:6379[/db] or rediss://…; unset = embedded mode
+ *   REDIS_CLUSTER              true: REDIS_URL names one or more seed nodes of a Redis Cluster (comma-separated);
+ *                              the prefix must then carry a hash tag
  *   QUEUE_PREFIX               key prefix of every queue key; default `dossier`. For Redis Cluster use a hash tag,
  *                              `{dossier}`, so all keys of the queue land in one slot (BullMQ's Lua scripts need that)
  *   WORKER_CONCURRENCY         jobs one worker process runs at once, each in its own child process; default: cores
@@ -24,7 +26,7 @@ import { parseStorageConfig, type StorageConfig } from '../../storage/index.ts';
  *   STORAGE, DATA_DIR, S3_*    object storage, see storage/config.ts
  *
  * Config file shape:
- *   redis:   { url, connectTimeoutMs }
+ *   redis:   { url, cluster, connectTimeoutMs }
  *   queue:   { prefix, concurrency, ocrThreadsPerJob, lockDurationMs, stalledIntervalMs, maxStalledCount,
  *              attempts, backoffMs, shutdownGraceMs, keepCompletedSeconds, keepFailedSeconds }
  *   storage: { kind: local | s3, dataDir | endpoint, port, useSSL, bucket, accessKey, secretKey, region }
@@ -47,16 +49,19 @@ const boundedInt = (what: string, min: number, max: number) =>
     .min(min, `${what}不能小于 ${min}`)
     .max(max, `${what}不能大于 ${max}`);
 
+function isRedisUrl(value: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+// One address, or (for a cluster) several seed nodes separated by commas.
 const redisUrlSchema = z
   .string()
   .trim()
-  .refine((value) => {
-    try {
-      return ['redis:', 'rediss:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, '必须是 redis://主机:端口 或 rediss://主机:端口 形式的地址');
+  .refine((value) => value.split(',').every((part) => isRedisUrl(part.trim())), '必须是 redis://主机:端口 或 rediss://主机:端口 形式的地址');
 
 // BullMQ joins prefix, queue name and job id with ':'; braces are allowed for a Redis Cluster hash tag.
 const prefixSchema = z
@@ -80,10 +85,18 @@ export const queueSettingsSchema = z.object({
 });
 export type QueueSettings = z.output<typeof queueSettingsSchema>;
 
-export const redisSettingsSchema = z.object({
-  url: redisUrlSchema.optional(),
-  connectTimeoutMs: boundedInt('Redis 连接超时', 100, 120_000).default(5_000),
-});
+export const redisSettingsSchema = z
+  .object({
+    url: redisUrlSchema.optional(),
+    cluster: z.union([z.boolean(), z.stringbool()], { error: '只能是 true 或 false' }).default(false),
+    connectTimeoutMs: boundedInt('Redis 连接超时', 100, 120_000).default(5_000),
+  })
+  .strict()
+  .superRefine((settings, context) => {
+    if (!settings.cluster && settings.url?.includes(',')) {
+      context.addIssue({ code: 'custom', path: ['url'], message: '多个地址只用于 Redis Cluster（REDIS_CLUSTER=true）' });
+    }
+  });
 export type RedisSettings = z.output<typeof redisSettingsSchema>;
 
 const fileSchema = z
@@ -113,7 +126,7 @@ const QUEUE_ENV: Record<keyof QueueSettings, string> = {
   keepCompletedSeconds: 'JOB_KEEP_COMPLETED_SECONDS',
   keepFailedSeconds: 'JOB_KEEP_FAILED_SECONDS',
 };
-const REDIS_ENV: Record<keyof RedisSettings, string> = { url: 'REDIS_URL', connectTimeoutMs: 'REDIS_CONNECT_TIMEOUT_MS' };
+const REDIS_ENV: Record<keyof RedisSettings, string> = { url: 'REDIS_URL', cluster: 'REDIS_CLUSTER', connectTimeoutMs: 'REDIS_CONNECT_TIMEOUT_MS' };
 const STORAGE_ENV: Record<string, string> = {
   kind: 'STORAGE',
   dataDir: 'DATA_DIR',
@@ -162,8 +175,12 @@ export function loadDistributedConfig(options: LoadConfigOptions = {}): Distribu
     }
     return undefined;
   };
-  const redis = parse(redisSettingsSchema.strict(), overlay(file.redis, REDIS_ENV), 'redis', REDIS_ENV);
+  const redis = parse(redisSettingsSchema, overlay(file.redis, REDIS_ENV), 'redis', REDIS_ENV);
   const queue = parse(queueSettingsSchema.strict(), overlay(file.queue, QUEUE_ENV), 'queue', QUEUE_ENV);
+  // BullMQ's scripts touch several keys of a queue at once; a cluster allows that only within one hash slot.
+  if (redis?.cluster && queue && !/\{[^{}]+\}/.test(queue.prefix)) {
+    problems.push(`QUEUE_PREFIX（queue.prefix）：Redis Cluster 需要带哈希标签的前缀，如 {${queue.prefix}}，使队列的所有键落在同一个槽`);
+  }
   if (problems.length > 0 || redis === undefined || queue === undefined) {
     throw new QueueConfigError(`队列配置无效：\n- ${problems.join('\n- ')}`, problems);
   }
@@ -190,11 +207,16 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
 
 /** The Redis address without its password, for messages and logs. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '（无效地址）';
-  }
+  return url
+    .split(',')
+    .map((part) => {
+      try {
+        const parsed = new URL(part.trim());
+        if (parsed.password !== '') parsed.password = '***';
+        return parsed.toString();
+      } catch {
+        return '（无效地址）';
+      }
+    })
+    .join(',');
 }

@@ -12,11 +12,14 @@ export {
 } from './config.ts';
 export {
   connectForSubmission,
-  patientConnectionOptions,
+  connectRedis,
+  createRedisClient,
+  patientConnection,
   redisOptionsFromUrl,
   requireRedisUrl,
   QueueNotConfiguredError,
   QueueUnavailableError,
+  type RedisClient,
 } from './redis.ts';
 export {
   DossierFailedError,

@@ -1,6 +1,9 @@
 import type { RedisOptions as BullmqRedisOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import { redactRedisUrl, type RedisSettings } from './config.ts';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { QueueConfigError, redactRedisUrl, type RedisSettings } from './config.ts';
+
+/** One Redis, or a Redis Cluster (REDIS_CLUSTER=true); BullMQ and every call here accept either. */
+export type RedisClient = Redis | Cluster;
 
 /** Redis cannot be reached: nothing was submitted. Retrying later may work. */
 export class QueueUnavailableError extends Error {
@@ -36,18 +39,58 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   };
 }
 
+interface ClientBehaviour {
+  lazyConnect?: boolean;
+  enableOfflineQueue?: boolean;
+  maxRetriesPerRequest?: number | null;
+  retryStrategy?: (times: number) => number | null;
+}
+
 /**
- * Options for workers and event listeners: they wait for Redis as long as it takes (reconnecting with a capped
- * backoff) and queue their commands meanwhile, so an outage pauses work instead of losing it. BullMQ requires
- * `maxRetriesPerRequest: null` for its blocking connections.
+ * A client for the configured Redis. For a cluster, REDIS_URL names seed nodes (user, password and TLS are taken from
+ * the first); ioredis discovers the others and follows slot moves.
  */
-export function patientConnectionOptions(settings: RedisSettings): BullmqRedisOptions {
+export function createRedisClient(settings: RedisSettings, behaviour: ClientBehaviour = {}): RedisClient {
+  const url = requireRedisUrl(settings, 'Redis 连接');
+  const seeds = url.split(',').map((part) => redisOptionsFromUrl(part.trim()));
+  const first = seeds[0]!;
+  if (!settings.cluster) {
+    return new Redis({ ...first, connectTimeout: settings.connectTimeoutMs, ...behaviour });
+  }
+  return new Cluster(
+    seeds.map((seed) => ({ host: seed.host, port: seed.port })),
+    {
+      lazyConnect: behaviour.lazyConnect,
+      enableOfflineQueue: behaviour.enableOfflineQueue,
+      enableReadyCheck: true,
+      clusterRetryStrategy: behaviour.retryStrategy,
+      redisOptions: {
+        username: first.username,
+        password: first.password,
+        tls: first.tls,
+        connectTimeout: settings.connectTimeoutMs,
+        maxRetriesPerRequest: behaviour.maxRetriesPerRequest,
+      },
+    },
+  );
+}
+
+const reconnectWithBackoff = (times: number) => Math.min(200 * times, 3_000);
+
+/**
+ * How workers and event listeners connect: they wait for Redis as long as it takes (reconnecting with a capped
+ * backoff) and queue their commands meanwhile, so an outage pauses work instead of losing it. BullMQ requires
+ * `maxRetriesPerRequest: null` for its blocking connections. A cluster needs a client instance; a single node is
+ * given as options, so that BullMQ opens and closes its connections itself.
+ */
+export function patientConnection(settings: RedisSettings): BullmqRedisOptions | Cluster {
+  const behaviour = { maxRetriesPerRequest: null, retryStrategy: reconnectWithBackoff };
+  if (settings.cluster) return createRedisClient(settings, behaviour) as Cluster;
   return {
     ...redisOptionsFromUrl(requireRedisUrl(settings, '工作进程')),
-    maxRetriesPerRequest: null,
+    ...behaviour,
     enableReadyCheck: true,
     connectTimeout: settings.connectTimeoutMs,
-    retryStrategy: (times) => Math.min(200 * times, 3_000),
   };
 }
 
@@ -56,21 +99,19 @@ export function patientConnectionOptions(settings: RedisSettings): BullmqRedisOp
  * command while Redis is away fails at once rather than hanging), and it is proven usable (PING) before it is
  * returned. Afterwards it reconnects by itself, so a long-lived API process survives an outage.
  */
-export async function connectForSubmission(settings: RedisSettings): Promise<Redis> {
+export async function connectRedis(settings: RedisSettings): Promise<RedisClient> {
   const url = requireRedisUrl(settings, '提交');
-  const redis = new Redis({
-    ...redisOptionsFromUrl(url),
+  const redis = createRedisClient(settings, {
     lazyConnect: true,
     enableOfflineQueue: false,
-    connectTimeout: settings.connectTimeoutMs,
     maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(200 * times, 3_000),
+    retryStrategy: reconnectWithBackoff,
   });
   let lastError: Error | undefined;
-  const remember = (error: Error) => {
+  // Later errors surface on the commands that hit them; the listener also keeps them from being unhandled.
+  redis.on('error', (error: Error) => {
     lastError = error;
-  };
-  redis.on('error', remember);
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -87,8 +128,15 @@ export async function connectForSubmission(settings: RedisSettings): Promise<Red
   } finally {
     clearTimeout(timer);
   }
-  // Later errors surface on the commands that hit them; the listener only keeps them from being unhandled.
   return redis;
+}
+
+/** {@link connectRedis} for a single Redis, typed as one. A cluster needs connectRedis (its client is a Cluster). */
+export async function connectForSubmission(settings: RedisSettings): Promise<Redis> {
+  if (settings.cluster) {
+    throw new QueueConfigError('REDIS_CLUSTER=true：集群连接请用 connectRedis()（返回 ioredis 的 Cluster 客户端）');
+  }
+  return (await connectRedis(settings)) as Redis;
 }
 
 function describeRedisError(error: Error): string {

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type { DistributedConfig } from './config.ts';
 import { QUEUE_NAME } from './model.ts';
 import { encodeRuntime, RUNTIME_ENV } from './processors/runtime.ts';
-import { patientConnectionOptions, requireRedisUrl } from './redis.ts';
+import { patientConnection, requireRedisUrl } from './redis.ts';
 
 export const SANDBOX_PROCESSOR_FILE = fileURLToPath(new URL('./processors/sandbox-entry.mjs', import.meta.url));
 
@@ -35,12 +36,14 @@ export function startDossierWorker(options: DossierWorkerOptions): DossierWorker
   const runtime = encodeRuntime({
     storage: config.storage,
     redisUrl: requireRedisUrl(config.redis, '工作进程'),
+    redisCluster: config.redis.cluster,
     prefix: config.queue.prefix,
     ocrThreadsPerJob: config.queue.ocrThreadsPerJob,
     reportClaimTtlMs: Math.max(60_000, config.queue.lockDurationMs * 6),
   });
+  const connection = patientConnection(config.redis);
   const worker = new Worker(QUEUE_NAME, SANDBOX_PROCESSOR_FILE, {
-    connection: patientConnectionOptions(config.redis),
+    connection,
     prefix: config.queue.prefix,
     name: options.name ?? `${hostname()}:${process.pid}`,
     concurrency: config.queue.concurrency,
@@ -80,13 +83,16 @@ export function startDossierWorker(options: DossierWorkerOptions): DossierWorker
       });
       const inTime = await Promise.race([finished, timedOut]);
       clearTimeout(timer);
-      if (inTime) return;
+      // A cluster client was made here (BullMQ closes only the connections it opened itself).
+      const closeOwnConnection = () => (connection instanceof Cluster ? connection.quit().then(() => undefined, () => connection.disconnect()) : undefined);
+      if (inTime) return closeOwnConnection();
       log(`停机宽限时间已到，交还 ${active.size} 个未完成的任务`);
       // Hand the jobs back now instead of waiting for their locks to expire; if this fails (Redis away), the
       // stalled-job check of the other workers takes them over once the locks run out.
       await Promise.allSettled([...active.values()].map((job) => (job.token ? job.moveToWait(job.token) : Promise.resolve())));
       killSandboxChildren(worker);
       await finished.catch(() => undefined);
+      await closeOwnConnection();
     })();
     return closing;
   };

@@ -30,6 +30,13 @@ describe('when the distributed settings are read', () => {
     expect(loadDistributedConfig({ env: { QUEUE_PREFIX: '{dossier}' } }).queue.prefix).toBe('{dossier}');
   });
 
+  it('for a Redis Cluster, takes several seed nodes and insists on a hash-tag prefix', () => {
+    const env = { REDIS_URL: 'redis://10.0.0.1:7000,redis://10.0.0.2:7000', REDIS_CLUSTER: 'true' };
+    expect(loadDistributedConfig({ env: { ...env, QUEUE_PREFIX: '{dossier}' } }).redis).toMatchObject({ cluster: true, url: env.REDIS_URL });
+    expect(() => loadDistributedConfig({ env })).toThrow(/QUEUE_PREFIX（queue\.prefix）：Redis Cluster 需要带哈希标签的前缀，如 \{dossier\}/);
+    expect(() => loadDistributedConfig({ env: { REDIS_URL: env.REDIS_URL } })).toThrow(/多个地址只用于 Redis Cluster/);
+  });
+
   it('refuses a prefix with a colon or unbalanced braces, naming the variable in Chinese', () => {
     expect(() => loadDistributedConfig({ env: { QUEUE_PREFIX: 'a:b' } })).toThrow(/QUEUE_PREFIX（queue\.prefix）：只能由英文字母/);
     expect(() => loadDistributedConfig({ env: { QUEUE_PREFIX: '{a}{b}' } })).toThrow(/花括号须成对出现/);

@@ -63,7 +63,7 @@ describe('when Redis is unreachable at submission', () => {
 
   it('gives up after the connect timeout when the address answers but is not Redis', async () => {
     const port = (silent.address() as { port: number }).port;
-    const attempt = connectForSubmission({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
+    const attempt = connectForSubmission({ url: `redis://127.0.0.1:${port}`, cluster: false, connectTimeoutMs: 300 });
     await expect(attempt).rejects.toBeInstanceOf(QueueUnavailableError);
     await expect(attempt).rejects.toThrow(/无法连接 Redis.*300 毫秒内未连上/);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 
 /** Another run of the same report job holds the write claim; the job retries later and then finds the report. */
 export class ReportBusyError extends Error {
@@ -19,7 +19,7 @@ export interface ReportWriteGuard {
 // Deletes the claim only if it is still ours: an expired claim taken over by another run must stay theirs.
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-export function redisReportGuard(redis: Redis, options: { prefix: string; ttlMs: number }): ReportWriteGuard {
+export function redisReportGuard(redis: RedisClient, options: { prefix: string; ttlMs: number }): ReportWriteGuard {
   return {
     async exclusive(dossierId, work) {
       // Same hash tag as the queue's keys when the prefix has one, so a Redis Cluster keeps them together.

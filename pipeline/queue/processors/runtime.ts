@@ -10,6 +10,7 @@ export const RUNTIME_ENV = 'DOSSIER_PROCESSOR_RUNTIME';
 export const ProcessorRuntimeSchema = z.object({
   storage: z.unknown(),
   redisUrl: z.string(),
+  redisCluster: z.boolean(),
   prefix: z.string(),
   ocrThreadsPerJob: z.number().int().positive(),
   /** Lifetime of the report write claim; comfortably longer than writing three objects. */
@@ -19,6 +20,7 @@ export const ProcessorRuntimeSchema = z.object({
 export interface ProcessorRuntime {
   storage: StorageConfig;
   redisUrl: string;
+  redisCluster: boolean;
   prefix: string;
   ocrThreadsPerJob: number;
   reportClaimTtlMs: number;

@@ -1,11 +1,10 @@
 import { Job, Queue, UnrecoverableError, type SandboxedJob } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { createOcrPool, type OcrPool } from '../../../extractors/ocr/index.ts';
 import { createBlobStore } from '../../../storage/index.ts';
 import { blobExtractionCache } from '../../extraction-cache.ts';
 import { EXTRACT_JOB, ExtractJobDataSchema, QUEUE_NAME, REPORT_JOB, ReportJobDataSchema } from '../model.ts';
-import { redisOptionsFromUrl } from '../redis.ts';
+import { createRedisClient, type RedisClient } from '../redis.ts';
 import { runExtractJob } from './extract.ts';
 import { runReportJob } from './report.ts';
 import { redisReportGuard } from './report-guard.ts';
@@ -21,12 +20,15 @@ const runtime = runtimeFromEnv();
 const store = createBlobStore(runtime.storage);
 const cache = blobExtractionCache(store);
 let ocrPool: OcrPool | undefined;
-let redis: Redis | undefined;
+let redis: RedisClient | undefined;
 let queue: Queue | undefined;
 let current: Promise<unknown> | undefined;
 
-function connection(): Redis {
-  redis ??= new Redis({ ...redisOptionsFromUrl(runtime.redisUrl), maxRetriesPerRequest: null });
+function connection(): RedisClient {
+  redis ??= createRedisClient(
+    { url: runtime.redisUrl, cluster: runtime.redisCluster, connectTimeoutMs: 10_000 },
+    { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 3_000) },
+  );
   return redis;
 }
 

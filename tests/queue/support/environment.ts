@@ -52,9 +52,9 @@ export function s3StorageConfig(s3: Pick<TestS3Server, 'endpoint' | 'port' | 'ac
 }
 
 /** Settings for tests: short locks so a dead worker's job is taken over in seconds, quick retries. */
-export function testConfig(options: { redisUrl?: string; prefix: string; storage: StorageConfig; queue?: Partial<QueueSettings> }): DistributedConfig {
+export function testConfig(options: { redisUrl?: string; cluster?: boolean; prefix: string; storage: StorageConfig; queue?: Partial<QueueSettings> }): DistributedConfig {
   return {
-    redis: { url: options.redisUrl ?? SHARED_REDIS_URL, connectTimeoutMs: 2_000 },
+    redis: { url: options.redisUrl ?? SHARED_REDIS_URL, cluster: options.cluster ?? false, connectTimeoutMs: 2_000 },
     queue: queueSettingsSchema.parse({
       prefix: options.prefix,
       concurrency: 1,
@@ -72,6 +72,7 @@ export function testConfig(options: { redisUrl?: string; prefix: string; storage
 export function configEnv(config: DistributedConfig): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     REDIS_URL: config.redis.url,
+    REDIS_CLUSTER: String(config.redis.cluster),
     REDIS_CONNECT_TIMEOUT_MS: String(config.redis.connectTimeoutMs),
     QUEUE_PREFIX: config.queue.prefix,
     WORKER_CONCURRENCY: String(config.queue.concurrency),
