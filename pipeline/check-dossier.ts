@@ -77,7 +77,8 @@ export async function checkDossier(options: CheckOptions): Promise<CompletenessR
     const intakeMs = performance.now() - t;
 
     t = performance.now();
-    const extracted = await extractAll(intakeResult.files, options);
+    // The unpacked bytes are needed only until they are extracted; a caller's own workDir must not fill up.
+    const extracted = await extractAll(intakeResult.files, options).finally(() => removeWorkArea(intakeResult.workArea));
     const extractMs = performance.now() - t;
 
     options.onProgress?.({ stage: 'evaluate' });
@@ -227,6 +228,10 @@ async function extractOne(file: DossierFile, options: { ocr: OcrEngine; limits: 
       extractorVersion: EXTRACTOR_VERSION,
     };
   }
+}
+
+export async function removeWorkArea(workArea: string | undefined): Promise<void> {
+  if (workArea) await rm(workArea, { recursive: true, force: true });
 }
 
 /** Kinds no extractor reads (they are listed as unsupported): their head is enough, however large the file. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileFinding } from '../extractors/model.ts';
-import { extractAll, type CheckOptions, type ExtractedFile } from './check-dossier.ts';
+import { extractAll, removeWorkArea, type CheckOptions, type ExtractedFile } from './check-dossier.ts';
 import { intake } from './intake/index.ts';
 
 export interface ExtractionResult {
@@ -22,7 +22,7 @@ export async function extractDossier(
       limits: options.intakeLimits,
       onEntry: (path) => options.onProgress?.({ stage: 'intake', path }),
     });
-    const files = await extractAll(result.files, options);
+    const files = await extractAll(result.files, options).finally(() => removeWorkArea(result.workArea));
     return { files, skipped: result.skipped, findings: result.findings };
   } finally {
     await rm(workDir, { recursive: true, force: true });
