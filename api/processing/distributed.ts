@@ -2,15 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import {
-  connectForSubmission,
+  connectRedis,
   DossierManifestSchema,
   DossierQueue,
   loadDistributedConfig,
   QUEUE_NAME,
   type DistributedConfig,
+  type RedisClient,
 } from '../../pipeline/queue/index.ts';
 import { BlobNotFoundError, manifestKey, type BlobStore } from '../../storage/index.ts';
 import type { DossierRepository, Manifest } from '../dossiers/records.ts';
@@ -39,7 +39,7 @@ export class DistributedProcessor implements DossierProcessor {
     private readonly repo: DossierRepository,
     private readonly store: BlobStore,
     private readonly queue: DossierQueue,
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly settings: DistributedConfig,
     private readonly log?: FastifyBaseLogger,
     private readonly pollMs = 1000,
@@ -47,7 +47,8 @@ export class DistributedProcessor implements DossierProcessor {
 
   static async connect(parts: { repo: DossierRepository; store: BlobStore; log?: FastifyBaseLogger; env?: NodeJS.ProcessEnv }): Promise<DistributedProcessor> {
     const settings = loadDistributedConfig({ env: parts.env });
-    const connection = await connectForSubmission(settings.redis);
+    // A single node or a Redis Cluster (REDIS_CLUSTER=true), as the workers use.
+    const connection = await connectRedis(settings.redis);
     const queue = new DossierQueue({ store: parts.store, connection, settings: settings.queue });
     const processor = new DistributedProcessor(parts.repo, parts.store, queue, connection, settings, parts.log);
     processor.timer = setInterval(() => void processor.poll(), processor.pollMs);
