@@ -82,6 +82,17 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     ...evaluation.presence.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => ({ ...e })) })),
     ...evaluation.ruleFindings,
     ...unreadableFileFindings(files),
+    ...(files.length === 0
+      ? [
+          {
+            ruleId: 'DOSSIER-EMPTY',
+            kind: 'file',
+            severity: 'error' as const,
+            message: `材料包中没有可检查的文件${input.skipped.length ? `（仅有 ${input.skipped.length} 个已跳过的系统文件）` : ''}，请确认上传的是完整的材料包`,
+            evidence: [],
+          },
+        ]
+      : []),
   ];
 
   const count = (status: string) => requirements.filter((r) => r.status === status).length;

@@ -14,3 +14,20 @@ describe('the published JSON Schema of the report', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['schemaVersion', 'city', 'stage', 'complete', 'facts', 'fields', 'files', 'requirements', 'findings', 'summary', 'timings']));
   });
 });
+
+describe('when an archive holds no document at all', () => {
+  it('says so as an error finding instead of an empty report', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeZip } = await import('../helpers/zip-writer.ts');
+    const { checkDossier } = await import('../../pipeline/check-dossier.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'empty-'));
+    const zip = join(dir, '空包.zip');
+    await writeFile(zip, writeZip([{ name: '__MACOSX/._a', data: 'x' }, { name: '.DS_Store', data: 'x' }]));
+    const noOcr = { recognize: () => Promise.reject(new Error('no OCR expected')), close: async () => {} };
+    const report = await checkDossier({ input: zip, checklist: 'yiyang', stage: 'acceptance', ocr: noOcr });
+    expect(report.complete).toBe(false);
+    expect(report.findings.find((f) => f.ruleId === 'DOSSIER-EMPTY')?.message).toContain('2 个已跳过的系统文件');
+  });
+});
