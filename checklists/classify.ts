@@ -317,8 +317,9 @@ export class DocTypeClassifier {
         hits.push({ docType: t.docType, term: t.term, start: exact.start, end: exact.end, weight: t.weight, fuzzy: false });
       } else if (fuzzy && !t.regex && t.weight >= 5) {
         // A misread title is trusted only where the doc type sits: at the end of the line (titles are head-final).
-        const start = text.length - t.term.length;
-        if (start >= 0 && fuzzyIndexOf(text.slice(start), t.term) === 0) hits.push({ docType: t.docType, term: t.term, start, end: start + t.term.length, weight: t.weight - 0.5, fuzzy: true });
+        // One OCR slip is allowed: a wrong, a lost or an extra character ("监理服务合后", "前技术审查意见").
+        const start = misreadSuffixStart(text, t.term);
+        if (start >= 0) hits.push({ docType: t.docType, term: t.term, start, end: text.length, weight: t.weight - 0.5, fuzzy: true });
       }
     }
     return hits;
@@ -458,15 +459,36 @@ function stripVersionMarkers(s: string): string {
   return s.replace(VERSION_MARKER, '');
 }
 
-/** Index of `term` in `text` allowing one substituted character (OCR confusions); -1 when absent. */
-function fuzzyIndexOf(text: string, term: string): number {
-  const n = term.length;
-  for (let i = 0; i + n <= text.length; i++) {
-    let mismatches = 0;
-    for (let j = 0; j < n && mismatches <= 1; j++) if (text[i + j] !== term[j]) mismatches += 1;
-    if (mismatches <= 1) return i;
+/** Where a suffix of `text` within one edit (substitution, deletion, insertion) of `term` starts; -1 when none. */
+function misreadSuffixStart(text: string, term: string): number {
+  for (const length of [term.length, term.length - 1, term.length + 1]) {
+    const start = text.length - length;
+    if (start < 0 || length < 1) continue;
+    if (withinOneEdit(text.slice(start), term)) return start;
   }
   return -1;
+}
+
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i += 1;
+      j += 1;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i += 1;
+    else if (a.length < b.length) j += 1;
+    else {
+      i += 1;
+      j += 1;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
 function firstNonEmptyLine(pages: Page[]): string {

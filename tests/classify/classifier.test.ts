@@ -153,3 +153,19 @@ describe('when a title ends in 文件', () => {
     expect(ids(classify('y.pdf', '益阳市发展和改革委员会文件\n益发改投〔2024〕47号\n关于某某项目可行性研究报告的批复'))).toEqual(['feasibility_approval']);
   });
 });
+
+describe('when OCR drops or adds a character in the title', () => {
+  const ocr = (text: string) => classifier.classify({ path: 'IMG_0002.jpg', readable: true, pages: [page(text, 'ocr')] }).docTypes.map((d) => d.id);
+
+  it('reads 前技术审查意见 (置 lost) as the pre-technical review opinion', () => {
+    expect(ocr('某某大数据中心\n关于某某平台项目的\n前技术审查意见\n某某局：')).toEqual(['pre_technical_review_opinion']);
+  });
+
+  it('reads 系统试运行报报告 (a doubled character) as a trial-run report', () => {
+    expect(ocr('某某平台建设项目\n系统试运行报报告')).toEqual(['trial_run_report']);
+  });
+
+  it('still needs the slip to be where the type sits, at the end of the title', () => {
+    expect(ocr('前技术审查意见书的附件目录如下')).not.toContain('pre_technical_review_opinion');
+  });
+});
