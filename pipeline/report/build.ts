@@ -177,7 +177,7 @@ function unreadableFileFindings(files: ReportFile[]): Finding[] {
     .map((f) => ({
       ruleId: `FILE-${f.status.toUpperCase()}`,
       kind: 'file',
-      severity: f.status === 'unsupported' || f.status === 'empty' ? ('warning' as const) : ('warning' as const),
+      severity: 'warning' as const,
       message: `${f.path}：${f.message ?? '无法读取'}${f.contentDocTypes.length ? `（从文件名看应为：${f.contentDocTypes.join('、')}）` : ''}`,
       evidence: [{ path: f.path }],
     }));
