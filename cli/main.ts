@@ -52,6 +52,9 @@ program
       process.stdout.write(
         `${f.file.path}\n  类型 ${f.file.kind}｜状态 ${f.doc.status}${f.doc.message ? `（${f.doc.message}）` : ''}｜页数 ${f.doc.meta.pageCount}｜OCR 页 ${ocr}${f.duplicateOf ? `｜与 ${f.duplicateOf} 相同` : ''}\n  ${preview}\n`,
       );
+      for (const finding of f.doc.findings) {
+        process.stdout.write(`  [${finding.severity}] ${finding.page ? `第 ${finding.page} 页：` : ''}${finding.message}\n`);
+      }
     }
     for (const s of result.skipped) process.stdout.write(`已跳过：${s}\n`);
   });

@@ -6,9 +6,12 @@ import type { ExtractionLimits } from './model.ts';
  *   intact (or only mildly downscaled) while bounding memory and OCR time per page.
  * - 400 MP is beyond any plausible scan or photo; such headers come from decompression bombs.
  * - 300 OCR pages is a thick dossier volume; beyond that OCR time (1–2 s a page) stops being reasonable.
+ * - 2,000 pages is beyond the thickest bound tender or acceptance volume; a page tree claiming more is read only
+ *   that far (a crafted tree of 50,000 entries otherwise costs minutes of CPU).
  */
 export const defaultExtractionLimits: ExtractionLimits = Object.freeze({
   maxImagePixels: 40_000_000,
   refuseImagePixels: 400_000_000,
   maxOcrPagesPerDocument: 300,
+  maxPagesPerDocument: 2_000,
 });

@@ -95,6 +95,8 @@ export interface ExtractionLimits {
   refuseImagePixels: number;
   /** At most this many pages of one document are OCR'd. */
   maxOcrPagesPerDocument: number;
+  /** At most this many pages of one document are read at all; the rest are named in a finding. */
+  maxPagesPerDocument: number;
 }
 
 export interface ExtractionContext {

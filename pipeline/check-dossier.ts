@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ExtractedDocument, ExtractionLimits, FileFinding, OcrEngine } from '../extractors/model.ts';
 import { defaultExtractionLimits } from '../extractors/limits.ts';
-import { extractDocument, EXTRACTOR_VERSION, OcrEngineError } from '../extractors/registry.ts';
+import { EXTRACTOR_VERSION, OcrEngineError } from '../extractors/registry.ts';
+import { sharedIsolatedExtraction, TRANSIENT_LIMIT_CODES, type FileExtractor } from '../extractors/isolation/isolated-extraction.ts';
 import { extractFields } from '../extractors/fields/extract.ts';
 import { DocTypeClassifier, type Classification } from '../checklists/classify.ts';
 import { loadChecklist } from '../checklists/load.ts';
@@ -48,6 +49,11 @@ export interface CheckOptions {
   rethrowEngineErrors?: boolean;
   /** Files extracted at the same time; OCR inside is bounded by the pool anyway. */
   concurrency?: number;
+  /**
+   * How one file is read. Default: in a child process with time, memory and page limits (extractors/isolation), so
+   * no file can hang or crash the caller. Tests may pass extractDocument to read in-process.
+   */
+  extractFile?: FileExtractor;
   onProgress?: (event: ProgressEvent) => void;
   /** Where intake unpacks; a fresh temporary folder (removed afterwards) when absent. */
   workDir?: string;
@@ -181,7 +187,7 @@ export interface ClassifiedFile extends ExtractedFile {
 }
 
 /** Extract every file once per content hash; a byte-identical copy reuses the first extraction. */
-export async function extractAll(files: DossierFile[], options: Pick<CheckOptions, 'ocr' | 'extractionLimits' | 'cache' | 'concurrency' | 'onProgress' | 'rethrowEngineErrors'>): Promise<ExtractedFile[]> {
+export async function extractAll(files: DossierFile[], options: Pick<CheckOptions, 'ocr' | 'extractionLimits' | 'cache' | 'concurrency' | 'onProgress' | 'rethrowEngineErrors' | 'extractFile'>): Promise<ExtractedFile[]> {
   const firstBySha = new Map<string, DossierFile>();
   const unique: DossierFile[] = [];
   for (const f of files) {
@@ -207,13 +213,17 @@ export async function extractAll(files: DossierFile[], options: Pick<CheckOption
   });
 }
 
-async function extractOne(file: DossierFile, options: { ocr: OcrEngine; limits: ExtractionLimits; cache?: ExtractionCache; rethrowEngineErrors?: boolean }): Promise<ExtractedDocument> {
+async function extractOne(
+  file: DossierFile,
+  options: { ocr: OcrEngine; limits: ExtractionLimits; cache?: ExtractionCache; rethrowEngineErrors?: boolean; extractFile?: FileExtractor },
+): Promise<ExtractedDocument> {
   const cached = await options.cache?.get(file.sha256, EXTRACTOR_VERSION).catch(() => null);
   if (cached) return cached;
   const bytes = NOT_READ_KINDS.has(file.kind) ? await readHead(file.localPath) : await readFile(file.localPath);
+  const extractFile = options.extractFile ?? sharedIsolatedExtraction().extract;
   try {
-    const doc = await extractDocument({ path: file.path, bytes, kind: file.kind }, { ocr: options.ocr, limits: options.limits });
-    await options.cache?.put(file.sha256, EXTRACTOR_VERSION, doc).catch(() => undefined);
+    const doc = await extractFile({ path: file.path, bytes, kind: file.kind }, { ocr: options.ocr, limits: options.limits });
+    if (isWorthCaching(doc)) await options.cache?.put(file.sha256, EXTRACTOR_VERSION, doc).catch(() => undefined);
     return doc;
   } catch (error) {
     // The OCR engine itself failed (not the file): report the file as unread for now, and cache nothing so a
@@ -228,6 +238,11 @@ async function extractOne(file: DossierFile, options: { ocr: OcrEngine; limits: 
       extractorVersion: EXTRACTOR_VERSION,
     };
   }
+}
+
+/** A file given up on a time limit may read fine on a quieter machine: ask again next time. */
+export function isWorthCaching(doc: ExtractedDocument): boolean {
+  return !doc.findings.some((finding) => TRANSIENT_LIMIT_CODES.has(finding.code));
 }
 
 export async function removeWorkArea(workArea: string | undefined): Promise<void> {

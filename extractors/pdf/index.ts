@@ -11,6 +11,7 @@ import type {
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
 import { OcrInputError } from '../ocr/preprocess.ts';
 import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
+import { activeContentInBytes, activeContentInDocument, describeActiveContent } from './active-content.ts';
 import { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
 import { pageOcrInput } from './ocr-input.ts';
 import { describePages } from './page-ranges.ts';
@@ -23,7 +24,7 @@ export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from 
  * garbage detector, the normalisation or the OCR engine.
  */
 export const PDF_EXTRACTOR_VERSION = [
-  'pdf@1',
+  'pdf@2',
   `pdf-parse@${PDF_PARSE_VERSION}`,
   `pdfjs@${PDFJS_VERSION}`,
   `garbage@${GARBAGE_DETECTOR_VERSION}`,
@@ -62,6 +63,7 @@ const FINDINGS = {
   notRendered: (page: number, detail: string) => `第 ${page} 页无法转为图像，未能 OCR：${detail}`,
   ocrInput: (page: number, detail: string) => `第 ${page} 页：${detail}`,
   truncated: '文件末尾缺少 %%EOF 结束标记，可能不完整；已尽量读取',
+  pageLimit: (total: number, limit: number) => `页数超过上限，仅读取前 ${limit} 页（文件声称共 ${total} 页）`,
 } as const;
 
 /**
@@ -104,12 +106,35 @@ export const extractPdf: Extractor = async (input, ctx) => {
   }
 };
 
+interface PdfDocumentView {
+  numPages: number;
+  getMetadata(): Promise<{ info: unknown }>;
+  getJSActions(): Promise<unknown>;
+  getAttachments(): Promise<unknown>;
+}
+
+/**
+ * pdf-parse keeps its pdf.js document private, yet only the document tells the page count without walking every
+ * page's label and names the JavaScript actions and attachments (pdf-parse 2 exposes neither).
+ */
+function pdfDocumentOf(parser: PDFParse): Promise<PdfDocumentView> {
+  return (parser as unknown as { load(): Promise<PdfDocumentView> }).load();
+}
+
 async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionContext): Promise<ExtractedDocument> {
-  const info = await parser.getInfo();
-  const pageCount = info.total;
+  const doc = await pdfDocumentOf(parser);
+  const declaredPages = doc.numPages;
+  // getInfo() would walk every page's labels; the metadata alone is enough and costs nothing per page.
+  const metadata = await doc.getMetadata().catch(() => ({ info: {} }));
+  const pageCount = Math.min(declaredPages, Math.max(0, ctx.limits.maxPagesPerDocument));
   const pages: (Page | undefined)[] = new Array<Page | undefined>(pageCount);
   const findings: FileFinding[] = [];
   if (!hasEndMarker(bytes)) findings.push({ code: 'pdf-truncated', severity: 'warning', message: FINDINGS.truncated });
+  if (declaredPages > pageCount) {
+    findings.push({ code: 'page-limit', severity: 'warning', message: FINDINGS.pageLimit(declaredPages, pageCount) });
+  }
+  const active = new Set([...activeContentInBytes(bytes), ...(await activeContentInDocument(doc))]);
+  if (active.size > 0) findings.push({ code: 'pdf-active-content', severity: 'warning', message: describeActiveContent(active) });
 
   const settle = (page: Page) => {
     pages[page.n - 1] = page;
@@ -150,7 +175,7 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
   }
 
   const finalPages = pages.map((page, index) => page ?? { n: index + 1, text: '', source: 'text-layer' as const });
-  const meta: DocumentMeta = { ...documentMeta(info.info, pageCount), ocrPages: ocrPageNumbers.size };
+  const meta: DocumentMeta = { ...documentMeta(metadata.info, pageCount), ocrPages: ocrPageNumbers.size };
   const hasText = finalPages.some((page) => page.text.trim() !== '');
   return {
     status: hasText ? 'ok' : 'empty',

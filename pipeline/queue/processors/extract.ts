@@ -3,9 +3,10 @@ import { buffer } from 'node:stream/consumers';
 import { UnrecoverableError } from 'bullmq';
 import { defaultExtractionLimits } from '../../../extractors/limits.ts';
 import type { ExtractedDocument, ExtractionLimits, OcrEngine } from '../../../extractors/model.ts';
-import { extractDocument, EXTRACTOR_VERSION } from '../../../extractors/registry.ts';
+import { EXTRACTOR_VERSION } from '../../../extractors/registry.ts';
+import { sharedIsolatedExtraction, type FileExtractor } from '../../../extractors/isolation/isolated-extraction.ts';
 import type { BlobStore } from '../../../storage/index.ts';
-import type { ExtractionCache } from '../../check-dossier.ts';
+import { isWorthCaching, type ExtractionCache } from '../../check-dossier.ts';
 import type { ExtractJobData, ExtractJobResult, ExtractProgress } from '../model.ts';
 import { classifyJobError } from './job-errors.ts';
 
@@ -14,6 +15,8 @@ export interface ExtractJobDeps {
   cache: ExtractionCache;
   ocr: OcrEngine;
   limits?: ExtractionLimits;
+  /** How the file is read; default in an isolated child process (extractors/isolation). */
+  extractFile?: FileExtractor;
   onProgress?: (progress: ExtractProgress) => void;
 }
 
@@ -35,7 +38,8 @@ export async function runExtractJob(data: ExtractJobData, deps: ExtractJobDeps):
     }
     let pagesDone = 0;
     let ocrPages = 0;
-    const doc = await extractDocument(
+    const extractFile = deps.extractFile ?? sharedIsolatedExtraction().extract;
+    const doc = await extractFile(
       { path: data.path, bytes, kind: data.kind },
       {
         ocr: deps.ocr,
@@ -47,7 +51,7 @@ export async function runExtractJob(data: ExtractJobData, deps: ExtractJobDeps):
         },
       },
     );
-    await deps.cache.put(data.sha256, EXTRACTOR_VERSION, doc);
+    if (isWorthCaching(doc)) await deps.cache.put(data.sha256, EXTRACTOR_VERSION, doc);
     return resultOf(data, doc, { cached: false, startedAt });
   } catch (error) {
     throw classifyJobError(error);

@@ -1,0 +1,120 @@
+import { OcrEngineError } from '../registry.ts';
+import type { ExtractedDocument, ExtractionContext, ExtractorInput, OcrEngine, OcrResult } from '../model.ts';
+import { OcrInputError } from '../ocr/preprocess.ts';
+import { asBuffer, type ChildMessage, type ParentMessage } from './protocol.ts';
+
+/**
+ * One extraction child: reads the files its parent sends, one at a time, through the ordinary extractor registry.
+ * OCR goes back to the parent, whose pool is shared by every child. Whatever a file does here — loop, hang, exhaust
+ * memory, crash — only this process suffers; the parent enforces the limits and replaces us.
+ */
+
+interface PendingOcr {
+  resolve: (result: OcrResult) => void;
+  reject: (error: Error) => void;
+}
+
+const HEARTBEAT_MS = Number(process.env.DOSSIER_EXTRACT_HEARTBEAT_MS) || 2_000;
+const pendingOcr = new Map<number, PendingOcr>();
+let nextRequestId = 1;
+let currentJob: { jobId: number; pagesDone: number } | undefined;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * While a file is being read the channel to the parent does not keep us alive: if the extractor awaits a promise
+ * that nothing will ever settle, the event loop empties and 'beforeExit' tells us so at once, instead of a timer
+ * firing minutes later. The channel is held while idle (waiting for work) and while an OCR answer is due.
+ */
+function holdChannel(): void {
+  process.channel?.ref();
+}
+
+function releaseChannelIfWorking(): void {
+  if (currentJob && pendingOcr.size === 0) process.channel?.unref();
+}
+
+const ocrThroughParent: OcrEngine = {
+  recognize(image: Buffer): Promise<OcrResult> {
+    const job = currentJob;
+    if (!job) return Promise.reject(new Error('no file is being read'));
+    const requestId = nextRequestId++;
+    const answer = new Promise<OcrResult>((resolve, reject) => pendingOcr.set(requestId, { resolve, reject }));
+    holdChannel();
+    send({ type: 'ocr', jobId: job.jobId, requestId, image });
+    return answer;
+  },
+  close: async () => undefined,
+};
+
+function settleOcr(message: Extract<ParentMessage, { type: 'ocr-result' | 'ocr-error' }>): void {
+  const pending = pendingOcr.get(message.requestId);
+  if (!pending) return;
+  pendingOcr.delete(message.requestId);
+  if (message.type === 'ocr-result') pending.resolve({ text: message.text, confidence: message.confidence });
+  else if (message.inputReason) pending.reject(new OcrInputError(message.message, message.inputReason));
+  else pending.reject(new Error(message.message));
+  releaseChannelIfWorking();
+}
+
+type ExtractDocument = (input: ExtractorInput, ctx: ExtractionContext) => Promise<ExtractedDocument>;
+
+async function extract(extractDocument: ExtractDocument, message: Extract<ParentMessage, { type: 'extract' }>): Promise<void> {
+  const job = { jobId: message.jobId, pagesDone: 0 };
+  currentJob = job;
+  releaseChannelIfWorking();
+  // Unreferenced: it proves the loop turns without keeping a stuck loop alive (see holdChannel).
+  const heartbeat = setInterval(() => send({ type: 'heartbeat', jobId: job.jobId }), HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    const doc = await extractDocument(
+      { path: message.path, kind: message.kind, bytes: asBuffer(message.bytes) },
+      {
+        ocr: ocrThroughParent,
+        limits: message.limits,
+        onPage: ({ page, pageCount, source }) => {
+          job.pagesDone += 1;
+          send({ type: 'page', jobId: job.jobId, page, pageCount, source });
+        },
+      },
+    );
+    send({ type: 'done', jobId: job.jobId, doc });
+  } catch (error) {
+    const text = error instanceof OcrEngineError ? error.message : `文字识别引擎出错（${String(error)}）`;
+    send({ type: 'engine-error', jobId: job.jobId, message: text });
+  } finally {
+    clearInterval(heartbeat);
+    if (currentJob === job) currentJob = undefined;
+    holdChannel();
+  }
+}
+
+/** Serves the parent's requests with `extractDocument` (the registry's; tests pass misbehaving ones). */
+export function serveExtraction(extractDocument: ExtractDocument): void {
+  process.on('message', (message: ParentMessage) => {
+    switch (message.type) {
+      case 'extract':
+        void extract(extractDocument, message);
+        break;
+      case 'ocr-result':
+      case 'ocr-error':
+        settleOcr(message);
+        break;
+    }
+  });
+
+  process.on('beforeExit', () => {
+    const job = currentJob;
+    if (!job) return;
+    currentJob = undefined;
+    holdChannel();
+    send({ type: 'stuck', jobId: job.jobId, pagesDone: job.pagesDone });
+  });
+
+  // The parent is gone: nobody can take our result.
+  process.once('disconnect', () => process.exit(0));
+
+  send({ type: 'ready' });
+}
