@@ -79,6 +79,8 @@ interface Reader {
   child: ChildProcess;
   ready: Promise<void>;
   filesRead: number;
+  /** Set when we decide to end it (it may take a moment to exit) or when it has exited. */
+  retired: boolean;
   exited: boolean;
   stderrTail: string;
 }
@@ -149,7 +151,7 @@ export class IsolatedExtraction {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, DOSSIER_EXTRACT_HEARTBEAT_MS: String(HEARTBEAT_MS) },
     });
-    const reader: Reader = { child, ready: Promise.resolve(), filesRead: 0, exited: false, stderrTail: '' };
+    const reader: Reader = { child, ready: Promise.resolve(), filesRead: 0, retired: false, exited: false, stderrTail: '' };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       reader.stderrTail = (reader.stderrTail + chunk).slice(-STDERR_TAIL);
@@ -291,7 +293,7 @@ export class IsolatedExtraction {
   private release(reader: Reader): void {
     const rss = residentMb(reader.child.pid);
     const worn = reader.filesRead >= this.limits.filesPerProcess || (rss !== undefined && rss > this.limits.recycleAboveMb);
-    if (reader.exited || this.closed || worn) {
+    if (reader.retired || reader.exited || this.closed || worn) {
       void this.stop(reader);
       return;
     }
@@ -300,6 +302,7 @@ export class IsolatedExtraction {
   }
 
   private async stop(reader: Reader): Promise<void> {
+    reader.retired = true;
     holdsParentAlive(reader, false);
     if (reader.exited) return;
     const exited = new Promise<void>((resolve) => reader.child.once('exit', () => resolve()));
