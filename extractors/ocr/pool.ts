@@ -15,6 +15,12 @@ export interface OcrPoolOptions {
    * largest page seen and never shrinks. Default 200.
    */
   recycleAfterPages?: number;
+  /**
+   * A worker that has just read a page larger than this many pixels is replaced at once: its heap grew to hold
+   * that page (a 40 MP drawing or a crafted 19000×19000 image takes it to several hundred MB) and would keep that
+   * memory for the rest of the process. Default 16 MP, about an A4 page at 400 dpi.
+   */
+  recycleAfterPixels?: number;
   /** Folder with `chi_sim.traineddata.gz`; default: the `4.0.0_best_int` folder of @tesseract.js-data/chi_sim. */
   langPath?: string;
   /** A page taking longer than this is abandoned and its worker replaced; default 180 s. */
@@ -68,6 +74,7 @@ interface Slot {
 }
 
 const DEFAULT_RECYCLE_AFTER_PAGES = 200;
+const DEFAULT_RECYCLE_AFTER_PIXELS = 16_000_000;
 const DEFAULT_PAGE_TIMEOUT_MS = 180_000;
 const WORKER_START_TIMEOUT_MS = 120_000;
 
@@ -140,6 +147,7 @@ async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
 export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
   const recycleAfterPages = Math.max(1, Math.floor(options.recycleAfterPages ?? DEFAULT_RECYCLE_AFTER_PAGES));
+  const recycleAfterPixels = options.recycleAfterPixels ?? DEFAULT_RECYCLE_AFTER_PIXELS;
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const preprocessLimits = {
     maxImagePixels: options.maxImagePixels ?? defaultExtractionLimits.maxImagePixels,
@@ -208,7 +216,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
         text: normalizeOcrText(data.text ?? ''),
         confidence: Math.max(0, Math.min(100, Number.isFinite(data.confidence) ? data.confidence : 0)),
       });
-      if (worker.pagesDone >= recycleAfterPages) {
+      if (worker.pagesDone >= recycleAfterPages || prepared.width * prepared.height > recycleAfterPixels) {
         counters.recycled++;
         await retire(slot);
       }

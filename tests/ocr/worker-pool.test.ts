@@ -29,6 +29,17 @@ describe('when the pool has recognised as many pages as a worker may serve', () 
   });
 });
 
+describe('when a worker has read a page larger than the pool lets a worker keep', () => {
+  const pool = createOcrPool({ size: 1, recycleAfterPixels: 10_000 });
+  afterAll(() => pool.close());
+
+  it('replaces that worker after the page, so the memory the page took goes back', async () => {
+    const result = await pool.recognize(await renderStrip(strips[0]!));
+    expect(result.text.replace(/\s+/g, '')).toContain('电子证照库');
+    expect(pool.stats()).toMatchObject({ pagesRecognized: 1, recycled: 1, workersAlive: 0 });
+  });
+});
+
 describe('when a page is not an image', () => {
   const pool = createOcrPool({ size: 1 });
   afterAll(() => pool.close());
