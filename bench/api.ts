@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { sharedPath } from '../tests/helpers/shared-data.ts';
 
 /**
  * API benchmark (figures, not a test):
@@ -24,7 +25,7 @@ import autocannon from 'autocannon';
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SAMPLE = process.env.BENCH_SAMPLE ?? '/work/shared/samples/dossiers/sample-05-mt-filing/dossier.zip';
+const SAMPLE = process.env.BENCH_SAMPLE ?? sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 const UPLOAD_MB = Number(process.env.BENCH_UPLOAD_MB ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);

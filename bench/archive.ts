@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../tests/helpers/shared-data.ts';
 import { writeZip, type ZipEntrySpec } from '../tests/helpers/zip-writer.ts';
 
 /**
@@ -17,7 +18,7 @@ export async function runArchiveBench(options: { targetMb?: number; pdfCopies?: 
   const dir = await mkdtemp(join(tmpdir(), 'archive-bench-'));
   const zipPath = join(dir, '大型材料包.zip');
   try {
-    const pdf = await readFile(join(import.meta.dirname, '..', '..', 'shared', 'samples', 'real', 'pdf', 'huaxin_zhaobiao_wenjian_2023_wps.pdf'));
+    const pdf = await readFile(sharedPath('samples', 'real', 'pdf', 'huaxin_zhaobiao_wenjian_2023_wps.pdf'));
     const entries: ZipEntrySpec[] = [];
     let written = 0;
     const copies = options.pdfCopies ?? 40;

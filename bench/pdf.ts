@@ -17,10 +17,11 @@ import { defaultExtractionLimits } from '../extractors/limits.ts';
 import { createOcrPool } from '../extractors/ocr/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from '../extractors/pdf/index.ts';
 import { pdfjsResourceOptions } from '../extractors/pdf/pdfjs-resources.ts';
+import { sharedPath } from '../tests/helpers/shared-data.ts';
 
 const run = promisify(execFile);
 
-export const BENCH_PDF = '/work/shared/samples/real/pdf/huaxin_zhaobiao_wenjian_2023_wps.pdf';
+export const BENCH_PDF = sharedPath('samples', 'real', 'pdf', 'huaxin_zhaobiao_wenjian_2023_wps.pdf');
 const RUNS = 5;
 
 export interface PdfBenchResult {

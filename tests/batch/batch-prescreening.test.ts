@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { runBatch, type BatchSummary } from '../../pipeline/batch.ts';
-import { SAMPLES_DIR } from '../helpers/truth.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 const ocr = createOcrPool({ size: 2 });
 afterAll(() => ocr.close());
@@ -18,8 +18,8 @@ describe('when an officer pre-screens a folder of dossiers before a review meeti
   beforeAll(async () => {
     const folder = await mkdtemp(join(tmpdir(), 'batch-in-'));
     out = await mkdtemp(join(tmpdir(), 'batch-out-'));
-    await copyFile(join(SAMPLES_DIR, 'sample-05-mt-filing', 'dossier.zip'), join(folder, '青禾市甲项目.zip'));
-    await copyFile(join(SAMPLES_DIR, 'sample-05-mt-filing', 'dossier.zip'), join(folder, '青禾市乙项目.zip'));
+    await copyFile(sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip'), join(folder, '青禾市甲项目.zip'));
+    await copyFile(sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip'), join(folder, '青禾市乙项目.zip'));
     await writeFile(join(folder, '损坏的材料包.zip'), Buffer.from('PK\u0003\u0004 this is not really a zip'));
     await mkdir(join(folder, '.hidden'));
     progress = [];

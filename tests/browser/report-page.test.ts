@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../api/harness.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 /**
  * The web UI in a real browser: Debian's chromium driven by playwright-core (no browser download). An officer
@@ -16,10 +17,8 @@ import { startTestApi, type TestApi } from '../api/harness.ts';
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SAMPLE = '/work/shared/samples/dossiers/sample-05-mt-filing/dossier.zip';
+const SAMPLE = sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshot-report.png');
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`浏览器测试已跳过：找不到 Chromium（${CHROMIUM}）。Debian 上请运行 apt-get install -y chromium（.ci/run 会自动安装）。`);
 
 async function cjkFontConfig(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fontconfig-'));
@@ -32,13 +31,16 @@ async function cjkFontConfig(): Promise<string> {
   return file;
 }
 
-describe.skipIf(!available || !existsSync(SAMPLE))('when an officer checks a dossier in the browser', () => {
+describe('when an officer checks a dossier in the browser', () => {
   let api: TestApi;
   let browser: Browser;
   let page: Page;
   let base: string;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`找不到 Chromium：${CHROMIUM}（Chromium not found; Debian: apt-get install -y chromium, which .ci/run does; or set CHROMIUM_PATH）`);
+    }
     api = await startTestApi({ processConcurrency: 1 });
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluatePresence, type PresenceFile } from '../../checklists/evaluate.ts';
 import { loadChecklist } from '../../checklists/load.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 import { declared } from './fact-solver.ts';
 
 /**
@@ -11,7 +12,7 @@ import { declared } from './fact-solver.ts';
  * those expectations, independently of classification.
  */
 
-const DOSSIERS = '/work/shared/samples/dossiers';
+const DOSSIERS = sharedPath('samples', 'dossiers');
 
 interface Truth {
   id: string;

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../extractors/normalize.ts';
 import { listChecklists, loadCatalogue, loadChecklist } from '../../checklists/load.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 /**
  * Every quote in the data must be the seed's own words (requirements.md conventions): each part of a quote between
  * "…" occurs verbatim in the seed. In-cell line breaks of the shucheng form are ignored (§0 conventions).
  */
 
-const SEEDS = '/work/shared/seeds';
+const SEEDS = sharedPath('seeds');
 const SEED_OF_CITY: Record<string, string> = {
   changde: '000_8978433087884894.txt',
   yiyang: '001_98b6788e7c190265.txt',

@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
-import { SAMPLES_DIR } from '../helpers/truth.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'dossier.mjs');
-const SAMPLE = join(SAMPLES_DIR, 'sample-05-mt-filing', 'dossier.zip');
+const SAMPLE = sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 const run = promisify(execFile);
 
 async function dossier(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -118,7 +118,7 @@ async function lintWith(edit: (own: any) => void) {
 
 describe('dossier extract', () => {
   it('shows the OCR’d pages of the garbled-text-layer PDF and none for the clean 99-page PDF', async () => {
-    const real = join(SAMPLES_DIR, '..', 'real', 'pdf');
+    const real = sharedPath('samples', 'real', 'pdf');
     const clean = await dossier(['extract', join(real, 'huaxin_zhaobiao_wenjian_2023_wps.pdf'), '--format', 'json']);
     expect(clean.code).toBe(0);
     const cleanDoc = JSON.parse(clean.stdout).files[0].doc;

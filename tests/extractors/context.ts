@@ -1,5 +1,6 @@
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import type { ExtractionContext } from '../../extractors/model.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 /** For extractors that must never OCR: any OCR call fails the test loudly. */
 export function contextWithoutOcr(onPage?: ExtractionContext['onPage']): ExtractionContext {
@@ -15,5 +16,4 @@ export function contextWithoutOcr(onPage?: ExtractionContext['onPage']): Extract
   };
 }
 
-export const SHENYANG_SAMPLE_DIR =
-  '/work/shared/samples/dossiers/sample-03-shenyang-acceptance/沈阳市社保经办一体化系统升级改造项目验收材料';
+export const SHENYANG_SAMPLE_DIR = sharedPath('samples', 'dossiers', 'sample-03-shenyang-acceptance', '沈阳市社保经办一体化系统升级改造项目验收材料');

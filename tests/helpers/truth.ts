@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
+import { sharedPath } from './shared-data.ts';
 
 /** The sample dossiers' expected results (../shared/samples/dossiers/README.md). */
 export interface Truth {
@@ -17,9 +18,8 @@ export interface Truth {
   excludedRows?: Record<string, string>;
 }
 
-export const SAMPLES_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples', 'dossiers');
-
-export function loadSampleTruths(dir = SAMPLES_DIR): Array<{ dir: string; truth: Truth }> {
+/** The sample dossiers beside their truth.json, from the shared folder unless `dir` is given. */
+export function loadSampleTruths(dir = sharedPath('samples', 'dossiers')): Array<{ dir: string; truth: Truth }> {
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => ({ dir: join(dir, d.name), truth: JSON.parse(readFileSync(join(dir, d.name, 'truth.json'), 'utf8')) as Truth }))

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { intake } from '../../pipeline/intake/index.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 import { useScratch } from './scratch.ts';
 
 const scratch = useScratch();
-const SAMPLES = '/work/shared/samples/dossiers';
+const SAMPLES = sharedPath('samples', 'dossiers');
 
 interface Truth {
   archive: string;

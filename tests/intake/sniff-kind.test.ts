@@ -3,12 +3,13 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { sniffKind, sniffKindOfFile } from '../../extractors/sniff.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 import { writeZip } from '../helpers/zip-writer.ts';
 import { oleCompoundFile, tinyBmp, tinyDocx, tinyImage, tinyPdf } from '../fixtures/intake/documents.ts';
 import { useScratch } from './scratch.ts';
 
 const scratch = useScratch();
-const REAL_OFD = '/work/shared/samples/real/ofd/ofdrw_n_gongwen_iofd.ofd';
+const REAL_OFD = sharedPath('samples', 'real', 'ofd', 'ofdrw_n_gongwen_iofd.ofd');
 
 async function tinyXlsx(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -147,8 +148,7 @@ describe('when the file is text', () => {
   });
 
   it('reads the real GBK request letter of sample-03 as text', async () => {
-    const path =
-      '/work/shared/samples/dossiers/sample-03-shenyang-acceptance/沈阳市社保经办一体化系统升级改造项目验收材料/02-申请竣工验收的请示.txt';
+    const path = sharedPath('samples', 'dossiers', 'sample-03-shenyang-acceptance', '沈阳市社保经办一体化系统升级改造项目验收材料', '02-申请竣工验收的请示.txt');
     expect(sniffKind(await readFile(path), 'x')).toBe('text');
   });
 });

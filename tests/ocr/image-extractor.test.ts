@@ -8,10 +8,11 @@ import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { renderScan } from '../fixtures/scan/render.ts';
 import { approvalRequestProse } from '../fixtures/scan/sample-texts.ts';
 import { characterErrorRate } from '../helpers/cer.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 import { encodeBmp8Grey } from './bmp-writer.ts';
 import { compressedBlankPng, pngWithHugeHeader } from './synthetic-images.ts';
 
-const REAL_TEST_REPORT_PHOTO = '/work/shared/samples/real/images/rapiddoc_table_04_jiance_baogao_page.png';
+const REAL_TEST_REPORT_PHOTO = sharedPath('samples', 'real', 'images', 'rapiddoc_table_04_jiance_baogao_page.png');
 
 const pool = createOcrPool({ size: 1 });
 afterAll(() => pool.close());

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeTextLayer } from '../../extractors/pdf/garbage.ts';
 import { COMMON_HAN } from '../../extractors/pdf/han-frequency.ts';
 import { FEASIBILITY_PAGE_1, FEASIBILITY_PAGE_2, SCANNED_PAGE_TEXT } from '../fixtures/pdf/generate.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 import { GARBLED_GBT_PDF, HUAXIN_PDF, readTextLayers } from './text-layers.ts';
 
 /** mulberry32, so every synthetic garbage page is the same on every run. */
@@ -58,7 +59,7 @@ describe('when a page carries ordinary Chinese text', () => {
   });
 
   it('keeps every page-sized chunk of the regulation texts, Traditional and pinyin-annotated ones included', () => {
-    const seedDir = '/work/shared/seeds';
+    const seedDir = sharedPath('seeds');
     const chunks = readdirSync(seedDir).flatMap((file) => readFileSync(`${seedDir}/${file}`, 'utf8').match(/[\s\S]{1,800}/g) ?? []);
     expect(chunks.length).toBeGreaterThan(20);
     const rejected = chunks.map(judgeTextLayer).filter((verdict) => !verdict.usable);

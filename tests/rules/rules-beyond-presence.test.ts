@@ -3,6 +3,7 @@ import type { FactLookup } from '../../checklists/conditions.ts';
 import { loadChecklist } from '../../checklists/load.ts';
 import type { KnownFact, RuleContext, Statement } from '../../checklists/rules/context.ts';
 import { bindRules, loadCommonRules, runRules } from '../../checklists/rules/engine.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 type Facts = Record<string, KnownFact['value']>;
 
@@ -236,10 +237,9 @@ describe('rules added as data on the generic checks', () => {
 
   it('every seed rule quotes its regulation verbatim', async () => {
     const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     for (const city of ['changde', 'yiyang', 'shenyang', 'shucheng', 'municipal-template']) {
       const checklist = loadChecklist(city);
-      const seed = readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'seeds', checklist.seedFile), 'utf8');
+      const seed = readFileSync(sharedPath('seeds', checklist.seedFile), 'utf8');
       for (const rule of checklist.rules) expect(seed, `${rule.id}`).toContain(rule.citation.quote.replace(/…/g, ''));
     }
   });

@@ -7,10 +7,11 @@ import { Redis } from 'ioredis';
 import { queueSettingsSchema, type DistributedConfig, type QueueSettings } from '../../../pipeline/queue/index.ts';
 import { parseStorageConfig, type StorageConfig } from '../../../storage/index.ts';
 import type { TestS3Server } from '../../helpers/s3-server.ts';
+import { sharedPath } from '../../helpers/shared-data.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const SAMPLE_05 = '/work/shared/samples/dossiers/sample-05-mt-filing/dossier.zip';
+export const SAMPLE_05 = sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 
 /** A queue prefix no other test run uses, so runs against the shared Redis never see each other's jobs. */
 export function uniquePrefix(tag: string): string {
