@@ -1,13 +1,13 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import { InvalidKeyError, StorageError } from '../storage/index.ts';
 import { authHook } from './auth/authenticate.ts';
 import type { AppContext } from './context.ts';
+import { answerClientError, replyWithError, toApiError } from './error-mapping.ts';
 import { API_ERRORS, ApiError, errorBody } from './errors.ts';
 import { swaggerTransform, useZod } from './openapi.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -29,7 +29,8 @@ export interface BuildAppOptions {
 
 /**
  * The HTTP server with every route; does not listen. The fixed order: security headers → rate limit → auth (per
- * route) → body parsing → zod validation → handler → one error handler that answers from the error registry.
+ * route) → body parsing → zod validation → handler → one error handler that answers from the error registry. The
+ * rate limit comes before auth so that requests without a token, or with a wrong one, are counted too.
  */
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -49,6 +50,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
+    // The router's and the HTTP parser's own refusals (414, 431, a request that is not HTTP) answer from the registry.
+    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply),
+    clientErrorHandler: answerClientError,
   });
   useZod(app);
 
@@ -82,6 +86,14 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       },
     });
   }
+
+  // Auth joins each route's onRequest hooks after the rate limit's (added by the plugin above, also per route): a
+  // request refused for its token has been counted first. Every route is registered after this hook.
+  const authenticate = authHook(ctx) as onRequestHookHandler;
+  app.addHook('onRoute', (route) => {
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...own, authenticate];
+  });
 
   await app.register(multipart, {
     // Busboy must keep the folder part of names ("材料/立项/a.pdf"): picked folders need their structure.
@@ -121,17 +133,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { docExpansion: 'list', deepLinking: true } });
 
   app.addHook('onRequest', refuseDotSegments);
-  app.addHook('onRequest', authHook(ctx));
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: apiError.code, detail: apiError.detail }, 'request refused');
-    // An upload refused part-way: do not read the rest of a body that may be gigabytes long.
-    if (apiError.statusCode === 413) reply.header('connection', 'close');
-    return reply.code(apiError.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(apiError, request.id)));
-  });
-  app.setNotFoundHandler((request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => replyWithError(error, request, reply));
+  // Probing for addresses is limited like any other request.
+  const notFoundLimit = ctx.config.rateLimit.max > 0 ? { preHandler: app.rateLimit() } : {};
+  app.setNotFoundHandler(notFoundLimit, (request, reply) => {
     const error = new ApiError('NOT_FOUND', `${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`);
     return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(error, request.id)));
   });
@@ -160,39 +166,4 @@ async function refuseDotSegments(request: FastifyRequest): Promise<void> {
   if (/(^|[/\\])\.\.($|[/\\])/.test(decoded) || decoded.includes('\u0000')) throw new ApiError('INVALID_PARAMETER', '地址中不允许“..”路径段或空字符');
 }
 
-/** Every failure becomes one entry of the registry. */
-export function toApiError(error: FastifyError & { validationContext?: string }): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error.code === 'FST_ERR_VALIDATION' || error.validation || error.validationContext) {
-    const where = error.validationContext;
-    if (where === 'params' || where === 'querystring') return new ApiError('INVALID_PARAMETER', error.message);
-    return new ApiError('VALIDATION_FAILED', error.message);
-  }
-  if (error instanceof InvalidKeyError) return new ApiError('INVALID_PARAMETER', error.reason);
-  if (error instanceof StorageError) return error.retryable ? new ApiError('STORAGE_UNAVAILABLE', error.message) : new ApiError('INTERNAL', error.message);
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('UNSUPPORTED_MEDIA_TYPE', `不支持 ${String(error.message).slice(0, 80)}；JSON 接口请用 application/json，上传请用 multipart/form-data`);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('INVALID_JSON', '请求体为空');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError('INVALID_JSON');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('UPLOAD_TOO_LARGE', '请求体超过 1 MB（上传文件请用 multipart/form-data）');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError('UPLOAD_INCOMPLETE', 'Content-Length 与实际长度不符');
-    default:
-      break;
-  }
-  if (error instanceof SyntaxError && error.statusCode === 400) return new ApiError('INVALID_JSON');
-  const status = error.statusCode ?? 500;
-  if (status === 429) return new ApiError('RATE_LIMITED');
-  if (status === 413) return new ApiError('UPLOAD_TOO_LARGE');
-  if (status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE');
-  if (status === 406) return new ApiError('NOT_ACCEPTABLE');
-  if (status === 404) return new ApiError('NOT_FOUND');
-  if (status >= 400 && status < 500) return new ApiError('VALIDATION_FAILED', error.message);
-  return new ApiError('INTERNAL');
-}
-
-export { API_ERRORS };
+export { API_ERRORS, toApiError };

@@ -139,6 +139,8 @@ function pathProblem(name: string): string | undefined {
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return '是绝对路径';
   const segments = name.split('/');
   if (segments.some((s) => s === '..')) return '含“..”路径段';
+  // "." and "./." name the folder itself, not a file; dropping the dots would leave an empty path.
+  if (segments.every((s) => s === '.')) return '不是文件名（只有“.”）';
   if (segments.some((s) => s === '')) return '含空路径段';
   if (segments.some((s) => Buffer.byteLength(s, 'utf8') > 255)) return '的某一段超过 255 字节';
   if (Buffer.byteLength(name, 'utf8') > 800) return '过长';
