@@ -113,7 +113,7 @@ describe('hostile files through the API, while /health keeps answering', () => {
     for (const name of [...DOSSIER_FILES, '正常材料.zip']) {
       const content = name === '正常材料.zip' ? textDossierZip() : await readFile(hostileSample(name));
       const body = multipart({ city: 'municipal-template', stage: 'filing' }, [{ filename: name, content }]);
-      const response = await fetch(`${base}/api/v1/dossiers`, { method: 'POST', headers: { ...bearer(unit), ...body.headers }, body: body.payload });
+      const response = await fetch(`${base}/api/v1/dossiers`, { method: 'POST', headers: { ...bearer(unit), ...body.headers }, body: new Uint8Array(body.payload) });
       expect(response.status, `上传 ${name}`).toBe(202);
       dossierIds.set(name, ((await response.json()) as { id: string }).id);
     }
