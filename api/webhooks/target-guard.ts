@@ -4,7 +4,7 @@ import { BlockList, isIP } from 'node:net';
 /**
  * Callback URLs come from uploaders, so a webhook is a request the server makes on someone else's behalf (SSRF).
  * Targets on loopback, private, link-local, carrier-grade NAT, multicast and reserved ranges are refused unless the
- * operator allows them; the check runs on the resolved addresses, and the request is then pinned to the address
+ * operator allows them, also when written as an IPv6 address that carries such an IPv4 address; the check runs on the resolved addresses, and the request is then pinned to the address
  * that was checked, so a DNS answer that changes in between (rebinding) cannot redirect it.
  */
 
@@ -31,10 +31,14 @@ for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
+  // Teredo: the client address inside is obfuscated, and the tunnel reaches whatever it names.
+  ['2001::', 32],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
@@ -48,12 +52,45 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family === 6) {
-    // IPv4-mapped (::ffff:10.0.0.1) and IPv4-compatible forms reach the IPv4 address behind them.
-    const mapped = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    return blocked.check(address, 'ipv6');
+    const bare = address.split('%')[0]!;
+    const inner = embeddedIPv4(ipv6Bytes(bare));
+    if (inner && blocked.check(inner, 'ipv4')) return true;
+    return blocked.check(bare, 'ipv6');
   }
   return true;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries and reaches, in the forms that do: IPv4-mapped (::ffff:a.b.c.d, also
+ * written ::ffff:7f00:1), IPv4-compatible (::a.b.c.d = ::7f00:1), IPv4-translated (::ffff:0:a.b.c.d) and 6to4
+ * (2002:AABB:CCDD::). Any of them naming a refused IPv4 address is refused like that address.
+ */
+function embeddedIPv4(bytes: Buffer): string | undefined {
+  const zero = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0);
+  const dotted = (at: number) => [...bytes.subarray(at, at + 4)].join('.');
+  if (zero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return dotted(12);
+  if (zero(0, 12)) return dotted(12);
+  if (zero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(10, 12)) return dotted(12);
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return dotted(2);
+  return undefined;
+}
+
+/** The 16 bytes of a valid IPv6 address (node:net validates addresses but does not parse them, and no dependency of ours does). */
+function ipv6Bytes(address: string): Buffer {
+  let text = address.toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const left = groups(head);
+  const right = groups(tail);
+  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, i) => bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2));
+  return bytes;
 }
 
 /** Checks the URL's form only (scheme, no credentials); for request validation without DNS. */
