@@ -18,8 +18,8 @@ import { bearer, startTestApi, type TestApi } from './harness.ts';
  * documented `{"error":{"code","message"}}` and a registry code.
  */
 
-function expectDocumented(status: number, contentType: string | null | undefined, text: string, code: string): void {
-  expect(contentType).toMatch(/^application\/json/);
+function expectDocumented(status: number, contentType: unknown, text: string, code: string): void {
+  expect(String(contentType)).toMatch(/^application\/json/);
   const body = JSON.parse(text);
   expect(ErrorResponse.safeParse(body).success, text).toBe(true);
   expect(body.error.code).toBe(code);
