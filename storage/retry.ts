@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import { StorageError } from './errors.ts';
 
 /** How often and how patiently a storage call is repeated after a retryable failure. */
@@ -13,24 +13,21 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
 
-/** Exponential backoff with jitter in [50 %, 100 %] of the step, so workers that failed together do not retry together. */
-export function backoffDelayMs(retryNumber: number, policy: RetryPolicy): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-  return Math.round(step * (0.5 + Math.random() * 0.5));
-}
-
 /**
  * Runs `operation` until it succeeds, throws an error that is not a retryable StorageError, or the attempts are
  * used up (then the last error is thrown). `operation` must be safe to repeat: it must not consume a stream.
+ *
+ * The waits are p-retry's exponential backoff with jitter: retry n waits a random time in [50 %, 100 %] of
+ * `baseDelayMs × 2^(n-1)`, capped at `maxDelayMs`, so workers that failed together do not retry together.
  */
-export async function withRetry<T>(policy: RetryPolicy, operation: (attempt: number) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await operation(attempt);
-    } catch (error) {
-      const retryable = error instanceof StorageError && error.retryable;
-      if (!retryable || attempt >= policy.attempts) throw error;
-      await sleep(backoffDelayMs(attempt, policy));
-    }
-  }
+export function withRetry<T>(policy: RetryPolicy, operation: (attempt: number) => Promise<T>): Promise<T> {
+  return pRetry(operation, {
+    retries: Math.max(0, policy.attempts - 1),
+    factor: 2,
+    // p-retry's randomize multiplies by [1, 2): half the base gives [50 %, 100 %] of the doubling step.
+    minTimeout: policy.baseDelayMs / 2,
+    randomize: true,
+    maxTimeout: policy.maxDelayMs,
+    shouldRetry: ({ error }) => error instanceof StorageError && error.retryable,
+  });
 }

@@ -1,5 +1,4 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, S3Error } from 'minio';
 import type { z } from 'zod';
 import {
@@ -21,7 +20,7 @@ import {
   TransientStorageError,
 } from './errors.ts';
 import { assertValidKey, assertValidPrefix } from './object-key.ts';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.ts';
 import { partsOf, SourceStreamFailure } from './source-stream.ts';
 
 /** Connection settings for an S3-compatible service (MinIO, AWS S3, Ceph RGW…). */
@@ -180,24 +179,20 @@ export class S3Store implements BlobStore {
 
   async *list(prefix: string): AsyncIterable<BlobListing> {
     assertValidPrefix(prefix);
-    await this.ensureBucket();
-    // After a transient failure the listing resumes after the last key already handed out.
-    let lastKey = '';
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const items = this.client.listObjectsV2(this.bucket, prefix, true, lastKey);
-        for await (const item of items) {
-          if (item.name === undefined) continue;
-          lastKey = item.name;
-          yield { key: item.name, size: item.size };
-        }
-        return;
-      } catch (error) {
-        const translated = this.translate(error, 'list', prefix);
-        if (!translated.retryable || attempt >= this.retryPolicy.attempts) throw translated;
-        await sleep(backoffDelayMs(attempt, this.retryPolicy));
+    // One page (up to 1,000 keys) per request, each retried on its own like any other request; after a transient
+    // failure the listing resumes at the continuation token of the page it was on, so no key is handed out twice.
+    let continuationToken = '';
+    do {
+      const token = continuationToken;
+      const page = await this.request('list', prefix, async () => {
+        await this.ensureBucket();
+        return this.client.listObjectsV2Query(this.bucket, prefix, token, '', 1000, '');
+      });
+      for (const item of page.objects) {
+        if (item.name !== undefined) yield { key: item.name, size: item.size };
       }
-    }
+      continuationToken = page.isTruncated ? page.nextContinuationToken : '';
+    } while (continuationToken !== '');
   }
 
   async delete(key: string): Promise<void> {
