@@ -5,12 +5,14 @@ import type { OcrEngine } from '../extractors/model.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
 import type { ExtractionCache } from '../pipeline/check-dossier.ts';
 import { BlobNotFoundError, createBlobStore, type BlobStore } from '../storage/index.ts';
+import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';
 import { TokenStore } from './auth/tokens.ts';
 import { BatchRepository } from './batches/batches.ts';
 import type { ApiConfig } from './config.ts';
 import { DossierRepository } from './dossiers/records.ts';
 import { EmbeddedProcessor } from './processing/embedded.ts';
+import { removeCrashLeftovers, workRootFor } from './processing/leftovers.ts';
 import type { DossierProcessor } from './processing/processor.ts';
 import { WEBHOOK_SECRET_KEY } from './store-keys.ts';
 import { WebhookSender } from './webhooks/deliveries.ts';
@@ -27,6 +29,8 @@ export interface AppContext {
   processor: DossierProcessor;
   webhooks: WebhookSender;
   webhookSecret: string;
+  /** Folder for temporary work folders of this data folder, cleared of a crash's leftovers on start. */
+  workRoot: string;
   /** Absolute base URL (no trailing slash) for links that leave the server: webhooks, share links. */
   publicUrl: () => string;
   setListenUrl: (url: string) => void;
@@ -38,12 +42,21 @@ export interface ContextOptions {
   /** Required in embedded mode (the OCR pool); the server passes the shared pool. */
   ocr?: OcrEngine;
   /** A ready-made processor (distributed adapter, or tests); default: embedded. */
-  processor?: (parts: { repo: DossierRepository; cache: ExtractionCache; store: BlobStore; log?: FastifyBaseLogger }) => DossierProcessor | Promise<DossierProcessor>;
+  processor?: (parts: { repo: DossierRepository; cache: ExtractionCache; store: BlobStore; log?: FastifyBaseLogger; workRoot: string }) => DossierProcessor | Promise<DossierProcessor>;
   log?: FastifyBaseLogger;
 }
 
+/**
+ * Builds the context; on the way, the data folder is put in order: secret files owner-only, and what a crashed
+ * run left (half-written objects, work folders) removed.
+ */
 export async function createContext(config: ApiConfig, options: ContextOptions = {}): Promise<AppContext> {
   const store = options.store ?? createBlobStore();
+  const workRoot = workRootFor(store);
+  const restricted = await restrictSecretFiles(store);
+  if (restricted > 0) options.log?.info({ restricted }, 'secret files made owner-only');
+  const removed = await removeCrashLeftovers(store, workRoot);
+  if (removed.partials + removed.workFolders > 0) options.log?.info(removed, 'leftovers of an earlier run removed');
   const distributed = Boolean(config.redisUrl);
   const repo = new DossierRepository(store, config.recordCacheMs ?? (distributed ? 1000 : Number.POSITIVE_INFINITY));
   const cache = blobExtractionCache(store);
@@ -58,23 +71,25 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
     log: options.log,
   });
   let processor: DossierProcessor;
-  if (options.processor) processor = await options.processor({ repo, cache, store, log: options.log });
+  if (options.processor) processor = await options.processor({ repo, cache, store, log: options.log, workRoot });
   else {
     if (!options.ocr) throw new Error('内置处理模式需要 OCR 引擎');
-    processor = new EmbeddedProcessor({ repo, job: { store, ocr: options.ocr, cache }, concurrency: config.processConcurrency, log: options.log });
+    processor = new EmbeddedProcessor({ repo, job: { store, ocr: options.ocr, cache, workRoot }, concurrency: config.processConcurrency, log: options.log });
   }
+  const tokens = new TokenStore(store);
   let listenUrl = `http://${config.host}:${config.port}`;
   const ctx: AppContext = {
     config,
     store,
     repo,
     batches: new BatchRepository(store),
-    tokens: new TokenStore(store),
-    shares: new ShareLinks(store),
+    tokens,
+    shares: new ShareLinks(store, tokens),
     cache,
     processor,
     webhooks,
     webhookSecret,
+    workRoot,
     publicUrl: () => config.publicUrl ?? listenUrl,
     setListenUrl: (url) => {
       listenUrl = url.replace(/\/+$/, '');
@@ -115,6 +130,6 @@ async function storedWebhookSecret(store: BlobStore): Promise<string> {
     if (!(error instanceof BlobNotFoundError)) throw error;
   }
   const secret = randomBytes(32).toString('base64url');
-  await store.putJson(WEBHOOK_SECRET_KEY, { secret, createdAt: new Date().toISOString() });
+  await putSecretJson(store, WEBHOOK_SECRET_KEY, { secret, createdAt: new Date().toISOString() });
   return secret;
 }

@@ -15,6 +15,7 @@ export const API_ERRORS = {
   FILE_NOT_FOUND: { status: 404, message: '材料中没有这个编号的文件，或该文件无法读取' },
   TOKEN_NOT_FOUND: { status: 404, message: '访问令牌不存在' },
   SHARE_LINK_INVALID: { status: 404, message: '分享链接无效或已过期' },
+  SHARE_LINK_NOT_FOUND: { status: 404, message: '分享链接不存在，或无权管理' },
   REPORT_NOT_READY: { status: 409, message: '材料尚未检查完毕，报告还没有生成' },
   DOSSIER_FAILED: { status: 409, message: '材料检查失败，没有报告' },
   DOSSIER_BUSY: { status: 409, message: '材料正在检查中，请稍后再试' },

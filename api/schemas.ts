@@ -77,7 +77,18 @@ export const RecheckBody = z.object({
 });
 
 export const ShareBody = z.object({ hours: z.number().positive().max(24 * 90).optional() }).optional();
-export const ShareCreated = z.object({ url: z.string(), token: z.string(), expiresAt: z.string() });
+/** `id` names the link for listing and revoking; only `token` (and `url`) open it, and are shown only here. */
+export const ShareCreated = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string() });
+export const ShareIdParams = DossierIdParams.extend({ shareId: z.string().regex(/^[0-9a-f]{64}$/, '分享链接编号应为 64 位十六进制') });
+export const ShareView = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  createdBy: z.object({ tokenId: z.string(), name: z.string().optional() }),
+  /** Whether the link opens: active; expired; revoked (by a person); creator_revoked (the token that made it was revoked). */
+  state: z.enum(['active', 'expired', 'revoked', 'creator_revoked']),
+  revokedAt: z.string().optional(),
+});
 
 export const WebhookView = z.object({
   url: z.string(),

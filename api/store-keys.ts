@@ -10,6 +10,8 @@ import { assertValidKey, dossierPrefix, InvalidKeyError } from '../storage/index
  *   auth/tokens/<tokenId>.json         an API token (hash only, never the secret)
  *   auth/shares/<sha256 of link>.json  a share link (hash only)
  *   auth/webhook-secret.json           the generated webhook secret when WEBHOOK_SECRET is unset
+ *
+ * Everything under auth/ is written owner-only in a local data folder (auth/secret-files.ts).
  */
 
 const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -33,9 +35,11 @@ export function tokenKey(tokenId: string): string {
   return assertValidKey(`${TOKENS_PREFIX}${machineId(tokenId, '令牌编号')}.json`);
 }
 
+export const SHARES_PREFIX = 'auth/shares/';
+
 export function shareKey(linkHash: string): string {
   if (!HEX64.test(linkHash)) throw new InvalidKeyError(linkHash, '分享链接摘要必须是 64 位十六进制');
-  return `auth/shares/${linkHash}.json`;
+  return `${SHARES_PREFIX}${linkHash}.json`;
 }
 
 export const WEBHOOK_SECRET_KEY = 'auth/webhook-secret.json';

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
 import { TOKENS_PREFIX, tokenKey } from '../store-keys.ts';
+import { putSecretJson } from './secret-files.ts';
 
 /**
  * API tokens. A token reads `dkt_<id>_<secret>`: the id finds the stored record, the secret proves possession.
@@ -86,7 +87,7 @@ export class TokenStore {
       createdAt: now.toISOString(),
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString() : undefined,
     };
-    await this.store.putJson(tokenKey(id), record);
+    await putSecretJson(this.store, tokenKey(id), record);
     return { token: `dkt_${id}_${secret}`, record };
   }
 
@@ -135,7 +136,7 @@ export class TokenStore {
     const record = await this.get(id);
     if (!record) return null;
     const revoked = { ...record, revokedAt: record.revokedAt ?? now.toISOString() };
-    await this.store.putJson(tokenKey(id), revoked);
+    await putSecretJson(this.store, tokenKey(id), revoked);
     this.cache.clear();
     return revoked;
   }

@@ -55,6 +55,11 @@ export const DossierRecordSchema = z.object({
     })
     .optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /**
+   * Embedded mode: how many times a check of this upload was started. A start that never finished (the process died,
+   * often because of one file) is re-queued on the next start until the limit; a re-check from the upload resets it.
+   */
+  attempts: z.number().int().nonnegative().optional(),
 });
 export type DossierRecord = z.infer<typeof DossierRecordSchema>;
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -34,6 +34,8 @@ export class DistributedProcessor implements DossierProcessor {
   private readonly listeners: Array<(id: string) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  /** Where uploads are copied out before they are queued (see leftovers.ts). */
+  private workRoot = tmpdir();
 
   private constructor(
     private readonly repo: DossierRepository,
@@ -45,12 +47,13 @@ export class DistributedProcessor implements DossierProcessor {
     private readonly pollMs = 1000,
   ) {}
 
-  static async connect(parts: { repo: DossierRepository; store: BlobStore; log?: FastifyBaseLogger; env?: NodeJS.ProcessEnv }): Promise<DistributedProcessor> {
+  static async connect(parts: { repo: DossierRepository; store: BlobStore; log?: FastifyBaseLogger; env?: NodeJS.ProcessEnv; workRoot?: string }): Promise<DistributedProcessor> {
     const settings = loadDistributedConfig({ env: parts.env });
     // A single node or a Redis Cluster (REDIS_CLUSTER=true), as the workers use.
     const connection = await connectRedis(settings.redis);
     const queue = new DossierQueue({ store: parts.store, connection, settings: settings.queue });
     const processor = new DistributedProcessor(parts.repo, parts.store, queue, connection, settings, parts.log);
+    if (parts.workRoot) processor.workRoot = parts.workRoot;
     processor.timer = setInterval(() => void processor.poll(), processor.pollMs);
     processor.timer.unref();
     return processor;
@@ -64,7 +67,8 @@ export class DistributedProcessor implements DossierProcessor {
   async submit(dossierId: string): Promise<void> {
     const record = await this.repo.get(dossierId);
     if (!record) return;
-    const dir = await mkdtemp(join(tmpdir(), 'dossier-enqueue-'));
+    await mkdir(this.workRoot, { recursive: true });
+    const dir = await mkdtemp(join(this.workRoot, 'dossier-enqueue-'));
     try {
       const archivePath = await materialiseUpload(this.store, record, dir);
       const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts });

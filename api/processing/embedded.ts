@@ -15,6 +15,11 @@ export interface EmbeddedProcessorOptions {
   progressWriteMs?: number;
 }
 
+/** Starts of one dossier's check that may end without a result (a crash) before it is no longer queued on start. */
+export const MAX_ATTEMPTS = 2;
+
+const INTERRUPTED_MESSAGE = '处理两次均未完成（可能是某个文件导致处理中断），请重新检查或联系管理员';
+
 /**
  * A small in-process job runner: a FIFO of dossier ids, at most `concurrency` running. Jobs live in storage (the
  * dossier record's status), not in memory: after a restart {@link recover} queues whatever was queued or running.
@@ -47,15 +52,30 @@ export class EmbeddedProcessor implements DossierProcessor {
       : { ok: true, detail: `内置处理：排队 ${this.queue.length}，处理中 ${this.running}` };
   }
 
-  /** Queues dossiers a previous run left queued or half done. */
+  /**
+   * Queues dossiers a previous run left queued or half done — unless their check was already started
+   * {@link MAX_ATTEMPTS} times without finishing: such a dossier is most likely what stopped the process, and it ends
+   * as failed (the officer can check it again) instead of stopping every start after this one. Returns how many
+   * were queued again.
+   */
   async recover(): Promise<number> {
+    const { repo, log } = this.options;
     let n = 0;
-    for await (const id of this.options.repo.ids()) {
-      const record = await this.options.repo.get(id).catch(() => null);
-      if (record && (record.status === 'queued' || record.status === 'processing')) {
+    for await (const id of repo.ids()) {
+      const record = await repo.get(id).catch(() => null);
+      if (!record || (record.status !== 'queued' && record.status !== 'processing')) continue;
+      if ((record.attempts ?? 0) < MAX_ATTEMPTS) {
         await this.submit(id);
         n += 1;
+        continue;
       }
+      const failed = await repo.update(id, (r) =>
+        r.status === 'queued' || r.status === 'processing'
+          ? { ...r, status: 'failed', error: { code: 'PROCESSING_INTERRUPTED', message: INTERRUPTED_MESSAGE }, progress: { ...r.progress, stage: 'failed', message: INTERRUPTED_MESSAGE } }
+          : r,
+      );
+      log?.warn({ dossierId: id, attempts: record.attempts }, 'dossier interrupted twice, not queued again');
+      if (failed?.status === 'failed') this.notify(id);
     }
     return n;
   }
@@ -93,7 +113,14 @@ export class EmbeddedProcessor implements DossierProcessor {
 
   private async run(id: string): Promise<void> {
     const { repo, log } = this.options;
-    const record = await repo.update(id, (r) => ({ ...r, status: 'processing', error: undefined, progress: { stage: 'intake', done: 0, total: 0, percent: 1, message: '开始检查' } }));
+    // Counted before any work: a start that kills the process must still count.
+    const record = await repo.update(id, (r) => ({
+      ...r,
+      status: 'processing',
+      error: undefined,
+      attempts: (r.attempts ?? 0) + 1,
+      progress: { stage: 'intake', done: 0, total: 0, percent: 1, message: '开始检查' },
+    }));
     if (!record) return; // deleted while queued
     let lastWrite = 0;
     let pendingWrite: Promise<unknown> = Promise.resolve();
@@ -137,11 +164,15 @@ export class EmbeddedProcessor implements DossierProcessor {
         .catch(() => null);
       if (!failed) return;
     }
+    this.notify(id);
+  }
+
+  private notify(id: string): void {
     for (const listener of this.listeners) {
       try {
         listener(id);
       } catch (error) {
-        log?.error({ err: error, dossierId: id }, 'finish listener failed');
+        this.options.log?.error({ err: error, dossierId: id }, 'finish listener failed');
       }
     }
   }

@@ -24,6 +24,11 @@ export interface DossierJobContext {
   cache: ExtractionCache;
   /** Files extracted at the same time within the dossier. */
   extractConcurrency?: number;
+  /**
+   * Folder for the per-check work folders (`dossier-api-*`), cleared of a crashed run's leftovers on start
+   * (leftovers.ts). Default: the system temporary folder, which nothing clears.
+   */
+  workRoot?: string;
 }
 
 export interface DossierJobResult {
@@ -33,7 +38,9 @@ export interface DossierJobResult {
 
 export async function runDossierJob(ctx: DossierJobContext, record: DossierRecord, onProgress: (p: Progress) => void): Promise<DossierJobResult> {
   const started = performance.now();
-  const workDir = await mkdtemp(join(tmpdir(), 'dossier-api-'));
+  const root = ctx.workRoot ?? tmpdir();
+  await mkdir(root, { recursive: true });
+  const workDir = await mkdtemp(join(root, 'dossier-api-'));
   try {
     onProgress({ stage: 'intake', done: 0, total: 0, percent: 2, message: '正在读取上传的文件' });
     const inputPath = await materialiseUpload(ctx.store, record, join(workDir, 'input'));

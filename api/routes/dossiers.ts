@@ -4,6 +4,8 @@ import { loadChecklist } from '../../checklists/load.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canDelete, canSee } from '../auth/access.ts';
 import { principalOf } from '../auth/authenticate.ts';
+import type { ShareEntry } from '../auth/share-links.ts';
+import type { Principal } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mergeFacts, parseDeclaredFacts } from '../dossiers/facts-form.ts';
@@ -22,6 +24,8 @@ import {
   ReportFormatQuery,
   ShareBody,
   ShareCreated,
+  ShareIdParams,
+  ShareView,
   WebhookView,
   type DossierViewT,
 } from '../schemas.ts';
@@ -100,6 +104,33 @@ export function inputOf(files: StoredUpload[]): DossierRecord['input'] {
   const tops = new Set(files.map((f) => f.path.split('/')[0]!));
   const name = tops.size === 1 && files.every((f) => f.path.includes('/')) ? [...tops][0]! : '上传的文件';
   return { name, kind: 'folder', parts };
+}
+
+/** A share link is managed by whoever made it, and by officers and admins who may see its dossier. */
+function canManageShare(principal: Principal, share: ShareEntry): boolean {
+  return principal.role === 'admin' || principal.role === 'officer' || share.createdBy === principal.tokenId;
+}
+
+async function shareViews(ctx: AppContext, shares: ShareEntry[]): Promise<Array<z.infer<typeof ShareView>>> {
+  const creatorActive = new Map<string, boolean>();
+  for (const tokenId of new Set(shares.map((s) => s.createdBy))) {
+    const token = await ctx.tokens.get(tokenId).catch(() => null);
+    creatorActive.set(tokenId, Boolean(token && !token.revokedAt));
+  }
+  return shares.map((share) => ({
+    id: share.id,
+    createdAt: share.createdAt,
+    expiresAt: share.expiresAt,
+    createdBy: { tokenId: share.createdBy, name: share.createdByName },
+    state: share.revokedAt
+      ? 'revoked'
+      : !creatorActive.get(share.createdBy)
+        ? 'creator_revoked'
+        : Date.parse(share.expiresAt) <= Date.now()
+          ? 'expired'
+          : 'active',
+    revokedAt: share.revokedAt,
+  }));
 }
 
 export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -252,7 +283,15 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
         const report = manifest ? await reevaluate(ctx, next, manifest) : null;
         if (!report) {
           // Failed before, or the extractions are gone (extractor upgraded): check it again from the upload.
-          await ctx.repo.put({ ...next, status: 'queued', result: undefined, error: undefined, progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: '已按新事实重新排队检查' } });
+          // A new start from the upload: the count of interrupted starts begins again (embedded.ts).
+          await ctx.repo.put({
+            ...next,
+            status: 'queued',
+            result: undefined,
+            error: undefined,
+            attempts: undefined,
+            progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: '已按新事实重新排队检查' },
+          });
           await ctx.processor.submit(id);
           return reply.code(202).send({ dossier: dossierView((await ctx.repo.get(id))!) });
         }
@@ -304,8 +343,51 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       const { id } = request.params as z.infer<typeof DossierIdParams>;
       const record = await visibleDossier(ctx, request, id);
       const hours = (request.body as z.infer<typeof ShareBody>)?.hours ?? ctx.config.shareLinkHours;
-      const { token, record: share } = await ctx.shares.create(record.id, hours, principalOf(request).tokenId);
-      return reply.code(201).send({ url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt });
+      const principal = principalOf(request);
+      const { token, id: shareId, record: share } = await ctx.shares.create(record.id, hours, principal.tokenId, new Date(), principal.name);
+      return reply.code(201).send({ id: shareId, url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt });
+    },
+  );
+
+  app.get(
+    '/api/v1/dossiers/:id/shares',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '一份材料的分享链接（不含链接本身）：创建者看到自己建的，审核人员与管理员看到全部',
+        params: DossierIdParams,
+        response: { 200: z.object({ shares: z.array(ShareView) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof DossierIdParams>;
+      const record = await visibleDossier(ctx, request, id);
+      const principal = principalOf(request);
+      const shares = (await ctx.shares.list(record.id)).filter((share) => canManageShare(principal, share));
+      return { shares: await shareViews(ctx, shares) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/dossiers/:id/shares/:shareId',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '吊销一个分享链接（创建者、审核人员或管理员）；吊销后链接立即失效',
+        params: ShareIdParams,
+        response: { 200: ShareView, ...errors },
+      },
+    },
+    async (request) => {
+      const { id, shareId } = request.params as z.infer<typeof ShareIdParams>;
+      const record = await visibleDossier(ctx, request, id);
+      const principal = principalOf(request);
+      const share = await ctx.shares.get(shareId);
+      // Someone else's link, or another dossier's, is answered like one that does not exist.
+      if (!share || share.dossierId !== record.id || !canManageShare(principal, share)) throw new ApiError('SHARE_LINK_NOT_FOUND');
+      const revoked = (await ctx.shares.revoke(shareId, principal.tokenId))!;
+      request.log.info({ dossierId: id, shareId }, 'share link revoked');
+      return (await shareViews(ctx, [revoked]))[0]!;
     },
   );
 
