@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import type { OcrEngine } from '../extractors/model.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
-import type { ExtractionCache } from '../pipeline/check-dossier.ts';
+import type { ExtractionCache } from '../pipeline/model.ts';
 import { BlobNotFoundError, createBlobStore, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';

@@ -5,7 +5,7 @@ import type { LoadedChecklist } from '../checklists/load.ts';
 import type { RuleContext, RuleEvidence, RuleFinding, Statement } from '../checklists/rules/context.ts';
 import { bindRules, loadCommonRules, runRules } from '../checklists/rules/engine.ts';
 import { fieldValueToScalar, type AggregatedFields, type PerFileCandidates } from './aggregate-fields.ts';
-import type { ClassifiedFile } from './check-dossier.ts';
+import type { ClassifiedFile } from './model.ts';
 import type { DeclaredFacts } from './facts.ts';
 
 /** Aggregated fields that are facts of §2.1 (or dates the rules compare), with how to read them. */

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileFinding } from '../extractors/model.ts';
-import { extractAll, removeWorkArea, type CheckOptions, type ExtractedFile } from './check-dossier.ts';
+import type { DossierFlowOptions } from './flow.ts';
 import { intake } from './intake/index.ts';
+import type { ExtractedFile } from './model.ts';
+import { extractAll } from './stages/extract.ts';
 
 export interface ExtractionResult {
   files: ExtractedFile[];
@@ -11,9 +13,9 @@ export interface ExtractionResult {
   findings: FileFinding[];
 }
 
-/** Intake and extraction only: what `dossier extract` shows. */
+/** The first stages of the flow only (intake, extract-all, link-duplicates): what `dossier extract` shows. */
 export async function extractDossier(
-  options: Pick<CheckOptions, 'input' | 'ocr' | 'extractionLimits' | 'intakeLimits' | 'cache' | 'concurrency' | 'onProgress'>,
+  options: Pick<DossierFlowOptions, 'input' | 'ocr' | 'extractionLimits' | 'intakeLimits' | 'cache' | 'concurrency' | 'onProgress'>,
 ): Promise<ExtractionResult> {
   const workDir = await mkdtemp(join(tmpdir(), 'dossier-'));
   try {
@@ -22,7 +24,7 @@ export async function extractDossier(
       limits: options.intakeLimits,
       onEntry: (path) => options.onProgress?.({ stage: 'intake', path }),
     });
-    const files = await extractAll(result.files, options).finally(() => removeWorkArea(result.workArea));
+    const files = await extractAll(result.files, options);
     return { files, skipped: result.skipped, findings: result.findings };
   } finally {
     await rm(workDir, { recursive: true, force: true });

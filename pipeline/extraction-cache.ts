@@ -3,7 +3,7 @@ import { ExtractedDocumentSchema } from '../extractors/model.ts';
 import type { ExtractedDocument } from '../extractors/model.ts';
 import { BlobNotFoundError, CorruptBlobError, LocalFolderStore, type BlobStore } from '../storage/index.ts';
 import { extractedKey } from '../storage/keys.ts';
-import type { ExtractionCache } from './check-dossier.ts';
+import type { ExtractionCache } from './model.ts';
 
 /**
  * Extraction results keyed by content hash and extractor version: a file seen before, in this dossier or any other,

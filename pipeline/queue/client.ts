@@ -19,6 +19,8 @@ import {
 import { mapLimited } from '../concurrency.ts';
 import type { DeclaredFacts } from '../facts.ts';
 import { intake } from '../intake/index.ts';
+import { distinctContents } from '../stages/link-duplicates.ts';
+import { storeContents } from '../stages/store-contents.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from '../intake/model.ts';
 import { REPORT_SCHEMA_VERSION, type CompletenessReport, type Stage } from '../report/schema.ts';
 import { queueSettingsSchema, type QueueSettings } from './config.ts';
@@ -157,7 +159,7 @@ export class DossierQueue {
       };
       await this.deps.store.putJson(manifestKey(dossierId), manifest);
 
-      const unique = uniqueBySha(files);
+      const unique = distinctContents(files);
       try {
         await this.flow.add(this.flowOf(dossierId, unique));
       } catch (error) {
@@ -265,20 +267,8 @@ export class DossierQueue {
 
   private async upload(dossierId: string, intakeFiles: DossierFile[]): Promise<{ files: DossierManifest['files']; uploaded: number }> {
     const { store } = this.deps;
-    let uploaded = 0;
-    const putIfMissing = async (key: string, file: DossierFile) => {
-      const head = await store.head(key);
-      if (head !== null && head.size === file.size) return;
-      await store.put(key, createReadStream(file.localPath));
-      uploaded += 1;
-    };
-    const firstOfSha = new Set<string>();
+    let uploaded = await storeContents(store, intakeFiles);
     const files = await mapLimited(intakeFiles, 4, async (file) => {
-      const contentKey = contentFileKey(file.sha256);
-      if (!firstOfSha.has(file.sha256)) {
-        firstOfSha.add(file.sha256);
-        await putIfMissing(contentKey, file);
-      }
       let originalKey: string | null;
       try {
         originalKey = originalFileKey(dossierId, file.path);
@@ -287,8 +277,14 @@ export class DossierQueue {
         if (!(error instanceof InvalidKeyError)) throw error;
         originalKey = null;
       }
-      if (originalKey !== null) await putIfMissing(originalKey, file);
-      return { path: file.path, sha256: file.sha256, size: file.size, kind: file.kind, contentKey, originalKey };
+      if (originalKey !== null) {
+        const head = await store.head(originalKey);
+        if (head === null || head.size !== file.size) {
+          await store.put(originalKey, createReadStream(file.localPath));
+          uploaded += 1;
+        }
+      }
+      return { path: file.path, sha256: file.sha256, size: file.size, kind: file.kind, contentKey: contentFileKey(file.sha256), originalKey };
     });
     return { files, uploaded };
   }
@@ -388,10 +384,6 @@ function folderFingerprint(result: IntakeResult): string {
   return sha256OfText(listing.join('\n'));
 }
 
-function uniqueBySha<T extends { sha256: string }>(files: T[]): T[] {
-  const seen = new Set<string>();
-  return files.filter((f) => !seen.has(f.sha256) && seen.add(f.sha256));
-}
 
 async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');

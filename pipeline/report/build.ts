@@ -1,7 +1,7 @@
 import type { FileFinding } from '../../extractors/model.ts';
 import { docTypeName, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
 import { fieldValueToScalar, type AggregatedFields } from '../aggregate-fields.ts';
-import type { ClassifiedFile } from '../check-dossier.ts';
+import type { ClassifiedFile } from '../model.ts';
 import type { DossierEvaluation } from '../evaluate-dossier.ts';
 import {
   CompletenessReportSchema,

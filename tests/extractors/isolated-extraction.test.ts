@@ -6,7 +6,7 @@ import { IsolatedExtraction } from '../../extractors/isolation/isolated-extracti
 import type { ExtractionContext, OcrEngine } from '../../extractors/model.ts';
 import { OcrInputError } from '../../extractors/ocr/preprocess.ts';
 import { OcrEngineError } from '../../extractors/registry.ts';
-import { isWorthCaching } from '../../pipeline/check-dossier.ts';
+import { isWorthCaching } from '../../pipeline/stages/extract.ts';
 import { hostileSample } from '../helpers/hostile-samples.ts';
 
 const MISBEHAVING_CHILD = fileURLToPath(new URL('../helpers/misbehaving-extraction-child.mjs', import.meta.url));

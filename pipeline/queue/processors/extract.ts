@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { UnrecoverableError } from 'bullmq';
-import { defaultExtractionLimits } from '../../../extractors/limits.ts';
 import type { ExtractedDocument, ExtractionLimits, OcrEngine } from '../../../extractors/model.ts';
 import { EXTRACTOR_VERSION } from '../../../extractors/registry.ts';
-import { sharedIsolatedExtraction, type FileExtractor } from '../../../extractors/isolation/isolated-extraction.ts';
+import type { FileExtractor } from '../../../extractors/isolation/isolated-extraction.ts';
 import type { BlobStore } from '../../../storage/index.ts';
-import { isWorthCaching, type ExtractionCache } from '../../check-dossier.ts';
+import type { ExtractionCache } from '../../model.ts';
+import { extractOne } from '../../stages/extract.ts';
 import type { ExtractJobData, ExtractJobResult, ExtractProgress } from '../model.ts';
 import { classifyJobError } from './job-errors.ts';
 
@@ -28,22 +28,26 @@ export interface ExtractJobDeps {
 export async function runExtractJob(data: ExtractJobData, deps: ExtractJobDeps): Promise<ExtractJobResult> {
   const startedAt = Date.now();
   try {
-    const cached = await deps.cache.get(data.sha256, EXTRACTOR_VERSION);
-    if (cached) return resultOf(data, cached, { cached: true, startedAt });
-
-    const bytes = await buffer(await deps.store.get(data.contentKey));
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== data.sha256) {
-      throw new UnrecoverableError(`存储中的文件内容与摘要不符（${data.contentKey}）：可能已损坏或被替换`);
-    }
     let pagesDone = 0;
     let ocrPages = 0;
-    const extractFile = deps.extractFile ?? sharedIsolatedExtraction().extract;
-    const doc = await extractFile(
-      { path: data.path, bytes, kind: data.kind },
+    const { doc, fromCache } = await extractOne(
+      data.sha256,
+      async () => {
+        const bytes = await buffer(await deps.store.get(data.contentKey));
+        const actual = createHash('sha256').update(bytes).digest('hex');
+        if (actual !== data.sha256) {
+          throw new UnrecoverableError(`存储中的文件内容与摘要不符（${data.contentKey}）：可能已损坏或被替换`);
+        }
+        return { path: data.path, bytes, kind: data.kind };
+      },
       {
         ocr: deps.ocr,
-        limits: deps.limits ?? defaultExtractionLimits,
+        cache: deps.cache,
+        requireCacheWrite: true,
+        // A failing OCR engine says nothing about the file: let BullMQ retry the job.
+        rethrowEngineErrors: true,
+        ...(deps.limits ? { extractionLimits: deps.limits } : {}),
+        ...(deps.extractFile ? { extractFile: deps.extractFile } : {}),
         onPage: ({ pageCount, source }) => {
           pagesDone += 1;
           if (source === 'ocr') ocrPages += 1;
@@ -51,8 +55,7 @@ export async function runExtractJob(data: ExtractJobData, deps: ExtractJobDeps):
         },
       },
     );
-    if (isWorthCaching(doc)) await deps.cache.put(data.sha256, EXTRACTOR_VERSION, doc);
-    return resultOf(data, doc, { cached: false, startedAt });
+    return resultOf(data, doc, { cached: fromCache, startedAt });
   } catch (error) {
     throw classifyJobError(error);
   }

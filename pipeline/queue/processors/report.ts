@@ -6,7 +6,9 @@ import { UnrecoverableError } from 'bullmq';
 import type { ExtractedDocument } from '../../../extractors/model.ts';
 import { EXTRACTOR_VERSION } from '../../../extractors/registry.ts';
 import type { BlobStore } from '../../../storage/index.ts';
-import { evaluateExtracted, type ExtractionCache, type ExtractedFile } from '../../check-dossier.ts';
+import type { ExtractionCache, ExtractedFile } from '../../model.ts';
+import { evaluateExtracted } from '../../stages/evaluate.ts';
+import { distinctContents, linkDuplicates } from '../../stages/link-duplicates.ts';
 import { mapLimited } from '../../concurrency.ts';
 import type { CompletenessReport } from '../../report/schema.ts';
 import {
@@ -76,25 +78,14 @@ export async function runReportJob(
 
 async function loadExtractions(manifest: DossierManifest, children: ExtractJobResult[], cache: ExtractionCache): Promise<ExtractedFile[]> {
   const versionBySha = new Map(children.map((c) => [c.sha256, c.extractorVersion]));
-  const firstPathBySha = new Map<string, string>();
-  for (const f of manifest.files) if (!firstPathBySha.has(f.sha256)) firstPathBySha.set(f.sha256, f.path);
-  const shas = [...firstPathBySha.keys()];
-  const docs = await mapLimited(shas, 8, async (sha): Promise<ExtractedDocument> => {
-    const doc = await cache.get(sha, versionBySha.get(sha) ?? EXTRACTOR_VERSION);
-    if (doc === null) {
-      throw new UnrecoverableError(`找不到文件“${firstPathBySha.get(sha)}”的提取结果（可能已被删除），请重新提交`);
-    }
+  const contents = distinctContents(manifest.files);
+  const docs = await mapLimited(contents, 8, async (first): Promise<ExtractedDocument> => {
+    const doc = await cache.get(first.sha256, versionBySha.get(first.sha256) ?? EXTRACTOR_VERSION);
+    if (doc === null) throw new UnrecoverableError(`找不到文件“${first.path}”的提取结果（可能已被删除），请重新提交`);
     return doc;
   });
-  const docBySha = new Map(shas.map((sha, i) => [sha, docs[i]!]));
-  return manifest.files.map((f) => {
-    const first = firstPathBySha.get(f.sha256)!;
-    return {
-      file: { path: f.path, sha256: f.sha256, size: f.size, kind: f.kind, localPath: f.contentKey },
-      doc: docBySha.get(f.sha256)!,
-      duplicateOf: first === f.path ? undefined : first,
-    };
-  });
+  const files = manifest.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size, kind: f.kind, localPath: f.contentKey }));
+  return linkDuplicates(files, new Map(contents.map((f, i) => [f.sha256, docs[i]!])));
 }
 
 /** A user's own checklist travels as text in the manifest; the loader wants a file. */

@@ -1,0 +1,33 @@
+import type { Classification } from '../checklists/classify.ts';
+import type { ExtractedDocument } from '../extractors/model.ts';
+import type { DossierFile } from './intake/model.ts';
+
+/**
+ * The data that passes between the stages of pipeline/flow.ts. Types only: every stage imports from here, and
+ * nothing here imports a stage, so the stages cannot import each other in a circle.
+ */
+
+export interface ExtractionCache {
+  get(sha256: string, extractorVersion: string): Promise<ExtractedDocument | null>;
+  put(sha256: string, extractorVersion: string, doc: ExtractedDocument): Promise<void>;
+}
+
+export type ProgressEvent =
+  | { stage: 'intake'; path: string }
+  | { stage: 'extract'; done: number; total: number; path: string; ocrPages: number }
+  | { stage: 'evaluate' };
+
+export interface ExtractedFile {
+  file: DossierFile;
+  doc: ExtractedDocument;
+  /** Set on a byte-identical copy of an earlier file. */
+  duplicateOf?: string;
+}
+
+export interface ClassifiedFile extends ExtractedFile {
+  classification: Classification;
+}
+
+export function isReadable(doc: ExtractedDocument): boolean {
+  return doc.status === 'ok';
+}
