@@ -1,15 +1,17 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { performance } from 'node:perf_hooks';
-import type { OcrEngine } from '../../extractors/model.ts';
+import type { ExtractedDocument, OcrEngine } from '../../extractors/model.ts';
 import { EXTRACTOR_VERSION } from '../../extractors/registry.ts';
-import { evaluateExtracted, extractAll, type ExtractedFile, type ExtractionCache, type ProgressEvent } from '../../pipeline/check-dossier.ts';
-import { intake } from '../../pipeline/intake/index.ts';
+import { runDossierFlow } from '../../pipeline/flow.ts';
+import type { ExtractionCache, ProgressEvent } from '../../pipeline/model.ts';
+import { evaluateExtracted } from '../../pipeline/stages/evaluate.ts';
+import { linkDuplicates } from '../../pipeline/stages/link-duplicates.ts';
+import { storeContents } from '../../pipeline/stages/store-contents.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
-import { contentFileKey, originalFileKey, type BlobStore } from '../../storage/index.ts';
+import { originalFileKey, type BlobStore } from '../../storage/index.ts';
 import type { DossierRecord, Manifest, Progress } from '../dossiers/records.ts';
 
 /**
@@ -37,7 +39,6 @@ export interface DossierJobResult {
 }
 
 export async function runDossierJob(ctx: DossierJobContext, record: DossierRecord, onProgress: (p: Progress) => void): Promise<DossierJobResult> {
-  const started = performance.now();
   const root = ctx.workRoot ?? tmpdir();
   await mkdir(root, { recursive: true });
   const workDir = await mkdtemp(join(root, 'dossier-api-'));
@@ -45,47 +46,38 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
     onProgress({ stage: 'intake', done: 0, total: 0, percent: 2, message: '正在读取上传的文件' });
     const inputPath = await materialiseUpload(ctx.store, record, join(workDir, 'input'));
 
-    let t = performance.now();
-    const intakeResult = await intake(inputPath, {
+    let extractTotal = 0;
+    const { report, intake: intakeResult } = await runDossierFlow({
+      input: inputPath,
+      inputName: record.input.name,
+      checklist: record.city,
+      stage: record.stage,
+      facts: record.facts,
       workDir: join(workDir, 'work'),
-      onEntry: (path) => onProgress({ stage: 'intake', done: 0, total: 0, percent: 5, path, message: `正在解包：${path}` }),
+      ocr: ctx.ocr,
+      cache: ctx.cache,
+      concurrency: ctx.extractConcurrency ?? 2,
+      storeContents: async (files) => {
+        await storeContents(ctx.store, files);
+        extractTotal = new Set(files.map((f) => f.sha256)).size;
+        onProgress({ stage: 'extract', done: 0, total: extractTotal, percent: 8, message: `正在提取文字（共 ${extractTotal} 个文件）` });
+      },
+      onProgress: (e: ProgressEvent) => {
+        if (e.stage === 'intake') {
+          onProgress({ stage: 'intake', done: 0, total: 0, percent: 5, path: e.path, message: `正在解包：${e.path}` });
+        } else if (e.stage === 'extract') {
+          onProgress({ stage: 'extract', done: e.done, total: e.total, percent: Math.round(8 + (84 * e.done) / Math.max(1, e.total)), path: e.path, message: `已提取 ${e.done}/${e.total}：${e.path}` });
+        } else {
+          onProgress({ stage: 'evaluate', done: extractTotal, total: extractTotal, percent: 95, message: '正在按检查清单核对' });
+        }
+      },
     });
-    const intakeMs = performance.now() - t;
-
-    await storeFileBytes(ctx.store, intakeResult.files);
     const manifest: Manifest = {
       files: intakeResult.files.map(({ localPath: _localPath, ...file }) => file),
       skipped: intakeResult.skipped,
       findings: intakeResult.findings,
       unreadableEntries: intakeResult.unreadableEntries,
     };
-
-    t = performance.now();
-    const total = new Set(intakeResult.files.map((f) => f.sha256)).size;
-    onProgress({ stage: 'extract', done: 0, total, percent: 8, message: `正在提取文字（共 ${total} 个文件）` });
-    const extracted = await extractAll(intakeResult.files, {
-      ocr: ctx.ocr,
-      cache: ctx.cache,
-      concurrency: ctx.extractConcurrency ?? 2,
-      onProgress: (e: ProgressEvent) => {
-        if (e.stage !== 'extract') return;
-        onProgress({ stage: 'extract', done: e.done, total: e.total, percent: Math.round(8 + (84 * e.done) / Math.max(1, e.total)), path: e.path, message: `已提取 ${e.done}/${e.total}：${e.path}` });
-      },
-    });
-    const extractMs = performance.now() - t;
-
-    onProgress({ stage: 'evaluate', done: total, total, percent: 95, message: '正在按检查清单核对' });
-    const report = evaluateExtracted({
-      input: record.input.name,
-      checklist: record.city,
-      stage: record.stage,
-      facts: record.facts,
-      extracted,
-      unreadableEntries: intakeResult.unreadableEntries,
-      skipped: intakeResult.skipped,
-      intakeFindings: intakeResult.findings,
-      timings: { intakeMs, extractMs, startedAt: started },
-    });
     return { report, manifest };
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -97,19 +89,14 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
  * cached (the extractor was upgraded since): the dossier must then be processed again.
  */
 export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: DossierRecord, manifest: Manifest): Promise<CompletenessReport | null> {
-  const docs = new Map<string, ExtractedFile['doc']>();
+  const docs = new Map<string, ExtractedDocument>();
   for (const file of manifest.files) {
     if (docs.has(file.sha256)) continue;
     const doc = await ctx.cache.get(file.sha256, EXTRACTOR_VERSION);
     if (!doc) return null;
     docs.set(file.sha256, doc);
   }
-  const firstPathBySha = new Map<string, string>();
-  const extracted: ExtractedFile[] = manifest.files.map((file) => {
-    const first = firstPathBySha.get(file.sha256);
-    if (!first) firstPathBySha.set(file.sha256, file.path);
-    return { file: { ...file, localPath: '' }, doc: docs.get(file.sha256)!, duplicateOf: first };
-  });
+  const extracted = linkDuplicates(manifest.files.map((file) => ({ ...file, localPath: '' })), docs);
   return evaluateExtracted({
     input: record.input.name,
     checklist: record.city,
@@ -137,15 +124,4 @@ export async function materialiseUpload(store: BlobStore, record: DossierRecord,
   const nested = record.input.parts.every((p) => p.path.includes('/'));
   // A picked folder arrives as "项目材料/…": open that folder so paths in the report read as the user sees them.
   return tops.size === 1 && nested ? join(dir, [...tops][0]!) : dir;
-}
-
-async function storeFileBytes(store: BlobStore, files: Array<{ sha256: string; localPath: string }>): Promise<void> {
-  const seen = new Set<string>();
-  for (const file of files) {
-    if (seen.has(file.sha256)) continue;
-    seen.add(file.sha256);
-    const key = contentFileKey(file.sha256);
-    if (await store.head(key)) continue;
-    await store.put(key, createReadStream(file.localPath));
-  }
 }
