@@ -1,8 +1,9 @@
 import { ChecklistValidationError, checkChecklist, readDataFile } from './load.ts';
 
 /**
- * `dossier checklists lint <file>`: validates a checklist file the way loading would, but returns every problem
- * instead of stopping at the first file-level one. Problems are in Chinese and name the row.
+ * `dossier checklists lint <file>`: validates a checklist file the way loading would (rows, conditions, and rules
+ * beyond presence: the check exists, its params fit, appliesWhen binds), but returns every problem instead of
+ * stopping at the first file-level one. Problems are in Chinese and name the row or the rule.
  */
 export interface LintResult {
   ok: boolean;

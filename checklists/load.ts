@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
-import type { z } from 'zod';
 import { foldWidth, stripPinyinAnnotations, toSimplified } from '../extractors/normalize.ts';
 import { CatalogueSchema, type Catalogue, type DocType, type SectionKey } from './catalogue-schema.ts';
 import {
@@ -25,6 +23,10 @@ import {
   type Row,
   type SectionSpec,
 } from './schema.ts';
+import { checkRules, commonRuleGroup, type BoundRule } from './rules/engine.ts';
+import { ChecklistValidationError, describeIssue, readDataFile } from './validation.ts';
+
+export { ChecklistValidationError, describeIssue, readDataFile } from './validation.ts';
 
 /**
  * Loading the checklist data with validation that fails loudly (CONVENTIONS: a row naming an unknown doc type or
@@ -38,17 +40,6 @@ export const JURISDICTIONS_DIR = join(HERE, 'jurisdictions');
 
 /** Host value of a section-or-file row that accepts a section in any readable file. */
 export const ANY_HOST = 'any';
-
-/** A data file that does not validate; every problem is listed, in Chinese. */
-export class ChecklistValidationError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(`${source} 校验失败：\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ChecklistValidationError';
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Catalogue
@@ -182,6 +173,8 @@ export interface LoadedChecklist extends Omit<Checklist, 'rows' | 'localFacts'> 
   localFacts: LoadedLocalFact[];
   /** Global and local facts together: what conditions may name. */
   factTable: FactTable;
+  /** The common rules, then the checklist's own, each checked and bound when the checklist loaded. */
+  boundRules: readonly BoundRule[];
   facts: LoadedFacts;
   catalogue: LoadedCatalogue;
 }
@@ -195,7 +188,8 @@ export interface ChecklistContext {
 }
 
 /**
- * Validates a parsed checklist and binds its conditions. Returns the problems instead of throwing, for the linter;
+ * Validates a parsed checklist and binds its conditions and rules (the common rules with it: a rule's check must exist,
+ * its params fit that check's schema, its appliesWhen bind). Returns the problems instead of throwing, for the linter;
  * `loadChecklist` throws them.
  */
 export function checkChecklist(raw: unknown, context: ChecklistContext = {}): { ok: true; checklist: LoadedChecklist } | { ok: false; problems: string[] } {
@@ -273,9 +267,12 @@ export function checkChecklist(raw: unknown, context: ChecklistContext = {}): { 
     });
   }
 
+  const rules = checkRules([commonRuleGroup(), { rules: data.rules }], factTable);
+  problems.push(...rules.problems);
+
   if (problems.length > 0) return { ok: false, problems };
   const { rows: _rows, localFacts: _local, ...meta } = data;
-  return { ok: true, checklist: { ...meta, path: context.path, rows, localFacts, factTable, facts, catalogue } };
+  return { ok: true, checklist: { ...meta, path: context.path, rows, localFacts, factTable, boundRules: rules.bound, facts, catalogue } };
 }
 
 function checkSection(
@@ -364,40 +361,7 @@ export function listChecklists(): ChecklistSummary[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers
 
-/** Reads a YAML or JSON file; a syntax error becomes a ChecklistValidationError naming the line. */
-export function readDataFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ChecklistValidationError(path, [`无法读取文件：${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
-  }
-  try {
-    return YAML.parse(text, { prettyErrors: true });
-  } catch (error) {
-    const e = error as { message?: string; linePos?: Array<{ line: number; col: number }> };
-    const at = e.linePos?.[0] ? `第${e.linePos[0].line}行第${e.linePos[0].col}列：` : '';
-    throw new ChecklistValidationError(path, [`YAML/JSON 语法错误：${at}${(e.message ?? String(error)).split('\n')[0]}`]);
-  }
-}
-
 function conditionProblems(error: unknown): string[] {
   if (error instanceof ConditionError) return error.problems;
   throw error;
-}
-
-/** A zod issue in Chinese, naming the row by its id where it can. */
-export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const path = [...issue.path];
-  let where = '';
-  if (path[0] === 'rows' && typeof path[1] === 'number') {
-    const rows = (raw as { rows?: Array<{ id?: unknown }> } | null)?.rows;
-    const id = rows?.[path[1]]?.id;
-    where = `行 ${typeof id === 'string' ? id : `#${path[1] + 1}`}：`;
-    path.splice(0, 2);
-  }
-  const field = path.map(String).join('.') || '（整体）';
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${where}缺少必填字段 ${field}`;
-  if (/[\u4e00-\u9fff]/.test(issue.message)) return `${where}${field}：${issue.message}`;
-  return `${where}字段 ${field} 格式错误（${issue.message}）`;
 }

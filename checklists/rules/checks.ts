@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { addMonths } from '../../extractors/fields/dates.ts';
 import { compareDecimalStrings } from '../../extractors/fields/decimal.ts';
 import { bigramSimilarity, compareProjectNames, normOrg, normProjectName } from '../../extractors/fields/orgs.ts';
@@ -12,27 +13,31 @@ export interface CheckResult {
   severity?: 'error' | 'warning';
 }
 
-export type Check = (ctx: RuleContext, rule: RuleDefinition) => CheckResult[];
-
 /**
- * The checks behind §4's rules. Each is generic: the city-specific part (months of trial run, which fields to compare,
- * which section items a plan must have) comes from the rule's `params` in the checklist data.
+ * One check: the shape of the `params` a rule gives it, and what it does with them. The loader validates every rule's
+ * params against `params` (checklists/rules/engine.ts), so a typo in a checklist file stops the product at load; `run`
+ * receives the parsed value, defaults applied. Each check's params schema sits just above it; the table of checks that
+ * checklists name (CHECKS) closes the list.
  */
-export const CHECKS: Record<string, Check> = {
-  consistentProjectName,
-  consistentStatedValues,
-  consistentInvestment,
-  amountPairsAgree,
-  dateOrder,
-  differentOrganisations,
-  dateNotAfter,
-  trialRunDuration,
-  trialRunThenPreliminaryAcceptance,
-  sectionItems,
-  sameOrganisation,
-  notGreaterThan,
-  notice,
-};
+export interface Check<P = unknown> {
+  params: z.ZodType<P>;
+  // Method syntax on purpose: a check with its own params type still fits `Check<unknown>` in CHECKS.
+  run(ctx: RuleContext, params: P, rule: RuleDefinition): CheckResult[];
+}
+
+function check<S extends z.ZodType>(params: S, run: (ctx: RuleContext, params: z.output<S>, rule: RuleDefinition) => CheckResult[]): Check<z.output<S>> {
+  return { params: params as z.ZodType<z.output<S>>, run };
+}
+
+// Params that several checks share.
+const FactName = z.string().min(1);
+/** Chinese names of facts in messages, where the built-in ones (FACT_LABELS) do not fit. */
+const Labels = z.record(z.string(), z.string().min(1)).optional();
+/** Two facts compared with each other, e.g. [contractor, supervisor]. */
+const FactPairParams = z.strictObject({ facts: z.tuple([FactName, FactName]), labels: Labels });
+/** One name or several; the check reads both as a list. */
+const OneOrMore = z.union([FactName, z.array(FactName).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const NoParams = z.strictObject({});
 
 /** GEN-01: every document that states a project name names the same project. */
 function consistentProjectName(ctx: RuleContext): CheckResult[] {
@@ -62,10 +67,17 @@ function isSpecificProjectName(name: string): boolean {
   return !/^.{0,8}[省市县区](电子政务|信息化)(建设)?(项目|工程)$/.test(name);
 }
 
+const ConsistentStatedValuesParams = z.strictObject({
+  /** The field every document must state alike, e.g. constructionUnit. */
+  field: FactName,
+  /** Its Chinese name in the message; default: the field's name. */
+  label: z.string().min(1).optional(),
+});
+
 /** GEN-02 and the like: the same organisation field must name the same organisation everywhere. */
-function consistentStatedValues(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const field = String(rule.params.field ?? '');
-  const label = String(rule.params.label ?? field);
+function consistentStatedValues(ctx: RuleContext, params: z.output<typeof ConsistentStatedValuesParams>): CheckResult[] {
+  const { field } = params;
+  const label = params.label ?? field;
   const stated = ctx.statements.filter((s) => s.field === field);
   if (stated.length < 2) return [];
   const reference = mostCommon(stated.map((s) => normOrg(s.value)));
@@ -79,16 +91,20 @@ function consistentStatedValues(ctx: RuleContext, rule: RuleDefinition): CheckRe
   ];
 }
 
+const ConsistentInvestmentParams = z.strictObject({
+  /** 万元 amounts at which a checklist's conditions change; a finding names those that the differing totals straddle. */
+  thresholds: z.array(z.number().positive()).default([]),
+});
+
 /** GEN-03: every stated total investment equals the one used for thresholds; say so when a threshold is crossed. */
-function consistentInvestment(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
+function consistentInvestment(ctx: RuleContext, params: z.output<typeof ConsistentInvestmentParams>): CheckResult[] {
   const total = ctx.facts.totalInvestmentWan;
   const stated = ctx.statements.filter((s) => s.field === 'totalInvestment');
   if (!total || stated.length === 0) return [];
   const reference = String(total.value);
   const differing = stated.filter((s) => compareDecimalStrings(s.value, reference) !== 0);
   if (differing.length === 0) return [];
-  const thresholds = (rule.params.thresholds as number[] | undefined) ?? [];
-  const crossed = thresholds.filter((t) => differing.some((s) => Number(s.value) >= t !== Number(reference) >= t));
+  const crossed = params.thresholds.filter((t) => differing.some((s) => Number(s.value) >= t !== Number(reference) >= t));
   const values = unique(differing.map((s) => `${s.value}万元（${s.evidence.path ?? ''}）`));
   return [
     {
@@ -110,10 +126,11 @@ function amountPairsAgree(ctx: RuleContext): CheckResult[] {
     }));
 }
 
+const DateOrderParams = z.strictObject({ order: z.array(FactName).min(2), labels: Labels });
+
 /** GEN-05: the project's dates follow their natural order; each inversion between known dates is reported. */
-function dateOrder(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const order = (rule.params.order as string[] | undefined) ?? [];
-  const known = order
+function dateOrder(ctx: RuleContext, params: z.output<typeof DateOrderParams>): CheckResult[] {
+  const known = params.order
     .map((name) => ({ name, fact: ctx.facts[name] }))
     .filter((x): x is { name: string; fact: KnownFact } => typeof x.fact?.value === 'string' && isIsoDay(x.fact.value as string));
   const out: CheckResult[] = [];
@@ -122,7 +139,7 @@ function dateOrder(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
     const b = known[i + 1]!;
     if ((a.fact.value as string) > (b.fact.value as string)) {
       out.push({
-        message: `日期顺序异常：${label(rule, a.name)}（${a.fact.value}）晚于${label(rule, b.name)}（${b.fact.value}）`,
+        message: `日期顺序异常：${label(params, a.name)}（${a.fact.value}）晚于${label(params, b.name)}（${b.fact.value}）`,
         evidence: [...(a.fact.evidence ?? []), ...(b.fact.evidence ?? [])],
       });
     }
@@ -131,44 +148,59 @@ function dateOrder(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
 }
 
 /** CD-C01: contractor and supervisor are different organisations. */
-function differentOrganisations(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const [a, b] = (rule.params.facts as string[] | undefined) ?? [];
-  if (!a || !b) return [];
+function differentOrganisations(ctx: RuleContext, params: z.output<typeof FactPairParams>): CheckResult[] {
+  const [a, b] = params.facts;
   const fa = ctx.facts[a];
   const fb = ctx.facts[b];
   if (typeof fa?.value !== 'string' || typeof fb?.value !== 'string') return [];
   if (normOrg(fa.value) !== normOrg(fb.value)) return [];
   return [
     {
-      message: `${label(rule, a)}与${label(rule, b)}为同一单位（${fa.value}），承建和监理应由相互独立的机构分别承担`,
+      message: `${label(params, a)}与${label(params, b)}为同一单位（${fa.value}），承建和监理应由相互独立的机构分别承担`,
       evidence: [...(fa.evidence ?? []), ...(fb.evidence ?? [])],
     },
   ];
 }
 
+const DateNotAfterParams = z.strictObject({
+  earlier: FactName,
+  /** Stand-ins in order (CD-T02: the construction start, else the main contract date as a proxy): the first known counts. */
+  later: OneOrMore,
+  labels: Labels,
+});
+
 /** CD-T03 and the like: one date must not be later than another. */
-function dateNotAfter(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const earlier = String(rule.params.earlier ?? '');
-  // `later` may list stand-ins in order (CD-T02: the construction start, else the main contract date as a proxy).
-  const laterNames = ([] as unknown[]).concat(rule.params.later ?? []).map(String);
-  const later = laterNames.find((name) => dayFact(ctx, name)) ?? laterNames[0] ?? '';
+function dateNotAfter(ctx: RuleContext, params: z.output<typeof DateNotAfterParams>): CheckResult[] {
+  const { earlier } = params;
+  const later = params.later.find((name) => dayFact(ctx, name)) ?? params.later[0]!;
   const e = dayFact(ctx, earlier);
   const l = dayFact(ctx, later);
   if (!e || !l || e.day <= l.day) return [];
   return [
     {
-      message: `${label(rule, earlier)}（${e.day}）晚于${label(rule, later)}（${l.day}）`,
+      message: `${label(params, earlier)}（${e.day}）晚于${label(params, later)}（${l.day}）`,
       evidence: [...(e.fact.evidence ?? []), ...(l.fact.evidence ?? [])],
     },
   ];
 }
 
+const TrialRunDurationParams = z.strictObject({
+  /** Minimum trial run in months (YY-T03: 3, SC-T02: 1). */
+  months: z.number().int().positive(),
+  /** The acceptance application must come after the full run. */
+  applicationAfterRun: z.boolean().default(false),
+  /** The preliminary acceptance passed, and came before the application. */
+  preliminaryPassBeforeApplication: z.boolean().default(false),
+  /** The trial-run report falls between the end of the run and the application. */
+  reportAfterRun: z.boolean().default(false),
+});
+
 /**
  * YY-T03 (3 months, 初验合格 before the application) and SC-T02 (1 month, report after the run, before the
  * application): months counted per 民法典 第二百零二条 (addMonths). A month-precision start is indeterminate.
  */
-function trialRunDuration(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const months = Number(rule.params.months ?? 0);
+function trialRunDuration(ctx: RuleContext, params: z.output<typeof TrialRunDurationParams>): CheckResult[] {
+  const { months } = params;
   const out: CheckResult[] = [];
   const start = ctx.facts.trialRunStartDate;
   const end = dayFact(ctx, 'trialRunEndDate');
@@ -177,7 +209,7 @@ function trialRunDuration(ctx: RuleContext, rule: RuleDefinition): CheckResult[]
     out.push({ severity: 'warning', message: `试运行开始时间只精确到月（${start.value}），无法确认是否满 ${months} 个月`, evidence: start.evidence ?? [] });
   }
   const startDay = dayFact(ctx, 'trialRunStartDate');
-  if (startDay && months > 0) {
+  if (startDay) {
     const due = addMonths(startDay.day, months);
     if (end && end.day < due) {
       out.push({
@@ -185,14 +217,14 @@ function trialRunDuration(ctx: RuleContext, rule: RuleDefinition): CheckResult[]
         evidence: [...(startDay.fact.evidence ?? []), ...(end.fact.evidence ?? [])],
       });
     }
-    if (rule.params.applicationAfterRun && application && application.day < due) {
+    if (params.applicationAfterRun && application && application.day < due) {
       out.push({
         message: `竣工验收申请（${application.day}）早于试运行满 ${months} 个月之日（${due}）`,
         evidence: [...(startDay.fact.evidence ?? []), ...(application.fact.evidence ?? [])],
       });
     }
   }
-  if (rule.params.preliminaryPassBeforeApplication) {
+  if (params.preliminaryPassBeforeApplication) {
     const conclusion = ctx.facts.preliminaryAcceptanceConclusion;
     if (conclusion && typeof conclusion.value === 'string' && !isPass(conclusion.value)) {
       out.push({ message: `初步验收结论不是“合格”：「${conclusion.value}」`, evidence: conclusion.evidence ?? [] });
@@ -205,7 +237,7 @@ function trialRunDuration(ctx: RuleContext, rule: RuleDefinition): CheckResult[]
       });
     }
   }
-  if (rule.params.reportAfterRun) {
+  if (params.reportAfterRun) {
     const report = dayFact(ctx, 'trialRunReportDate');
     if (report && end && report.day < end.day) {
       out.push({ message: `试运行报告（${report.day}）早于试运行结束（${end.day}）`, evidence: [...(report.fact.evidence ?? []), ...(end.fact.evidence ?? [])] });
@@ -237,56 +269,88 @@ function trialRunThenPreliminaryAcceptance(ctx: RuleContext): CheckResult[] {
   return out;
 }
 
+const SectionItemsParams = z.strictObject({
+  /** The doc type (or types) whose text must address the items. */
+  docType: OneOrMore,
+  items: z.array(z.strictObject({ name: z.string().min(1), synonyms: z.array(z.string().min(1)).default([]) })).min(1),
+  /** One finding per missing item (SC-K01) rather than one finding listing them. */
+  perItem: z.boolean().default(false),
+});
+
 /** SC-K01 and the like: a document of a type must address each listed item (heading or substantive text). */
-function sectionItems(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const docTypes = ([] as unknown[]).concat(rule.params.docType ?? []).map(String);
-  const items = (rule.params.items as Array<{ name: string; synonyms?: string[] }> | undefined) ?? [];
+function sectionItems(ctx: RuleContext, params: z.output<typeof SectionItemsParams>): CheckResult[] {
+  const { docType: docTypes, items } = params;
   const hosts = ctx.files.filter((f) => f.docTypes.some((t) => docTypes.includes(t)));
   if (hosts.length === 0) return [];
   const text = foldForMatching(hosts.flatMap((f) => f.pages.map((p) => p.text)).join('\n'));
-  const absent = items.filter((item) => ![item.name, ...(item.synonyms ?? [])].some((term) => text.includes(foldForMatching(term))));
+  const absent = items.filter((item) => ![item.name, ...item.synonyms].some((term) => text.includes(foldForMatching(term))));
   if (absent.length === 0) return [];
   const evidence = [{ path: hosts[0]!.path }];
   // SC-K01 wants one finding per missing item; review-criteria lists (YY-K01, SY-K01) read better as one finding.
-  if (rule.params.perItem) return absent.map((item) => ({ message: `${hosts[0]!.path} 未见「${item.name}」相关内容`, evidence }));
+  if (params.perItem) return absent.map((item) => ({ message: `${hosts[0]!.path} 未见「${item.name}」相关内容`, evidence }));
   return [{ message: `${hosts[0]!.path} 未见以下内容：${absent.map((i) => `「${i.name}」`).join('、')}`, evidence }];
 }
 
 /** MT-Q01 and the like: two roles must be filled by the same organisation (the supervisor does the 初验). */
-function sameOrganisation(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const [a, b] = (rule.params.facts as string[] | undefined) ?? [];
-  if (!a || !b) return [];
+function sameOrganisation(ctx: RuleContext, params: z.output<typeof FactPairParams>): CheckResult[] {
+  const [a, b] = params.facts;
   const fa = ctx.facts[a];
   const fb = ctx.facts[b];
   if (typeof fa?.value !== 'string' || typeof fb?.value !== 'string') return [];
   if (normOrg(fa.value) === normOrg(fb.value)) return [];
   return [
     {
-      message: `${label(rule, a)}（${fa.value}）与${label(rule, b)}（${fb.value}）不是同一单位`,
+      message: `${label(params, a)}（${fa.value}）与${label(params, b)}（${fb.value}）不是同一单位`,
       evidence: [...(fa.evidence ?? []), ...(fb.evidence ?? [])],
     },
   ];
 }
 
 /** GEN-07 and the like: one amount must not exceed another (exact decimals, §0.3). */
-function notGreaterThan(ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  const [a, b] = (rule.params.facts as string[] | undefined) ?? [];
-  const fa = a ? ctx.facts[a] : undefined;
-  const fb = b ? ctx.facts[b] : undefined;
+function notGreaterThan(ctx: RuleContext, params: z.output<typeof FactPairParams>): CheckResult[] {
+  const [a, b] = params.facts;
+  const fa = ctx.facts[a];
+  const fb = ctx.facts[b];
   if (typeof fa?.value !== 'number' || typeof fb?.value !== 'number') return [];
   if (compareDecimalStrings(String(fa.value), String(fb.value)) <= 0) return [];
   return [
     {
-      message: `${label(rule, a!)}（${fa.value}万元）超过${label(rule, b!)}（${fb.value}万元）`,
+      message: `${label(params, a)}（${fa.value}万元）超过${label(params, b)}（${fb.value}万元）`,
       evidence: [...(fa.evidence ?? []), ...(fb.evidence ?? [])],
     },
   ];
 }
 
+const NoticeParams = z.strictObject({
+  /** What the officer must know; default: the rule's title. */
+  message: z.string().min(1).optional(),
+});
+
 /** YY-P02 and the like: when the rule applies, say what the officer must know (the message is data). */
-function notice(_ctx: RuleContext, rule: RuleDefinition): CheckResult[] {
-  return [{ message: String(rule.params.message ?? rule.title), evidence: [] }];
+function notice(_ctx: RuleContext, params: z.output<typeof NoticeParams>, rule: RuleDefinition): CheckResult[] {
+  return [{ message: params.message ?? rule.title, evidence: [] }];
 }
+
+/**
+ * The checks behind §4's rules. Each is generic: the city-specific part (months of trial run, which fields to compare,
+ * which section items a plan must have) comes from the rule's `params` in the checklist data. A checklist names a
+ * check by its key here.
+ */
+export const CHECKS: Readonly<Record<string, Check>> = {
+  consistentProjectName: check(NoParams, consistentProjectName),
+  consistentStatedValues: check(ConsistentStatedValuesParams, consistentStatedValues),
+  consistentInvestment: check(ConsistentInvestmentParams, consistentInvestment),
+  amountPairsAgree: check(NoParams, amountPairsAgree),
+  dateOrder: check(DateOrderParams, dateOrder),
+  differentOrganisations: check(FactPairParams, differentOrganisations),
+  dateNotAfter: check(DateNotAfterParams, dateNotAfter),
+  trialRunDuration: check(TrialRunDurationParams, trialRunDuration),
+  trialRunThenPreliminaryAcceptance: check(NoParams, trialRunThenPreliminaryAcceptance),
+  sectionItems: check(SectionItemsParams, sectionItems),
+  sameOrganisation: check(FactPairParams, sameOrganisation),
+  notGreaterThan: check(FactPairParams, notGreaterThan),
+  notice: check(NoticeParams, notice),
+};
 
 function dayFact(ctx: RuleContext, name: string): { day: string; fact: KnownFact } | null {
   const fact = ctx.facts[name];
@@ -302,9 +366,8 @@ function isPass(conclusion: string): boolean {
   return /合格|通过|符合|同意/.test(conclusion) && !/不合格|未通过|不通过|不符合|不同意/.test(conclusion);
 }
 
-function label(rule: RuleDefinition, fact: string): string {
-  const labels = rule.params.labels as Record<string, string> | undefined;
-  return labels?.[fact] ?? FACT_LABELS[fact] ?? fact;
+function label(params: { labels?: Record<string, string> | undefined }, fact: string): string {
+  return params.labels?.[fact] ?? FACT_LABELS[fact] ?? fact;
 }
 
 const FACT_LABELS: Record<string, string> = {

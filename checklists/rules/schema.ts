@@ -10,8 +10,9 @@ export const RuleKindSchema = z.enum(['T', 'C', 'V', 'Q', 'K', 'P']);
 export const RuleDefinitionSchema = z.object({
   id: z.string().regex(/^[A-Z]{2,3}-[A-Z]?\d{2}$/, '规则编号形如 CD-T03 或 GEN-01'),
   kind: RuleKindSchema,
-  /** Name of a check in checklists/rules/checks.ts. */
+  /** Name of a check in checklists/rules/checks.ts (CHECKS); an unknown name fails the load. */
   check: z.string().min(1),
+  /** The check's parameters; validated against that check's own schema when the checklist loads (rules/engine.ts). */
   params: z.record(z.string(), z.unknown()).default({}),
   /** Condition over facts (checklists/conditions.ts); an unknown outcome means the rule produces no finding. */
   appliesWhen: z.string().default('always'),

@@ -9,7 +9,7 @@ type Facts = Record<string, KnownFact['value']>;
 
 function run(city: string, stage: 'filing' | 'acceptance', facts: Facts, extra: Partial<RuleContext> = {}) {
   const checklist = loadChecklist(city);
-  const rules = bindRules([...loadCommonRules(), ...checklist.rules], checklist.factTable);
+  const rules = checklist.boundRules;
   const all: Record<string, KnownFact> = { stage: { value: stage, source: 'declared' } };
   for (const [k, v] of Object.entries(facts)) all[k] = { value: v, source: 'derived', evidence: [{ path: `${k}.pdf`, page: 1, quote: String(v) }] };
   const lookup: FactLookup = (name) => (name in all ? { known: true, value: all[name]!.value } : { known: false, unknownFacts: [name] });
@@ -188,6 +188,25 @@ describe('when a checklist names a check that does not exist', () => {
     expect(() =>
       bindRules([{ id: 'XX-T01', kind: 'T', check: 'noSuchCheck', params: {}, appliesWhen: 'always', severity: 'error', title: 't', citation: { article: '第一条', quote: 'q' } }], checklist.factTable),
     ).toThrow(/XX-T01.*noSuchCheck/);
+  });
+});
+
+describe('rules are read and bound once per process, not per dossier', () => {
+  it('reads common.yaml once', () => {
+    expect(loadCommonRules()).toBe(loadCommonRules());
+  });
+
+  it('gives a loaded checklist the common rules, then its own, already bound', () => {
+    const checklist = loadChecklist('yiyang');
+    expect(checklist.boundRules.map((r) => r.rule.id)).toEqual([...loadCommonRules(), ...checklist.rules].map((r) => r.id));
+    expect(checklist.boundRules.find((r) => r.rule.id === 'YY-T03')?.params).toEqual({ months: 3, applicationAfterRun: true, preliminaryPassBeforeApplication: true, reportAfterRun: false });
+  });
+
+  it('hands back the same bound rules when a caller binds them again for the next dossier', () => {
+    const checklist = loadChecklist('changde');
+    const again = bindRules([...loadCommonRules(), ...checklist.rules], checklist.factTable);
+    expect(again).toHaveLength(checklist.boundRules.length);
+    again.forEach((rule, i) => expect(rule).toBe(checklist.boundRules[i]));
   });
 });
 
