@@ -1,4 +1,6 @@
+import { createReadStream, read } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { basename, extname } from 'node:path';
 import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
@@ -36,7 +38,9 @@ export async function sniffKindOfFile(filePath: string, fileName: string = basen
   if (fromMagic === 'zip') {
     const names = await zipEntryNames(filePath);
     if (names === undefined) return zipKindFromLocalHeaders(head, fileName);
-    return zipKindFromNames(names) ?? 'zip';
+    const fromNames = zipKindFromNames(names);
+    if (fromNames !== undefined && fromNames !== 'unknown') return fromNames;
+    return documentKindOfZipByExtension(fileName) ?? fromNames ?? 'zip';
   }
   if (fromMagic === 'ole2') {
     return ole2KindByExtension(fileName) ?? (await ole2KindFromDirectory(filePath, head)) ?? 'unknown';
@@ -116,17 +120,49 @@ function zipKindFromLocalHeaders(head: Buffer, fileName: string): FileKind {
   }
   const fromNames = zipKindFromNames(names);
   if (fromNames !== undefined && fromNames !== 'unknown') return fromNames;
-  const extension = extname(fileName).toLowerCase();
-  if (['.docx', '.docm', '.dotx', '.dotm'].includes(extension)) return 'docx';
-  if (['.xlsx', '.xlsm', '.xltx', '.xltm'].includes(extension)) return 'xlsx';
-  if (extension === '.ofd') return 'ofd';
-  return fromNames ?? 'zip';
+  return documentKindOfZipByExtension(fileName) ?? fromNames ?? 'zip';
+}
+
+/**
+ * Document formats that are zip containers. A file with one of these extensions is that document, whatever its
+ * directory says: a damaged Word file is an unreadable Word file, never an archive to unpack into the dossier.
+ * Presentations (and anything else we do not read) are `unknown`: never `zip`.
+ */
+const ZIP_DOCUMENT_EXTENSIONS: Readonly<Record<string, FileKind>> = {
+  '.docx': 'docx',
+  '.docm': 'docx',
+  '.dotx': 'docx',
+  '.dotm': 'docx',
+  // WPS 文字 and 表格 saved as zip containers are OOXML inside; their OLE form is told apart by magic first.
+  '.wps': 'docx',
+  '.wpt': 'docx',
+  '.xlsx': 'xlsx',
+  '.xlsm': 'xlsx',
+  '.xltx': 'xlsx',
+  '.xltm': 'xlsx',
+  '.et': 'xlsx',
+  '.ett': 'xlsx',
+  '.ofd': 'ofd',
+  '.pptx': 'unknown',
+  '.pptm': 'unknown',
+  '.ppsx': 'unknown',
+  '.potx': 'unknown',
+  '.dps': 'unknown',
+  '.dpt': 'unknown',
+  '.odt': 'unknown',
+  '.ods': 'unknown',
+  '.odp': 'unknown',
+};
+
+/** The document kind a zip-looking file's extension promises, or undefined for `.zip` and everything else. */
+export function documentKindOfZipByExtension(fileName: string): FileKind | undefined {
+  return ZIP_DOCUMENT_EXTENSIONS[extname(fileName).toLowerCase()];
 }
 
 async function zipEntryNames(filePath: string): Promise<string[] | undefined> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(filePath, {
+    zip = await openZipFile(filePath, {
       lazyEntries: true,
       decodeStrings: false,
       autoClose: false,
@@ -228,4 +264,142 @@ function startsWith(buffer: Buffer, bytes: number[]): boolean {
 
 function startsWithAscii(buffer: Buffer, text: string): boolean {
   return startsWith(buffer, [...Buffer.from(text, 'latin1')]);
+}
+
+/**
+ * Opens a zip file with yauzl, reading its central directory in large blocks. yauzl's own file reader issues two
+ * reads per entry: 10,000 entries cost 20,000 system calls (1.6 s on a loaded 2-core machine; 0.2 s from memory).
+ * Every place that lists a zip's directory (sniffing, intake, batch splitting) opens it through here. Entry data
+ * still streams from the file.
+ */
+export async function openZipFile(filePath: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
+  const handle = await openFile(filePath, 'r');
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const reader = new BlockReader(handle.fd, size, () => handle.close());
+  try {
+    return await yauzl.fromRandomAccessReaderPromise(reader, size, options);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Bytes read at once for small reads (directory records, local headers); big reads go straight to the file. */
+const BLOCK_BYTES = 1024 * 1024;
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Serves yauzl's reads from one file descriptor. Reads in flight are counted and the file is closed only after
+ * the last one: yauzl lets go of a destroyed entry stream at once, and a descriptor closed under a pending read
+ * could be reused by another file.
+ */
+class BlockReader extends yauzl.RandomAccessReader {
+  private block = Buffer.alloc(0);
+  private blockStart = 0;
+  private readsInFlight = 0;
+  private closing: (() => void) | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+    private readonly closeFile: () => Promise<void>,
+  ) {
+    super();
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null, bytesRead?: number) => void,
+  ): void {
+    if (length > BLOCK_BYTES / 2) {
+      this.readFile(buffer, offset, length, position, callback);
+      return;
+    }
+    const served = this.fromBlock(buffer, offset, length, position);
+    if (served !== undefined) {
+      queueMicrotask(() => callback(null, served));
+      return;
+    }
+    const block = Buffer.allocUnsafe(Math.max(0, Math.min(BLOCK_BYTES, this.size - position)));
+    this.readFile(block, 0, block.length, position, (error, bytesRead) => {
+      if (error) return callback(error);
+      this.block = block.subarray(0, bytesRead);
+      this.blockStart = position;
+      callback(null, this.fromBlock(buffer, offset, length, position) ?? 0);
+    });
+  }
+
+  /** Bytes copied from the cached block, or undefined when the range is not (wholly) inside it. */
+  private fromBlock(buffer: Buffer, offset: number, length: number, position: number): number | undefined {
+    const start = position - this.blockStart;
+    if (start < 0 || start > this.block.length) return undefined;
+    const available = Math.min(length, this.block.length - start);
+    // A short answer is only true at the end of the file; elsewhere the block simply ends too early.
+    if (available < length && this.blockStart + this.block.length < this.size) return undefined;
+    return this.block.copy(buffer, offset, start, start + available);
+  }
+
+  private readFile(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null, bytesRead: number) => void,
+  ): void {
+    if (this.closing !== undefined) {
+      queueMicrotask(() => callback(new Error('zip file already closed'), 0));
+      return;
+    }
+    this.readsInFlight++;
+    read(this.fd, buffer, offset, length, position, (error, bytesRead) => {
+      this.readsInFlight--;
+      if (this.readsInFlight === 0) this.closing?.();
+      callback(error, bytesRead);
+    });
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const reader = this;
+    let position = start;
+    return new Readable({
+      highWaterMark: STREAM_CHUNK_BYTES,
+      read: function (this: Readable, size: number) {
+        const length = Math.min(size, STREAM_CHUNK_BYTES, end - position);
+        if (length <= 0) {
+          this.push(null);
+          return;
+        }
+        const chunk = Buffer.allocUnsafe(length);
+        reader.readFile(chunk, 0, length, position, (error, bytesRead) => {
+          if (this.destroyed) return;
+          if (error) return void this.destroy(error);
+          if (bytesRead === 0) return void this.push(null);
+          position += bytesRead;
+          this.push(chunk.subarray(0, bytesRead));
+        });
+      },
+    });
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    let closed = false;
+    this.closing = () => {
+      if (closed) return;
+      closed = true;
+      this.closeFile().then(
+        () => callback(null),
+        (error: Error) => callback(error),
+      );
+    };
+    if (this.readsInFlight === 0) this.closing();
+  }
 }

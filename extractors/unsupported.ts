@@ -1,6 +1,6 @@
 import type { ExtractedDocument, Extractor, FileKind } from './model.ts';
 
-export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-1';
+export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-2';
 
 /** Why each format we cannot read is refused, and what the user can do about it. */
 export const UNSUPPORTED_MESSAGES = {
@@ -16,6 +16,10 @@ export const UNSUPPORTED_MESSAGES = {
 } as const satisfies Partial<Record<FileKind, string>>;
 
 export type UnsupportedKind = keyof typeof UNSUPPORTED_MESSAGES;
+
+/** Presentations are sniffed as `unknown` (there is no kind for them); their extension says what they are. */
+export const PRESENTATION_MESSAGE = '暂不支持演示文稿（PowerPoint .pptx、WPS 演示 .dps），请另存为 PDF 后重新上传';
+const PRESENTATION_EXTENSION = /\.(pptx|pptm|ppsx|potx|ppt|pps|dps|dpt|odp)$/i;
 
 export const EMPTY_FILE_MESSAGE = '文件为空（0 字节）';
 export const ENCRYPTED_OFFICE_MESSAGE = '文档已加密（设置了打开密码），无法读取内容；请取消密码后重新上传';
@@ -64,8 +68,9 @@ function isUnsupportedKind(kind: FileKind): kind is UnsupportedKind {
 }
 
 /** Refuses formats we cannot read, after the checks that give a more useful answer (empty, encrypted). */
-export const extractUnsupported: Extractor = async ({ bytes, kind }) => {
+export const extractUnsupported: Extractor = async ({ bytes, kind, path }) => {
   if (bytes.length === 0) return emptyFileResult();
   if (isEncryptedOfficePackage(bytes)) return encryptedOfficeResult();
+  if (kind === 'unknown' && PRESENTATION_EXTENSION.test(path)) return withoutPages('unsupported', PRESENTATION_MESSAGE);
   return unsupportedResult(isUnsupportedKind(kind) ? kind : 'unknown');
 };

@@ -22,8 +22,13 @@ export const INTAKE_CODES = {
   },
   INTAKE_ZIP_BOMB: {
     severity: 'error',
-    meaning: '条目的压缩比异常高（疑似压缩炸弹），已拒绝解开',
-    message: (path: string) => `压缩包条目“${path}”的压缩比异常高（疑似压缩炸弹），已拒绝解开`,
+    meaning:
+      '疑似压缩炸弹，已拒绝解开：一个条目的压缩比异常高，或整个压缩包的目录可疑（条目数据位置重叠、声明的解压总大小远超压缩包本身）',
+    /** Without `detail` the finding is about one entry; with it, about the whole archive at `path`, and `detail` says why. */
+    message: (path: string, _limit?: number, detail?: string) =>
+      detail === undefined
+        ? `压缩包条目“${path}”的压缩比异常高（疑似压缩炸弹），已拒绝解开`
+        : `压缩包“${path}”疑似压缩炸弹（${detail}），已拒绝解压，其中的文件均未检查`,
   },
   INTAKE_TOO_MANY_ENTRIES: {
     severity: 'error',
@@ -36,6 +41,12 @@ export const INTAKE_CODES = {
     meaning: '解压后的总大小超过上限，其余文件未检查',
     message: (path: string, limit?: number) =>
       `解压后的总大小超过上限（${formatBytes(limit)}），从“${path}”起的其余文件未解开、未检查`,
+  },
+  INTAKE_ARCHIVE_TOO_LARGE: {
+    severity: 'error',
+    meaning: '按压缩包目录计算，解压后的总大小超过上限，整个压缩包未解开',
+    message: (path: string, limit?: number, detail?: string) =>
+      `压缩包“${path}”${detail ? `按目录计算解压后共 ${detail}，` : '解压后的总大小'}超过上限（还可解压 ${formatBytes(limit)}），已拒绝解压，其中的文件均未检查`,
   },
   INTAKE_ENTRY_TOO_LARGE: {
     severity: 'error',
@@ -90,14 +101,15 @@ export const INTAKE_CODES = {
   },
 } as const satisfies Record<
   string,
-  { severity: Severity; meaning: string; message: (path: string, limit?: number) => string }
+  { severity: Severity; meaning: string; message: (path: string, limit?: number, detail?: string) => string }
 >;
 
 export type IntakeCode = keyof typeof INTAKE_CODES;
 
-export function intakeFinding(code: IntakeCode, path: string, limit?: number): FileFinding {
+/** `detail` is a short Chinese phrase some codes weave into their message (see each code's message). */
+export function intakeFinding(code: IntakeCode, path: string, limit?: number, detail?: string): FileFinding {
   const entry = INTAKE_CODES[code];
-  return { code, severity: entry.severity, message: entry.message(path, limit), path };
+  return { code, severity: entry.severity, message: entry.message(path, limit, detail), path };
 }
 
 /** Thrown when the input as a whole cannot be read; a retry with the same input cannot help. */
@@ -115,7 +127,7 @@ export class IntakeError extends Error {
   }
 }
 
-function formatBytes(bytes: number | undefined): string {
+export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '?';
   if (bytes >= 1024 ** 3) return `${+(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (bytes >= 1024 ** 2) return `${+(bytes / 1024 ** 2).toFixed(1)} MiB`;

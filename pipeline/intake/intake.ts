@@ -3,9 +3,10 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 import type { FileFinding, FileKind } from '../../extractors/model.ts';
-import { sniffKindOfFile } from '../../extractors/sniff.ts';
-import { decodeEntryName } from './entry-names.ts';
-import { IntakeError, intakeFinding } from './findings.ts';
+import { openZipFile, sniffKindOfFile } from '../../extractors/sniff.ts';
+import { surveyArchive, type ArchiveVerdict } from './archive-survey.ts';
+import { decodeEntryName, type DecodedEntryName } from './entry-names.ts';
+import { formatBytes, IntakeError, intakeFinding } from './findings.ts';
 import { isJunkEntry, isJunkFolder } from './junk.ts';
 import { BudgetExceeded, copyMetered, type CopiedBytes, type CopyBudget } from './metered-copy.ts';
 import {
@@ -65,6 +66,24 @@ export async function intake(inputPath: string, options: IntakeOptions): Promise
     throw error;
   }
   return run.result();
+}
+
+/** What intake does with a zip entry, decided from its central-directory record before anything is inflated. */
+type EntryPlan =
+  | 'directory'
+  | 'traversal'
+  | 'junk'
+  | 'symlink'
+  | 'encrypted'
+  | 'unsupported'
+  | 'too-large'
+  | 'bomb'
+  | 'copy';
+
+interface ListedEntry {
+  entry: yauzl.Entry;
+  name: DecodedEntryName;
+  plan: EntryPlan;
 }
 
 /** Where a file's bytes are: still at the source (folder input), or already copied into the work area. */
@@ -148,27 +167,33 @@ class IntakeRun {
       return;
     }
     const prefix = topLevel ? '' : `${userPath}/`;
-    const opened = await this.unpackArchive(located.path, userPath, prefix, archiveDepth, topLevel);
-    if (!opened) {
+    const outcome = await this.unpackArchive(located.path, userPath, prefix, archiveDepth, topLevel);
+    if (outcome === 'unopenable') {
       this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', userPath));
       await this.list(userPath, located, 'zip');
-    } else if (located.copied) {
-      // Its entries are the dossier's files now; the archive's own copy only costs disk.
-      await rm(located.path, { force: true });
+      return;
     }
+    // A refused nested archive is a file of the dossier that cannot be read; the input itself is not a file of it.
+    if (outcome === 'refused' && !topLevel) this.unreadableEntries.push({ path: userPath, reason: 'refused' });
+    // Unpacked, its entries are the dossier's files now; refused, it is reported. Either way its copy only costs disk.
+    if (located.copied) await rm(located.path, { force: true });
   }
 
-  /** Returns false when the archive could not be opened at all (and is not the top-level input). */
+  /**
+   * Reads the whole central directory first and refuses the archive as a whole, before inflating anything, when
+   * the directory betrays a bomb or more than the allowance (see archive-survey.ts); then takes its entries in order.
+   * 'unopenable' when the archive could not be opened at all (and is not the top-level input, which throws).
+   */
   private async unpackArchive(
     archivePath: string,
     archiveName: string,
     prefix: string,
     depth: number,
     topLevel: boolean,
-  ): Promise<boolean> {
+  ): Promise<'unpacked' | 'unopenable' | 'refused'> {
     let zip: yauzl.ZipFile;
     try {
-      zip = await yauzl.openPromise(archivePath, {
+      zip = await openZipFile(archivePath, {
         lazyEntries: true,
         autoClose: false,
         // Raw name bytes: intake decodes them itself (GBK vs UTF-8) and validates them itself, so one bad name
@@ -179,89 +204,147 @@ class IntakeRun {
       });
     } catch (cause) {
       if (topLevel) throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, { displayName: archiveName, cause });
-      return false;
+      return 'unopenable';
     }
 
-    const entries = zip.eachEntry();
-    let entriesRead = 0;
     try {
-      while (!this.stopped) {
-        let next: IteratorResult<yauzl.Entry>;
-        try {
-          next = await entries.next();
-        } catch (cause) {
-          if (entriesRead === 0) {
-            if (topLevel) {
-              throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, { displayName: archiveName, cause });
-            }
-            return false;
-          }
-          // The central directory broke part-way: what came before it is kept, the break is reported.
-          this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', archiveName));
-          return true;
+      const directory = await this.readDirectory(zip);
+      if (directory.entries.length === 0 && directory.breakCause !== undefined) {
+        if (topLevel) {
+          throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, {
+            displayName: archiveName,
+            cause: directory.breakCause,
+          });
         }
-        if (next.done) break;
-        entriesRead++;
-        if (!this.admitEntry(archiveName)) break;
-        await this.takeZipEntry(zip, next.value, prefix, depth);
+        return 'unopenable';
       }
+      if (!this.admitArchive(zip, directory.entries, archiveName)) return 'refused';
+      for (const listed of directory.entries) {
+        if (!this.admitEntry(archiveName)) break;
+        await this.takeZipEntry(zip, listed, prefix, depth);
+      }
+      // The central directory broke part-way: what came before it is kept, the break is reported.
+      if (directory.breakCause !== undefined) this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', archiveName));
     } finally {
-      await entries.return?.();
       zip.close();
     }
-    return true;
+    return 'unpacked';
   }
 
-  private async takeZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, prefix: string, depth: number): Promise<void> {
-    const name = decodeEntryName(entry.fileNameRaw, entry.generalPurposeBitFlag, entry.extraFields);
-    if (name.isDirectory) return;
+  /**
+   * The central directory, up to one entry more than the entry allowance left (that one makes admitEntry report
+   * the excess), with each entry's name decoded and its fate decided. Reading it inflates nothing.
+   */
+  private async readDirectory(zip: yauzl.ZipFile): Promise<{ entries: ListedEntry[]; breakCause?: unknown }> {
+    const allowance = Math.max(this.limits.maxEntries - this.entriesSeen, 0) + 1;
+    const entries: ListedEntry[] = [];
+    const iterator = zip.eachEntry();
+    try {
+      while (entries.length < allowance) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const name = decodeEntryName(next.value.fileNameRaw, next.value.generalPurposeBitFlag, next.value.extraFields);
+        entries.push({ entry: next.value, name, plan: this.planEntry(next.value, name) });
+      }
+    } catch (breakCause) {
+      return { entries, breakCause };
+    } finally {
+      await iterator.return?.();
+    }
+    return { entries };
+  }
 
+  /** What becomes of an entry, from its central-directory record alone. */
+  private planEntry(entry: yauzl.Entry, name: DecodedEntryName): EntryPlan {
+    if (name.isDirectory) return 'directory';
     // Names never become file names on disk (the work area uses counters), but an entry that tries to escape
     // says something about the archive, and the user should hear it.
-    if (yauzl.validateFileName(name.forValidation) !== null) {
+    if (yauzl.validateFileName(name.forValidation) !== null) return 'traversal';
+    if (isJunkEntry(name.path.split('/'))) return 'junk';
+    if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) return 'symlink';
+    if (entry.isEncrypted()) return 'encrypted';
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) return 'unsupported';
+    // What the header admits to is refused before inflating anything; what it hides is caught while copying.
+    if (entry.uncompressedSize > this.limits.maxEntryBytes) return 'too-large';
+    if (
+      entry.compressionMethod === DEFLATED &&
+      entry.uncompressedSize > COMPRESSION_RATIO_GRACE_BYTES &&
+      entry.uncompressedSize > entry.compressedSize * this.limits.maxCompressionRatio
+    ) {
+      return 'bomb';
+    }
+    return 'copy';
+  }
+
+  /** False (with a finding) when the directory as a whole betrays a bomb or promises more than is left to write. */
+  private admitArchive(zip: yauzl.ZipFile, entries: readonly ListedEntry[], archiveName: string): boolean {
+    const bytesLeft = this.limits.maxTotalBytes - this.totalBytes;
+    const verdict = surveyArchive(
+      entries.map(({ entry, plan }) => ({
+        localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+        nameLength: entry.fileNameLength,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        counted: plan === 'copy',
+      })),
+      {
+        archiveBytes: zip.fileSize,
+        bytesLeft,
+        maxRatio: this.limits.maxCompressionRatio,
+        graceBytes: COMPRESSION_RATIO_GRACE_BYTES,
+      },
+    );
+    if (verdict.verdict === 'ok') return true;
+    if (verdict.verdict === 'too-large') {
+      this.findings.push(
+        intakeFinding('INTAKE_ARCHIVE_TOO_LARGE', archiveName, bytesLeft, formatBytes(verdict.declaredBytes)),
+      );
+    } else {
+      this.findings.push(intakeFinding('INTAKE_ZIP_BOMB', archiveName, undefined, bombDetail(verdict, zip.fileSize, this.limits)));
+    }
+    return false;
+  }
+
+  private async takeZipEntry(zip: yauzl.ZipFile, listed: ListedEntry, prefix: string, depth: number): Promise<void> {
+    const { entry, name, plan } = listed;
+    if (plan === 'directory') return;
+    if (plan === 'traversal') {
       this.onEntry?.(prefix + name.asWritten);
       this.findings.push(intakeFinding('INTAKE_PATH_TRAVERSAL', prefix + name.asWritten));
       return;
     }
     const userPath = prefix + name.path;
     this.onEntry?.(userPath);
-    if (isJunkEntry(name.path.split('/'))) {
+    if (plan === 'junk') {
       this.skipped.push(userPath);
       return;
     }
     if (name.undecodable) this.findings.push(intakeFinding('INTAKE_UNDECODABLE_NAME', userPath));
-    if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
-      this.findings.push(intakeFinding('INTAKE_SYMLINK', userPath));
-      return;
-    }
-    if (entry.isEncrypted()) {
-      this.refuse(userPath, 'INTAKE_ENCRYPTED_ENTRY', 'encrypted');
-      return;
-    }
-    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-      this.refuse(userPath, 'INTAKE_UNSUPPORTED_COMPRESSION', 'unsupported');
-      return;
-    }
-
-    // What the header admits to is refused before inflating anything; what it hides is caught while copying.
-    const deflated = entry.compressionMethod === DEFLATED;
-    if (entry.uncompressedSize > this.limits.maxEntryBytes) {
-      this.refuse(userPath, 'INTAKE_ENTRY_TOO_LARGE', 'refused', this.limits.maxEntryBytes);
-      return;
-    }
-    if (
-      deflated &&
-      entry.uncompressedSize > COMPRESSION_RATIO_GRACE_BYTES &&
-      entry.uncompressedSize > entry.compressedSize * this.limits.maxCompressionRatio
-    ) {
-      this.refuse(userPath, 'INTAKE_ZIP_BOMB', 'refused');
-      return;
+    switch (plan) {
+      case 'symlink':
+        this.findings.push(intakeFinding('INTAKE_SYMLINK', userPath));
+        return;
+      case 'encrypted':
+        this.refuse(userPath, 'INTAKE_ENCRYPTED_ENTRY', 'encrypted');
+        return;
+      case 'unsupported':
+        this.refuse(userPath, 'INTAKE_UNSUPPORTED_COMPRESSION', 'unsupported');
+        return;
+      case 'too-large':
+        this.refuse(userPath, 'INTAKE_ENTRY_TOO_LARGE', 'refused', this.limits.maxEntryBytes);
+        return;
+      case 'bomb':
+        this.refuse(userPath, 'INTAKE_ZIP_BOMB', 'refused');
+        return;
+      case 'copy':
+        break;
     }
     if (this.totalBytes + entry.uncompressedSize > this.limits.maxTotalBytes) {
       this.stopForTotalSize(userPath);
       return;
     }
 
+    const deflated = entry.compressionMethod === DEFLATED;
     const localPath = this.nextLocalPath();
     let copied: CopiedBytes;
     try {
@@ -378,4 +461,17 @@ function byName(a: Dirent, b: Dirent): number {
 function isEnvironmentError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' && ['ENOSPC', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE', 'EROFS', 'EDQUOT'].includes(code);
+}
+
+/** Why the directory looks like a bomb, in a few Chinese words for the finding. */
+function bombDetail(
+  verdict: Extract<ArchiveVerdict, { verdict: 'overlap' | 'ratio' }>,
+  archiveBytes: number,
+  limits: IntakeLimits,
+): string {
+  const declared = `按目录声明解压后共 ${formatBytes(verdict.declaredBytes)}`;
+  if (verdict.verdict === 'overlap') {
+    return `${verdict.overlappingEntries} 个条目的数据位置与其他条目重叠，同一段数据被反复计入；${declared}`;
+  }
+  return `${formatBytes(archiveBytes)} 的压缩包${declared}，是其 ${Math.round(verdict.ratio)} 倍，超过 ${limits.maxCompressionRatio} 倍的上限`;
 }

@@ -72,13 +72,29 @@ describe('when there are more entries than allowed', () => {
 });
 
 describe('when the unpacked total is larger than allowed', () => {
-  it('stops at the entry that would exceed it and reports the total limit', async () => {
+  it('refuses the whole archive before writing a byte when its directory already says so', async () => {
     const zip = manyPdfs(5, 100_000);
     const result = await scratch.intakeBytes('资料.zip', zip, { limits: { maxTotalBytes: 350_000 } });
-    expect(result.files.map((file) => file.path)).toEqual(['材料01.pdf', '材料02.pdf', '材料03.pdf']);
-    expect(result.findings).toEqual([expect.objectContaining({ code: 'INTAKE_TOO_LARGE', path: '材料04.pdf' })]);
-    const total = result.files.reduce((sum, file) => sum + file.size, 0);
-    expect(total).toBeLessThanOrEqual(350_000);
+    expect(result.files).toEqual([]);
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'INTAKE_ARCHIVE_TOO_LARGE', path: '资料.zip', severity: 'error' }),
+    ]);
+    expect(result.findings[0]!.message).toMatch(/按目录计算解压后共 \d+(\.\d)? KiB，超过上限（还可解压 341\.8 KiB），已拒绝解压/);
+    expect(await scratch.allFiles()).toEqual(['inputs/资料.zip']);
+  });
+
+  it('refuses a nested archive that would overflow what is left, and goes on with the rest', async () => {
+    const zip = writeZip([
+      { name: '申报表.pdf', data: tinyPdf('申报表') },
+      { name: '附件.zip', data: manyPdfs(5, 100_000), method: 'store' },
+      { name: '可研.pdf', data: tinyPdf('可研') },
+    ]);
+    const result = await scratch.intakeBytes('资料.zip', zip, { limits: { maxTotalBytes: 800_000 } });
+    expect(result.files.map((file) => file.path)).toEqual(['申报表.pdf', '可研.pdf']);
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'INTAKE_ARCHIVE_TOO_LARGE', path: '附件.zip' })]);
+    expect(result.unreadableEntries).toEqual([{ path: '附件.zip', reason: 'refused' }]);
+    const workFiles = (await scratch.allFiles()).filter((path) => path.startsWith('work'));
+    expect(workFiles).toHaveLength(2);
   });
 
   it('counts real bytes when headers understate sizes', async () => {

@@ -77,9 +77,23 @@ describe('when the file is a zip container', () => {
     expect(result.files.map((file) => [file.path, file.kind])).toEqual([['汇报材料.pptx', 'unknown']]);
   });
 
-  it('calls anything else a zip, even when it is named .docx', async () => {
-    const path = await scratch.write('假的.docx', writeZip([{ name: '合同.pdf', data: tinyPdf() }]));
+  it('calls anything else a zip', async () => {
+    const path = await scratch.write('材料.zip', writeZip([{ name: '合同.pdf', data: tinyPdf() }]));
     expect(await sniffKindOfFile(path)).toBe('zip');
+  });
+
+  it.each([
+    ['合同.docx', 'docx'],
+    ['合同.WPS', 'docx'],
+    ['预算表.xlsx', 'xlsx'],
+    ['预算表.et', 'xlsx'],
+    ['发票.ofd', 'ofd'],
+    ['汇报.pptx', 'unknown'],
+    ['汇报.dps', 'unknown'],
+  ])('never calls %s a zip to unpack, whatever its directory holds (it is that document)', async (name, kind) => {
+    const path = await scratch.write(name, writeZip([{ name: '合同.pdf', data: tinyPdf() }]));
+    expect(await sniffKindOfFile(path)).toBe(kind);
+    expect(sniffKind(await readFile(path), name)).toBe(kind);
   });
 
   it('finds word/document.xml deep in the central directory, past what a head would show', async () => {
