@@ -1,4 +1,4 @@
-import { describeCondition } from './conditions.ts';
+import { describeCondition } from './conditions/describe.ts';
 import { docTypeName, type LoadedChecklist, type LoadedRow } from './load.ts';
 import type { Stage } from './schema.ts';
 

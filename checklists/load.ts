@@ -11,7 +11,7 @@ import {
   type BoundExpression,
   type FactSignature,
   type FactTable,
-} from './conditions.ts';
+} from './conditions/index.ts';
 import {
   ChecklistSchema,
   FactsFileSchema,

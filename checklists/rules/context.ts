@@ -1,4 +1,4 @@
-import type { FactValue } from '../conditions.ts';
+import type { FactValue } from '../conditions/index.ts';
 
 /** Where a compared value came from: every finding cites one of these for each value it compared. */
 export interface RuleEvidence {

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { bindCondition, ConditionError, evaluateCondition, type BoundCondition, type FactLookup, type FactTable } from '../conditions.ts';
+import { bindCondition, ConditionError, evaluateCondition, type BoundCondition, type FactLookup, type FactTable } from '../conditions/index.ts';
 import { ChecklistValidationError, describeIssue, readDataFile } from '../validation.ts';
 import { CHECKS } from './checks.ts';
 import type { RuleContext, RuleFinding } from './context.ts';

@@ -9,7 +9,7 @@ import {
   parseCondition,
   type FactTable,
   type FactValue,
-} from '../../checklists/conditions.ts';
+} from '../../checklists/conditions/index.ts';
 
 const facts: FactTable = new Map([
   ['totalInvestmentWan', { type: 'number' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, type FactValue } from '../../checklists/conditions.ts';
+import { evaluateCondition, type FactValue } from '../../checklists/conditions/index.ts';
 import { evaluatePresence, RequirementResultSchema, type PresenceFile } from '../../checklists/evaluate.ts';
 import { listChecklists, loadChecklist, type LoadedChecklist, type LoadedRow } from '../../checklists/load.ts';
 import { declared, filesSatisfying, hostWithSection, solveFacts, type Goal } from './fact-solver.ts';

@@ -1,4 +1,4 @@
-import { evaluateCondition, type BoundCondition, type BoundExpr, type FactValue, type Truth } from '../../checklists/conditions.ts';
+import { evaluateCondition, type BoundCondition, type BoundExpr, type FactValue, type Truth } from '../../checklists/conditions/index.ts';
 import type { FactInput, PresenceFile } from '../../checklists/evaluate.ts';
 import type { LoadedChecklist, LoadedRow } from '../../checklists/load.ts';
 

@@ -7,7 +7,7 @@ import {
   type PresenceInput,
 } from '../../checklists/evaluate.ts';
 import { loadChecklist } from '../../checklists/load.ts';
-import type { FactValue } from '../../checklists/conditions.ts';
+import type { FactValue } from '../../checklists/conditions/index.ts';
 import { declared, fileOf, hostWithSection } from './fact-solver.ts';
 
 type City = 'changde' | 'yiyang' | 'shenyang' | 'shucheng' | 'municipal-template';

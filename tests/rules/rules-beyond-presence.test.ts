@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FactLookup } from '../../checklists/conditions.ts';
+import type { FactLookup } from '../../checklists/conditions/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
 import type { KnownFact, RuleContext, Statement } from '../../checklists/rules/context.ts';
 import { bindRules, loadCommonRules, runRules } from '../../checklists/rules/engine.ts';

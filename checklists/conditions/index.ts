@@ -1,0 +1,26 @@
+/**
+ * The condition language of checklist rows (requirements.md §0.2 "Always / conditional") and its three-valued
+ * evaluation (§0.2 "Indeterminate", §2.2), in four steps:
+ *
+ *   parse.ts     text → expression tree (the grammar is written out there)
+ *   bind.ts      tree + fact table → bound, type-checked condition; every problem reported at once, in Chinese
+ *   evaluate.ts  bound condition + fact look-up → true, false or unknown (Kleene logic), naming the unknown facts
+ *   describe.ts  bound condition → words for people ("项目总投资（万元） ≥ 50 或 已委托监理")
+ *
+ * Numbers are exact decimals throughout (rational.ts).
+ */
+
+export { ConditionError, parseCondition, type ArithmeticOperator, type ComparisonOperator, type Expr } from './parse.ts';
+export { rationalFromDecimal, rationalFromNumber, type Rational } from './rational.ts';
+export {
+  bindCondition,
+  bindExpression,
+  type BoundCondition,
+  type BoundExpr,
+  type BoundExpression,
+  type FactSignature,
+  type FactTable,
+  type FactType,
+} from './bind.ts';
+export { evaluateCondition, evaluateExpression, type ConditionOutcome, type FactLookup, type FactValue, type Truth } from './evaluate.ts';
+export { describeCondition, type FactWording } from './describe.ts';

@@ -1,0 +1,90 @@
+import { foldForMatching } from '../../extractors/normalize.ts';
+import { ANY_HOST, type LoadedAlternative, type LoadedRow } from '../load.ts';
+import type { FileStatus, PresenceFile, RequirementEvidence } from './schema.ts';
+
+/** The dossier's files as the presence evaluator looks them up: by doc type, by section, and what could not be read. */
+
+export interface SectionHit {
+  path: string;
+  page?: number;
+  heading: string;
+  docType: string;
+  hostTypes: string[];
+}
+
+export interface FileIndex {
+  /** Readable files by doc type. */
+  present: Map<string, RequirementEvidence[]>;
+  sections: SectionHit[];
+  /** Unreadable files by what they would have been. */
+  unreadable: Map<string, Array<{ path: string; status: FileStatus }>>;
+}
+
+export function indexFiles(files: PresenceFile[]): FileIndex {
+  const present = new Map<string, RequirementEvidence[]>();
+  const sections: SectionHit[] = [];
+  const unreadable = new Map<string, Array<{ path: string; status: FileStatus }>>();
+  for (const file of files) {
+    if (file.status === 'ok') {
+      for (const d of file.docTypes) {
+        const list = present.get(d.id) ?? [];
+        list.push({ path: file.path, page: d.evidence.page, quote: d.evidence.quote, docType: d.id, via: 'file' });
+        present.set(d.id, list);
+      }
+      const hostTypes = file.docTypes.map((d) => d.id);
+      for (const s of file.sections ?? []) sections.push({ path: file.path, page: s.page, heading: s.heading, docType: s.docType, hostTypes });
+    } else {
+      for (const id of new Set([...(file.contentDocTypes ?? []), ...file.docTypes.map((d) => d.id)])) {
+        const list = unreadable.get(id) ?? [];
+        list.push({ path: file.path, status: file.status });
+        unreadable.set(id, list);
+      }
+    }
+  }
+  return { present, sections, unreadable };
+}
+
+export function alternativeEvidence(alternative: LoadedAlternative, row: LoadedRow, index: FileIndex): RequirementEvidence[] | undefined {
+  const evidence: RequirementEvidence[] = [];
+  for (const member of alternative.allOf) {
+    const found = memberEvidence(member, row, index);
+    if (found.length === 0) return undefined;
+    evidence.push(...found);
+  }
+  return evidence;
+}
+
+/** Files first; a section only where the row is section-or-file for that member and the host fits. */
+function memberEvidence(member: string, row: LoadedRow, index: FileIndex): RequirementEvidence[] {
+  const section = row.requirement.section;
+  const files = section?.sectionOnly && section.key === member ? [] : (index.present.get(member) ?? []);
+  if (files.length > 0 || !section || section.key !== member) return files;
+  const headings = section.headings.map(foldForMatching).filter(Boolean);
+  const anyHost = section.hosts.includes(ANY_HOST);
+  return index.sections
+    .filter((s) => anyHost || s.hostTypes.some((t) => section.hosts.includes(t)))
+    .filter((s) => {
+      if (s.docType === member) return true;
+      const heading = foldForMatching(s.heading);
+      return headings.some((h) => heading.includes(h));
+    })
+    .map((s) => ({
+      path: s.path,
+      page: s.page,
+      quote: s.heading,
+      docType: member,
+      via: 'section' as const,
+      label: `章节“${s.heading}”`,
+    }));
+}
+
+export function unreadableCandidates(row: LoadedRow, index: FileIndex): Array<{ path: string; status: FileStatus }> {
+  const out: Array<{ path: string; status: FileStatus }> = [];
+  for (const alternative of row.requirement.alternatives) {
+    // The alternative must be completable by readable and unreadable files together, with at least one unreadable.
+    const missing = alternative.allOf.filter((m) => memberEvidence(m, row, index).length === 0);
+    if (missing.length === 0 || missing.some((m) => !index.unreadable.has(m))) continue;
+    for (const m of missing) for (const f of index.unreadable.get(m)!) if (!out.some((o) => o.path === f.path)) out.push(f);
+  }
+  return out;
+}
