@@ -40,6 +40,8 @@ export const DocTypeSchema = z.object({
    * inside an acceptance application. Simplified, matched as substrings of a normalised heading line.
    */
   sectionHeadings: z.array(z.string().min(1)).default([]),
+  /** Types a file of this type carries too, one step less confident (a third-party test report is also a test report). */
+  implies: z.array(DocTypeIdSchema).default([]),
 });
 export type DocType = z.infer<typeof DocTypeSchema>;
 
@@ -56,9 +58,52 @@ export const SectionKeySchema = z.object({
 });
 export type SectionKey = z.infer<typeof SectionKeySchema>;
 
+/** A list of doc types that code consults by name, with what it is for. */
+export const DocTypeGroupSchema = z.object({
+  /** What the group is for, in Chinese: who reads it and why these types. */
+  description: z.string().min(1),
+  docTypes: z.array(DocTypeIdSchema).min(1),
+});
+export type DocTypeGroup = z.infer<typeof DocTypeGroupSchema>;
+
+/**
+ * The groups the code reads, each by name; a catalogue without one of them does not load. Where each is read:
+ * approvalStepEvidence in checklists/presence/facts.ts (filingStep), the others in pipeline/aggregate-fields.ts (which
+ * document's figure or date wins for a field).
+ */
+export const DOC_TYPE_GROUP_NAMES = [
+  'approval',
+  'approvalDecision',
+  'annualPlan',
+  'review',
+  'design',
+  'designEstimate',
+  'proposal',
+  'applicationForm',
+  'contract',
+  'projectContracts',
+  'supervision',
+  'testing',
+  'unitSigned',
+  'trialRun',
+  'selfInspection',
+  'approvalStepEvidence',
+] as const;
+export type DocTypeGroupName = (typeof DOC_TYPE_GROUP_NAMES)[number];
+
+const DocTypeGroupNameSchema = z.enum(DOC_TYPE_GROUP_NAMES, { error: (issue) => `未知的文档类型组 ${String(issue.input)}（可选：${DOC_TYPE_GROUP_NAMES.join('、')}）` });
+
 export const CatalogueSchema = z.object({
   schemaVersion: z.literal(1),
   docTypes: z.array(DocTypeSchema),
   sectionKeys: z.array(SectionKeySchema).default([]),
+  /** The type of a file that no other type fits (§9.5): the classifier's fallback, and never evidence of a filing step. */
+  catchAll: DocTypeIdSchema,
+  groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
+  /**
+   * Which document's value wins when documents state a field differently (§2.1 "the approved figure prevails"): tiers
+   * of groups, best first; a document in none of them ranks after the last tier.
+   */
+  documentPrecedence: z.array(z.array(DocTypeGroupNameSchema).min(1)).min(1),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;

@@ -51,7 +51,6 @@ export interface ClassifierInput {
   pages: Page[];
 }
 
-const OTHER = 'other_material';
 const TITLE_ZONE_LINES = 14;
 const MAX_TITLE_LINE = 60;
 /** Cues of a sentence that refers to a document instead of being its title. */
@@ -92,11 +91,13 @@ export class DocTypeClassifier {
   private readonly exclusions = new Map<string, string[]>();
   private readonly markers = new Map<string, string[]>();
   private readonly sectionHeadings: CompiledTerm[];
-  private readonly known: Set<string>;
+  /** The catalogue's catch-all type (other_material): what a file is when no other type fits. */
+  private readonly catchAll: string;
+  private readonly implies = new Map<string, string[]>();
 
   constructor(catalogue: Catalogue) {
-    this.known = new Set(catalogue.docTypes.map((t) => t.id));
-    this.titleTerms = catalogue.docTypes.filter((t) => t.id !== OTHER).flatMap((t) => compileTerms(t.id, t.titleTerms));
+    this.catchAll = catalogue.catchAll;
+    this.titleTerms = catalogue.docTypes.filter((t) => t.id !== this.catchAll).flatMap((t) => compileTerms(t.id, t.titleTerms));
     this.sectionHeadings = [
       ...catalogue.docTypes.flatMap((t) => compileTerms(t.id, t.sectionHeadings)),
       ...catalogue.sectionKeys.flatMap((k) => compileTerms(k.key, k.headings)),
@@ -104,6 +105,7 @@ export class DocTypeClassifier {
     for (const t of catalogue.docTypes) {
       this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
+      if (t.implies.length > 0) this.implies.set(t.id, t.implies);
     }
   }
 
@@ -117,12 +119,12 @@ export class DocTypeClassifier {
       const sections = this.findSections(input.pages);
       // A letter or request ("关于申报…的请示") is other material (§9.5); what it states counts as a section of it.
       if (isLetterTitle(unrecognised.text)) {
-        return { docTypes: [{ id: OTHER, confidence: 0.7, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }], sections, nameDocTypes, needsReview: false };
+        return { docTypes: [{ id: this.catchAll, confidence: 0.7, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }], sections, nameDocTypes, needsReview: false };
       }
       const byContent = this.withoutTitle([], this.fromContent(input.pages));
       if (byContent.length > 0) return { docTypes: this.addImpliedLabels(byContent), sections: this.findSections(input.pages), nameDocTypes, needsReview: true };
       return {
-        docTypes: [{ id: OTHER, confidence: 0.6, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }],
+        docTypes: [{ id: this.catchAll, confidence: 0.6, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }],
         sections: this.findSections(input.pages),
         nameDocTypes,
         needsReview: true,
@@ -134,7 +136,7 @@ export class DocTypeClassifier {
     const fromName = this.fromFileName(input.path);
 
     let docTypes: DocTypeMatch[];
-    const letter = fromTitle.length === 0 ? letterTitle(input.pages) : null;
+    const letter = fromTitle.length === 0 ? letterTitle(input.pages, this.catchAll) : null;
     if (letter) {
       // A letter or request whose title names no catalogued type ("关于申报…的请示") is other material (§9.5); what it
       // states (e.g. "经本单位党组审议通过") counts as a section of it.
@@ -148,7 +150,7 @@ export class DocTypeClassifier {
     docTypes = this.addImpliedLabels(docTypes);
     if (docTypes.length === 0) {
       const firstLine = firstNonEmptyLine(input.pages);
-      docTypes = [{ id: OTHER, confidence: 0.2, evidence: { rule: 'content', quote: firstLine, page: firstLine ? 1 : undefined } }];
+      docTypes = [{ id: this.catchAll, confidence: 0.2, evidence: { rule: 'content', quote: firstLine, page: firstLine ? 1 : undefined } }];
       return { docTypes, sections, nameDocTypes, needsReview: true };
     }
     const ownTypes = new Set(docTypes.map((d) => d.id));
@@ -238,13 +240,13 @@ export class DocTypeClassifier {
     return out;
   }
 
-  /** §1.2 and §9.7: a third-party test report is also a test report. */
+  /** A type that implies others (catalogue `implies`: a third-party test report is also a test report) adds them, a little less sure. */
   private addImpliedLabels(matches: DocTypeMatch[]): DocTypeMatch[] {
-    const ids = new Set(matches.map((m) => m.id));
     const out = [...matches];
-    const thirdParty = matches.find((m) => m.id === 'third_party_test_report');
-    if (thirdParty && !ids.has('test_report') && this.known.has('test_report')) {
-      out.push({ ...thirdParty, id: 'test_report', confidence: round(thirdParty.confidence - 0.05) });
+    for (const m of matches) {
+      for (const implied of this.implies.get(m.id) ?? []) {
+        if (!out.some((o) => o.id === implied)) out.push({ ...m, id: implied, confidence: round(m.confidence - 0.05) });
+      }
     }
     return out;
   }
@@ -422,10 +424,10 @@ function isLetterTitle(folded: string): boolean {
 }
 
 /** The official-document title of a letter, request or report that names no catalogued type. */
-function letterTitle(pages: Page[]): DocTypeMatch | null {
+function letterTitle(pages: Page[], catchAll: string): DocTypeMatch | null {
   for (const candidate of titleCandidates(pages)) {
     if (isLetterTitle(stripVersionMarkers(candidate.text))) {
-      return { id: OTHER, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' } };
+      return { id: catchAll, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' } };
     }
   }
   return null;

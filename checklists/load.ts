@@ -49,7 +49,10 @@ export interface LoadedCatalogue extends Catalogue {
   sectionKeysByKey: ReadonlyMap<string, SectionKey>;
 }
 
-/** Checks a parsed catalogue: schema, unique ids, section keys distinct from doc types. */
+/**
+ * Checks a parsed catalogue: schema, unique ids, section keys distinct from doc types, and every doc type that the
+ * catch-all, `implies` and the groups name is in the catalogue.
+ */
 export function prepareCatalogue(raw: unknown, source = 'catalogue'): LoadedCatalogue {
   const parsed = CatalogueSchema.safeParse(raw);
   if (!parsed.success) throw new ChecklistValidationError(source, parsed.error.issues.map((i) => describeIssue(i, raw)));
@@ -63,6 +66,13 @@ export function prepareCatalogue(raw: unknown, source = 'catalogue'): LoadedCata
   for (const k of parsed.data.sectionKeys) {
     if (byId.has(k.key) || sectionKeysByKey.has(k.key)) problems.push(`章节键 ${k.key} 与已有编号重复`);
     sectionKeysByKey.set(k.key, k);
+  }
+  if (!byId.has(parsed.data.catchAll)) problems.push(`兜底类型 catchAll：文档类型 ${parsed.data.catchAll} 不在目录中`);
+  for (const t of parsed.data.docTypes) {
+    for (const implied of t.implies) if (!byId.has(implied) || implied === t.id) problems.push(`文档类型 ${t.id} 的 implies：${implied} 不是目录中的其他文档类型`);
+  }
+  for (const [name, group] of Object.entries(parsed.data.groups)) {
+    for (const id of group.docTypes) if (!byId.has(id)) problems.push(`文档类型组 ${name}：文档类型 ${id} 不在目录中`);
   }
   if (problems.length > 0) throw new ChecklistValidationError(source, problems);
   return { ...parsed.data, byId, sectionKeysByKey };

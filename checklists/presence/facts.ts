@@ -1,6 +1,7 @@
 import { evaluateExpression, type FactLookup, type FactValue } from '../conditions/index.ts';
 import { docTypeName, type LoadedChecklist, type LoadedRow } from '../load.ts';
 import type { FilingStep, Stage } from '../schema.ts';
+import { docTypeGroup } from '../doc-type-groups.ts';
 import type { FileIndex } from './files.ts';
 import type { EffectiveFact, FactInput } from './schema.ts';
 
@@ -67,11 +68,12 @@ export class FactResolver {
     const given = this.supplied.get('filingStep');
     if (given && (given.value === 'plan' || given.value === 'approval')) return given.value;
     // A doc type that the plan step also asks for (yiyang's budget_estimate) says nothing about the step;
-    // the catch-all other_material never does.
+    // the catalogue's catch-all never does, and its approvalStepEvidence group always does.
+    const catalogue = this.checklist.catalogue;
     const planTypes = new Set(filingRows.filter((r) => r.step === 'plan').flatMap((r) => r.docTypes));
     const approvalOnly = new Set(filingRows.filter((r) => r.step === 'approval').flatMap((r) => r.docTypes).filter((t) => !planTypes.has(t)));
-    approvalOnly.add('annual_plan_notice');
-    approvalOnly.delete('other_material');
+    for (const t of docTypeGroup(catalogue, 'approvalStepEvidence')) approvalOnly.add(t);
+    approvalOnly.delete(catalogue.catchAll);
     for (const [type, evidence] of this.index.present) {
       if (!approvalOnly.has(type)) continue;
       const from = `文件 ${evidence[0]!.path} 为${docTypeName(this.checklist.catalogue, type)}，属立项审批步骤材料`;
