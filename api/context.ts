@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { OcrEngine } from '../extractors/model.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
 import type { ExtractionCache } from '../pipeline/model.ts';
-import { BlobNotFoundError, createBlobStore, type BlobStore } from '../storage/index.ts';
+import { BlobNotFoundError, createBlobStore, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';
 import { TokenStore } from './auth/tokens.ts';
@@ -14,7 +14,6 @@ import { DossierRepository } from './dossiers/records.ts';
 import { EmbeddedProcessor } from './processing/embedded.ts';
 import { removeCrashLeftovers, workRootFor } from './processing/leftovers.ts';
 import type { DossierProcessor } from './processing/processor.ts';
-import { WEBHOOK_SECRET_KEY } from './store-keys.ts';
 import { WebhookSender } from './webhooks/deliveries.ts';
 
 /** Everything the routes use, built once per server. Tests build it with a temporary local store. */

@@ -10,6 +10,19 @@ import { assertValidKey } from './object-key.ts';
  *   dossiers/<dossierId>/report.<json|html|md|csv|xlsx>
  *   files/<sha256>                                    file bytes, shared by every dossier that holds them
  *   extracted/<sha256>-<extractorVersion>.json        extraction result, reusable until the extractor changes
+ *
+ * and, for the API:
+ *
+ *   dossiers/<id>/record.json          status, progress, owner, declared facts of one dossier
+ *   dossiers/<id>/intake.json          what the API's own run of intake found (files, skipped, findings)
+ *   dossiers/<id>/webhook.json         delivery attempts of its completion webhook
+ *   batches/<id>.json                  one batch and its dossiers
+ *   auth/tokens/<tokenId>.json         an API token (hash only, never the secret)
+ *   auth/shares/<sha256 of link>.json  a share link (hash only)
+ *   auth/webhook-secret.json           the generated webhook secret when WEBHOOK_SECRET is unset
+ *
+ * `manifest.json` belongs to the queue (pipeline/queue/model.ts DossierManifestSchema); the API's intake summary has
+ * its own name and schema. Everything under auth/ is written owner-only in a local data folder.
  */
 
 // Ids are machine-made (uuid, ulid, nanoid): ASCII keeps them safe in URLs, file names and log lines.
@@ -71,6 +84,7 @@ export function parseOriginalFileKey(key: string): { dossierId: string; pathInDo
   return { dossierId, pathInDossier };
 }
 
+/** The queue's manifest of a submitted dossier (DossierManifestSchema). */
 export function manifestKey(dossierId: string): string {
   return `${dossierPrefix(dossierId)}manifest.json`;
 }
@@ -90,4 +104,43 @@ export function contentFileKey(sha256: string): string {
 /** Extraction results are cached per content and extractor version, so an extractor upgrade re-extracts. */
 export function extractedKey(sha256: string, extractorVersion: string): string {
   return `extracted/${assertSha256(sha256)}-${assertExtractorVersion(extractorVersion)}.json`;
+}
+
+/** The API's intake summary of a dossier (api/dossiers/records.ts ManifestSchema). */
+export function intakeKey(dossierId: string): string {
+  return `${dossierPrefix(dossierId)}intake.json`;
+}
+
+const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function recordKey(dossierId: string): string {
+  return `${dossierPrefix(dossierId)}record.json`;
+}
+
+export function webhookKey(dossierId: string): string {
+  return `${dossierPrefix(dossierId)}webhook.json`;
+}
+
+export function batchKey(batchId: string): string {
+  return assertValidKey(`batches/${machineId(batchId, '批次编号')}.json`);
+}
+
+export const TOKENS_PREFIX = 'auth/tokens/';
+
+export function tokenKey(tokenId: string): string {
+  return assertValidKey(`${TOKENS_PREFIX}${machineId(tokenId, '令牌编号')}.json`);
+}
+
+export const SHARES_PREFIX = 'auth/shares/';
+
+export function shareKey(linkHash: string): string {
+  if (!SHA256_HEX.test(linkHash)) throw new InvalidKeyError(linkHash, '分享链接摘要必须是 64 位十六进制');
+  return `${SHARES_PREFIX}${linkHash}.json`;
+}
+
+export const WEBHOOK_SECRET_KEY = 'auth/webhook-secret.json';
+
+function machineId(id: string, what: string): string {
+  if (!MACHINE_ID.test(id)) throw new InvalidKeyError(id, `${what}只能由英文字母、数字、“_”“-”组成`);
+  return id;
 }

@@ -5,7 +5,7 @@ import { assertValidKey, InvalidKeyError, LocalFolderStore, STAGING_FOLDER, type
 
 /**
  * Objects that hold a secret or what stands in for one: the generated webhook secret, token records and share-link
- * records — everything under `auth/` (store-keys.ts). In a local data folder they are owner-only: files 0600, folders
+ * records — everything under `auth/` (storage/keys.ts). In a local data folder they are owner-only: files 0600, folders
  * 0700, so another account on the machine reads none of them. The BlobStore contract has no file mode, so here they
  * are written the way the local store writes (staged, synced, renamed into place), with the mode from the first byte.
  * In S3 access is the bucket's policy; these are ordinary objects there.

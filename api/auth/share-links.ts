@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
-import { SHARES_PREFIX, shareKey } from '../store-keys.ts';
+import { SHARES_PREFIX, shareKey } from '../../storage/index.ts';
 import { putSecretJson } from './secret-files.ts';
 import { sha256Hex, type TokenStore } from './tokens.ts';
 

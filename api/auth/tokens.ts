@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
-import { TOKENS_PREFIX, tokenKey } from '../store-keys.ts';
+import { TOKENS_PREFIX, tokenKey } from '../../storage/index.ts';
 import { putSecretJson } from './secret-files.ts';
 
 /**

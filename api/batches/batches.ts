@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { rowOf, sortForReview, type BatchRow } from '../../pipeline/batch.ts';
 import { FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
-import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
+import { batchKey, BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
 import { RoleSchema } from '../auth/tokens.ts';
 import type { DossierRecord, DossierRepository } from '../dossiers/records.ts';
-import { batchKey } from '../store-keys.ts';
 
 export const BatchRecordSchema = z.object({
   id: z.string(),

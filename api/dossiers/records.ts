@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
 import { FileFindingSchema } from '../../extractors/model.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
-import { BlobNotFoundError, CorruptBlobError, dossierPrefix, manifestKey, reportKey, type BlobStore } from '../../storage/index.ts';
 import { RoleSchema } from '../auth/tokens.ts';
-import { recordKey } from '../store-keys.ts';
+import { BlobNotFoundError, CorruptBlobError, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
 /**
  * What the API keeps about one dossier besides its files: the record (status, progress, owner, facts), the manifest
@@ -136,11 +135,12 @@ export class DossierRepository {
   }
 
   async putManifest(id: string, manifest: Manifest): Promise<void> {
-    await this.store.putJson(manifestKey(id), manifest);
+    await this.store.putJson(intakeKey(id), manifest);
   }
 
   async getManifest(id: string): Promise<Manifest | null> {
-    return this.readOptional(manifestKey(id), ManifestSchema);
+    // Data folders written before the intake summary had its own name kept it under the queue's manifest name.
+    return (await this.readOptional(intakeKey(id), ManifestSchema)) ?? (await this.readOptional(manifestKey(id), ManifestSchema));
   }
 
   async putReport(id: string, report: CompletenessReport): Promise<void> {

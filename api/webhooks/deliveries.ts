@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
-import { webhookKey } from '../store-keys.ts';
+import { webhookKey } from '../../storage/index.ts';
 import { CallbackTargetError, resolveCallbackTarget } from './target-guard.ts';
 
 /**
