@@ -6,6 +6,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { summaryCsv, summaryXlsx } from '../../pipeline/batch.ts';
+import { formatBytes } from '../../pipeline/intake/index.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canSee } from '../auth/access.ts';
 import { principalOf } from '../auth/authenticate.ts';
@@ -58,12 +59,14 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
         },
       });
       const created: Array<{ id: string; name: string; input: DossierRecord['input'] }> = [];
+      // Every dossier id the split hands out, before anything is stored under it: a refusal removes them all.
+      const splitIds: string[] = [];
       try {
         submission ??= await readSubmission(upload.fields, principal, ctx.config.webhook.allowPrivateTargets);
         if (upload.files.length === 0) throw new ApiError('UPLOAD_EMPTY', '请上传多个压缩包，或一个包含多个压缩包的压缩包');
         let layout: BatchRecord['layout'] = 'archives';
         const single = upload.files.length === 1 && /\.zip$/i.test(upload.files[0]!.path) ? upload.files[0]! : undefined;
-        const split = single ? await splitIfBatch(ctx, single, created) : undefined;
+        const split = single ? await splitIfBatch(ctx, single, created, splitIds) : undefined;
         if (split) {
           layout = split;
           await ctx.repo.delete(ids[0]!);
@@ -89,7 +92,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
         request.log.info({ batchId, dossiers: created.length, layout }, 'batch uploaded');
         return reply.code(202).header('location', `/api/v1/batches/${batchId}`).send(await batchView(ctx, batch));
       } catch (error) {
-        for (const id of new Set([...ids, ...created.map((c) => c.id)])) await ctx.repo.delete(id).catch(() => undefined);
+        for (const id of new Set([...ids, ...splitIds, ...created.map((c) => c.id)])) await ctx.repo.delete(id).catch(() => undefined);
         throw error;
       }
     },
@@ -145,25 +148,38 @@ async function batchView(ctx: AppContext, batch: BatchRecord): Promise<z.infer<t
 
 /**
  * When the one uploaded zip holds several dossiers, stores each as its own dossier's upload and returns the layout;
- * undefined when it is a single dossier.
+ * undefined when it is a single dossier. The pieces count against the upload limit together, as if each had been
+ * uploaded (split-archive refuses from the directory first; the meter counts the bytes really written). Every id
+ * is pushed to `allocated` before anything is stored under it, so the caller can remove all of it on a refusal.
  */
-async function splitIfBatch(ctx: AppContext, upload: StoredUpload, created: Array<{ id: string; name: string; input: DossierRecord['input'] }>): Promise<'zips' | 'folders' | undefined> {
+async function splitIfBatch(
+  ctx: AppContext,
+  upload: StoredUpload,
+  created: Array<{ id: string; name: string; input: DossierRecord['input'] }>,
+  allocated: string[],
+): Promise<'zips' | 'folders' | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'dossier-batch-'));
+  const allocate = () => {
+    const id = newId('d');
+    allocated.push(id);
+    return id;
+  };
   try {
     const zipPath = join(dir, 'batch.zip');
     await pipelineAsync(await ctx.store.get(upload.key), createWriteStream(zipPath));
-    const layout: BatchLayout = await batchLayout(zipPath);
+    const maxBytes = ctx.config.maxUploadBytes;
+    const layout: BatchLayout = await batchLayout(zipPath, { maxBytes, maxPieces: ctx.config.maxUploadFiles });
     if (layout.kind === 'single') return undefined;
-    let budget = ctx.config.maxUploadBytes * 4;
+    let budget = maxBytes;
     const store = async (key: string, stream: NodeJS.ReadableStream) => {
-      const meter = new Meter(budget);
+      const meter = new Meter(budget, maxBytes);
       pipeline(stream, meter, () => undefined);
       await ctx.store.put(key, meter);
       budget -= meter.bytes;
       return { size: meter.bytes, sha256: meter.digest() };
     };
     if (layout.kind === 'zips') {
-      const byEntry = new Map(layout.dossiers.map((d) => [d.entry, { ...d, id: newId('d') }]));
+      const byEntry = new Map(layout.dossiers.map((d) => [d.entry, { ...d, id: allocate() }]));
       const names = new Set<string>();
       await forEachEntry(zipPath, new Set(byEntry.keys()), async (entry, stream) => {
         const d = byEntry.get(entry)!;
@@ -178,7 +194,7 @@ async function splitIfBatch(ctx: AppContext, upload: StoredUpload, created: Arra
     const byEntry = new Map<string, { id: string; path: string; folder: string }>();
     const folders = new Map<string, { id: string; parts: DossierRecord['input']['parts'] }>();
     for (const d of layout.dossiers) {
-      const id = newId('d');
+      const id = allocate();
       folders.set(d.name, { id, parts: [] });
       for (const f of d.files) byEntry.set(f.entry, { id, path: uploadPath(f.path), folder: d.name });
     }
@@ -200,13 +216,18 @@ class Meter extends Transform {
   bytes = 0;
   private readonly hash = createHash('sha256');
 
-  constructor(private readonly budget: number) {
+  constructor(
+    private readonly budget: number,
+    private readonly limit: number,
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _e: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.budget) return callback(new ApiError('UPLOAD_TOO_LARGE', '批次解开后的总大小超过上限'));
+    if (this.bytes > this.budget) {
+      return callback(new ApiError('UPLOAD_TOO_LARGE', `批次中的材料解开后的总大小超过上传上限 ${formatBytes(this.limit)}，已拒绝解压`));
+    }
     this.hash.update(chunk);
     callback(null, chunk);
   }
