@@ -30,8 +30,8 @@ interface Server {
   officer: string;
 }
 
-async function startServer(maxUploadBytes: number): Promise<Server> {
-  const api = await startTestApi({ maxUploadBytes });
+async function startServer(maxUploadBytes: number, maxUploadFiles?: number): Promise<Server> {
+  const api = await startTestApi({ maxUploadBytes, ...(maxUploadFiles ? { maxUploadFiles } : {}) });
   const base = await api.app.listen({ port: 0, host: '127.0.0.1' });
   const officer = await api.token('officer', { jurisdiction: 'municipal-template' });
   return { api, base, officer };
@@ -199,6 +199,19 @@ describe('every zip rule holds for an archive given inside a batch', () => {
       expect(response.body.error!.message).toContain('超过上传上限 256 KiB');
     } finally {
       await small.api.close();
+    }
+  });
+
+  it('counts the pieces of a split against the upload file limit', async () => {
+    const few = await startServer(100 * MiB, 2);
+    try {
+      const outer = writeZip(['甲', '乙', '丙'].map((name) => ({ name: `${name}.zip`, data: textDossierZip(), method: 'store' as const, utf8Flag: true })));
+      const response = await expectRefusedLeavingNothing(few, '三份.zip', outer);
+      expect(response.status).toBe(413);
+      expect(response.body.error).toMatchObject({ code: 'UPLOAD_TOO_MANY_FILES' });
+      expect(response.body.error!.message).toContain('批次压缩包中有 3 个文件，超过上限 2 个');
+    } finally {
+      await few.api.close();
     }
   });
 
