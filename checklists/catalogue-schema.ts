@@ -7,7 +7,8 @@ export const SeedTermSchema = z.object({
   cite: z.string().min(1),
   /**
    * The seed's own spelling when it differs from `term` (Traditional script, pinyin annotations of
-   * 004_5b2560a086eedf88.txt); `term` is then its §0.4 normalisation, which is what matching uses.
+   * 004_5b2560a086eedf88.txt); `term` is then its normalised reading (../shared/domain/requirements.md §0.4), which is
+   * what matching uses.
    */
   original: z.string().min(1).optional(),
 });
@@ -18,7 +19,7 @@ export const DocTypeSchema = z.object({
   id: DocTypeIdSchema,
   /** Canonical Chinese name, e.g. 可行性研究报告. */
   name: z.string().min(1),
-  /** Terms from the seeds, exactly as quoted in requirements.md §1.1 (normalised to Simplified for matching). */
+  /** The seed regulations' own terms for the type, each citing its article (normalised to Simplified for matching). */
   seedTerms: z.array(SeedTermSchema),
   /** Real-world spellings (never cited as seed requirements). */
   variants: z.array(z.string()),
@@ -29,25 +30,31 @@ export const DocTypeSchema = z.object({
   titleTerms: z.array(z.string().min(1)).min(1),
   /** Title phrases that, when present, veto this type for that title (e.g. 批复 vetoes feasibility_report). */
   titleExclusions: z.array(z.string()).default([]),
-  /** Body phrases typical of the type (§1.2 content markers); used to break ties and support weak titles. */
+  /**
+   * Body phrases typical of the type (content markers, ../shared/domain/requirements.md §1.2); used to break ties and
+   * support weak titles.
+   */
   contentMarkers: z.array(z.string()).default([]),
-  /** Short description for people (from §1.1 "What it is"). */
+  /** Short description for people, in Chinese. */
   description: z.string(),
-  /** Stages and cities where it is required, as written in §1.1 (informational). */
+  /** Stages and cities where it is required, e.g. "F (yiyang, shucheng)" (informational). */
   stages: z.string().default(''),
   /**
    * Headings that delimit a section of this type inside another document (section-or-file rows), e.g. 自审自查情况
    * inside an acceptance application. Simplified, matched as substrings of a normalised heading line.
    */
   sectionHeadings: z.array(z.string().min(1)).default([]),
-  /** Types a file of this type carries too, one step less confident (a third-party test report is also a test report). */
+  /**
+   * Types a file of this type carries too, one step less confident (a third-party test report is also a test report).
+   */
   implies: z.array(DocTypeIdSchema).default([]),
 });
 export type DocType = z.infer<typeof DocTypeSchema>;
 
 /**
- * A kind of section that some checklist rows ask for but that is no document type of its own (§9.5): the yiyang
- * 第五条 funding-source statement and basis documents. Only ever satisfied as a section of a host document.
+ * A kind of section that some checklist rows ask for but that is no document type of its own
+ * (../shared/domain/requirements.md §9.5): the yiyang 第五条 funding-source statement and basis documents. Only ever
+ * satisfied as a section of a host document.
  */
 export const SectionKeySchema = z.object({
   key: DocTypeIdSchema,
@@ -97,12 +104,15 @@ export const CatalogueSchema = z.object({
   schemaVersion: z.literal(1),
   docTypes: z.array(DocTypeSchema),
   sectionKeys: z.array(SectionKeySchema).default([]),
-  /** The type of a file that no other type fits (§9.5): the classifier's fallback, and never evidence of a filing step. */
+  /**
+   * The type of a file that no other type fits (../shared/domain/requirements.md §9.5): the classifier's fallback,
+   * never evidence of a filing step.
+   */
   catchAll: DocTypeIdSchema,
   groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
   /**
-   * Which document's value wins when documents state a field differently (§2.1 "the approved figure prevails"): tiers
-   * of groups, best first; a document in none of them ranks after the last tier.
+   * Which document's value wins when documents state a field differently (../shared/domain/requirements.md §2.1 "the
+   * approved figure prevails"): tiers of groups, best first; a document in none of them ranks after the last tier.
    */
   documentPrecedence: z.array(z.array(DocTypeGroupNameSchema).min(1)).min(1),
 });

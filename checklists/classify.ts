@@ -4,7 +4,7 @@ import { foldForMatching } from '../extractors/normalize.ts';
 import type { Catalogue } from './catalogue-schema.ts';
 
 /**
- * Classification of one file into doc types (requirements.md §1).
+ * Classification of one file into the doc types of the catalogue (checklists/catalogue.yaml).
  *
  * Chinese document titles are head-final ("关于《X可行性研究报告》的批复" is a 批复, not a 可研), so within a title line the
  * type whose term ends last wins, and among those the longest (most specific) term. The title on the first page weighs
@@ -117,7 +117,7 @@ export class DocTypeClassifier {
     if (!Array.isArray(titled)) {
       const { unrecognised } = titled;
       const sections = this.findSections(input.pages);
-      // A letter or request ("关于申报…的请示") is other material (§9.5); what it states counts as a section of it.
+      // A letter or request ("关于申报…的请示") is the catalogue's catch-all; what it states counts as a section of it.
       if (isLetterTitle(unrecognised.text)) {
         return { docTypes: [{ id: this.catchAll, confidence: 0.7, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }], sections, nameDocTypes, needsReview: false };
       }
@@ -138,7 +138,7 @@ export class DocTypeClassifier {
     let docTypes: DocTypeMatch[];
     const letter = fromTitle.length === 0 ? letterTitle(input.pages, this.catchAll) : null;
     if (letter) {
-      // A letter or request whose title names no catalogued type ("关于申报…的请示") is other material (§9.5); what it
+      // A letter or request whose title names no catalogued type ("关于申报…的请示") is the catalogue's catch-all; what it
       // states (e.g. "经本单位党组审议通过") counts as a section of it.
       return { docTypes: [letter], sections, nameDocTypes, needsReview: false };
     }
@@ -240,7 +240,10 @@ export class DocTypeClassifier {
     return out;
   }
 
-  /** A type that implies others (catalogue `implies`: a third-party test report is also a test report) adds them, a little less sure. */
+  /**
+   * A type that implies others (catalogue `implies`: a third-party test report is also a test report) adds them, a
+   * little less sure.
+   */
   private addImpliedLabels(matches: DocTypeMatch[]): DocTypeMatch[] {
     const out = [...matches];
     for (const m of matches) {

@@ -10,16 +10,16 @@ export * from './presence/schema.ts';
 export { coerceFactValue } from './presence/facts.ts';
 
 /**
- * The presence evaluator (requirements.md §0.2, §2.2, §9): which rows of a jurisdiction's checklist the dossier
- * satisfies. A pure function of the checklist, the facts and the classified files.
+ * The presence evaluator: which rows of a jurisdiction's checklist the dossier satisfies. A pure function of the
+ * checklist, the facts and the classified files.
  *
- * Order of decisions for one row, and why:
- *  1. A present document satisfies its row whatever the condition (§0.2, §9.2) — so presence is looked at first.
+ * Order of decisions for one row, and why (../shared/domain/requirements.md §0.2, §2.2 and §9 set it out):
+ *  1. A present document satisfies its row whatever the condition — so presence is looked at first.
  *  2. Nothing present and the condition false → not applicable.
  *  3. A file that would have satisfied it could not be read → unreadable (the fix is a readable copy, not a new
  *     document; it also outranks "needs confirmation", because the answer to the question would not help).
- *  4. Condition unknown → needs confirmation, naming the facts to declare (§2.2).
- *  5. N/A-able row whose fact says "not applicable" → not applicable with a "请确认不适用" warning (§9.3).
+ *  4. Condition unknown → needs confirmation, naming the facts to declare.
+ *  5. N/A-able row (`naWhen`) whose facts say "not applicable" → not applicable with a "请确认不适用" warning.
  *  6. Otherwise missing, with the row's severity.
  *
  * The evaluator's input and output schemas live in presence/schema.ts, its sentences in presence/messages.ts, the fact
@@ -51,9 +51,10 @@ export function evaluatePresenceDetailed(input: PresenceInput): PresenceEvaluati
 }
 
 /**
- * §9.6 "two rows, one doc type" (YY-A01 vs YY-A12, YY-A07 vs YY-A22, SY-A08 vs SY-A09): one document satisfies
- * only the row it belongs to. A row whose condition is false gives up a document that a sibling row whose condition
- * holds has already counted, and is then not applicable; a document no sibling claims still satisfies it (§9.2).
+ * Two rows, one doc type (YY-A01 vs YY-A12, YY-A07 vs YY-A22, SY-A08 vs SY-A09; ../shared/domain/requirements.md
+ * §9.6): one document satisfies only the row it belongs to. A row whose condition is false gives up a document that
+ * a sibling row whose condition holds has already counted, and is then not applicable; a document no sibling claims
+ * still satisfies it.
  */
 function attributeSharedDocuments(results: RequirementResult[]): RequirementResult[] {
   const claimed = new Map<string, string>();

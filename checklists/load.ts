@@ -132,7 +132,7 @@ export function prepareFacts(raw: unknown, catalogue: LoadedCatalogue, source = 
 
 let factsCache: LoadedFacts | undefined;
 
-/** The project facts of requirements.md §2.1 (checklists/facts.yaml). */
+/** The project facts (checklists/facts.yaml), validated once. */
 export function loadFacts(path?: string): LoadedFacts {
   if (!path && factsCache) return factsCache;
   const file = path ?? FACTS_PATH;
@@ -305,7 +305,10 @@ function checkSection(
   return { key: section.key, hosts: section.hosts, headings, warning: section.warning, sectionOnly: section.sectionOnly };
 }
 
-/** The 004 seed is Traditional with pinyin annotations: keep its words, add the §0.4 reading for people. */
+/**
+ * The 004 seed is Traditional with pinyin annotations: keep its words, add the Simplified reading for people
+ * (../shared/domain/requirements.md §0.4).
+ */
 function withNormalisedQuote(citation: Citation): Citation & { quoteNormalised?: string } {
   const simplified = toSimplified(stripPinyinAnnotations(citation.quote));
   return simplified === foldWidth(citation.quote.normalize('NFC')) ? citation : { ...citation, quoteNormalised: simplified };

@@ -13,7 +13,7 @@ export const FactTypeSchema = z.enum(['boolean', 'number', 'integer', 'date', 'e
 
 export const ProvenanceSchema = z.enum(['declared', 'derived', 'either']);
 
-/** One project fact of requirements.md §2.1. */
+/** One project fact (checklists/facts.yaml; ../shared/domain/requirements.md §2.1 defines them). */
 export const FactDefinitionSchema = z
   .object({
     name: FactNameSchema,
@@ -29,7 +29,10 @@ export const FactDefinitionSchema = z
     derivation: z.string().optional(),
     /** The fact is true when a readable file carries one of these doc types. */
     impliedByDocTypes: z.array(z.string()).default([]),
-    /** Left to the agency by the seeds (§2.2): must be offered as a question, never guessed. */
+    /**
+     * Left to the agency by the seeds (../shared/domain/requirements.md §2.2): must be offered as a question, never
+     * guessed.
+     */
     askable: z.boolean().default(false),
     /** Short Chinese label. */
     label: z.string().min(1),
@@ -55,7 +58,10 @@ export type Stage = z.infer<typeof StageSchema>;
 export const FilingStepSchema = z.enum(['plan', 'approval']);
 export type FilingStep = z.infer<typeof FilingStepSchema>;
 
-/** §0.2 "Basis of a row". */
+/**
+ * Why a row is required: the regulation lists it, sets it as a precondition, implies it, or it is the stage's output
+ * (../shared/domain/requirements.md §0.2).
+ */
 export const BasisSchema = z.enum(['listed', 'precondition', 'implied', 'output']);
 export type Basis = z.infer<typeof BasisSchema>;
 
@@ -69,8 +75,8 @@ export const CitationSchema = z.object({
 export type Citation = z.infer<typeof CitationSchema>;
 
 /**
- * Section-or-file (§0.2): the row is also satisfied by a delimited section inside one of the host documents.
- * `hosts` are doc-type ids, or `any` for any readable file.
+ * Section-or-file (../shared/domain/requirements.md §0.2): the row is also satisfied by a delimited section inside one
+ * of the host documents. `hosts` are doc-type ids, or `any` for any readable file.
  */
 export const SectionSpecSchema = z.object({
   hosts: z.array(z.string().min(1)).min(1),
@@ -87,7 +93,7 @@ export type SectionSpec = z.infer<typeof SectionSpecSchema>;
 export const AlternativeSchema = z.object({
   allOf: z.array(z.string().min(1)).min(1),
   label: z.string().optional(),
-  /** `[allowed iff …]` of §0.2, in the condition grammar. */
+  /** When this alternative is allowed at all (shenyang SY-F02: 实施方案 only up to 100万元), in the condition grammar. */
   guard: z.string().optional(),
   /** The guard in words, for messages. */
   guardText: z.string().optional(),
@@ -130,7 +136,7 @@ export const RowSchema = z
   .object({
     id: RowIdSchema,
     stage: StageSchema,
-    /** Filing rows only: the step at which the row applies (§0.2). */
+    /** Filing rows only: the step at which the row applies (plan or approval). */
     step: FilingStepSchema.optional(),
     /** Short Chinese title. */
     title: z.string().min(1),
@@ -144,7 +150,7 @@ export const RowSchema = z
     basis: BasisSchema,
     severity: RowSeveritySchema,
     citation: CitationSchema,
-    /** §4 rules that refine the row (informational). */
+    /** Ids of the rules beyond presence that refine the row (informational). */
     rules: z.array(z.string()).default([]),
     note: z.string().optional(),
   })
@@ -191,11 +197,11 @@ export const ChecklistSchema = z.object({
   replaces: z.string().optional(),
   agencies: z.array(AgencySchema).min(1),
   scope: z.object({ article: z.string().min(1), text: z.string().min(1) }),
-  /** Counties may follow the regulation "参照执行"; the report then says so (§0.1). */
+  /** Counties may follow the regulation "参照执行" (changde 第二条第二款, yiyang 第四十九条); the report then says so. */
   byReference: z.object({ article: z.string().min(1), quote: z.string().min(1) }).optional(),
   localFacts: z.array(LocalFactSchema).default([]),
   rows: z.array(RowSchema).min(1),
-  /** Rules beyond presence (§4) for this jurisdiction; the checks they name live in checklists/rules/checks.ts. */
+  /** Rules beyond presence for this jurisdiction; the checks they name live in checklists/rules/checks.ts. */
   rules: z.array(RuleDefinitionSchema).default([]),
 });
 export type ChecklistInput = z.input<typeof ChecklistSchema>;

@@ -1,6 +1,7 @@
 /**
- * The condition language of checklist rows (requirements.md §0.2 "Always / conditional") and its three-valued
- * evaluation (§0.2 "Indeterminate", §2.2), in four steps:
+ * The condition language of checklists (a row's `condition`, `naWhen` and `guard`, a rule's `appliesWhen`, a fact's
+ * derivation) and its three-valued evaluation: a fact the dossier does not settle leaves the answer unknown, never
+ * guessed (../shared/domain/requirements.md §0.2 "Indeterminate", §2.2). Four steps:
  *
  *   parse.ts     text → expression tree (the grammar is written out there)
  *   bind.ts      tree + fact table → bound, type-checked condition; every problem reported at once, in Chinese

@@ -9,7 +9,7 @@
  *   unary     := '!' unary | compare
  *   compare   := sum ( ( '==' | '!=' | '>=' | '<=' | '>' | '<' ) sum )?
  *              | sum 'contains' IDENT              -- set membership: changeKinds contains scope
- *              | IDENT ( '∈' | 'in' ) sum          -- the same, as §3 writes it: scope ∈ changeKinds
+ *              | IDENT ( '∈' | 'in' ) sum          -- the same, as the spec's row tables write it: scope ∈ changeKinds
  *   sum       := product ( ( '+' | '-' ) product )*
  *   product   := coalesce ( ( '*' | '/' ) coalesce )*
  *   coalesce  := atom ( '??' atom )*                -- a ?? b: a when known, else b

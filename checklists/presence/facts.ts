@@ -63,7 +63,10 @@ export class FactResolver {
     return result;
   }
 
-  /** §2.1 filingStep: declared wins; else approval when a document only the approval step asks for is present. */
+  /**
+   * The filingStep fact (checklists/facts.yaml): declared wins; else approval when a document only the approval step
+   * asks for is present.
+   */
   filingStep(filingRows: LoadedRow[]): FilingStep {
     const given = this.supplied.get('filingStep');
     if (given && (given.value === 'plan' || given.value === 'approval')) return given.value;

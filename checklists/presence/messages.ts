@@ -69,7 +69,10 @@ export function rowMessages(row: LoadedRow, checklist: LoadedChecklist) {
 /** Why a filing row of the approval step is not asked for yet. */
 export const PLAN_STEP_SKIP_REASON = '申报处于计划申报步骤，立项审批步骤的材料暂不要求';
 
-/** §9.6: a row whose condition is false gives up a document that a sibling row already counted. */
+/**
+ * Two rows, one doc type (YY-A01 and YY-A12; ../shared/domain/requirements.md §9.6): a row whose condition is false
+ * gives up the document.
+ */
 export function sharedDocumentMessage(owner: string): string {
   return `条件不成立；该文件已计入 ${owner}（同一类型的文件只计入与其相符的一行）`;
 }

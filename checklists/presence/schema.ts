@@ -87,7 +87,7 @@ export const RequirementResultSchema = z.object({
   status: RequirementStatusSchema,
   /** Severity of this outcome: the row's for missing/unreadable, warning for needs_confirmation, info when fine. */
   severity: z.enum(['error', 'warning', 'info']),
-  /** Severity the row carries when missing (§0.2). */
+  /** Severity the row carries when missing (its `severity` in the checklist file). */
   rowSeverity: z.enum(['error', 'warning']),
   basis: z.object({
     kind: z.enum(['listed', 'precondition', 'implied', 'output']),

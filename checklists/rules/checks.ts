@@ -164,7 +164,10 @@ function differentOrganisations(ctx: RuleContext, params: z.output<typeof FactPa
 
 const DateNotAfterParams = z.strictObject({
   earlier: FactName,
-  /** Stand-ins in order (CD-T02: the construction start, else the main contract date as a proxy): the first known counts. */
+  /**
+   * Stand-ins in order (CD-T02: the construction start, else the main contract date as a proxy): the first known
+   * counts.
+   */
   later: OneOrMore,
   labels: Labels,
 });
@@ -306,7 +309,7 @@ function sameOrganisation(ctx: RuleContext, params: z.output<typeof FactPairPara
   ];
 }
 
-/** GEN-07 and the like: one amount must not exceed another (exact decimals, §0.3). */
+/** GEN-07 and the like: one amount must not exceed another (exact decimals: 80.01 exceeds 80). */
 function notGreaterThan(ctx: RuleContext, params: z.output<typeof FactPairParams>): CheckResult[] {
   const [a, b] = params.facts;
   const fa = ctx.facts[a];
@@ -332,9 +335,9 @@ function notice(_ctx: RuleContext, params: z.output<typeof NoticeParams>, rule: 
 }
 
 /**
- * The checks behind §4's rules. Each is generic: the city-specific part (months of trial run, which fields to compare,
- * which section items a plan must have) comes from the rule's `params` in the checklist data. A checklist names a
- * check by its key here.
+ * The checks behind the rules beyond presence (rules/common.yaml, each checklist's `rules`). Each is generic: the
+ * city-specific part (months of trial run, which fields to compare, which section items a plan must have) comes from
+ * the rule's `params` in the checklist data. A checklist names a check by its key here.
  */
 export const CHECKS: Readonly<Record<string, Check>> = {
   consistentProjectName: check(NoParams, consistentProjectName),

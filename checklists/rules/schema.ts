@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * A rule beyond presence (requirements.md §4), as data: which check it runs, with what parameters, when it applies,
- * how severe a breach is and which article it rests on. The checks are code (checklists/rules/checks.ts); a new city
- * reuses them with its own parameters and needs no code change.
+ * A rule beyond presence (../shared/domain/requirements.md §4), as data: which check it runs, with what parameters,
+ * when it applies, how severe a breach is and which article it rests on. The checks are code
+ * (checklists/rules/checks.ts); a new city reuses them with its own parameters and needs no code change.
  */
 export const RuleKindSchema = z.enum(['T', 'C', 'V', 'Q', 'K', 'P']);
 
