@@ -11,7 +11,8 @@ import { localExtractionCache } from '../pipeline/extraction-cache.ts';
 import { listChecklists, loadChecklist } from '../checklists/load.ts';
 import { lintChecklistFile } from '../checklists/lint.ts';
 import { describeChecklist } from '../checklists/describe.ts';
-import { Progress } from './progress.ts';
+import { BatchProgress, Progress } from './progress.ts';
+import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
 import { registerQueueCommands } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -109,12 +110,12 @@ program
   .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
   .option('--fact <name=value>', '对所有材料包声明的事实，可重复', collect, [])
   .option('--out <dir>', '输出目录', 'batch-report')
-  .option('--concurrency <n>', '同时检查的材料包数', (v) => Number.parseInt(v, 10), 2)
+  .option('--concurrency <n>', '同时检查的材料包数（不小于 1 的整数）', integerOption('--concurrency', { min: 1 }), 2)
   .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; out: string; concurrency: number }) => {
     const checklist = opts.checklist ?? opts.city;
     if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
     await loadChecklist(checklist);
-    const progress = new Progress();
+    const progress = new BatchProgress();
     const summary = await runBatch({
       folder,
       checklist,
@@ -124,9 +125,8 @@ program
       concurrency: opts.concurrency,
       ocr: getSharedOcrPool(),
       cache: localExtractionCache(),
-      onProgress: (done, total, name) => progress.bar(done, total, name),
-    });
-    progress.done();
+      onProgress: (event) => progress.handle(event),
+    }).finally(() => progress.done());
     process.stderr.write(`共 ${summary.rows.length} 份材料，齐全 ${summary.rows.filter((r) => r.complete).length} 份；汇总表：${summary.files.join('、')}\n`);
     process.exitCode = summary.rows.every((r) => r.complete) ? EXIT_COMPLETE : EXIT_INCOMPLETE;
   });

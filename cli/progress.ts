@@ -1,38 +1,136 @@
-/** A one-line progress display on stderr, only when stderr is a terminal (pipes and CI stay clean). */
-export class Progress {
-  private readonly enabled: boolean;
-  private lastWidth = 0;
+import cliProgress from 'cli-progress';
+import stringWidth from 'string-width';
+import type { BatchProgressEvent } from '../pipeline/batch.ts';
 
-  constructor(stream: NodeJS.WriteStream = process.stderr) {
-    this.stream = stream;
-    this.enabled = Boolean(stream.isTTY);
-  }
+/** What one drawn line says: a bare status text, or a bar with counts and a label. */
+interface Line {
+  text: string;
+  /** Shown as `[####....] done/total` before the text. */
+  counts?: { done: number; total: number };
+}
 
-  private readonly stream: NodeJS.WriteStream;
-
-  update(text: string): void {
-    if (!this.enabled) return;
-    const line = text.length > 100 ? `${text.slice(0, 99)}…` : text;
-    this.stream.write(`\r${line}${' '.repeat(Math.max(0, this.lastWidth - displayWidth(line)))}`);
-    this.lastWidth = displayWidth(line);
-  }
-
-  bar(done: number, total: number, label: string): void {
-    const width = 24;
-    const filled = total > 0 ? Math.round((done / total) * width) : 0;
-    this.update(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`);
-  }
-
-  done(): void {
-    if (!this.enabled || this.lastWidth === 0) return;
-    this.stream.write(`\r${' '.repeat(this.lastWidth)}\r`);
-    this.lastWidth = 0;
+/**
+ * cli-progress re-arms a redraw timer after every render. Unref'd, a bar that an error left running cannot keep the
+ * process alive after the command has finished.
+ */
+class BackgroundBar extends cliProgress.SingleBar {
+  override render(): void {
+    super.render();
+    (this as unknown as { timer?: NodeJS.Timeout | null }).timer?.unref();
   }
 }
 
-/** CJK characters take two terminal columns. */
-function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
+/**
+ * One line of progress on stderr (cli-progress), drawn only when stderr is a terminal: pipes, files and CI logs stay
+ * clean, and stdout (where reports go) is never touched.
+ */
+export class Progress {
+  private readonly line: cliProgress.SingleBar;
+  private running = false;
+
+  constructor(stream: NodeJS.WriteStream = process.stderr) {
+    this.line = new BackgroundBar({
+      stream,
+      format: (options, params, payload: Line) => formatLine(options, params, payload),
+      barsize: 24,
+      // ASCII, because block characters are double width in many Chinese terminal setups.
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+      emptyOnZero: true,
+      clearOnComplete: true,
+      hideCursor: false,
+      // Leave the terminal's own line wrapping alone (an error exit would leave it off); formatLine keeps the line
+      // narrower than the terminal instead.
+      linewrap: null,
+      fps: 10,
+    });
+  }
+
+  /** A status line without a bar, e.g. `解包：a.pdf`. */
+  update(text: string): void {
+    this.show(0, 0, { text });
+  }
+
+  /** A bar at `done` of `total` with a label. `done` may be fractional (part-way through an item); the count shows whole items. */
+  bar(done: number, total: number, label: string): void {
+    this.show(done, total, { text: label, counts: { done: Math.floor(done), total } });
+  }
+
+  /** Clears the line; the next update starts a new one. */
+  done(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.line.stop();
+  }
+
+  private show(value: number, total: number, line: Line): void {
+    if (!this.running) {
+      // cli-progress draws nothing (and starts no timer) when the stream is not a terminal.
+      this.line.start(total, value, line);
+      this.running = true;
+      return;
+    }
+    this.line.setTotal(total);
+    this.line.update(value, line);
+  }
+}
+
+/**
+ * The batch bar: it moves with every file read in any dossier being checked (a dossier counts as the share of its
+ * files already read) and names the dossiers in flight.
+ */
+export class BatchProgress {
+  private readonly line: Progress;
+  private total = 0;
+  private finished = 0;
+  private readonly inFlight = new Map<string, { done: number; files: number }>();
+
+  constructor(stream: NodeJS.WriteStream = process.stderr) {
+    this.line = new Progress(stream);
+  }
+
+  handle(event: BatchProgressEvent): void {
+    if (event.stage === 'dossier-start') {
+      this.total = event.total;
+      this.inFlight.set(event.name, { done: 0, files: 0 });
+    } else if (event.stage === 'file') {
+      this.inFlight.set(event.name, { done: event.done, files: event.files });
+    } else {
+      this.total = event.total;
+      this.finished = event.done;
+      this.inFlight.delete(event.name);
+    }
+    let partial = 0;
+    const names: string[] = [];
+    for (const [name, { done, files }] of this.inFlight) {
+      partial += files > 0 ? done / files : 0;
+      names.push(files > 0 ? `${name}（文件 ${done}/${files}）` : `${name}（解包）`);
+    }
+    this.line.bar(this.finished + partial, this.total, names.length > 0 ? `正在检查：${names.join('、')}` : '');
+  }
+
+  done(): void {
+    this.line.done();
+  }
+}
+
+function formatLine(options: cliProgress.Options, params: cliProgress.Params, line: Line): string {
+  const text = line.counts
+    ? `[${cliProgress.Format.BarFormat(params.progress, options)}] ${line.counts.done}/${line.counts.total} ${line.text}`
+    : line.text;
+  return clipToColumns(text, Math.max(10, params.maxWidth - 1));
+}
+
+/** Cuts `text` to fit `columns` terminal columns (CJK characters take two), marking the cut with an ellipsis. */
+function clipToColumns(text: string, columns: number): string {
+  if (stringWidth(text) <= columns) return text;
+  let out = '';
+  let width = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (width + w > columns - 2) break; // the ellipsis is two columns wide in CJK terminals
+    out += ch;
+    width += w;
+  }
+  return `${out}…`;
 }

@@ -1,9 +1,10 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { checkDossier, type CheckOptions } from './check-dossier.ts';
 import { mapLimited } from './concurrency.ts';
-import { esc, renderHtml } from './report/render-html.ts';
+import { htmlTemplates, renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
 import type { CompletenessReport } from './report/schema.ts';
 
@@ -23,11 +24,21 @@ export interface BatchRow {
   reportDir: string;
 }
 
+/** What a batch reports while it runs: a dossier started, one of its files was read, a dossier is finished. */
+export type BatchProgressEvent =
+  /** `total`: dossiers in the batch. */
+  | { stage: 'dossier-start'; name: string; total: number }
+  /** `done` of the dossier's `files` files are read; `path` is the one just read. */
+  | { stage: 'file'; name: string; done: number; files: number; path: string }
+  /** `done` of `total` dossiers are finished, checked or failed. */
+  | { stage: 'dossier-done'; name: string; done: number; total: number };
+
 export interface BatchOptions extends Pick<CheckOptions, 'checklist' | 'stage' | 'facts' | 'ocr' | 'cache' | 'extractionLimits' | 'intakeLimits'> {
   folder: string;
   outDir: string;
+  /** Dossiers checked at the same time: a whole number of at least 1. Default 2. */
   concurrency?: number;
-  onProgress?: (done: number, total: number, name: string) => void;
+  onProgress?: (event: BatchProgressEvent) => void;
 }
 
 export interface BatchSummary {
@@ -45,6 +56,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const rows = await mapLimited(entries, options.concurrency ?? 2, async (entry) => {
     const name = basename(entry);
     const reportDir = join(options.outDir, safeName(name));
+    options.onProgress?.({ stage: 'dossier-start', name, total: entries.length });
     let row: BatchRow;
     try {
       const report = await checkDossier({
@@ -56,6 +68,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         cache: options.cache,
         extractionLimits: options.extractionLimits,
         intakeLimits: options.intakeLimits,
+        onProgress: (e) => {
+          if (e.stage === 'extract') options.onProgress?.({ stage: 'file', name, done: e.done, files: e.total, path: e.path });
+        },
       });
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -78,7 +93,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       };
     }
     done += 1;
-    options.onProgress?.(done, entries.length, name);
+    options.onProgress?.({ stage: 'dossier-done', name, done, total: entries.length });
     return row;
   });
   const sorted = sortForReview(rows);
@@ -141,12 +156,33 @@ function cells(r: BatchRow, i: number): Array<string | number> {
   ];
 }
 
+/**
+ * The summary as CSV for Excel and WPS: UTF-8 with a BOM (so Chinese Windows does not garble it), CRLF, every field
+ * quoted, and no cell that a spreadsheet would run as a formula (see {@link neutraliseFormula}).
+ */
 export function summaryCsv(rows: BatchRow[]): string {
-  const quote = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
-  // A BOM lets Excel on Chinese Windows open the UTF-8 file without garbling it.
-  return `\uFEFF${[COLUMNS.map(quote).join(','), ...rows.map((r, i) => cells(r, i).map(quote).join(','))].join('\r\n')}\r\n`;
+  return stringify([[...COLUMNS], ...rows.map((r, i) => cells(r, i))], {
+    bom: true,
+    record_delimiter: '\r\n',
+    quoted: true,
+    quoted_empty: true,
+    cast: { string: neutraliseFormula, number: String },
+  });
 }
 
+/**
+ * A text cell that starts with = + - @ (or a tab or carriage return, which Excel skips before looking) would be
+ * run as a formula when the CSV is opened, e.g. a project name `=HYPERLINK("http://…","点击")`; a leading single
+ * quote makes Excel and WPS show it as text. Numbers stay numbers: a negative amount is not a formula.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The summary as XLSX. exceljs writes a JavaScript string as a text cell (a shared string, never a `<f>` formula), so
+ * a name such as `=HYPERLINK(…)` is shown as typed and never run; it is kept as it is, without the CSV's quote.
+ */
 export function summaryXlsx(rows: BatchRow[]): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('预审汇总');
@@ -161,26 +197,17 @@ export function summaryXlsx(rows: BatchRow[]): ExcelJS.Workbook {
   return workbook;
 }
 
+/** The summary as one HTML page (report/templates/batch-summary.eta, every value escaped by the template engine). */
 export function summaryHtml(rows: BatchRow[]): string {
-  const body = rows
-    .map((r, i) => {
-      const c = cells(r, i);
-      const link = r.reportDir ? `<a href="${esc(join(safeName(r.dossier), 'report.html'))}">查看</a>` : '';
-      return `<tr class="${r.failure ? 'fail' : r.complete ? 'ok' : 'bad'}">${c
-        .slice(0, 10)
-        .map((v) => `<td>${esc(String(v))}</td>`)
-        .join('')}<td>${link}</td></tr>`;
-    })
-    .join('\n');
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>材料预审汇总</title>
-<style>body{font-family:"Microsoft YaHei","PingFang SC",sans-serif;margin:24px}table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top}th{background:#f4f4f4}.bad td:nth-child(6){color:#c62828;font-weight:bold}
-.ok td:nth-child(6){color:#2e7d32}.fail td:nth-child(6){color:#6a1b9a}</style></head><body>
-<h1>材料预审汇总（${rows.length} 份，齐全 ${rows.filter((r) => r.complete).length} 份）</h1>
-<table><tr>${COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr>
-${body}
-</table></body></html>
-`;
+  return htmlTemplates.render('./batch-summary', {
+    columns: COLUMNS,
+    completeCount: rows.filter((r) => r.complete).length,
+    rows: rows.map((r, i) => ({
+      tone: r.failure ? 'fail' : r.complete ? 'ok' : 'bad',
+      cells: cells(r, i).slice(0, 10),
+      reportHref: r.reportDir ? join(safeName(r.dossier), 'report.html') : undefined,
+    })),
+  });
 }
 
 function safeName(name: string): string {

@@ -19,6 +19,7 @@ import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
+import { integerOption } from '../numeric-options.ts';
 import { Progress } from '../progress.ts';
 
 // Same meaning as `dossier check`.
@@ -45,7 +46,7 @@ export function registerQueueCommands(program: Command): void {
     .command('worker')
     .description('启动分布式模式的工作进程：从 Redis 队列领取任务（提取、OCR、出报告），读写对象存储')
     .option('--config <file>', '配置文件（YAML/JSON）；默认读取环境变量 DOSSIER_CONFIG 指向的文件')
-    .option('--concurrency <n>', '同时处理的任务数（覆盖 WORKER_CONCURRENCY）', parsePositiveInt)
+    .option('--concurrency <n>', '同时处理的任务数（覆盖 WORKER_CONCURRENCY）', integerOption('--concurrency', { min: 1 }))
     .action(async (opts: { config?: string; concurrency?: number }) => {
       const config = loadDistributedConfig({ file: opts.config });
       if (opts.concurrency !== undefined) config.queue.concurrency = opts.concurrency;
@@ -82,7 +83,7 @@ export function registerQueueCommands(program: Command): void {
     .option('--wait', '等待检查完成：进度写到标准错误，报告写到标准输出或 --out')
     .addOption(new Option('--format <format>', '报告格式（配合 --wait）').choices(['json', 'md', 'html']).default('md'))
     .option('--out <file>', '报告写入文件（配合 --wait）')
-    .option('--timeout <seconds>', '--wait 最长等待的秒数（默认一直等）', parsePositiveInt)
+    .option('--timeout <seconds>', '--wait 最长等待的秒数（默认一直等）', integerOption('--timeout', { min: 1 }))
     .option('--config <file>', '配置文件（YAML/JSON）；默认读取环境变量 DOSSIER_CONFIG 指向的文件')
     .action(async (archive: string, opts: SubmitOptions) => {
       const checklist = opts.checklist ?? opts.city;
@@ -169,10 +170,4 @@ class ProgressPrinter {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`应为正整数，收到“${value}”`);
-  return n;
 }

@@ -4,6 +4,7 @@ import { createBlobStore } from '../../storage/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
 import { RoleSchema, TokenInputError, TokenStore, type Role } from '../../api/auth/tokens.ts';
 import { UsageError } from '../errors.ts';
+import { integerOption, positiveNumberOption } from '../numeric-options.ts';
 
 /**
  * `dossier serve` (the HTTP API and web UI, as `npm start`) and `dossier token …` (API tokens, kept hashed in the
@@ -14,7 +15,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('启动 HTTP API 与网页界面（默认内置处理、本地存储；设置 REDIS_URL 则交给队列工作进程）')
     .option('--host <host>', '监听地址（默认 HOST 或 127.0.0.1）')
-    .option('--port <port>', '端口（默认 PORT 或 3000）', (v) => Number.parseInt(v, 10))
+    .option('--port <port>', '端口（默认 PORT 或 3000；0 表示任选空闲端口）', integerOption('--port', { min: 0, max: 65535 }))
     .action(async (opts: { host?: string; port?: number }) => {
       const { startServer } = await import('../../api/server.ts');
       const base = apiConfigFromEnv();
@@ -33,7 +34,7 @@ export function registerServeCommand(program: Command): void {
     .requiredOption('--name <name>', '持有人或用途，如“张三（常德市数据资源局）”')
     .option('--jurisdiction <id>', 'officer 的辖区：检查清单编号，如 changde')
     .option('--unit <name>', 'unit 的单位名称；同一单位的令牌看到同样的材料')
-    .option('--expires-days <n>', '有效天数（默认长期有效，直到吊销）', (v) => Number(v))
+    .option('--expires-days <n>', '有效天数（默认长期有效，直到吊销）', positiveNumberOption('--expires-days'))
     .action(async (opts: { role: Role; name: string; jurisdiction?: string; unit?: string; expiresDays?: number }) => {
       if (opts.jurisdiction && !listChecklists().some((c) => c.id === opts.jurisdiction)) {
         throw new UsageError(`没有地区“${opts.jurisdiction}”的检查清单（可选：${listChecklists().map((c) => c.id).join('、')}）`);

@@ -31,7 +31,9 @@ describe('when an officer pre-screens a folder of dossiers before a review meeti
       outDir: out,
       ocr,
       concurrency: 2,
-      onProgress: (done) => progress.push(done),
+      onProgress: (e) => {
+        if (e.stage === 'dossier-done') progress.push(e.done);
+      },
     });
   });
 

@@ -39,6 +39,25 @@ describe('the reports people read', () => {
     expect(html).toContain('材料不齐全');
   });
 
+  it('shows a hostile file name as text wherever it appears: file table, evidence and link', () => {
+    const hostile = '<script>alert(1)</script>.pdf';
+    const renamed = report.files[0]!.path;
+    const rename = (path: string) => (path === renamed ? hostile : path);
+    const withHostileName: CompletenessReport = {
+      ...report,
+      files: report.files.map((f) => ({ ...f, path: rename(f.path) })),
+      requirements: report.requirements.map((r) => ({ ...r, evidence: r.evidence.map((e) => ({ ...e, path: rename(e.path) })) })),
+      findings: [...report.findings, { ruleId: 'TEST-1', severity: 'warning', message: '测试', evidence: [{ path: hostile, page: 1, quote: '"><img src=x onerror=alert(1)>' }] }],
+    };
+    for (const html of [renderHtml(withHostileName), renderHtml(withHostileName, { fileHref: (i, path) => `/files/${i}?name=${path}&"x"` })]) {
+      expect(html).not.toMatch(/<script|<img/);
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;.pdf');
+      expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    }
+    const linked = renderHtml(withHostileName, { fileHref: (i, path) => `/files/${i}?name=${path}&"x"` });
+    expect(linked).toContain('<a href="/files/0?name=&lt;script&gt;alert(1)&lt;/script&gt;.pdf&amp;&quot;x&quot;">&lt;script&gt;');
+  });
+
   it('asks for the fact to declare when a row needs confirmation', () => {
     const row = { ...report.requirements.find((r) => r.id === 'CD-A12')!, status: 'needs_confirmation' as const, unknownFacts: ['major'] };
     const withQuestion = { ...report, requirements: [row], summary: { ...report.summary, needsConfirmation: 1 } };
