@@ -39,9 +39,9 @@ export class Progress {
       emptyOnZero: true,
       clearOnComplete: true,
       hideCursor: false,
-      // Leave the terminal's own line wrapping alone (an error exit would leave it off); formatLine keeps the line
-      // narrower than the terminal instead.
-      linewrap: null,
+      // true: cli-progress leaves the terminal's line wrapping alone (turned off, an error exit would leave it off) and
+      // cuts the line to the terminal width, a no-op because formatLine already keeps it narrower (CJK counted double).
+      linewrap: true,
       fps: 10,
     });
   }
@@ -51,9 +51,12 @@ export class Progress {
     this.show(0, 0, { text });
   }
 
-  /** A bar at `done` of `total` with a label. `done` may be fractional (part-way through an item); the count shows whole items. */
-  bar(done: number, total: number, label: string): void {
-    this.show(done, total, { text: label, counts: { done: Math.floor(done), total } });
+  /**
+   * A bar at `done` of `total` with a label. `done` may be fractional (part-way through an item) to move the bar;
+   * the count shows `finished`, by default the whole items in `done`.
+   */
+  bar(done: number, total: number, label: string, finished = Math.floor(done)): void {
+    this.show(done, total, { text: label, counts: { done: finished, total } });
   }
 
   /** Clears the line; the next update starts a new one. */
@@ -74,6 +77,9 @@ export class Progress {
     this.line.update(value, line);
   }
 }
+
+/** How much of a dossier's share of the bar its files fill; the rest (checking, writing reports) fills when it is done. */
+const READING_SHARE = 0.9;
 
 /**
  * The batch bar: it moves with every file read in any dossier being checked (a dossier counts as the share of its
@@ -103,10 +109,10 @@ export class BatchProgress {
     let partial = 0;
     const names: string[] = [];
     for (const [name, { done, files }] of this.inFlight) {
-      partial += files > 0 ? done / files : 0;
+      partial += files > 0 ? READING_SHARE * (done / files) : 0;
       names.push(files > 0 ? `${name}（文件 ${done}/${files}）` : `${name}（解包）`);
     }
-    this.line.bar(this.finished + partial, this.total, names.length > 0 ? `正在检查：${names.join('、')}` : '');
+    this.line.bar(this.finished + partial, this.total, names.length > 0 ? `正在检查：${names.join('、')}` : '', this.finished);
   }
 
   done(): void {

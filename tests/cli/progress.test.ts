@@ -49,6 +49,8 @@ describe('when stderr is a terminal', () => {
     progress.bar(1, 4, '项目立项申报表.pdf');
     expect(visibleLine(stderr.text())).toBe(`[######${'.'.repeat(18)}] 1/4 项目立项申报表.pdf`);
     expect(stderr.text()).not.toContain('\n');
+    // The terminal's own line wrapping is left as it is.
+    expect(stderr.text()).not.toContain('\x1b[?7l');
     progress.done();
     expect(stderr.text()).toMatch(/\x1b\[2K$/);
   });
@@ -74,10 +76,14 @@ describe('when stderr is a terminal', () => {
     batch.handle({ stage: 'dossier-start', name: '青禾市乙项目.zip', total: 2 });
     await shows(`[${'.'.repeat(24)}] 0/2 正在检查：青禾市甲项目.zip（解包）、青禾市乙项目.zip（解包）`);
     batch.handle({ stage: 'file', name: '青禾市甲项目.zip', done: 2, files: 4, path: 'a.pdf' });
-    // Half of one dossier of two: a quarter of the bar.
-    await shows(`[######${'.'.repeat(18)}] 0/2 正在检查：青禾市甲项目.zip（文件 2/4）、青禾市乙项目.zip（解包）`);
+    // Half the files of one dossier of two: a little under a quarter of the bar (checking and writing the report remain).
+    await shows(`[#####${'.'.repeat(19)}] 0/2 正在检查：青禾市甲项目.zip（文件 2/4）、青禾市乙项目.zip（解包）`);
+    batch.handle({ stage: 'file', name: '青禾市甲项目.zip', done: 4, files: 4, path: 'd.pdf' });
+    batch.handle({ stage: 'file', name: '青禾市乙项目.zip', done: 1, files: 1, path: 'e.pdf' });
+    // Every file read, nothing finished yet: the count says so and the bar is not full.
+    await shows(`[######################..] 0/2 正在检查：青禾市甲项目.zip（文件 4/4）、青禾市乙项目.zip（文件 1/1）`);
     batch.handle({ stage: 'dossier-done', name: '青禾市甲项目.zip', done: 1, total: 2 });
-    await shows(`[############${'.'.repeat(12)}] 1/2 正在检查：青禾市乙项目.zip（解包）`);
+    await shows(`[#######################.] 1/2 正在检查：青禾市乙项目.zip（文件 1/1）`);
     batch.done();
   });
 
