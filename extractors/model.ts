@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FindingCodeSchema } from './finding-codes.ts';
 
 /**
  * What a file really is, sniffed from its bytes (the extension only breaks ties).
@@ -43,7 +44,8 @@ export type Severity = z.infer<typeof SeveritySchema>;
 
 /** Something worth telling a person about one file or one archive entry. Messages are in Chinese. */
 export const FileFindingSchema = z.object({
-  code: z.string(),
+  /** Registered in extractors/finding-codes.ts; no other code is accepted. */
+  code: FindingCodeSchema,
   severity: SeveritySchema,
   message: z.string(),
   path: z.string().optional(),

@@ -84,7 +84,7 @@ export const EXTRACTOR_VERSION = [
   NORMALIZE_VERSION,
 ].join(';');
 
-const MAX_ERROR_DETAIL = 300;
+const UNREADABLE_CONTENT = '提取失败：文件内容无法解析，可能已损坏或格式异常；请重新导出后提交';
 
 function failure(message: string): ExtractedDocument {
   return {
@@ -97,10 +97,6 @@ function failure(message: string): ExtractedDocument {
   };
 }
 
-function describeError(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  return detail.length > MAX_ERROR_DETAIL ? `${detail.slice(0, MAX_ERROR_DETAIL)}…` : detail;
-}
 
 /**
  * The OCR engine itself failed (worker crash, timeout, pool closed) while reading a file. This says nothing about the
@@ -150,11 +146,12 @@ export async function extractDocument(
   } catch (error) {
     const engineFailure = watched.failure();
     if (engineFailure !== undefined) {
-      throw new OcrEngineError(`文字识别引擎出错（${describeError(engineFailure)}），请稍后重试`, { cause: engineFailure });
+      throw new OcrEngineError('文字识别引擎出错，请稍后重试', { cause: engineFailure });
     }
-    return failure(`提取失败：${describeError(error)}`);
+    // The exception text is the parser's, in English; the officer reads only the Chinese sentence.
+    return failure(UNREADABLE_CONTENT);
   }
   const parsed = ExtractedDocumentSchema.safeParse(raw);
-  if (!parsed.success) return failure(`提取失败：读取模块返回的结果格式不正确（${describeError(parsed.error)}）`);
+  if (!parsed.success) return failure('提取失败：读取模块返回的结果格式不正确，该文件未能读取');
   return parsed.data;
 }

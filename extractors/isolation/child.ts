@@ -82,7 +82,7 @@ async function extract(extractDocument: ExtractDocument, message: Extract<Parent
     );
     send({ type: 'done', jobId: job.jobId, doc });
   } catch (error) {
-    const text = error instanceof OcrEngineError ? error.message : `文字识别引擎出错（${String(error)}）`;
+    const text = error instanceof OcrEngineError ? error.message : '文字识别引擎出错，请稍后重试';
     send({ type: 'engine-error', jobId: job.jobId, message: text });
   } finally {
     clearInterval(heartbeat);

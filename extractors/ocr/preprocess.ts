@@ -110,7 +110,7 @@ export async function openImage(
       const pipeline = sharp(decoded.rgb, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
       return { pipeline, width: decoded.width, height: decoded.height };
     } catch (error) {
-      const detail = error instanceof BmpFormatError ? `（${error.message}）` : '';
+      const detail = error instanceof BmpFormatError ? '（文件头与像素数据不符）' : '';
       throw new OcrInputError(`BMP 图片无法解码${detail}`, 'undecodable', { cause: error });
     }
   }

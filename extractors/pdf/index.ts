@@ -37,7 +37,6 @@ export const PDF_EXTRACTOR_VERSION = [
  * busy while the next page is being prepared, without holding many page bitmaps in memory.
  */
 const OCR_PAGES_IN_FLIGHT = 2;
-const MAX_ERROR_DETAIL = 200;
 /** Pages below this mean OCR confidence get a warning (same threshold as extractors/image). */
 const LOW_CONFIDENCE = 50;
 /** pdf.js itself accepts an end marker anywhere in the last 1 KiB; a little more slack for trailing padding. */
@@ -47,7 +46,7 @@ const MESSAGES = {
   zeroBytes: '文件为空（0 字节）',
   encrypted: 'PDF 已加密，需要打开密码才能读取内容；请提供未加密的文件',
   truncated: '无法读取 PDF：文件不完整（缺少结尾的 %%EOF 标记，可能在上传或复制时被截断）',
-  corrupt: (detail: string) => `无法读取 PDF：文件已损坏或不是有效的 PDF（${detail}）`,
+  corrupt: '无法读取 PDF：文件已损坏或不是有效的 PDF',
   noText: (pageCount: number) => `PDF 中没有可读取的文字（共 ${pageCount} 页：没有文字层，OCR 也未识别出文字）`,
   noTextOcrLimited: (pageCount: number) =>
     `PDF 中没有可读取的文字（共 ${pageCount} 页：没有可用的文字层，且超出 OCR 页数上限的页未识别）`,
@@ -59,8 +58,8 @@ const FINDINGS = {
   ocrLimit: (pages: string, limit: number) => `${pages}需要 OCR，但超过了单个文件 ${limit} 页的识别上限，这些页的文字未识别`,
   lowConfidence: (page: number, confidence: number) =>
     `第 ${page} 页文字识别置信度较低（${Math.round(confidence)}），识别结果可能不准确，建议提供更清晰的扫描件`,
-  textUnreadable: (page: number, detail: string) => `第 ${page} 页的文字无法读取：${detail}`,
-  notRendered: (page: number, detail: string) => `第 ${page} 页无法转为图像，未能 OCR：${detail}`,
+  textUnreadable: (page: number) => `第 ${page} 页的文字无法读取（页面内容已损坏）`,
+  notRendered: (page: number) => `第 ${page} 页无法转为图像（页面内容已损坏），未能 OCR`,
   ocrInput: (page: number, detail: string) => `第 ${page} 页：${detail}`,
   truncated: '文件末尾缺少 %%EOF 结束标记，可能不完整；已尽量读取',
   pageLimit: (total: number, limit: number) => `页数超过上限，仅读取前 ${limit} 页（文件声称共 ${total} 页）`,
@@ -148,7 +147,7 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
       const result = await parser.getText({ partial: [n] });
       rawText = result.pages.find((p) => p.num === n)?.text ?? '';
     } catch (error) {
-      findings.push({ code: 'page-unreadable', severity: 'warning', page: n, message: FINDINGS.textUnreadable(n, describeError(error)) });
+      findings.push({ code: 'page-unreadable', severity: 'warning', page: n, message: FINDINGS.textUnreadable(n) });
       settle({ n, text: '', source: 'text-layer' });
       continue;
     }
@@ -211,7 +210,7 @@ async function recognizePages(
     try {
       image = (await pageOcrInput(parser, candidate.n, ctx.limits)).image;
     } catch (error) {
-      findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n, describeError(error)) });
+      findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n) });
       settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
       continue;
     }
@@ -299,15 +298,10 @@ function isPasswordError(error: unknown): boolean {
 
 function failureResult(error: unknown, bytes: Buffer): ExtractedDocument {
   if (isPasswordError(error)) return withoutPages('encrypted', MESSAGES.encrypted);
-  return withoutPages('unreadable', hasEndMarker(bytes) ? MESSAGES.corrupt(describeError(error)) : MESSAGES.truncated);
+  return withoutPages('unreadable', hasEndMarker(bytes) ? MESSAGES.corrupt : MESSAGES.truncated);
 }
 
 function withoutPages(status: ExtractionStatus, message: string): ExtractedDocument {
   return { status, message, pages: [], meta: { pageCount: 0, ocrPages: 0 }, findings: [], extractorVersion: PDF_EXTRACTOR_VERSION };
-}
-
-function describeError(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  return detail.length > MAX_ERROR_DETAIL ? `${detail.slice(0, MAX_ERROR_DETAIL)}…` : detail;
 }
 

@@ -1,29 +1,21 @@
-import type { FileFinding, Severity } from '../../extractors/model.ts';
+import { FINDING_CODES, type IntakeFindingCode } from '../../extractors/finding-codes.ts';
+import type { FileFinding } from '../../extractors/model.ts';
 
 /**
- * Every finding and error code intake can produce, with its severity and what it means, in one registry.
- * Codes are stable: reports, tests and other systems match on them; the Chinese wording may improve.
+ * The Chinese message of every finding and error code intake can produce. The codes, their severity and meaning are
+ * registered with every other finding code in extractors/finding-codes.ts.
  */
 export const INTAKE_CODES = {
   INTAKE_PATH_TRAVERSAL: {
-    severity: 'error',
-    meaning: '压缩包条目的路径指向解压目录之外（../、绝对路径或盘符），已拒绝解开',
     message: (path: string) => `压缩包条目“${path}”的路径指向解压目录之外，已拒绝解开，其余文件照常检查`,
   },
   INTAKE_SYMLINK: {
-    severity: 'warning',
-    meaning: '条目是符号链接，不是文件，已跳过',
     message: (path: string) => `“${path}”是符号链接而不是文件，已跳过`,
   },
   INTAKE_ENCRYPTED_ENTRY: {
-    severity: 'warning',
-    meaning: '压缩包条目已加密，无法读取',
     message: (path: string) => `压缩包条目“${path}”已加密（设有密码），无法读取，请提供未加密的文件`,
   },
   INTAKE_ZIP_BOMB: {
-    severity: 'error',
-    meaning:
-      '疑似压缩炸弹，已拒绝解开：一个条目的压缩比异常高，或整个压缩包的目录可疑（条目数据位置重叠、声明的解压总大小远超压缩包本身）',
     /** Without `detail` the finding is about one entry; with it, about the whole archive at `path`, and `detail` says why. */
     message: (path: string, _limit?: number, detail?: string) =>
       detail === undefined
@@ -31,85 +23,55 @@ export const INTAKE_CODES = {
         : `压缩包“${path}”疑似压缩炸弹（${detail}），已拒绝解压，其中的文件均未检查`,
   },
   INTAKE_TOO_MANY_ENTRIES: {
-    severity: 'error',
-    meaning: '文件数量超过上限，超出部分未检查',
     message: (path: string, limit?: number) =>
       `“${path}”中的文件数量超过上限（${limit ?? '?'} 个），超出部分未解开、未检查`,
   },
   INTAKE_TOO_LARGE: {
-    severity: 'error',
-    meaning: '解压后的总大小超过上限，其余文件未检查',
     message: (path: string, limit?: number) =>
       `解压后的总大小超过上限（${formatBytes(limit)}），从“${path}”起的其余文件未解开、未检查`,
   },
   INTAKE_ARCHIVE_TOO_LARGE: {
-    severity: 'error',
-    meaning: '按压缩包目录计算，解压后的总大小超过上限，整个压缩包未解开',
     message: (path: string, limit?: number, detail?: string) =>
       `压缩包“${path}”${detail ? `按目录计算解压后共 ${detail}，` : '解压后的总大小'}超过上限（还可解压 ${formatBytes(limit)}），已拒绝解压，其中的文件均未检查`,
   },
   INTAKE_ENTRY_TOO_LARGE: {
-    severity: 'error',
-    meaning: '单个文件超过大小上限，已拒绝解开',
     message: (path: string, limit?: number) => `“${path}”超过单个文件大小上限（${formatBytes(limit)}），已拒绝解开`,
   },
   INTAKE_DEPTH_LIMIT: {
-    severity: 'warning',
-    meaning: '压缩包嵌套层数超过上限，内层压缩包未解开',
     message: (path: string, limit?: number) =>
       `“${path}”是嵌套过深的压缩包（超过 ${limit ?? '?'} 层），未解开，其中的材料未检查`,
   },
   INTAKE_UNDECODABLE_NAME: {
-    severity: 'warning',
-    meaning: '条目名称无法识别编码，已用占位名称代替',
     message: (path: string) => `有一个压缩包条目的名称无法识别（既不是 UTF-8 也不是 GBK/GB18030），暂以“${path}”代称`,
   },
   INTAKE_CORRUPT_ARCHIVE: {
-    severity: 'error',
-    meaning: '压缩包已损坏或不完整',
     message: (path: string) => `压缩包已损坏或不完整：${path}`,
   },
   INTAKE_CORRUPT_ENTRY: {
-    severity: 'error',
-    meaning: '压缩包条目已损坏（数据不完整或校验失败），无法读取',
     message: (path: string) => `压缩包条目“${path}”已损坏（数据不完整或校验失败），无法读取`,
   },
   INTAKE_UNSUPPORTED_COMPRESSION: {
-    severity: 'warning',
-    meaning: '条目使用了不支持的压缩方式，无法读取',
     message: (path: string) => `压缩包条目“${path}”使用了不支持的压缩方式，无法读取，请用常规 zip 格式重新打包`,
   },
   INTAKE_UNSUPPORTED_ARCHIVE: {
-    severity: 'warning',
-    meaning: '内含 RAR/7z 压缩包，暂不能解开',
     message: (path: string) => `“${path}”是 RAR/7z 压缩包，暂不能解开，其中的材料未检查；请改用 zip 格式`,
   },
   INTAKE_DUPLICATE_PATH: {
-    severity: 'info',
-    meaning: '压缩包中有同名条目',
     message: (path: string) => `压缩包中有多个同名条目“${path}”，均已列出`,
   },
   INTAKE_INPUT_NOT_FOUND: {
-    severity: 'error',
-    meaning: '要检查的文件或文件夹不存在',
     message: (path: string) => `找不到要检查的文件或文件夹：${path}`,
   },
   INTAKE_UNSUPPORTED_INPUT: {
-    severity: 'error',
-    meaning: '输入既不是文件也不是文件夹',
     message: (path: string) => `无法检查“${path}”：它既不是普通文件也不是文件夹`,
   },
-} as const satisfies Record<
-  string,
-  { severity: Severity; meaning: string; message: (path: string, limit?: number, detail?: string) => string }
->;
+} as const satisfies Record<IntakeFindingCode, { message: (path: string, limit?: number, detail?: string) => string }>;
 
-export type IntakeCode = keyof typeof INTAKE_CODES;
+export type IntakeCode = IntakeFindingCode;
 
 /** `detail` is a short Chinese phrase some codes weave into their message (see each code's message). */
 export function intakeFinding(code: IntakeCode, path: string, limit?: number, detail?: string): FileFinding {
-  const entry = INTAKE_CODES[code];
-  return { code, severity: entry.severity, message: entry.message(path, limit, detail), path };
+  return { code, severity: FINDING_CODES[code].severity, message: INTAKE_CODES[code].message(path, limit, detail), path };
 }
 
 /** Thrown when the input as a whole cannot be read; a retry with the same input cannot help. */

@@ -75,8 +75,12 @@ export const ReportFileSchema = z.object({
   contentDocTypes: z.array(z.string()).default([]),
   needsReview: z.boolean(),
   duplicateOf: z.string().optional(),
-  /** What extraction noticed about this file (OCR confidence, garbled text layer, truncation…). */
-  findings: z.array(FileFindingSchema).default([]),
+  /**
+   * What extraction noticed about this file (OCR confidence, garbled text layer, truncation…). Codes are those of
+   * extractors/finding-codes.ts; the report keeps them an open string so a reader of older or newer reports still
+   * validates.
+   */
+  findings: z.array(FileFindingSchema.extend({ code: z.string() })).default([]),
 });
 export type ReportFile = z.infer<typeof ReportFileSchema>;
 

@@ -105,13 +105,26 @@ describe('when dispatching by kind', () => {
 describe('when an extractor misbehaves', () => {
   const withDocxExtractor = (extractor: Extractor) => ({ ...FORMATS, docx: { ...FORMATS.docx, extractor } });
 
-  it('turns an exception into an unreadable result instead of throwing', async () => {
+  it('turns an exception into an unreadable result in Chinese, without the parser’s English text', async () => {
     const formats = withDocxExtractor(async () => {
-      throw new Error('boom');
+      throw new Error('image header without dimensions');
     });
     const doc = await extractDocument({ path: 'a.docx', bytes: Buffer.from('x'), kind: 'docx' }, contextWithoutOcr(), formats);
     expect(doc.status).toBe('unreadable');
-    expect(doc.message).toBe('提取失败：boom');
+    expect(doc.message).toBe('提取失败：文件内容无法解析，可能已损坏或格式异常；请重新导出后提交');
+  });
+
+  it('refuses a finding whose code is not registered (extractors/finding-codes.ts)', async () => {
+    const formats = withDocxExtractor(async () => ({
+      status: 'ok',
+      pages: [{ n: 1, text: '正文', source: 'text-layer' }],
+      meta: { pageCount: 1, ocrPages: 0 },
+      findings: [{ code: 'made-up-code', severity: 'info', message: '未登记的代码' }],
+      extractorVersion: 'test',
+    }) as never);
+    const doc = await extractDocument({ path: 'a.docx', bytes: Buffer.from('x'), kind: 'docx' }, contextWithoutOcr(), formats);
+    expect(doc.status).toBe('unreadable');
+    expect(doc.message).toBe('提取失败：读取模块返回的结果格式不正确，该文件未能读取');
   });
 
   it('turns a malformed result into an unreadable result', async () => {
@@ -137,7 +150,9 @@ describe('when the OCR engine itself fails', () => {
     const bytes = await renderScan('验收', { heightMm: 20, noise: false });
     const attempt = extractDocument({ path: '照片.png', bytes, kind: 'image' }, failingEngine(new Error('worker crashed')));
     await expect(attempt).rejects.toBeInstanceOf(OcrEngineError);
-    await expect(attempt).rejects.toThrow(/worker crashed/);
+    // The officer reads Chinese; the engine's own words stay on the error's cause for the log.
+    await expect(attempt).rejects.toThrow('文字识别引擎出错，请稍后重试');
+    await expect(attempt).rejects.toHaveProperty('cause.message', 'worker crashed');
   });
 
   it('throws OcrEngineError for a scanned DOCX too', async () => {
