@@ -8,6 +8,8 @@ import { ApiError } from '../errors.ts';
 import { ErrorResponse, ReportFormatQuery, ShareFileParams, ShareParams, UiAssetParams } from '../schemas.ts';
 import { sendDossierFile } from './files.ts';
 import { reportFormat, sendReport } from './negotiate.ts';
+import { labelsModuleForUi } from '../../pipeline/report/labels.ts';
+import { WEBHOOK_SECRET_KEY } from '../../storage/index.ts';
 
 const UI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui');
 const UI_TYPES: Record<string, string> = {
@@ -26,6 +28,7 @@ function loadUiAssets(): Map<string, { body: Buffer; type: string }> {
     const ext = name.split('.').at(-1) ?? '';
     if (UI_TYPES[ext]) assets.set(name, { body: readFileSync(join(UI_DIR, name)), type: UI_TYPES[ext]! });
   }
+  assets.set('labels.js', { body: Buffer.from(labelsModuleForUi()), type: UI_TYPES.js! });
   return assets;
 }
 
@@ -55,7 +58,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       let storageOk = true;
       try {
         // A read of a key that need not exist proves the store answers without writing anything.
-        await ctx.store.head('auth/webhook-secret.json');
+        await ctx.store.head(WEBHOOK_SECRET_KEY);
       } catch (error) {
         storageOk = false;
         storage = `${ctx.store.kind}：${(error as Error).message}`;

@@ -1,10 +1,8 @@
 // Shared by every page: sign-in, the API helper, DOM building. Plain browser JavaScript, no build step.
 // Text from the server is only ever inserted as text (never as HTML), so a file name cannot inject markup.
 
-export const STAGE_LABEL = { filing: '立项申报', acceptance: '竣工验收' };
-export const STATUS_LABEL = { satisfied: '已提交', missing: '缺失', unreadable: '无法读取', needs_confirmation: '需确认', not_applicable: '不适用' };
-export const SEVERITY_LABEL = { error: '错误', warning: '警告', info: '提示' };
-export const DOSSIER_STATUS = { queued: '排队中', processing: '检查中', done: '已完成', failed: '失败', deleted: '已删除' };
+// The labels come from the server (pipeline/report/labels.ts), the same ones the reports use.
+export { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS } from './labels.js';
 
 /** h('a', { href: x, class: 'y' }, 'text', child) → element; attributes starting with "on" become listeners. */
 export function h(tag, attrs, ...children) {

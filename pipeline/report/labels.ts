@@ -36,6 +36,27 @@ export const RULE_LABEL: Record<string, string> = {
   'file-name': '文件名',
 };
 
+/** Where a dossier is in the API's processing (the web UI's list and status line). */
+export const DOSSIER_STATUS_LABEL: Record<string, string> = {
+  queued: '排队中',
+  processing: '检查中',
+  done: '已完成',
+  failed: '失败',
+  deleted: '已删除',
+};
+
+/**
+ * The same labels as an ES module for the web UI (served as /ui/labels.js), so the browser and the reports never
+ * drift apart.
+ */
+export function labelsModuleForUi(): string {
+  const labels = { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS: DOSSIER_STATUS_LABEL };
+  return Object.entries(labels)
+    .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
+    .join('\n')
+    .concat('\n');
+}
+
 /** The one-line verdict every rendering shows. */
 export function verdict(report: { complete: boolean; summary: { needsConfirmation: number; missing: number; unreadable: number } }): string {
   if (!report.complete) return `材料不齐全（缺失 ${report.summary.missing + report.summary.unreadable} 项）`;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
 import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
 import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
+import { FactValueSchema } from '../../checklists/presence/schema.ts';
+import { StageSchema } from '../../checklists/schema.ts';
 
 /**
  * The completeness report: the product's contract with officers, units and other systems.
@@ -9,8 +11,9 @@ import { RequirementResultSchema, RequirementStatusSchema } from '../../checklis
  */
 export const REPORT_SCHEMA_VERSION = '1.0.0';
 
-export const StageSchema = z.enum(['filing', 'acceptance']);
-export type Stage = z.infer<typeof StageSchema>;
+// Defined once, with the checklists that name the stages and the facts; the report shows the same values.
+export { StageSchema, type Stage } from '../../checklists/schema.ts';
+export { FactValueSchema } from '../../checklists/presence/schema.ts';
 
 export { RequirementStatusSchema };
 export type RequirementStatus = z.infer<typeof RequirementStatusSchema>;
@@ -26,8 +29,6 @@ export const EvidenceSchema = z.object({
   label: z.string().optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
-
-export const FactValueSchema = z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]);
 
 export const ReportFactSchema = z.object({
   value: FactValueSchema.nullable(),
