@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import { CATALOGUE_PATH, FACTS_PATH, listChecklists, loadChecklist } from '../../checklists/load.ts';
 import { EXTRACTOR_VERSION } from '../../extractors/registry.ts';
 import {
@@ -28,8 +27,6 @@ import {
   dossierIdFor,
   EXTRACT_JOB,
   extractJobId,
-  ExtractJobResultSchema,
-  ExtractProgressSchema,
   MANIFEST_VERSION,
   QUEUE_NAME,
   REPORT_JOB,
@@ -39,8 +36,11 @@ import {
   type ExtractJobData,
   type ReportJobData,
 } from './model.ts';
-import { hasStoredReport, readStoredReport } from './report-store.ts';
-import { QueueUnavailableError, type RedisClient } from './redis.ts';
+import { hasStoredReport } from './report-store.ts';
+import type { RedisClient } from './redis.ts';
+import { asQueueError, DossierStatusReader, type DossierState, type DossierStatus } from './status.ts';
+
+export { DossierFailedError, type DossierState, type DossierStatus } from './status.ts';
 
 export interface SubmitInput {
   /** A zip (or other archive intake understands), a folder or a single file. */
@@ -60,8 +60,6 @@ export interface QueueDeps {
   settings?: Partial<QueueSettings>;
 }
 
-export type DossierState = 'queued' | 'running' | 'completed' | 'failed' | 'unknown';
-
 export interface Submission {
   dossierId: string;
   /** The report (parent) job; its children are `extract-<dossierId>-<sha256>`. */
@@ -77,31 +75,12 @@ export interface Submission {
   uploaded: number;
 }
 
-export interface DossierStatus {
-  dossierId: string;
-  state: DossierState;
-  filesDone: number;
-  filesTotal: number;
-  /** Pages OCR'd so far (finished files plus pages of files in progress). */
-  ocrPages: number;
-  failedReason?: string;
-}
-
-export class DossierFailedError extends Error {
-  override readonly name = 'DossierFailedError';
-  constructor(
-    readonly dossierId: string,
-    reason: string,
-  ) {
-    super(`案卷 ${dossierId} 检查失败：${reason}`);
-  }
-}
-
 /** The submitting side of the distributed mode: API nodes and `dossier submit`. One instance serves many calls. */
 export class DossierQueue {
   readonly settings: QueueSettings;
   private readonly queue: Queue;
   private readonly flow: FlowProducer;
+  private readonly reader: DossierStatusReader;
 
   constructor(private readonly deps: QueueDeps) {
     this.settings = queueSettingsSchema.parse(deps.settings ?? {});
@@ -110,6 +89,21 @@ export class DossierQueue {
     // Errors reach the caller through the rejected calls; these listeners keep them from being "unhandled".
     this.queue.on('error', () => undefined);
     this.flow.on('error', () => undefined);
+    this.reader = new DossierStatusReader(this.queue, deps.store);
+  }
+
+  /** Where a submitted dossier stands (pipeline/queue/status.ts). */
+  status(dossierId: string): Promise<DossierStatus> {
+    return this.reader.status(dossierId);
+  }
+
+  /** Waits until the report is in storage and returns it (pipeline/queue/status.ts). */
+  waitForReport(dossierId: string, options?: Parameters<DossierStatusReader['waitForReport']>[1]): Promise<CompletenessReport> {
+    return this.reader.waitForReport(dossierId, options);
+  }
+
+  readReport(dossierId: string): Promise<CompletenessReport | null> {
+    return this.reader.readReport(dossierId);
   }
 
   /**
@@ -169,70 +163,6 @@ export class DossierQueue {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
-  }
-
-  async status(dossierId: string): Promise<DossierStatus> {
-    const reportReady = await hasStoredReport(this.deps.store, dossierId);
-    try {
-      const job = await this.queue.getJob(reportJobId(dossierId));
-      if (!job) return { dossierId, state: reportReady ? 'completed' : 'unknown', filesDone: 0, filesTotal: 0, ocrPages: 0 };
-      const state = await job.getState();
-      const counts = await job.getDependenciesCount();
-      const filesDone = counts.processed ?? 0;
-      const filesTotal = filesDone + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
-      let ocrPages = 0;
-      for (const value of Object.values(await job.getChildrenValues())) {
-        const parsed = ExtractJobResultSchema.safeParse(value);
-        if (parsed.success) ocrPages += parsed.data.ocrPages;
-      }
-      if (!reportReady) ocrPages += await this.pagesInProgress(job);
-      const progress = { dossierId, filesDone, filesTotal, ocrPages };
-      if (reportReady) return { ...progress, state: 'completed' };
-      if (state === 'failed') return { ...progress, state: 'failed', failedReason: await this.failureReason(job) };
-      // The report job has finished but the report is not in storage: it was deleted. A resubmission redoes it.
-      if (state === 'completed') return { ...progress, state: 'unknown' };
-      const startedAnything = filesDone > 0 || state === 'active' || ocrPages > 0;
-      return { ...progress, state: startedAnything ? 'running' : 'queued' };
-    } catch (error) {
-      if (reportReady) return { dossierId, state: 'completed', filesDone: 0, filesTotal: 0, ocrPages: 0 };
-      throw asQueueError(error);
-    }
-  }
-
-  /**
-   * Waits until the report is in storage and returns it. Polls, so it rides out a Redis outage (reporting it
-   * through `onProgress` as state 'unknown' with `waitingForRedis`) instead of depending on one event stream.
-   */
-  async waitForReport(
-    dossierId: string,
-    options: { timeoutMs?: number; pollMs?: number; onProgress?: (status: DossierStatus & { waitingForRedis?: boolean }) => void } = {},
-  ): Promise<CompletenessReport> {
-    const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
-    const pollMs = options.pollMs ?? 500;
-    for (;;) {
-      let status: DossierStatus | undefined;
-      try {
-        status = await this.status(dossierId);
-      } catch (error) {
-        if (!(error instanceof QueueUnavailableError)) throw error;
-        options.onProgress?.({ dossierId, state: 'unknown', filesDone: 0, filesTotal: 0, ocrPages: 0, waitingForRedis: true });
-      }
-      if (status) {
-        options.onProgress?.(status);
-        if (status.state === 'completed') {
-          const report = await readStoredReport(this.deps.store, dossierId);
-          if (report) return report;
-        }
-        if (status.state === 'failed') throw new DossierFailedError(dossierId, status.failedReason ?? '未知原因');
-        if (status.state === 'unknown') throw new DossierFailedError(dossierId, '队列中没有这个案卷，也没有它的报告（可能已过期或从未提交）');
-      }
-      if (Date.now() >= deadline) throw new Error(`等待案卷 ${dossierId} 的报告超时`);
-      await sleep(pollMs);
-    }
-  }
-
-  readReport(dossierId: string): Promise<CompletenessReport | null> {
-    return readStoredReport(this.deps.store, dossierId);
   }
 
   /** Closes the BullMQ clients (the Redis connection belongs to the caller). */
@@ -316,27 +246,6 @@ export class DossierQueue {
     };
   }
 
-  /** A parent failed by a child says only "child … failed"; the child knows why. */
-  private async failureReason(parent: Job): Promise<string> {
-    const dependencies = await parent.getDependencies({ failed: { count: 10 }, unprocessed: { count: 100 } });
-    for (const key of [...(dependencies.failed ?? []), ...(dependencies.unprocessed ?? [])]) {
-      const child = await this.queue.getJob(jobIdOfKey(key));
-      if (child?.failedReason) return `文件“${(child.data as ExtractJobData).path}”无法处理：${child.failedReason}`;
-    }
-    return parent.failedReason ?? '未知原因';
-  }
-
-  private async pagesInProgress(parent: Job): Promise<number> {
-    const dependencies = await parent.getDependencies({ unprocessed: { count: 50 } });
-    const jobIds = (dependencies.unprocessed ?? []).map(jobIdOfKey);
-    let pages = 0;
-    for (const id of jobIds) {
-      const child = await this.queue.getJob(id);
-      const progress = ExtractProgressSchema.safeParse(child?.progress);
-      if (progress.success) pages += progress.data.ocrPages;
-    }
-    return pages;
-  }
 }
 
 /** One submission with its own short-lived BullMQ clients; API nodes should keep a DossierQueue instead. */
@@ -347,11 +256,6 @@ export async function submitDossier(input: SubmitInput, deps: QueueDeps): Promis
   } finally {
     await queue.close();
   }
-}
-
-/** `<prefix>:checks:<jobId>` → job id (ids never contain ':'). */
-function jobIdOfKey(key: string): string {
-  return key.slice(key.lastIndexOf(':') + 1);
 }
 
 function checklistRefOf(checklist: string): ChecklistRef {
@@ -393,13 +297,4 @@ async function sha256OfFile(path: string): Promise<string> {
 
 function sha256OfText(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** ioredis says "Stream isn't writeable…" or "Connection is closed." while Redis is away: say it plainly. */
-function asQueueError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|MaxRetriesPerRequest/i.test(message)) {
-    return new QueueUnavailableError(`与 Redis 的连接中断（${message}）。请确认 Redis 可用后重试`, { cause: error });
-  }
-  return error instanceof Error ? error : new Error(message);
 }
