@@ -1,16 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
-import { checkDossier } from '../pipeline/check-dossier.ts';
-import { extractDossier } from '../pipeline/extract-dossier.ts';
-import { parseFactArguments } from '../pipeline/facts.ts';
-import { renderHtml } from '../pipeline/report/render-html.ts';
-import { renderMarkdown } from '../pipeline/report/render-markdown.ts';
-import { runBatch } from '../pipeline/batch.ts';
-import { localExtractionCache } from '../pipeline/extraction-cache.ts';
-import { listChecklists, loadChecklist } from '../checklists/load.ts';
-import { lintChecklistFile } from '../checklists/lint.ts';
-import { describeChecklist } from '../checklists/describe.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import stringWidth from 'string-width';
-import type { BatchProgressEvent } from '../pipeline/batch.ts';
+import type { BatchProgressEvent } from '../pipeline/index.ts';
 
 /** What one drawn line says: a bare status text, or a bar with counts and a label. */
 interface Line {

@@ -1,10 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { loadChecklist } from '../../checklists/load.ts';
-import { getSharedOcrPool } from '../../extractors/ocr/index.ts';
-import { checkDossier } from '../../pipeline/check-dossier.ts';
-import { localExtractionCache } from '../../pipeline/extraction-cache.ts';
-import { parseFactArguments } from '../../pipeline/facts.ts';
 import {
   connectRedis,
   DossierQueue,
@@ -14,9 +9,7 @@ import {
   startDossierWorker,
   type DossierStatus,
 } from '../../pipeline/queue/index.ts';
-import { renderHtml } from '../../pipeline/report/render-html.ts';
-import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
-import type { CompletenessReport } from '../../pipeline/report/schema.ts';
+import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';

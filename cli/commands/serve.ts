@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { listChecklists } from '../../checklists/load.ts';
+import { listChecklists } from '../../pipeline/index.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
 import { RoleSchema, TokenInputError, TokenStore, type Role } from '../../api/auth/tokens.ts';

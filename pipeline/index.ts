@@ -1,0 +1,17 @@
+/**
+ * What the entry points (the CLI, the API) use of the pipeline. They reach the checklists and the extractors only
+ * through here, so the layers below can change without the entry points noticing.
+ */
+export { checkDossier, type CheckOptions } from './check-dossier.ts';
+export { extractDossier, type ExtractionResult } from './extract-dossier.ts';
+export { DOSSIER_STAGES, runDossierFlow, type DossierFlowOptions, type DossierFlowResult } from './flow.ts';
+export { runBatch, type BatchProgressEvent } from './batch.ts';
+export { parseFactArguments } from './facts.ts';
+export { localExtractionCache } from './extraction-cache.ts';
+export { renderHtml } from './report/render-html.ts';
+export { renderMarkdown } from './report/render-markdown.ts';
+export type { CompletenessReport, Stage } from './report/schema.ts';
+export { describeChecklist } from '../checklists/describe.ts';
+export { lintChecklistFile } from '../checklists/lint.ts';
+export { listChecklists, loadChecklist } from '../checklists/load.ts';
+export { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
