@@ -173,6 +173,12 @@ async function main(): Promise<void> {
   }
 }
 
+// `dossier check … | head` closes our stdout early: that is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 registerQueueCommands(program);
 registerServeCommand(program);
 await main();
