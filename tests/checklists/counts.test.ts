@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listChecklists, loadCatalogue, loadChecklist, loadFacts } from '../../checklists/load.ts';
 
-/** requirements.md Appendix A and the id lists of §1.1 and §2.1. */
+/** ../shared/domain/requirements.md Appendix A and the id lists of §1.1 and §2.1. */
 
 describe('when counting the shipped data against Appendix A', () => {
   const expected: Record<string, { filing: number; acceptance: number }> = {

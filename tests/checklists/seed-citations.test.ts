@@ -6,7 +6,7 @@ import { listChecklists, loadCatalogue, loadChecklist } from '../../checklists/l
 import { sharedPath } from '../helpers/shared-data.ts';
 
 /**
- * Every quote in the data must be the seed's own words (requirements.md conventions): each part of a quote between
+ * Every quote in the data must be the seed's own words (../shared/domain/requirements.md conventions): each part of a quote between
  * "…" occurs verbatim in the seed. In-cell line breaks of the shucheng form are ignored (§0 conventions).
  */
 

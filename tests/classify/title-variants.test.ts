@@ -4,7 +4,7 @@ import { loadCatalogue } from '../../checklists/load.ts';
 
 const classifier = new DocTypeClassifier(loadCatalogue());
 
-/** Real-world spellings of document titles (requirements.md §1.1 variants), under an uninformative file name. */
+/** Real-world spellings of document titles (../shared/domain/requirements.md §1.1 variants), under an uninformative file name. */
 const cases: Array<[string, string]> = [
   ['XX市XX平台建设项目竣工验收申请表', 'acceptance_application'],
   ['关于XX平台项目竣工验收的申请', 'acceptance_application'],

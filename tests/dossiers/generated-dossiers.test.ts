@@ -208,7 +208,7 @@ describe.each(specs.map((spec) => [spec.id, spec] as [string, DossierSpec]))('wh
     const stageRows = (await checklistRows(spec.city)).filter((row) => row.stage === spec.stage);
     const rows = new Map(stageRows.map((row) => [row.id, row]));
     const truth = built.truth;
-    // requirements.md §9.6: when two rows share a doc type and one document exists, it satisfies only the row its
+    // ../shared/domain/requirements.md §9.6: when two rows share a doc type and one document exists, it satisfies only the row its
     // content matches; the specs give such a document to the satisfied row, so the other may stay not applicable.
     const claimedBySatisfiedTwin = (id: string) =>
       stageRows.some(
