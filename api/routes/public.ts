@@ -21,12 +21,25 @@ const UI_TYPES: Record<string, string> = {
   ico: 'image/x-icon',
 };
 
+/** Every page is the same shell (page.template.html) around its own script; only the title differs. */
+const UI_PAGES: Record<string, { title: string; script: string }> = {
+  'index.html': { title: '上传材料', script: 'upload.js' },
+  'report.html': { title: '检查报告', script: 'report.js' },
+  'batch.html': { title: '批量预审', script: 'batch.js' },
+  'checklists.html': { title: '检查清单', script: 'checklists.js' },
+};
+
 /** The UI is a handful of small files: read once at start-up, served from memory, looked up by exact name only. */
 function loadUiAssets(): Map<string, { body: Buffer; type: string }> {
   const assets = new Map<string, { body: Buffer; type: string }>();
   for (const name of readdirSync(UI_DIR)) {
     const ext = name.split('.').at(-1) ?? '';
-    if (UI_TYPES[ext]) assets.set(name, { body: readFileSync(join(UI_DIR, name)), type: UI_TYPES[ext]! });
+    if (UI_TYPES[ext] && !name.includes('.template.')) assets.set(name, { body: readFileSync(join(UI_DIR, name)), type: UI_TYPES[ext]! });
+  }
+  const shell = readFileSync(join(UI_DIR, 'page.template.html'), 'utf8');
+  for (const [name, page] of Object.entries(UI_PAGES)) {
+    const html = shell.replace('{{title}}', page.title).replace('{{script}}', page.script);
+    assets.set(name, { body: Buffer.from(html), type: UI_TYPES.html! });
   }
   assets.set('labels.js', { body: Buffer.from(labelsModuleForUi()), type: UI_TYPES.js! });
   return assets;

@@ -23,3 +23,25 @@ describe('the web UI’s labels', () => {
     expect(common.body).not.toContain("'已提交'");
   });
 });
+
+describe('the web UI’s pages', () => {
+  it.each([
+    ['index.html', '上传材料', 'upload.js'],
+    ['report.html', '检查报告', 'report.js'],
+    ['batch.html', '批量预审', 'batch.js'],
+    ['checklists.html', '检查清单', 'checklists.js'],
+  ])('%s is the shared shell with its own title and script', async (page, title, script) => {
+    const response = await api.app.inject({ url: `/ui/${page}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toContain(`<title>${title} - 电子政务项目材料完整性检查</title>`);
+    expect(response.body).toContain(`<script type="module" src="/ui/${script}"></script>`);
+    expect(response.body).not.toContain('{{');
+  });
+
+  it('does not serve the shell itself', async () => {
+    const response = await api.app.inject({ url: '/ui/page.template.html' });
+    expect([400, 404]).toContain(response.statusCode);
+    expect(response.body).not.toContain('{{title}}');
+  });
+});
