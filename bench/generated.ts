@@ -1,6 +1,6 @@
 import { createOcrPool } from '../extractors/ocr/index.ts';
 import { checkDossier } from '../pipeline/check-dossier.ts';
-import { parseFactArguments } from '../pipeline/facts.ts';
+import { parseFactArguments } from '../checklists/facts/index.ts';
 import { localExtractionCache } from '../pipeline/extraction-cache.ts';
 import { compareWithTruth, factPairs, type Truth } from '../tests/helpers/truth.ts';
 import { ensureDossier, standardDossiers } from '../tests/fixtures/dossiers/build.ts';

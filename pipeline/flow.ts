@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadChecklist } from '../checklists/load.ts';
-import type { DeclaredFacts } from './facts.ts';
+import type { DeclaredFacts } from '../checklists/facts/index.ts';
 import { intake } from './intake/index.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from './intake/model.ts';
 import type { CompletenessReport, Stage } from './report/schema.ts';

@@ -1,4 +1,7 @@
 import type { Classification } from '../checklists/classify.ts';
+import type { PresenceEvaluation } from '../checklists/evaluate.ts';
+import type { DossierFact } from '../checklists/facts/index.ts';
+import type { RuleFinding } from '../checklists/rules/context.ts';
 import type { ExtractedDocument } from '../extractors/model.ts';
 import type { DossierFile } from './intake/model.ts';
 
@@ -26,6 +29,13 @@ export interface ExtractedFile {
 
 export interface ClassifiedFile extends ExtractedFile {
   classification: Classification;
+}
+
+/** What the checklist made of a dossier: its rows, the rules' findings and the facts both read. */
+export interface DossierEvaluation {
+  presence: PresenceEvaluation;
+  ruleFindings: RuleFinding[];
+  facts: Record<string, DossierFact>;
 }
 
 export function isReadable(doc: ExtractedDocument): boolean {

@@ -16,7 +16,7 @@ import {
   type BlobStore,
 } from '../../storage/index.ts';
 import { mapLimited } from '../concurrency.ts';
-import type { DeclaredFacts } from '../facts.ts';
+import type { DeclaredFacts } from '../../checklists/facts/index.ts';
 import { intake } from '../intake/index.ts';
 import { distinctContents } from '../stages/link-duplicates.ts';
 import { storeContents } from '../stages/store-contents.ts';

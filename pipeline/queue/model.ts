@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FileFindingSchema, FileKindSchema } from '../../extractors/model.ts';
 import { UnreadableEntrySchema } from '../intake/model.ts';
 import { FactValueSchema, StageSchema } from '../report/schema.ts';
-import type { DeclaredFacts } from '../facts.ts';
+import type { DeclaredFacts } from '../../checklists/facts/index.ts';
 
 /**
  * What travels through Redis and what a submission leaves in the blob store. Jobs carry object keys and hashes,

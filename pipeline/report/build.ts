@@ -1,8 +1,7 @@
 import type { FileFinding } from '../../extractors/model.ts';
 import { docTypeName, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
-import { fieldValueToScalar, type AggregatedFields } from '../aggregate-fields.ts';
-import type { ClassifiedFile } from '../model.ts';
-import type { DossierEvaluation } from '../evaluate-dossier.ts';
+import { fieldValueToScalar, type AggregatedFields } from '../../checklists/facts/index.ts';
+import type { ClassifiedFile, DossierEvaluation } from '../model.ts';
 import {
   CompletenessReportSchema,
   REPORT_SCHEMA_VERSION,

@@ -1,13 +1,24 @@
 import { performance } from 'node:perf_hooks';
 import { DocTypeClassifier } from '../../checklists/classify.ts';
+import { evaluatePresenceDetailed, type PresenceFile } from '../../checklists/evaluate.ts';
+import {
+  aggregateFields,
+  factLookup,
+  factsFromFields,
+  investmentThresholdsWan,
+  presenceFacts,
+  ruleContext,
+  settledFacts,
+  type DeclaredFacts,
+  type FactsDocument,
+} from '../../checklists/facts/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
+import type { RuleFile } from '../../checklists/rules/context.ts';
+import { runRules } from '../../checklists/rules/engine.ts';
 import { extractFields } from '../../extractors/fields/extract.ts';
 import type { FileFinding } from '../../extractors/model.ts';
-import { aggregateFields } from '../aggregate-fields.ts';
-import { evaluateDossier } from '../evaluate-dossier.ts';
-import type { DeclaredFacts } from '../facts.ts';
 import type { IntakeResult } from '../intake/model.ts';
-import { isReadable, type ExtractedFile } from '../model.ts';
+import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
 import { buildReport } from '../report/build.ts';
 import type { CompletenessReport, Stage } from '../report/schema.ts';
 
@@ -27,9 +38,12 @@ export interface EvaluateExtractedInput {
   timings?: { intakeMs?: number; extractMs?: number; startedAt?: number };
 }
 
+type UnreadableEntry = IntakeResult['unreadableEntries'][number] & { classification: ClassifiedFile['classification'] };
+
 /**
- * Everything after extraction: classify → fields → facts → evaluate → report. Pure over its input (no I/O), so the
- * embedded runner, a queue's parent job and a re-check with new facts all call this same function.
+ * Everything after extraction: classify → fields → facts → checklist rows → rules → report. Pure over its input (no
+ * I/O), so the embedded runner, a queue's parent job and a re-check with new facts all call this same function. What
+ * the facts are and what the rules may read is checklists/facts; this function only passes data between the steps.
  */
 export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessReport {
   const started = input.timings?.startedAt ?? performance.now();
@@ -42,31 +56,32 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
     ...e,
     classification: classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }),
   }));
-  const unreadableEntries = input.unreadableEntries.map((entry) => ({
+  const unreadableEntries: UnreadableEntry[] = input.unreadableEntries.map((entry) => ({
     ...entry,
     classification: classifier.classify({ path: entry.path, readable: false, pages: [] }),
   }));
   const classifyMs = performance.now() - t;
 
   t = performance.now();
-  const perFile = classified.map((c) => ({
+  const documents: FactsDocument[] = classified.map((c) => ({
     path: c.file.path,
     docTypes: c.classification.docTypes.map((d) => d.id),
     candidates: isReadable(c.doc) ? extractFields({ path: c.file.path, pages: c.doc.pages }) : [],
   }));
-  const fields = aggregateFields(perFile);
+  const fields = aggregateFields({ documents, catalogue, investmentThresholdsWan: investmentThresholdsWan(checklist) });
   const fieldsMs = performance.now() - t;
 
   t = performance.now();
-  const evaluation = evaluateDossier({
+  const fieldFacts = factsFromFields(input.facts, fields);
+  const presence = evaluatePresenceDetailed({
     checklist,
     stage: input.stage,
-    declared: input.facts,
-    fields,
-    files: classified,
-    unreadableEntries,
-    perFile,
+    facts: presenceFacts(fieldFacts, checklist.factTable),
+    files: presenceFiles(classified, unreadableEntries),
   });
+  const facts = settledFacts(fieldFacts, presence.facts, { stage: input.stage, checklistId: checklist.id });
+  const ruleFindings = runRules(checklist.boundRules, ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), factLookup(facts));
+  const evaluation: DossierEvaluation = { presence, ruleFindings, facts };
   const evaluateMs = performance.now() - t;
 
   return buildReport({
@@ -89,4 +104,32 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
       totalMs: performance.now() - started,
     },
   });
+}
+
+/** Every file the checklist's rows may count, duplicates once, and the archive entries that could not be unpacked. */
+function presenceFiles(classified: ClassifiedFile[], unreadableEntries: UnreadableEntry[]): PresenceFile[] {
+  return [
+    ...classified
+      .filter((f) => !f.duplicateOf)
+      .map((f) => ({
+        path: f.file.path,
+        status: f.doc.status,
+        docTypes: f.classification.docTypes.map((d) => ({ id: d.id, confidence: d.confidence, evidence: d.evidence })),
+        sections: f.classification.sections,
+        contentDocTypes: f.classification.nameDocTypes,
+      })),
+    ...unreadableEntries.map((e) => ({
+      path: e.path,
+      status: e.reason === 'encrypted' ? ('encrypted' as const) : ('unreadable' as const),
+      docTypes: [],
+      contentDocTypes: e.classification.nameDocTypes,
+    })),
+  ];
+}
+
+/** The readable files, duplicates once, with their pages, for the rules that read text. */
+function ruleFiles(classified: ClassifiedFile[]): RuleFile[] {
+  return classified
+    .filter((f) => !f.duplicateOf && f.doc.status === 'ok')
+    .map((f) => ({ path: f.file.path, docTypes: f.classification.docTypes.map((d) => d.id), sections: f.classification.sections, pages: f.doc.pages }));
 }

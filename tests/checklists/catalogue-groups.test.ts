@@ -3,7 +3,6 @@ import { DOC_TYPE_GROUP_NAMES } from '../../checklists/catalogue-schema.ts';
 import { DocTypeClassifier } from '../../checklists/classify.ts';
 import { docTypeGroup, documentRank, inDocTypeGroup } from '../../checklists/doc-type-groups.ts';
 import { CATALOGUE_PATH, loadCatalogue, prepareCatalogue, readDataFile } from '../../checklists/load.ts';
-import { documentRank as pipelineDocumentRank } from '../../pipeline/aggregate-fields.ts';
 
 const catalogue = loadCatalogue();
 const rawCatalogue = () => readDataFile(CATALOGUE_PATH) as Record<string, any>;
@@ -24,8 +23,6 @@ describe('the doc-type lists code reads are catalogue data', () => {
     expect(documentRank(catalogue, ['application_form'])).toBe(3);
     expect(documentRank(catalogue, ['contract'])).toBe(4);
     expect(documentRank(catalogue, ['application_form', 'approval_document'])).toBe(0);
-    // The same answer as the list pipeline/aggregate-fields.ts still keeps, for every doc type.
-    for (const t of catalogue.docTypes) expect(documentRank(catalogue, [t.id]), t.id).toBe(pipelineDocumentRank([t.id]));
   });
 
   it('tells the approval decisions from the annual plan notice', () => {

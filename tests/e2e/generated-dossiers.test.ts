@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
-import { parseFactArguments } from '../../pipeline/facts.ts';
+import { parseFactArguments } from '../../checklists/facts/index.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { ensureDossier, standardDossiers } from '../fixtures/dossiers/build.ts';
 import { compareWithTruth, factPairs, type Truth } from '../helpers/truth.ts';

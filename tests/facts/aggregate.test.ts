@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { extractFields } from '../../extractors/fields/extract.ts';
-import { AggregatedFieldsSchema, aggregateFields, fieldValueToScalar, type PerFileCandidates } from '../../pipeline/aggregate-fields.ts';
+import { AggregatedFieldsSchema, aggregateFields as aggregate, fieldValueToScalar, investmentThresholdsWan, type FactsDocument } from '../../checklists/facts/index.ts';
+import { loadChecklist } from '../../checklists/load.ts';
+
+/** Aggregates as the changde checklist does: its catalogue, and its conditions that change at 50万元. */
+const changde = loadChecklist('changde');
+const aggregateFields = (documents: FactsDocument[]) =>
+  aggregate({ documents, catalogue: changde.catalogue, investmentThresholdsWan: investmentThresholdsWan(changde) });
 
 const PROJECT = '岳阳市城市运行管理平台三期建设项目';
 const UNIT = '岳阳市城市管理和综合执法局';
 const CONTRACTOR = '湖南星河软件股份有限公司';
 const SUPERVISOR = '湖南正衡项目管理咨询有限公司';
 
-function file(path: string, docTypes: string[], text: string | string[], source: 'text-layer' | 'ocr' = 'text-layer'): PerFileCandidates {
+function file(path: string, docTypes: string[], text: string | string[], source: 'text-layer' | 'ocr' = 'text-layer'): FactsDocument {
   const pages = (Array.isArray(text) ? text : [text]).map((t, i) => ({ n: i + 1, text: t, source }));
   return { path, docTypes, candidates: extractFields({ path, pages }) };
 }

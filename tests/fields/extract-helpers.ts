@@ -1,6 +1,6 @@
 import { extractFields } from '../../extractors/fields/extract.ts';
 import type { FieldCandidate, FieldName } from '../../extractors/fields/schema.ts';
-import { fieldValueToScalar } from '../../pipeline/aggregate-fields.ts';
+import { fieldValueToScalar } from '../../checklists/facts/index.ts';
 
 export type Source = 'text-layer' | 'ocr';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
-import { parseFactArguments } from '../../pipeline/facts.ts';
+import { parseFactArguments } from '../../checklists/facts/index.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
-import { parseFactArguments } from '../../pipeline/facts.ts';
+import { parseFactArguments } from '../../checklists/facts/index.ts';
 import { compareWithTruth, factPairs, loadSampleTruths } from '../helpers/truth.ts';
 
 const ocr = createOcrPool({ size: 2 });
