@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import type { OcrEngine } from '../extractors/model.ts';
+import { type OcrEngine, type ExtractionCache } from '../pipeline/index.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
-import type { ExtractionCache } from '../pipeline/model.ts';
 import { BlobNotFoundError, createBlobStore, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';

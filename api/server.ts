@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool } from '../pipeline/index.ts';
 import { createBlobStore } from '../storage/index.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFromEnv, type ApiConfig } from './config.ts';

@@ -1,7 +1,7 @@
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { openZipFile } from '../../extractors/sniff.ts';
+import { openZipFile } from '../../pipeline/index.ts';
 import {
   COMPRESSION_RATIO_GRACE_BYTES,
   decodeEntryName,

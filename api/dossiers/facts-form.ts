@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { LoadedChecklist } from '../../checklists/load.ts';
-import type { FactValue } from '../../checklists/conditions.ts';
-import { FactArgumentError, parseFactValue } from '../../pipeline/index.ts';
+import { type LoadedChecklist, type FactValue, FactArgumentError, parseFactValue } from '../../pipeline/index.ts';
 import type { Stage } from '../../pipeline/report/schema.ts';
 import { ApiError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
-import { FileFindingSchema } from '../../extractors/model.ts';
+import { FileFindingSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoleSchema } from '../auth/tokens.ts';
 import { BlobNotFoundError, CorruptBlobError, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChecklistValidationError, listChecklists, loadChecklist, type LoadedChecklist } from '../../checklists/load.ts';
-import type { FactValue } from '../../checklists/conditions.ts';
+import { ChecklistValidationError, listChecklists, loadChecklist, type LoadedChecklist, type FactValue } from '../../pipeline/index.ts';
 import type { Stage } from '../../pipeline/report/schema.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { IntakeError } from '../../pipeline/intake/index.ts';
-import { ChecklistValidationError } from '../../checklists/load.ts';
+import { ChecklistValidationError } from '../../pipeline/index.ts';
 import type { DossierRepository, Progress } from '../dossiers/records.ts';
 import type { DossierProcessor } from './processor.ts';
 import { runDossierJob, type DossierJobContext } from './run-dossier.ts';

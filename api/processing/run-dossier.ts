@@ -3,13 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ExtractedDocument, OcrEngine } from '../../extractors/model.ts';
-import { EXTRACTOR_VERSION } from '../../extractors/registry.ts';
-import { runDossierFlow } from '../../pipeline/flow.ts';
-import type { ExtractionCache, ProgressEvent } from '../../pipeline/model.ts';
-import { evaluateExtracted } from '../../pipeline/stages/evaluate.ts';
-import { linkDuplicates } from '../../pipeline/stages/link-duplicates.ts';
-import { storeContents } from '../../pipeline/stages/store-contents.ts';
+import { type OcrEngine, runDossierFlow, type ExtractionCache, type ProgressEvent, evaluateExtracted, linkDuplicates, readCachedExtractions, storeContents } from '../../pipeline/index.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { originalFileKey, type BlobStore } from '../../storage/index.ts';
 import type { DossierRecord, Manifest, Progress } from '../dossiers/records.ts';
@@ -89,13 +83,8 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
  * cached (the extractor was upgraded since): the dossier must then be processed again.
  */
 export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: DossierRecord, manifest: Manifest): Promise<CompletenessReport | null> {
-  const docs = new Map<string, ExtractedDocument>();
-  for (const file of manifest.files) {
-    if (docs.has(file.sha256)) continue;
-    const doc = await ctx.cache.get(file.sha256, EXTRACTOR_VERSION);
-    if (!doc) return null;
-    docs.set(file.sha256, doc);
-  }
+  const docs = await readCachedExtractions(ctx.cache, manifest.files);
+  if (!docs) return null;
   const extracted = linkDuplicates(manifest.files.map((file) => ({ ...file, localPath: '' })), docs);
   return evaluateExtracted({
     input: record.input.name,

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { describeCondition } from '../../checklists/conditions.ts';
-import { describeChecklist } from '../../checklists/describe.ts';
-import { docTypeName, listChecklists, type LoadedChecklist } from '../../checklists/load.ts';
+import { describeCondition, describeChecklist, docTypeName, listChecklists, type LoadedChecklist } from '../../pipeline/index.ts';
 import { ApiError } from '../errors.ts';
 import { formFacts } from '../dossiers/facts-form.ts';
 import { ChecklistIdParams, ChecklistQuery, ChecklistSummaryView, ChecklistView, ErrorResponse } from '../schemas.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { loadChecklist } from '../../checklists/load.ts';
+import { loadChecklist } from '../../pipeline/index.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canDelete, canSee } from '../auth/access.ts';
 import { principalOf } from '../auth/authenticate.ts';

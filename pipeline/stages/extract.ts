@@ -91,6 +91,23 @@ export async function extractOne(
   }
 }
 
+/**
+ * What an earlier run left in the cache for these contents, for a re-check with new facts (stages 3–5 of flow.ts
+ * without reading a file again). Null when any content is no longer cached (the extractors changed since).
+ */
+export async function readCachedExtractions(
+  cache: ExtractionCache,
+  files: ReadonlyArray<{ sha256: string }>,
+): Promise<Map<string, ExtractedDocument> | null> {
+  const docs = new Map<string, ExtractedDocument>();
+  for (const { sha256 } of distinctContents(files)) {
+    const doc = await cache.get(sha256, EXTRACTOR_VERSION);
+    if (!doc) return null;
+    docs.set(sha256, doc);
+  }
+  return docs;
+}
+
 /** A file given up on a time limit may read fine on a quieter machine: ask again next time. */
 export function isWorthCaching(doc: ExtractedDocument): boolean {
   return !doc.findings.some((finding) => TRANSIENT_LIMIT_CODES.has(finding.code));
