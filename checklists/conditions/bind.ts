@@ -1,5 +1,5 @@
 import { ConditionError, parseCondition, type ArithmeticOperator, type ComparisonOperator, type Expr } from './parse.ts';
-import { rationalFromDecimal, type Rational } from './rational.ts';
+import { rationalFromDecimal, type Rational } from '../../extractors/fields/decimal.ts';
 
 /**
  * Binding and type checking: identifiers resolve to facts (or to values of the enum or set they are compared with,

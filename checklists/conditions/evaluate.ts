@@ -1,6 +1,6 @@
 import type { BoundCondition, BoundExpr, BoundExpression, FactType } from './bind.ts';
 import type { ComparisonOperator } from './parse.ts';
-import { arithmetic, compareRational, isRational, rational, rationalFromNumber, type Rational } from './rational.ts';
+import { arithmetic, compareRational, isRational, rational, rationalFromNumber, type Rational } from '../../extractors/fields/decimal.ts';
 
 /** Three-valued evaluation of bound conditions and derivations. */
 

@@ -8,11 +8,11 @@
  *   evaluate.ts  bound condition + fact look-up → true, false or unknown (Kleene logic), naming the unknown facts
  *   describe.ts  bound condition → words for people ("项目总投资（万元） ≥ 50 或 已委托监理")
  *
- * Numbers are exact decimals throughout (rational.ts).
+ * Numbers are exact decimals throughout (extractors/fields/decimal.ts, the same type as the extracted amounts).
  */
 
 export { ConditionError, parseCondition, type ArithmeticOperator, type ComparisonOperator, type Expr } from './parse.ts';
-export { rationalFromDecimal, rationalFromNumber, type Rational } from './rational.ts';
+export { rationalFromDecimal, rationalFromNumber, type Rational } from '../../extractors/fields/decimal.ts';
 export {
   bindCondition,
   bindExpression,

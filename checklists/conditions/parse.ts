@@ -16,7 +16,7 @@
  *   atom      := NUMBER | 'true' | 'false' | IDENT | '(' expr ')' | '-' atom
  *
  * Identifiers name facts; binding (bind.ts) resolves them. Numbers stay as written until binding reads them as exact
- * decimals (rational.ts).
+ * decimals (extractors/fields/decimal.ts).
  */
 
 export type ComparisonOperator = '==' | '!=' | '>=' | '<=' | '>' | '<';

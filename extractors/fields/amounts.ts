@@ -1,6 +1,6 @@
 import { foldWidth } from '../normalize.ts';
 import { CHINESE_NUMERAL_CHARS, DAXIE_CHARS, decodeChineseNumber } from './chinese-numerals.ts';
-import { addDecimal, compareDecimalStrings, formatDecimal, parseDecimal, shiftDecimal } from './decimal.ts';
+import { arithmetic, compareDecimalStrings, formatDecimal, parseDecimal, rational, shiftDecimal } from './decimal.ts';
 
 /**
  * Money amounts in the forms of requirements §5.2, stored as exact decimal strings in 万元.
@@ -158,7 +158,7 @@ function fromChinese(match: RegExpExecArray, context: UnitContext | undefined, r
     const jiaoDigit = digitValue(jiao);
     const fenDigit = digitValue(fen);
     if (jiaoDigit === null || fenDigit === null) return null;
-    number = addDecimal(number, { units: BigInt(jiaoDigit) * 10n + BigInt(fenDigit), scale: 2 });
+    number = arithmetic('+', number, rational(BigInt(jiaoDigit) * 10n + BigInt(fenDigit), 100n));
   }
   const numberText = formatDecimal(number);
   return { raw: raw.trimEnd(), form, number: numberText, unit, unitSource, ...valueIn(numberText, unit) };
