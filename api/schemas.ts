@@ -3,7 +3,7 @@ import { CompletenessReportSchema, FactValueSchema, StageSchema } from '../pipel
 import { RoleSchema } from './auth/tokens.ts';
 import { API_ERRORS } from './errors.ts';
 import { FormFactSchema } from './dossiers/facts-form.ts';
-import { ProgressSchema, DossierStatusSchema } from './dossiers/records.ts';
+import { DossierResultSchema, DossierStatusSchema, ProgressSchema } from './dossiers/records.ts';
 import { DeliveryAttemptSchema } from './webhooks/deliveries.ts';
 
 /**
@@ -52,15 +52,7 @@ export const DossierView = z.object({
   input: z.object({ name: z.string(), kind: z.enum(['archive', 'folder']), files: z.number().int(), bytes: z.number().int() }),
   facts: z.record(z.string(), FactValueSchema),
   progress: ProgressSchema,
-  result: z
-    .object({
-      complete: z.boolean(),
-      projectName: z.string().optional(),
-      summary: CompletenessReportSchema.shape.summary,
-      checkedAt: z.string(),
-      rechecks: z.number().int(),
-    })
-    .optional(),
+  result: DossierResultSchema.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   batchId: z.string().optional(),
   submittedBy: z.object({ role: RoleSchema, unit: z.string().optional() }),

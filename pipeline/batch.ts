@@ -78,19 +78,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       await writeFile(join(reportDir, 'report.md'), renderMarkdown(report));
       row = rowOf(name, report, reportDir);
     } catch (error) {
-      row = {
-        dossier: name,
-        projectName: '',
-        constructionUnit: '',
-        totalInvestmentWan: null,
-        complete: false,
-        missing: [],
-        needsConfirmation: [],
-        errors: 1,
-        warnings: 0,
-        failure: (error as Error).message,
-        reportDir: '',
-      };
+      row = { ...rowWithoutReport(name, ''), errors: 1, failure: (error as Error).message };
     }
     done += 1;
     options.onProgress?.({ stage: 'dossier-done', name, done, total: entries.length });
@@ -116,6 +104,22 @@ async function dossierEntries(folder: string): Promise<string[]> {
 }
 
 /** One summary row from a dossier's report (also used by the API's batches). */
+/** A row for a dossier that has no report (yet, or because its check failed). */
+export function rowWithoutReport(dossier: string, reportDir: string): BatchRow {
+  return {
+    dossier,
+    projectName: '',
+    constructionUnit: '',
+    totalInvestmentWan: null,
+    complete: false,
+    missing: [],
+    needsConfirmation: [],
+    errors: 0,
+    warnings: 0,
+    reportDir,
+  };
+}
+
 export function rowOf(name: string, report: CompletenessReport, reportDir: string): BatchRow {
   const investment = report.fields.totalInvestmentWan?.value ?? report.facts.totalInvestmentWan?.value;
   return {

@@ -110,7 +110,8 @@ export type StorageConfigInput = z.input<typeof storageConfigSchema>;
 export type LocalStorageConfig = Extract<StorageConfig, { kind: 'local' }>;
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
 
-const ENV_NAMES: Record<string, string> = {
+/** The environment variable of each storage setting (also read by the queue's configuration). */
+export const STORAGE_ENV_NAMES: Record<string, string> = {
   kind: 'STORAGE',
   dataDir: 'DATA_DIR',
   endpoint: 'S3_ENDPOINT',
@@ -128,7 +129,7 @@ export function parseStorageConfig(input: unknown): StorageConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || 'kind';
-    const envName = ENV_NAMES[field];
+    const envName = STORAGE_ENV_NAMES[field];
     return `${envName === undefined ? field : `${envName}（${field}）`}：${issue.message}`;
   });
   throw new StorageConfigError(`存储配置无效：\n- ${problems.join('\n- ')}`, problems);

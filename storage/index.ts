@@ -22,6 +22,7 @@ export {
   createBlobStore,
   parseStorageConfig,
   storageConfigFromEnv,
+  STORAGE_ENV_NAMES,
   storageConfigSchema,
   type LocalStorageConfig,
   type S3StorageConfig,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rowOf, sortForReview, type BatchRow } from '../../pipeline/batch.ts';
+import { rowOf, rowWithoutReport, sortForReview, type BatchRow } from '../../pipeline/batch.ts';
 import { FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { batchKey, BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
 import { RoleSchema } from '../auth/tokens.ts';
@@ -51,19 +51,7 @@ export async function batchTable(batch: BatchRecord, repo: DossierRepository): P
   const rows: BatchTableRow[] = [];
   for (const d of batch.dossiers) {
     const record = await repo.get(d.id);
-    const base = {
-      dossier: d.name,
-      dossierId: d.id,
-      projectName: '',
-      constructionUnit: '',
-      totalInvestmentWan: null,
-      complete: false,
-      missing: [],
-      needsConfirmation: [],
-      errors: 0,
-      warnings: 0,
-      reportDir: `/api/v1/dossiers/${d.id}`,
-    };
+    const base = { ...rowWithoutReport(d.name, `/api/v1/dossiers/${d.id}`), dossierId: d.id };
     if (!record) {
       rows.push({ ...base, status: 'deleted', percent: 0, failure: '材料已删除', reportDir: '' });
       continue;

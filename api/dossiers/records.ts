@@ -28,6 +28,32 @@ export type Progress = z.infer<typeof ProgressSchema>;
 
 export const UploadedPartSchema = z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string() });
 
+/** The outcome of a finished check, kept in the record and shown in the API's status answer. */
+export const DossierResultSchema = z.object({
+  complete: z.boolean(),
+  projectName: z.string().optional(),
+  summary: CompletenessReportSchema.shape.summary,
+  checkedAt: z.string(),
+  rechecks: z.number().int().nonnegative().default(0),
+});
+export type DossierResult = z.infer<typeof DossierResultSchema>;
+
+/** A record whose check has just finished with `report`. */
+export function completedRecord(record: DossierRecord, report: CompletenessReport, filesTotal: number): DossierRecord {
+  return {
+    ...record,
+    status: 'done',
+    progress: { stage: 'done', done: filesTotal, total: filesTotal, percent: 100, message: report.complete ? '检查完成：材料齐全' : '检查完成：材料不齐全' },
+    result: {
+      complete: report.complete,
+      projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
+      summary: report.summary,
+      checkedAt: report.generatedAt,
+      rechecks: 0,
+    },
+  };
+}
+
 export const DossierRecordSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -44,15 +70,7 @@ export const DossierRecordSchema = z.object({
   /** What was uploaded: one archive or file (`archive`), or the files of a picked folder (`folder`). */
   input: z.object({ name: z.string(), kind: z.enum(['archive', 'folder']), parts: z.array(UploadedPartSchema) }),
   progress: ProgressSchema,
-  result: z
-    .object({
-      complete: z.boolean(),
-      projectName: z.string().optional(),
-      summary: CompletenessReportSchema.shape.summary,
-      checkedAt: z.string(),
-      rechecks: z.number().int().nonnegative().default(0),
-    })
-    .optional(),
+  result: DossierResultSchema.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   /**
    * Embedded mode: how many times a check of this upload was started. A start that never finished (the process died,

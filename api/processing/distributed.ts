@@ -13,7 +13,7 @@ import {
   type RedisClient,
 } from '../../pipeline/queue/index.ts';
 import { BlobNotFoundError, manifestKey, type BlobStore } from '../../storage/index.ts';
-import type { DossierRepository, Manifest } from '../dossiers/records.ts';
+import { completedRecord, type DossierRepository, type Manifest } from '../dossiers/records.ts';
 import type { DossierProcessor } from './processor.ts';
 import { materialiseUpload } from './run-dossier.ts';
 
@@ -145,18 +145,7 @@ export class DistributedProcessor implements DossierProcessor {
       if (!report || !manifest) return;
       await this.repo.putManifest(id, manifest);
       await this.repo.putReport(id, report);
-      await this.repo.update(id, (r) => ({
-        ...r,
-        status: 'done',
-        progress: { stage: 'done', done: status.filesTotal, total: status.filesTotal, percent: 100, message: report.complete ? '检查完成：材料齐全' : '检查完成：材料不齐全' },
-        result: {
-          complete: report.complete,
-          projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
-          summary: report.summary,
-          checkedAt: report.generatedAt,
-          rechecks: 0,
-        },
-      }));
+      await this.repo.update(id, (r) => completedRecord(r, report, status.filesTotal));
       this.finished(id);
       return;
     }

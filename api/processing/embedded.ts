@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { IntakeError } from '../../pipeline/intake/index.ts';
 import { ChecklistValidationError } from '../../pipeline/index.ts';
-import type { DossierRepository, Progress } from '../dossiers/records.ts';
+import { completedRecord, type DossierRepository, type Progress } from '../dossiers/records.ts';
 import type { DossierProcessor } from './processor.ts';
 import { runDossierJob, type DossierJobContext } from './run-dossier.ts';
 
@@ -139,18 +139,7 @@ export class EmbeddedProcessor implements DossierProcessor {
       await pendingWrite;
       await repo.putManifest(id, manifest);
       await repo.putReport(id, report);
-      const done = await repo.update(id, (r) => ({
-        ...r,
-        status: 'done',
-        progress: { stage: 'done', done: r.progress.total, total: r.progress.total, percent: 100, message: report.complete ? '检查完成：材料齐全' : '检查完成：材料不齐全' },
-        result: {
-          complete: report.complete,
-          projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
-          summary: report.summary,
-          checkedAt: report.generatedAt,
-          rechecks: 0,
-        },
-      }));
+      const done = await repo.update(id, (r) => completedRecord(r, report, r.progress.total));
       log?.info({ dossierId: id, complete: report.complete, ms: Math.round(report.timings.totalMs) }, 'dossier checked');
       if (!done) return; // deleted while running
     } catch (error) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { parseStorageConfig, type StorageConfig } from '../../storage/index.ts';
+import { parseStorageConfig, STORAGE_ENV_NAMES, type StorageConfig } from '../../storage/index.ts';
 
 /**
  * Settings of the distributed mode, from the environment and/or a config file (YAML or JSON), validated with zod.
@@ -127,17 +127,6 @@ const QUEUE_ENV: Record<keyof QueueSettings, string> = {
   keepFailedSeconds: 'JOB_KEEP_FAILED_SECONDS',
 };
 const REDIS_ENV: Record<keyof RedisSettings, string> = { url: 'REDIS_URL', cluster: 'REDIS_CLUSTER', connectTimeoutMs: 'REDIS_CONNECT_TIMEOUT_MS' };
-const STORAGE_ENV: Record<string, string> = {
-  kind: 'STORAGE',
-  dataDir: 'DATA_DIR',
-  endpoint: 'S3_ENDPOINT',
-  port: 'S3_PORT',
-  useSSL: 'S3_USE_SSL',
-  bucket: 'S3_BUCKET',
-  accessKey: 'S3_ACCESS_KEY',
-  secretKey: 'S3_SECRET_KEY',
-  region: 'S3_REGION',
-};
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
@@ -184,7 +173,7 @@ export function loadDistributedConfig(options: LoadConfigOptions = {}): Distribu
   if (problems.length > 0 || redis === undefined || queue === undefined) {
     throw new QueueConfigError(`队列配置无效：\n- ${problems.join('\n- ')}`, problems);
   }
-  const storageInput = overlay(file.storage, STORAGE_ENV);
+  const storageInput = overlay(file.storage, STORAGE_ENV_NAMES);
   storageInput.kind ??= 'local';
   return { redis, queue, storage: parseStorageConfig(storageInput) };
 }
