@@ -75,7 +75,7 @@ export type DocTypeGroup = z.infer<typeof DocTypeGroupSchema>;
 
 /**
  * The groups the code reads, each by name; a catalogue without one of them does not load. Where each is read:
- * approvalStepEvidence in checklists/presence/facts.ts (filingStep), the others in pipeline/aggregate-fields.ts (which
+ * approvalStepEvidence in checklists/presence/facts.ts (filingStep), the others in checklists/facts/ (which
  * document's figure or date wins for a field).
  */
 export const DOC_TYPE_GROUP_NAMES = [

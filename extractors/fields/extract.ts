@@ -24,7 +24,7 @@ export type { FieldCandidate } from './schema.ts';
  * Structured fields of one document (requirements §5), whatever its type: label-driven values ("建设单位：…",
  * "甲方（采购人）：…", table cells), the title block and closing block of letters, running-text statements, and rows of
  * multi-project tables. Every candidate carries file, page, label, quote, confidence and text-layer/OCR source; choosing
- * between candidates across documents is pipeline/aggregate-fields' job.
+ * between candidates across documents is checklists/facts' job.
  */
 
 export interface FieldSourceDocument {
