@@ -173,6 +173,15 @@ async function main(): Promise<void> {
   }
 }
 
+// An error thrown outside any awaited call (a stream callback deep in a library) would end Node with exit code 1,
+// which here means "材料不齐全": say what happened and exit 2 instead, so the exit code alone can be trusted.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    process.stderr.write(`错误：处理中断（程序内部错误：${describeError(error)}）\n`);
+    process.exit(EXIT_USAGE);
+  });
+}
+
 // `dossier check … | head` closes our stdout early: that is the reader's choice, not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
