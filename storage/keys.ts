@@ -60,9 +60,12 @@ export function assertExtractorVersion(version: string): string {
   return version;
 }
 
+/** Where every dossier's objects live, for listing them all. Ends with `/`. */
+export const DOSSIERS_PREFIX = 'dossiers/';
+
 /** Everything stored for one dossier, for listing or deleting it. Ends with `/`. */
 export function dossierPrefix(dossierId: string): string {
-  return `dossiers/${assertDossierId(dossierId)}/`;
+  return `${DOSSIERS_PREFIX}${assertDossierId(dossierId)}/`;
 }
 
 /** The uploaded files of one dossier. Ends with `/`. */
@@ -125,20 +128,23 @@ export function batchKey(batchId: string): string {
   return assertValidKey(`batches/${machineId(batchId, '批次编号')}.json`);
 }
 
-export const TOKENS_PREFIX = 'auth/tokens/';
+/** Everything that holds a secret or a hash of one (written owner-only in a local data folder). */
+export const SECRETS_PREFIX = 'auth/';
+
+export const TOKENS_PREFIX = `${SECRETS_PREFIX}tokens/`;
 
 export function tokenKey(tokenId: string): string {
   return assertValidKey(`${TOKENS_PREFIX}${machineId(tokenId, '令牌编号')}.json`);
 }
 
-export const SHARES_PREFIX = 'auth/shares/';
+export const SHARES_PREFIX = `${SECRETS_PREFIX}shares/`;
 
 export function shareKey(linkHash: string): string {
   if (!SHA256_HEX.test(linkHash)) throw new InvalidKeyError(linkHash, '分享链接摘要必须是 64 位十六进制');
   return `${SHARES_PREFIX}${linkHash}.json`;
 }
 
-export const WEBHOOK_SECRET_KEY = 'auth/webhook-secret.json';
+export const WEBHOOK_SECRET_KEY = `${SECRETS_PREFIX}webhook-secret.json`;
 
 function machineId(id: string, what: string): string {
   if (!MACHINE_ID.test(id)) throw new InvalidKeyError(id, `${what}只能由英文字母、数字、“_”“-”组成`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { assertValidKey, InvalidKeyError, LocalFolderStore, STAGING_FOLDER, type BlobStore } from '../../storage/index.ts';
+import { assertValidKey, InvalidKeyError, LocalFolderStore, SECRETS_PREFIX, STAGING_FOLDER, type BlobStore } from '../../storage/index.ts';
 
 /**
  * Objects that hold a secret or what stands in for one: the generated webhook secret, token records and share-link
@@ -11,7 +11,6 @@ import { assertValidKey, InvalidKeyError, LocalFolderStore, STAGING_FOLDER, type
  * In S3 access is the bucket's policy; these are ordinary objects there.
  */
 
-export const SECRET_PREFIX = 'auth/';
 const FILE_MODE = 0o600;
 const FOLDER_MODE = 0o700;
 
@@ -21,7 +20,7 @@ export async function putSecretJson(store: BlobStore, key: string, value: unknow
     return;
   }
   assertValidKey(key);
-  if (!key.startsWith(SECRET_PREFIX)) throw new InvalidKeyError(key, `只有“${SECRET_PREFIX}”下的对象按密钥文件写入`);
+  if (!key.startsWith(SECRETS_PREFIX)) throw new InvalidKeyError(key, `只有“${SECRETS_PREFIX}”下的对象按密钥文件写入`);
   const file = path.join(store.root, ...key.split('/'));
   await mkdir(path.dirname(file), { recursive: true, mode: FOLDER_MODE });
   // As the store does: a symbolic link planted inside the data folder must not lead the write elsewhere.
@@ -48,7 +47,7 @@ export async function putSecretJson(store: BlobStore, key: string, value: unknow
 /** On start: secret files an earlier version wrote with the default mode become owner-only. Returns how many changed. */
 export async function restrictSecretFiles(store: BlobStore): Promise<number> {
   if (!(store instanceof LocalFolderStore)) return 0;
-  return restrict(path.join(store.root, ...SECRET_PREFIX.split('/').filter(Boolean)));
+  return restrict(path.join(store.root, ...SECRETS_PREFIX.split('/').filter(Boolean)));
 }
 
 async function restrict(entry: string): Promise<number> {

@@ -3,7 +3,7 @@ import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/
 import { FileFindingSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoleSchema } from '../auth/tokens.ts';
-import { BlobNotFoundError, CorruptBlobError, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
+import { BlobNotFoundError, CorruptBlobError, DOSSIERS_PREFIX, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
 /**
  * What the API keeps about one dossier besides its files: the record (status, progress, owner, facts), the manifest
@@ -182,7 +182,7 @@ export class DossierRepository {
 
   /** Ids of every stored dossier (for start-up recovery and listings). */
   async *ids(): AsyncIterable<string> {
-    for await (const item of this.store.list('dossiers/')) {
+    for await (const item of this.store.list(DOSSIERS_PREFIX)) {
       const match = /^dossiers\/([^/]+)\/record\.json$/.exec(item.key);
       if (match) yield match[1]!;
     }
