@@ -29,4 +29,4 @@ export {
   type AggregatedFields,
   type FieldConflict,
 } from './schema.ts';
-export { investmentThresholdsWan } from './thresholds.ts';
+export { investmentThresholdsWan } from '../thresholds.ts';
