@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDistributedConfig, startDossierWorker, type DossierWorker } from '../../pipeline/queue/index.ts';
 import { LocalFolderStore } from '../../storage/index.ts';
@@ -11,6 +10,8 @@ import { buildApp } from '../../api/app.ts';
 import { parseApiConfig } from '../../api/config.ts';
 import { createContext, type AppContext } from '../../api/context.ts';
 import { DistributedProcessor } from '../../api/processing/distributed.ts';
+import { requireRedis, TEST_REDIS_URL } from '../helpers/redis.ts';
+import { purgePrefix } from '../queue/support/environment.ts';
 import { bearer, multipart, textDossierZip } from './harness.ts';
 
 /**
@@ -19,22 +20,7 @@ import { bearer, multipart, textDossierZip } from './harness.ts';
  * when no Redis answers.
  */
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const available = await redisAnswers();
+const REDIS_URL = TEST_REDIS_URL;
 
 describe('when the API runs in distributed mode', () => {
   const prefix = `dapi-${process.pid}-${Date.now().toString(36)}`;
@@ -47,7 +33,7 @@ describe('when the API runs in distributed mode', () => {
   let id: string;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`${REDIS_URL} 上没有 Redis（no Redis answers at ${REDIS_URL}; .ci/run starts one, or set REDIS_URL）`);
+    await requireRedis(REDIS_URL);
     dataDir = await mkdtemp(join(tmpdir(), 'api-distributed-'));
     const env = { REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir, WORKER_CONCURRENCY: '1' };
     worker = startDossierWorker({ config: loadDistributedConfig({ env }) });
@@ -72,19 +58,11 @@ describe('when the API runs in distributed mode', () => {
   });
 
   afterAll(async () => {
-    if (!available) return;
     await app?.close();
     await ctx?.close();
     await worker?.close({ graceMs: 10_000 });
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-    await rm(dataDir, { recursive: true, force: true });
+    await purgePrefix(REDIS_URL, prefix);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('says so on the readiness endpoint', async () => {

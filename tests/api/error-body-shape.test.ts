@@ -3,7 +3,6 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.ts';
 import { parseApiConfig } from '../../api/config.ts';
@@ -11,6 +10,8 @@ import { createContext, type AppContext } from '../../api/context.ts';
 import { DistributedProcessor } from '../../api/processing/distributed.ts';
 import { ErrorResponse } from '../../api/schemas.ts';
 import { LocalFolderStore } from '../../storage/index.ts';
+import { requireRedis, TEST_REDIS_URL } from '../helpers/redis.ts';
+import { purgePrefix } from '../queue/support/environment.ts';
 import { bearer, startTestApi, type TestApi } from './harness.ts';
 
 /**
@@ -86,25 +87,9 @@ describe('when the router or the HTTP parser refuses a request', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const redisAvailable = await redisAnswers();
-if (!redisAvailable) console.warn(`队列面板错误形状测试已跳过：${REDIS_URL} 上没有 Redis。`);
-
-describe.skipIf(!redisAvailable)('when the queue dashboard refuses a request', () => {
+describe('when the queue dashboard refuses a request', () => {
   const prefix = `eshape-${process.pid}-${Date.now().toString(36)}`;
   let dataDir: string;
   let ctx: AppContext;
@@ -113,6 +98,7 @@ describe.skipIf(!redisAvailable)('when the queue dashboard refuses a request', (
   let unit: string;
 
   beforeAll(async () => {
+    await requireRedis(REDIS_URL);
     dataDir = await mkdtemp(join(tmpdir(), 'api-dashboard-errors-'));
     const env = { REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir };
     ctx = await createContext(parseApiConfig({ redisUrl: REDIS_URL, rateLimit: { max: 0, uploads: 0 }, bootstrapAdmin: false }), {
@@ -128,15 +114,8 @@ describe.skipIf(!redisAvailable)('when the queue dashboard refuses a request', (
   afterAll(async () => {
     await app?.close();
     await ctx?.close();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-    await rm(dataDir, { recursive: true, force: true });
+    await purgePrefix(REDIS_URL, prefix);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('answers 401 AUTH_REQUIRED without a token', async () => {
