@@ -34,6 +34,13 @@ const READER = {
   'docx-images-not-read': { severity: 'info', meaning: 'Word 文档中的图片未做文字识别' },
   'docx-images-skipped': { severity: 'info', meaning: 'Word 文档中有图片无法解码（矢量图或外部链接图片），未做文字识别' },
   'docx-scanned-images': { severity: 'info', meaning: 'Word 文档中没有文字，已对其中的图片做文字识别' },
+  'ofd-part-unreadable': { severity: 'warning', meaning: 'OFD 中某个部件（页面内容、资源、签名文件）缺失或已损坏，已跳过' },
+  'ofd-part-too-large': { severity: 'warning', meaning: 'OFD 中某个部件解压后超过大小上限（疑似压缩炸弹），未读取' },
+  'ofd-part-malformed': { severity: 'warning', meaning: 'OFD 中某个部件不是格式正确的 XML，已尽量读取其中的内容' },
+  'ofd-scanned-pages': { severity: 'info', meaning: 'OFD 中有页面没有文字对象（仅有图像），文字由 OCR 识别' },
+  'ofd-text-unmapped': { severity: 'warning', meaning: 'OFD 页面的文字是字形编码（嵌入字体没有可用的 Unicode 映射）；有图像时改用 OCR，否则该页文字无法读取' },
+  'ofd-image-undecodable': { severity: 'warning', meaning: 'OFD 页面图像的格式（如 JBIG2）无法解码，其中的文字未能识别' },
+  'ofd-multiple-documents': { severity: 'info', meaning: 'OFD 文件包含多个文档，已按顺序合并读取' },
 } as const satisfies Record<string, Omit<FindingCodeEntry, 'source'>>;
 
 const ISOLATION = {

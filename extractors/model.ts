@@ -63,6 +63,28 @@ export const DocumentMetaSchema = z.object({
 });
 export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
 
+/**
+ * An electronic seal or signature found in the file (an OFD's Signs/…), recorded as evidence for later rules. Read,
+ * not verified: `verified` stays false until something checks the cryptography.
+ */
+export const ElectronicSealSchema = z.object({
+  source: z.enum(['ofd-signature']),
+  /** `seal` for 电子签章 (a seal image with a signature), `signature` for a plain digital signature. */
+  kind: z.enum(['seal', 'signature']),
+  /** The seal's own name (GM/T 0031 SES_Seal property name), e.g. 某某市发展和改革委员会. */
+  name: z.string().optional(),
+  /** Who signed: the subject (CN, else O) of the signer's certificate. */
+  signer: z.string().optional(),
+  /** Page the seal is stamped on, 1-based across the whole file. */
+  page: z.number().int().positive().optional(),
+  /** The signing software as the file names it. */
+  provider: z.string().optional(),
+  /** As written in the file (formats vary by producer). */
+  signedAt: z.string().optional(),
+  verified: z.literal(false),
+});
+export type ElectronicSeal = z.infer<typeof ElectronicSealSchema>;
+
 export const ExtractedDocumentSchema = z.object({
   status: ExtractionStatusSchema,
   /** Chinese message explaining a status other than ok. */
@@ -70,6 +92,8 @@ export const ExtractedDocumentSchema = z.object({
   pages: z.array(PageSchema),
   meta: DocumentMetaSchema,
   findings: z.array(FileFindingSchema).default([]),
+  /** Electronic seals and signatures the file carries (OFD); absent when the format has none or none were found. */
+  electronicSeals: z.array(ElectronicSealSchema).optional(),
   /** Identifies the extractor build; part of the extraction cache key. */
   extractorVersion: z.string(),
 });

@@ -11,6 +11,7 @@ import {
 } from './model.ts';
 import { NORMALIZE_VERSION } from './normalize.ts';
 import { OcrInputError } from './ocr/preprocess.ts';
+import { extractOfd, OFD_EXTRACTOR_VERSION } from './ofd/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from './pdf/index.ts';
 import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 import {
@@ -64,7 +65,7 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
   zip: { extractor: extractUnsupported, label: 'ZIP 压缩包', capabilities: UNREAD },
   doc: { extractor: extractDoc, label: '旧版 Word 文档（.doc）', capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false } },
   wps: { extractor: extractDoc, label: 'WPS 文字文档（.wps）', capabilities: { extractsText: true, mayUseOcr: false, truePageNumbers: false } },
-  ofd: { extractor: extractUnsupported, label: 'OFD 版式文件', capabilities: UNREAD },
+  ofd: { extractor: extractOfd, label: 'OFD 版式文件', capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: true } },
   rar: { extractor: extractUnsupported, label: 'RAR 压缩包', capabilities: UNREAD },
   '7z': { extractor: extractUnsupported, label: '7z 压缩包', capabilities: UNREAD },
   xls: { extractor: extractUnsupported, label: '旧版 Excel 表格（.xls）', capabilities: UNREAD },
@@ -80,6 +81,7 @@ export const EXTRACTOR_VERSION = [
   DOCX_EXTRACTOR_VERSION,
   IMAGE_EXTRACTOR_VERSION,
   TEXT_EXTRACTOR_VERSION,
+  OFD_EXTRACTOR_VERSION,
   UNSUPPORTED_EXTRACTOR_VERSION,
   NORMALIZE_VERSION,
 ].join(';');

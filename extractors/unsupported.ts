@@ -6,7 +6,6 @@ export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-2';
 export const UNSUPPORTED_MESSAGES = {
   doc: '暂不支持旧版 Word（.doc）格式，请另存为 .docx 或 PDF 后重新上传',
   wps: '暂不支持 WPS 文字（.wps）格式，请另存为 .docx 或 PDF 后重新上传',
-  ofd: '暂不支持 OFD 版式文件（.ofd），请转换为 PDF 后重新上传',
   rar: '暂不支持 RAR 压缩包（.rar），请解压后重新打包为 .zip 上传',
   '7z': '暂不支持 7z 压缩包（.7z），请解压后重新打包为 .zip 上传',
   xls: '暂不支持旧版 Excel（.xls）表格，请另存为 PDF 后重新上传',
