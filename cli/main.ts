@@ -1,15 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist } from '../pipeline/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
+import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE, exitCodeOf } from './exit-codes.ts';
 import { registerQueueCommands } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
-
-const EXIT_COMPLETE = 0;
-const EXIT_INCOMPLETE = 1;
-const EXIT_USAGE = 2;
 
 const program = new Command('dossier')
   .description('电子政务项目立项/验收材料完整性检查')
@@ -84,11 +81,11 @@ program
     const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
     if (opts.out) {
       await writeFile(opts.out, text);
-      process.stderr.write(`报告已写入 ${opts.out}：${report.complete ? '材料齐全' : `材料不齐全，缺失 ${report.summary.missing + report.summary.unreadable} 项`}\n`);
+      process.stderr.write(`报告已写入 ${opts.out}：${report.verdict.text}\n`);
     } else {
       process.stdout.write(text);
     }
-    process.exitCode = report.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+    process.exitCode = exitCodeOf(report.verdict.outcome);
   });
 
 program
@@ -117,7 +114,10 @@ program
       cache: localExtractionCache(),
       onProgress: (event) => progress.handle(event),
     }).finally(() => progress.done());
-    process.stderr.write(`共 ${summary.rows.length} 份材料，齐全 ${summary.rows.filter((r) => r.complete).length} 份；汇总表：${summary.files.join('、')}\n`);
+    const uncheckable = summary.rows.filter((r) => r.failure).length;
+    process.stderr.write(
+      `共 ${summary.rows.length} 份材料，齐全 ${summary.rows.filter((r) => r.complete).length} 份${uncheckable ? `，无法检查 ${uncheckable} 份` : ''}；汇总表：${summary.files.join('、')}\n`,
+    );
     process.exitCode = summary.rows.every((r) => r.complete) ? EXIT_COMPLETE : EXIT_INCOMPLETE;
   });
 
@@ -165,7 +165,8 @@ async function main(): Promise<void> {
         process.exitCode = EXIT_USAGE;
       }
     } else {
-      process.stderr.write(`错误：${describeError(error)}\n`);
+      // An input intake cannot open at all (an encrypted or broken archive) is a verdict about the dossier, reason first.
+      process.stderr.write(`${error instanceof IntakeError ? '无法检查：' : '错误：'}${describeError(error)}\n`);
       process.exitCode = EXIT_USAGE;
     }
   } finally {

@@ -7,6 +7,7 @@ import { mapLimited } from './concurrency.ts';
 import { htmlTemplates, renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
 import type { CompletenessReport } from './report/schema.ts';
+import { uncheckableText } from './report/verdict.ts';
 
 /** One row of the pre-screening table an officer takes into a review meeting. */
 export interface BatchRow {
@@ -15,6 +16,8 @@ export interface BatchRow {
   constructionUnit: string;
   totalInvestmentWan: number | null;
   complete: boolean;
+  /** The report's verdict in words (材料齐全 / 需补正（…） / 无法检查（…）); empty while there is no report. */
+  verdict: string;
   missing: string[];
   needsConfirmation: string[];
   errors: number;
@@ -78,7 +81,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       await writeFile(join(reportDir, 'report.md'), renderMarkdown(report));
       row = rowOf(name, report, reportDir);
     } catch (error) {
-      row = { ...rowWithoutReport(name, ''), errors: 1, failure: (error as Error).message };
+      row = { ...rowWithoutReport(name, ''), errors: 1, failure: (error as Error).message, verdict: uncheckableText((error as Error).message) };
     }
     done += 1;
     options.onProgress?.({ stage: 'dossier-done', name, done, total: entries.length });
@@ -92,13 +95,16 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   return { rows: sorted, files };
 }
 
+/** Archives that hold one dossier each in a batch folder; intake opens every one of these kinds. */
+const DOSSIER_ARCHIVE_EXTENSIONS = ['.zip', '.rar', '.7z'];
+
 async function dossierEntries(folder: string): Promise<string[]> {
   const names = (await readdir(folder)).filter((n) => !n.startsWith('.') && n !== '__MACOSX').sort((a, b) => a.localeCompare(b, 'zh-CN'));
   const out: string[] = [];
   for (const name of names) {
     const path = join(folder, name);
     const s = await stat(path);
-    if (s.isDirectory() || ['.zip'].includes(extname(name).toLowerCase())) out.push(path);
+    if (s.isDirectory() || DOSSIER_ARCHIVE_EXTENSIONS.includes(extname(name).toLowerCase())) out.push(path);
   }
   return out;
 }
@@ -112,6 +118,7 @@ export function rowWithoutReport(dossier: string, reportDir: string): BatchRow {
     constructionUnit: '',
     totalInvestmentWan: null,
     complete: false,
+    verdict: '',
     missing: [],
     needsConfirmation: [],
     errors: 0,
@@ -128,6 +135,8 @@ export function rowOf(name: string, report: CompletenessReport, reportDir: strin
     constructionUnit: String(report.fields.constructionUnit?.value ?? ''),
     totalInvestmentWan: typeof investment === 'number' ? investment : investment ? Number(investment) : null,
     complete: report.complete,
+    verdict: report.verdict.text,
+    failure: report.verdict.outcome === 'uncheckable' ? report.verdict.reason : undefined,
     missing: report.requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable').map((r) => `${r.id} ${r.title}`),
     needsConfirmation: report.requirements.filter((r) => r.status === 'needs_confirmation').map((r) => `${r.id} ${r.title}`),
     errors: report.summary.errors,
@@ -151,7 +160,7 @@ function cells(r: BatchRow, i: number): Array<string | number> {
     r.projectName,
     r.constructionUnit,
     r.totalInvestmentWan ?? '',
-    r.failure ? `无法检查：${r.failure}` : r.complete ? '齐全' : '不齐全',
+    r.verdict || (r.failure ? uncheckableText(r.failure) : ''),
     r.missing.join('；'),
     r.needsConfirmation.join('；'),
     r.errors,

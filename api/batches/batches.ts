@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { rowOf, rowWithoutReport, sortForReview, type BatchRow } from '../../pipeline/batch.ts';
 import { FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
+import { uncheckableText } from '../../pipeline/report/verdict.ts';
 import { batchKey, BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
 import { RoleSchema } from '../auth/tokens.ts';
-import type { DossierRecord, DossierRepository } from '../dossiers/records.ts';
+import { UNCHECKABLE_CODE, type DossierRecord, type DossierRepository } from '../dossiers/records.ts';
 
 export const BatchRecordSchema = z.object({
   id: z.string(),
@@ -57,7 +58,9 @@ export async function batchTable(batch: BatchRecord, repo: DossierRepository): P
       continue;
     }
     if (record.status === 'failed') {
-      rows.push({ ...base, status: 'failed', percent: 100, errors: 1, failure: record.error?.message ?? '检查失败', reportDir: '' });
+      const failure = record.error?.message ?? '检查失败';
+      const verdict = record.error?.code === UNCHECKABLE_CODE ? failure : uncheckableText(failure);
+      rows.push({ ...base, status: 'failed', percent: 100, errors: 1, failure, verdict, reportDir: '' });
       continue;
     }
     if (record.status !== 'done') {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
 import { FileFindingSchema } from '../../pipeline/index.ts';
-import { CompletenessReportSchema, FactValueSchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
+import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoleSchema } from '../auth/tokens.ts';
 import { BlobNotFoundError, CorruptBlobError, DOSSIERS_PREFIX, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
@@ -31,21 +31,38 @@ export const UploadedPartSchema = z.object({ path: z.string(), size: z.number().
 /** The outcome of a finished check, kept in the record and shown in the API's status answer. */
 export const DossierResultSchema = z.object({
   complete: z.boolean(),
+  /** The report's verdict in words: 材料齐全 / 需补正（…） / 无法检查（…）. Absent in records from before it existed. */
+  verdict: z.string().optional(),
   projectName: z.string().optional(),
-  summary: CompletenessReportSchema.shape.summary,
+  summary: ReportSummarySchema,
   checkedAt: z.string(),
   rechecks: z.number().int().nonnegative().default(0),
 });
 export type DossierResult = z.infer<typeof DossierResultSchema>;
 
-/** A record whose check has just finished with `report`. */
+/** The error code of a dossier that was processed but of which nothing could be read (its report is kept). */
+export const UNCHECKABLE_CODE = 'DOSSIER_UNCHECKABLE';
+
+/**
+ * A record whose check has just finished with `report`. A dossier nothing of which could be read is `failed` (with the
+ * reason first), not `done` with a long list of "missing" rows: its report is still stored, to show which files failed.
+ */
 export function completedRecord(record: DossierRecord, report: CompletenessReport, filesTotal: number): DossierRecord {
+  const uncheckable = report.verdict.outcome === 'uncheckable';
   return {
     ...record,
-    status: 'done',
-    progress: { stage: 'done', done: filesTotal, total: filesTotal, percent: 100, message: report.complete ? '检查完成：材料齐全' : '检查完成：材料不齐全' },
+    status: uncheckable ? 'failed' : 'done',
+    error: uncheckable ? { code: UNCHECKABLE_CODE, message: report.verdict.text } : undefined,
+    progress: {
+      stage: uncheckable ? 'failed' : 'done',
+      done: filesTotal,
+      total: filesTotal,
+      percent: 100,
+      message: `检查完成：${report.verdict.text}`,
+    },
     result: {
       complete: report.complete,
+      verdict: report.verdict.text,
       projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
       summary: report.summary,
       checkedAt: report.generatedAt,

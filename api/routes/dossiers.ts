@@ -9,7 +9,7 @@ import type { Principal } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mergeFacts, parseDeclaredFacts } from '../dossiers/facts-form.ts';
-import type { DossierRecord } from '../dossiers/records.ts';
+import { UNCHECKABLE_CODE, type DossierRecord } from '../dossiers/records.ts';
 import { newId, readSubmission, type Submission } from '../dossiers/submission.ts';
 import { receiveUpload, type StoredUpload } from '../dossiers/upload.ts';
 import { reevaluate } from '../processing/run-dossier.ts';
@@ -211,8 +211,10 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
     const { id } = request.params as z.infer<typeof DossierIdParams>;
     const format = forced ?? reportFormat(request, (request.query as z.infer<typeof ReportFormatQuery>).format);
     const record = await visibleDossier(ctx, request, id);
-    if (record.status === 'failed') throw new ApiError('DOSSIER_FAILED', record.error?.message);
-    const report = record.status === 'done' ? await ctx.repo.getReport(id) : null;
+    // 无法检查 is a failure with a report: the report says which file could not be read and why.
+    const uncheckable = record.status === 'failed' && record.error?.code === UNCHECKABLE_CODE;
+    if (record.status === 'failed' && !uncheckable) throw new ApiError('DOSSIER_FAILED', record.error?.message);
+    const report = record.status === 'done' || uncheckable ? await ctx.repo.getReport(id) : null;
     if (!report) throw new ApiError('REPORT_NOT_READY', record.progress.message);
     return sendReport(reply, report, format, (i) => `/api/v1/dossiers/${id}/files/${i}`);
   };
@@ -300,12 +302,13 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
           ...next,
           result: {
             complete: report.complete,
+            verdict: report.verdict.text,
             projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
             summary: report.summary,
             checkedAt: report.generatedAt,
             rechecks: (current.result?.rechecks ?? 0) + 1,
           },
-          progress: { ...current.progress, message: report.complete ? '重新核对完成：材料齐全' : '重新核对完成：材料不齐全' },
+          progress: { ...current.progress, message: `重新核对完成：${report.verdict.text}` },
         });
         request.log.info({ dossierId: id, facts: Object.keys(changes) }, 'dossier rechecked');
         return reply.send({ dossier: dossierView(saved), report });

@@ -9,6 +9,7 @@ const id = new URLSearchParams(location.search).get('id') ?? '';
 const base = `/api/v1/dossiers/${encodeURIComponent(id)}`;
 
 // Same wording as pipeline/report/labels.ts, so the page and the printable report agree.
+const VERDICT_TONE = { complete: 'ok', needs_supplement: 'bad', uncheckable: 'fail' };
 const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading: '章节标题', content: '内容特征', 'file-name': '文件名' };
 const FILE_STATUS_LABEL = { ok: '正常', empty: '无内容', unreadable: '无法读取', encrypted: '已加密', unsupported: '暂不支持' };
 
@@ -25,7 +26,7 @@ async function load() {
     dossier = await api('GET', base);
   }
   if (dossier.status === 'failed') {
-    return main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), h('div', { class: 'alert' }, `检查失败：${dossier.error?.message ?? ''}`)));
+    return main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), h('div', { class: 'alert', 'data-testid': 'verdict' }, dossier.error?.code === 'DOSSIER_UNCHECKABLE' ? dossier.error.message : `检查失败：${dossier.error?.message ?? ''}`)));
   }
   const [report, checklist, webhook] = await Promise.all([api('GET', `${base}/report`), api('GET', `/api/v1/checklists/${dossier.city}`), dossier.callbackUrl ? api('GET', `${base}/webhook`).catch(() => null) : null]);
   render(dossier, report, checklist, webhook);
@@ -106,7 +107,7 @@ function render(dossier, report, checklist, webhook, notice) {
       { class: 'card summary' },
       h('h1', null, `材料完整性检查报告${project ? `：${project}` : ''}`),
       notice ? h('div', { class: 'notice', 'data-testid': 'recheck-notice' }, notice) : null,
-      h('div', { class: `verdict ${report.complete ? 'ok' : 'bad'}`, 'data-testid': 'verdict' }, report.complete ? '材料齐全' : '材料不齐全'),
+      h('div', { class: `verdict ${VERDICT_TONE[report.verdict.outcome] ?? 'bad'}`, 'data-testid': 'verdict' }, report.verdict.text),
       h('p', { class: 'meta' }, `适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）｜阶段：${STAGE_LABEL[report.stage]}${report.filingStep ? `（${report.filingStep === 'plan' ? '计划申报' : '立项审批'}步骤）` : ''}｜材料：${dossier.input.name}｜检查时间：${formatTime(report.generatedAt)}`),
       h(
         'ul',

@@ -168,7 +168,7 @@ async function listRecent() {
             h('td', null, d.city),
             h('td', null, STAGE_LABEL[d.stage]),
             h('td', null, d.status === 'processing' ? `${DOSSIER_STATUS[d.status]} ${d.progress.percent}%` : DOSSIER_STATUS[d.status]),
-            h('td', null, d.result ? (d.result.complete ? '齐全' : `不齐全（缺 ${d.result.summary.missing + d.result.summary.unreadable} 项）`) : ''),
+            h('td', null, d.result ? (d.result.verdict ?? (d.result.complete ? '材料齐全' : `需补正（缺 ${d.result.summary.missing + d.result.summary.unreadable} 项）`)) : d.status === 'failed' ? (d.error?.message ?? '') : ''),
           ),
         ),
       ),

@@ -14,10 +14,8 @@ import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';
 import { Progress } from '../progress.ts';
+import { exitCodeOf } from '../exit-codes.ts';
 
-// Same meaning as `dossier check`.
-const EXIT_COMPLETE = 0;
-const EXIT_INCOMPLETE = 1;
 
 type ReportFormat = 'json' | 'md' | 'html';
 
@@ -129,7 +127,7 @@ const STATE_LABEL: Record<DossierStatus['state'], string> = {
 
 async function emitReport(report: CompletenessReport, opts: Pick<SubmitOptions, 'format' | 'out'>): Promise<void> {
   const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
-  const verdict = report.complete ? '材料齐全' : `材料不齐全，缺失 ${report.summary.missing + report.summary.unreadable} 项`;
+  const verdict = report.verdict.text;
   if (opts.out) {
     await writeFile(opts.out, text);
     process.stderr.write(`报告已写入 ${opts.out}：${verdict}\n`);
@@ -137,7 +135,7 @@ async function emitReport(report: CompletenessReport, opts: Pick<SubmitOptions, 
     process.stdout.write(text);
     process.stderr.write(`${verdict}\n`);
   }
-  process.exitCode = report.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  process.exitCode = exitCodeOf(report.verdict.outcome);
 }
 
 /** A bar on a terminal; on a pipe, one line whenever the numbers change (so logs show progress too). */

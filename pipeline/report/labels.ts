@@ -34,6 +34,7 @@ export const RULE_LABEL: Record<string, string> = {
   heading: '章节标题',
   content: '内容特征',
   'file-name': '文件名',
+  officer: '人工指定',
 };
 
 /** Where a dossier is in the API's processing (the web UI's list and status line). */
@@ -57,8 +58,7 @@ export function labelsModuleForUi(): string {
     .concat('\n');
 }
 
-/** The one-line verdict every rendering shows. */
-export function verdict(report: { complete: boolean; summary: { needsConfirmation: number; missing: number; unreadable: number } }): string {
-  if (!report.complete) return `材料不齐全（缺失 ${report.summary.missing + report.summary.unreadable} 项）`;
-  return report.summary.needsConfirmation > 0 ? `材料齐全（另有 ${report.summary.needsConfirmation} 项需确认）` : '材料齐全';
+/** The one-line verdict every rendering shows (made once, in verdict.ts, when the report is built). */
+export function verdict(report: { verdict: { text: string } }): string {
+  return report.verdict.text;
 }

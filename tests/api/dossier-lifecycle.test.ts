@@ -48,7 +48,7 @@ describe('when a unit uploads a dossier', () => {
   it('serves HTML for Accept: text/html, with links to the files', async () => {
     const response = await api.app.inject({ url: `/api/v1/dossiers/${id}/report`, headers: { ...bearer(unit), accept: 'text/html' } });
     expect(response.headers['content-type']).toMatch(/^text\/html/);
-    expect(response.body).toContain('材料不齐全');
+    expect(response.body).toMatch(/需补正（\d+ 项必须补正/);
     expect(response.body).toContain(`/api/v1/dossiers/${id}/files/`);
   });
 
@@ -163,7 +163,7 @@ describe('when a report is shared', () => {
 
     const page = await api.app.inject({ url: `/s/${token}` });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('材料不齐全');
+    expect(page.body).toMatch(/需补正（\d+ 项必须补正/);
     expect(page.body).toContain(`/api/v1/shared/${token}/files/0`);
     expect((await api.app.inject({ url: `/api/v1/shared/${token}/report` })).json().input).toBe('dossier.zip');
     expect((await api.app.inject({ url: `/api/v1/shared/${token}/files/0` })).statusCode).toBe(200);

@@ -11,6 +11,7 @@ function row(overrides: Partial<BatchRow>): BatchRow {
     constructionUnit: '青禾市生态环境局',
     totalInvestmentWan: 150,
     complete: false,
+    verdict: '需补正（1 项必须补正）',
     missing: ['MT-F03 项目需求分析报告'],
     needsConfirmation: [],
     errors: 1,

@@ -85,7 +85,7 @@ describe('when an officer checks a dossier in the browser', () => {
   });
 
   it('shows the verdict and the missing item with its article and what to submit', async () => {
-    expect(await page.textContent('[data-testid="verdict"]')).toBe('材料不齐全');
+    expect(await page.textContent('[data-testid="verdict"]')).toMatch(/^需补正（\d+ 项必须补正/);
     const missing = page.locator('#missing [data-row="MT-F03"]');
     await expect.poll(() => missing.count()).toBe(1);
     const text = await missing.textContent();

@@ -40,7 +40,7 @@ describe('when `dossier submit` is used', () => {
     expect(report.files).toHaveLength(3);
     expect(cli.stderr()).toMatch(/已提交案卷 d-[0-9a-f]{32}：3 个文件，3 个提取任务/);
     expect(cli.stderr()).toMatch(/文件 3\/3/);
-    expect(cli.stderr()).toMatch(/材料不齐全/);
+    expect(cli.stderr()).toMatch(/需补正（\d+ 项必须补正/);
   });
 
   it('without --wait prints the dossier id, and a resubmission names the same dossier', async () => {

@@ -36,7 +36,7 @@ describe('the reports people read', () => {
     expect(html).not.toMatch(/<script|src=|<link|https?:\/\//);
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain('data-row="CD-A10"');
-    expect(html).toContain('材料不齐全');
+    expect(html).toMatch(/需补正（\d+ 项必须补正/);
   });
 
   it('shows a hostile file name as text wherever it appears: file table, evidence and link', () => {
