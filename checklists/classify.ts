@@ -12,7 +12,8 @@ import type { Catalogue } from './catalogue-schema.ts';
  * content. Lines that merely mention another document ("详见监理报告", "根据可行性研究报告") are never title lines.
  */
 
-export const ClassificationRuleSchema = z.enum(['title', 'combined-title', 'heading', 'content', 'file-name']);
+/** `officer`: an officer set the type by hand (pipeline/corrections), which overrides every other rule. */
+export const ClassificationRuleSchema = z.enum(['title', 'combined-title', 'heading', 'content', 'file-name', 'officer']);
 
 export const DocTypeEvidenceSchema = z.object({
   page: z.number().int().positive().optional(),

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadChecklist } from '../checklists/load.ts';
 import type { DeclaredFacts } from '../checklists/facts/index.ts';
+import { assertKnownFile, resolveDocType, type TypeCorrection } from './corrections/index.ts';
 import { intake } from './intake/index.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from './intake/model.ts';
 import type { CompletenessReport, Stage } from './report/schema.ts';
@@ -22,7 +23,7 @@ import { extractAll, type ExtractOptions } from './stages/extract.ts';
  * `dossier check` (cli) and the embedded API (api/processing) run all five here, in one process. The queue runs the
  * same functions spread over jobs: submission does 1 (pipeline/queue/client.ts), one job per file does 2 through
  * extractOne (processors/extract.ts), the dossier's parent job does 3–5 (processors/report.ts). A re-check with new
- * facts runs 3–5 on what the first run left in the cache.
+ * facts or an officer's type corrections (pipeline/corrections) runs 3–5 on what the first run left in the cache.
  */
 export const DOSSIER_STAGES = ['intake-and-store', 'extract-all', 'link-duplicates', 'evaluate', 'build-report'] as const;
 
@@ -35,6 +36,8 @@ export interface DossierFlowOptions extends ExtractOptions {
   checklist: string;
   stage: Stage;
   facts?: DeclaredFacts;
+  /** The officer's doc types for some files (`--type`); an unknown type or path stops the run before extraction. */
+  corrections?: readonly TypeCorrection[];
   intakeLimits?: Partial<IntakeLimits>;
   /** Where intake unpacks; a fresh temporary folder (removed afterwards) when absent. */
   workDir?: string;
@@ -49,8 +52,9 @@ export interface DossierFlowResult {
 
 export async function runDossierFlow(options: DossierFlowOptions): Promise<DossierFlowResult> {
   const started = performance.now();
-  // A wrong city or a broken checklist file is a usage error before any work is done.
-  loadChecklist(options.checklist);
+  // A wrong city, a broken checklist file or a correction naming no doc type is a usage error before any work is done.
+  const { catalogue } = loadChecklist(options.checklist);
+  for (const c of options.corrections ?? []) resolveDocType(catalogue, c.docType);
   const ownWorkDir = options.workDir ? null : await mkdtemp(join(tmpdir(), 'dossier-'));
   const workDir = options.workDir ?? ownWorkDir!;
   let workArea: string | undefined;
@@ -62,6 +66,8 @@ export async function runDossierFlow(options: DossierFlowOptions): Promise<Dossi
       onEntry: (path) => options.onProgress?.({ stage: 'intake', path }),
     });
     workArea = intakeResult.workArea;
+    // …and one naming no file of the dossier, before any file is read.
+    for (const c of options.corrections ?? []) assertKnownFile([...intakeResult.files, ...intakeResult.unreadableEntries.map((e) => ({ path: e.path, sha256: '' }))], c.path);
     await options.storeContents?.(intakeResult.files);
     const intakeMs = performance.now() - t;
 
@@ -78,6 +84,7 @@ export async function runDossierFlow(options: DossierFlowOptions): Promise<Dossi
       checklist: options.checklist,
       stage: options.stage,
       facts: options.facts ?? {},
+      corrections: options.corrections,
       extracted,
       unreadableEntries: intakeResult.unreadableEntries,
       skipped: intakeResult.skipped,

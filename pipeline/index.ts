@@ -7,6 +7,19 @@ export { extractDossier, type ExtractionResult } from './extract-dossier.ts';
 export { DOSSIER_STAGES, runDossierFlow, type DossierFlowOptions, type DossierFlowResult } from './flow.ts';
 export { runBatch, type BatchProgressEvent } from './batch.ts';
 export { FactArgumentError, parseFactArguments, parseFactValue } from '../checklists/facts/index.ts';
+export {
+  assertKnownFile,
+  docTypeChoices,
+  formatBeijingTime,
+  parseTypeArguments,
+  resolveDocType,
+  TypeArgumentError,
+  TypeCorrectionError,
+  TypeCorrectionSchema,
+  TypeCorrectionsSchema,
+  type DocTypeChoiceGroup,
+  type TypeCorrection,
+} from './corrections/index.ts';
 export { localExtractionCache } from './extraction-cache.ts';
 export { renderHtml } from './report/render-html.ts';
 export { renderMarkdown } from './report/render-markdown.ts';

@@ -3,6 +3,7 @@ import type { PresenceEvaluation } from '../checklists/evaluate.ts';
 import type { DossierFact } from '../checklists/facts/index.ts';
 import type { RuleFinding } from '../checklists/rules/context.ts';
 import type { ExtractedDocument } from '../extractors/model.ts';
+import type { AppliedCorrection } from './corrections/schema.ts';
 import type { DossierFile } from './intake/model.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface ExtractedFile {
 
 export interface ClassifiedFile extends ExtractedFile {
   classification: Classification;
+  /** Set when an officer's correction replaced the classifier's doc types (pipeline/corrections). */
+  correction?: AppliedCorrection;
 }
 
 /** What the checklist made of a dossier: its rows, the rules' findings and the facts both read. */

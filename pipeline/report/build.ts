@@ -39,7 +39,7 @@ export interface BuildReportInput {
   stage: Stage;
   fields: AggregatedFields;
   files: ClassifiedFile[];
-  unreadableEntries: Array<{ path: string; reason: string; classification: ClassifiedFile['classification'] }>;
+  unreadableEntries: Array<{ path: string; reason: string; classification: ClassifiedFile['classification']; correction?: ClassifiedFile['correction'] }>;
   skipped: string[];
   intakeFindings: FileFinding[];
   evaluation: DossierEvaluation;
@@ -61,10 +61,12 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
         size: 0,
         pageCount: 0,
         ocrPages: 0,
-        docTypes: [],
+        // Empty unless an officer said what the entry is.
+        docTypes: e.classification.docTypes.map((d) => ({ ...d, name: docTypeName(input.catalogue, d.id) })),
         sections: [],
         contentDocTypes: e.classification.nameDocTypes,
-        needsReview: true,
+        needsReview: e.correction === undefined,
+        correction: e.correction,
         findings: [],
       }),
     ),
@@ -157,6 +159,7 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
     contentDocTypes: f.doc.status === 'ok' ? [] : c.nameDocTypes,
     needsReview: c.needsReview,
     duplicateOf: f.duplicateOf,
+    correction: f.correction,
     findings: f.doc.findings,
   };
 }

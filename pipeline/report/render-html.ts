@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 
 export interface HtmlOptions {
@@ -55,6 +56,8 @@ interface ReportView {
     ocrPages: number;
     docTypes: Array<{ name: string; percent: number }>;
     basis?: { rule: string; page?: number; quote: string };
+    /** 已人工指定类型: the officer's type and the note saying who, when and what the classifier had said. */
+    correction?: { name: string; note: string };
     message: string;
   }>;
   skipped: string[];
@@ -145,6 +148,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         ocrPages: f.ocrPages,
         docTypes: f.docTypes.map((d) => ({ name: d.name, percent: Math.round(d.confidence * 100) })),
         basis: ev ? { rule: RULE_LABEL[ev.rule] ?? ev.rule, page: ev.page || undefined, quote: clip(ev.quote, 60) } : undefined,
+        correction: f.correction ? { name: f.correction.name, note: correctionNote(f.correction) } : undefined,
         message: f.message ?? '',
       };
     }),

@@ -1,4 +1,5 @@
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 
 /** A report for people: missing items first, each with its article and what to submit. */
@@ -61,9 +62,13 @@ export function renderMarkdown(report: CompletenessReport): string {
   out.push('| 文件 | 状态 | 页数（OCR） | 识别类型 | 依据 |');
   out.push('|---|---|---|---|---|');
   for (const f of report.files) {
-    const types = f.docTypes.map((d) => `${d.name}（${Math.round(d.confidence * 100)}%）`).join('、') || '—';
+    const types = f.correction ? f.correction.name : f.docTypes.map((d) => `${d.name}（${Math.round(d.confidence * 100)}%）`).join('、') || '—';
     const ev = f.docTypes[0]?.evidence;
-    const basis = ev ? `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''}「${cell(clip(ev.quote, 40))}」` : cell(f.message ?? '');
+    const basis = f.correction
+      ? cell(correctionNote(f.correction))
+      : ev
+        ? `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''}「${cell(clip(ev.quote, 40))}」`
+        : cell(f.message ?? '');
     out.push(`| ${cell(f.path)} | ${FILE_STATUS_LABEL[f.status]}${f.duplicateOf ? '（重复）' : ''} | ${f.pageCount}（${f.ocrPages}） | ${cell(types)} | ${basis} |`);
   }
   if (report.skipped.length) out.push('', `已跳过的系统文件：${report.skipped.map(cell).join('、')}`);

@@ -4,6 +4,7 @@ import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
 import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
 import { FactValueSchema } from '../../checklists/presence/schema.ts';
 import { StageSchema } from '../../checklists/schema.ts';
+import { AppliedCorrectionSchema } from '../corrections/schema.ts';
 
 /**
  * The completeness report: the product's contract with officers, units and other systems.
@@ -76,6 +77,8 @@ export const ReportFileSchema = z.object({
   contentDocTypes: z.array(z.string()).default([]),
   needsReview: z.boolean(),
   duplicateOf: z.string().optional(),
+  /** 已人工指定类型: the officer's doc type, who set it and when; `docTypes` then holds that type alone. */
+  correction: AppliedCorrectionSchema.optional(),
   /**
    * What extraction noticed about this file (OCR confidence, garbled text layer, truncation…). Codes are those of
    * extractors/finding-codes.ts; the report keeps them an open string so a reader of older or newer reports still

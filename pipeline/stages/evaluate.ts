@@ -16,6 +16,9 @@ import { loadChecklist } from '../../checklists/load.ts';
 import type { RuleFile } from '../../checklists/rules/context.ts';
 import { runRules } from '../../checklists/rules/engine.ts';
 import { extractFields } from '../../extractors/fields/extract.ts';
+import type { Classification } from '../../checklists/classify.ts';
+import type { LoadedCatalogue } from '../../checklists/load.ts';
+import { correctClassification, prepareCorrections, type AppliedCorrection, type TypeCorrection } from '../corrections/index.ts';
 import type { FileFinding } from '../../extractors/model.ts';
 import type { IntakeResult } from '../intake/model.ts';
 import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
@@ -30,6 +33,8 @@ export interface EvaluateExtractedInput {
   checklist: string;
   stage: Stage;
   facts: DeclaredFacts;
+  /** The officer's doc types for some files; they replace the classifier's answer for those files. */
+  corrections?: readonly TypeCorrection[];
   extracted: ExtractedFile[];
   unreadableEntries: IntakeResult['unreadableEntries'];
   skipped: string[];
@@ -38,7 +43,7 @@ export interface EvaluateExtractedInput {
   timings?: { intakeMs?: number; extractMs?: number; startedAt?: number };
 }
 
-type UnreadableEntry = IntakeResult['unreadableEntries'][number] & { classification: ClassifiedFile['classification'] };
+type UnreadableEntry = IntakeResult['unreadableEntries'][number] & { classification: ClassifiedFile['classification']; correction?: AppliedCorrection };
 
 /**
  * Everything after extraction: classify → fields → facts → checklist rows → rules → report. Pure over its input (no
@@ -52,13 +57,17 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
 
   let t = performance.now();
   const classifier = new DocTypeClassifier(catalogue);
-  const classified = input.extracted.map((e) => ({
+  const correctionFor = prepareCorrections(input.corrections ?? [], catalogue, [
+    ...input.extracted.map((e) => e.file),
+    ...input.unreadableEntries.map((entry) => ({ path: entry.path, sha256: '' })),
+  ]);
+  const classified: ClassifiedFile[] = input.extracted.map((e) => ({
     ...e,
-    classification: classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }),
+    ...corrected(classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }), correctionFor(e.file), catalogue),
   }));
   const unreadableEntries: UnreadableEntry[] = input.unreadableEntries.map((entry) => ({
     ...entry,
-    classification: classifier.classify({ path: entry.path, readable: false, pages: [] }),
+    ...corrected(classifier.classify({ path: entry.path, readable: false, pages: [] }), correctionFor({ path: entry.path, sha256: '' }), catalogue),
   }));
   const classifyMs = performance.now() - t;
 
@@ -104,6 +113,13 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
       totalMs: performance.now() - started,
     },
   });
+}
+
+/** The classifier's answer, or the officer's where there is a correction for the file. */
+function corrected(classification: Classification, correction: TypeCorrection | undefined, catalogue: LoadedCatalogue): { classification: Classification; correction?: AppliedCorrection } {
+  if (!correction) return { classification };
+  const { classification: c, applied } = correctClassification(classification, correction, catalogue);
+  return { classification: c, correction: applied };
 }
 
 /** Every file the checklist's rows may count, duplicates once, and the archive entries that could not be unpacked. */
