@@ -36,3 +36,4 @@ export { ChecklistValidationError, docTypeName, listChecklists, loadChecklist, t
 export { FileFindingSchema, type ExtractedDocument, type OcrEngine } from '../extractors/model.ts';
 export { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
 export { openZipFile } from '../extractors/sniff.ts';
+export { IntakeError } from './intake/index.ts';

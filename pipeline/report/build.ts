@@ -10,6 +10,7 @@ import {
   type ReportFile,
   type Stage,
 } from './schema.ts';
+import { decideVerdict } from './verdict.ts';
 
 /** Fields every report carries (null when no readable document states them). */
 const REPORT_FIELDS = [
@@ -101,7 +102,7 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
   const warnings =
     requirements.filter((r) => r.severity === 'warning' && r.status !== 'satisfied' && r.status !== 'not_applicable').length +
     findings.filter((f) => f.severity === 'warning').length;
-  const blockingRows = requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable');
+  const verdict = decideVerdict({ requirements, findings, files, intakeFindings: input.intakeFindings });
   const filingStep = evaluation.facts.filingStep?.value;
 
   const report: CompletenessReport = {
@@ -113,9 +114,10 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     stage: input.stage,
     filingStep: input.stage === 'filing' && (filingStep === 'plan' || filingStep === 'approval') ? filingStep : undefined,
     checklist: { id: input.checklist.id, name: input.checklist.name, regulation: input.checklist.regulation, seedFile: input.checklist.seedFile },
-    // Complete: nothing the regulation asks for is missing or unreadable and no rule found an error. Rows that wait
-    // for a fact (需确认) are questions for the officer, listed first after the gaps, not gaps themselves.
-    complete: blockingRows.length === 0 && !findings.some((f) => f.severity === 'error'),
+    // Complete: nothing error-level is missing or unreadable and no rule found an error. Warning-level gaps are advice
+    // (建议补充), and rows that wait for a fact (需确认) are questions for the officer; neither blocks on its own.
+    complete: verdict.outcome === 'complete',
+    verdict,
     facts: Object.fromEntries(
       Object.entries(evaluation.facts)
         .filter(([, f]) => f.value !== undefined && f.value !== null)

@@ -30,6 +30,8 @@ interface FileLink {
 interface ReportView {
   project?: string;
   complete: boolean;
+  /** ok / bad / fail: the verdict's colour (齐全, 需补正, 无法检查). */
+  verdictTone: 'ok' | 'bad' | 'fail';
   verdict: string;
   regulation: string;
   cityName: string;
@@ -106,6 +108,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
   return {
     project: project ? String(project) : undefined,
     complete: report.complete,
+    verdictTone: report.verdict.outcome === 'complete' ? 'ok' : report.verdict.outcome === 'uncheckable' ? 'fail' : 'bad',
     verdict: verdict(report),
     regulation: report.checklist.regulation ?? report.checklist.name,
     cityName: report.cityName,

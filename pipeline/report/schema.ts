@@ -5,6 +5,7 @@ import { RequirementResultSchema, RequirementStatusSchema } from '../../checklis
 import { FactValueSchema } from '../../checklists/presence/schema.ts';
 import { StageSchema } from '../../checklists/schema.ts';
 import { AppliedCorrectionSchema } from '../corrections/schema.ts';
+import { decideVerdict, VerdictSchema } from './verdict.ts';
 
 /**
  * The completeness report: the product's contract with officers, units and other systems.
@@ -112,7 +113,22 @@ export const TimingsSchema = z.object({
   totalMs: z.number(),
 });
 
-export const CompletenessReportSchema = z.object({
+export { VerdictSchema, type Verdict } from './verdict.ts';
+
+export const ReportSummarySchema = z.object({
+  files: z.number().int(),
+  unreadableFiles: z.number().int(),
+  ocrPages: z.number().int(),
+  satisfied: z.number().int(),
+  missing: z.number().int(),
+  unreadable: z.number().int(),
+  needsConfirmation: z.number().int(),
+  notApplicable: z.number().int(),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+});
+
+const CompletenessReportObjectSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
   input: z.string(),
@@ -122,25 +138,30 @@ export const CompletenessReportSchema = z.object({
   checklist: z.object({ id: z.string(), name: z.string(), regulation: z.string().optional(), seedFile: z.string().optional() }),
   /** filing only: the step the dossier was checked at (declared or derived). */
   filingStep: z.enum(['plan', 'approval']).optional(),
+  /** True when nothing error-level is missing and the dossier could be read (verdict.outcome === 'complete'). */
   complete: z.boolean(),
+  verdict: VerdictSchema,
   facts: z.record(z.string(), ReportFactSchema),
   fields: z.record(z.string(), ReportFieldSchema),
   files: z.array(ReportFileSchema),
   skipped: z.array(z.string()),
   requirements: z.array(RequirementSchema),
   findings: z.array(FindingSchema),
-  summary: z.object({
-    files: z.number().int(),
-    unreadableFiles: z.number().int(),
-    ocrPages: z.number().int(),
-    satisfied: z.number().int(),
-    missing: z.number().int(),
-    unreadable: z.number().int(),
-    needsConfirmation: z.number().int(),
-    notApplicable: z.number().int(),
-    errors: z.number().int(),
-    warnings: z.number().int(),
-  }),
+  summary: ReportSummarySchema,
   timings: TimingsSchema,
 });
+
+/**
+ * Reports stored before the verdict existed gain it when read: it follows from what they already hold, so nothing
+ * has to be rewritten in storage.
+ */
+export const CompletenessReportSchema = z.preprocess(withDerivedVerdict, CompletenessReportObjectSchema);
 export type CompletenessReport = z.infer<typeof CompletenessReportSchema>;
+
+function withDerivedVerdict(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'verdict' in value) return value;
+  const report = value as Partial<CompletenessReport>;
+  if (!Array.isArray(report.requirements) || !Array.isArray(report.findings) || !Array.isArray(report.files)) return value;
+  const intakeFindings = report.findings.filter((f) => f.kind === 'intake');
+  return { ...report, verdict: decideVerdict({ requirements: report.requirements, findings: report.findings, files: report.files, intakeFindings }) };
+}
