@@ -31,6 +31,22 @@ export const DocTypeSchema = z.object({
   /** Title phrases that, when present, veto this type for that title (e.g. 批复 vetoes feasibility_report). */
   titleExclusions: z.array(z.string()).default([]),
   /**
+   * Title grammar (Chinese titles are head-final: [issuer/project] + [modifiers] + head). The heads a title of this
+   * type ends with (报告, 方案, 公告, 合同…): they narrow the type but never decide it alone.
+   */
+  heads: z.array(z.string().min(1)).default([]),
+  /**
+   * The modifiers that decide the type among the types sharing a head (可行性研究 + 报告, 竞争性磋商 + 公告, 维保 + 合同).
+   * A title that ends with one of `heads` and carries one of these resolves to this type even when the whole phrase is
+   * in no list; where several types' modifiers occur, the one nearest the head wins.
+   */
+  modifiers: z.array(z.string().min(1)).default([]),
+  /**
+   * The broader type this one narrows (a maintenance agreement is a contract): a title that names the broader type by
+   * one of its terms ("采购合同") is this type when it also carries one of this type's modifiers ("运维服务项目采购合同").
+   */
+  refines: DocTypeIdSchema.optional(),
+  /**
    * Body phrases typical of the type (content markers, ../shared/domain/requirements.md §1.2); used to break ties and
    * support weak titles.
    */

@@ -13,14 +13,31 @@ import type { Catalogue } from './catalogue-schema.ts';
  */
 
 /** `officer`: an officer set the type by hand (pipeline/corrections), which overrides every other rule. */
-export const ClassificationRuleSchema = z.enum(['title', 'combined-title', 'heading', 'content', 'file-name', 'officer']);
+export const ClassificationRuleSchema = z.enum(['title', 'combined-title', 'heading', 'content', 'file-name', 'officer', 'title-grammar']);
 
 export const DocTypeEvidenceSchema = z.object({
   page: z.number().int().positive().optional(),
   quote: z.string(),
   rule: ClassificationRuleSchema,
   term: z.string().optional(),
+  /** Why, in Chinese, where the rule alone does not say it (content deciding against the title, a head without modifier). */
+  note: z.string().optional(),
 });
+
+/**
+ * How sure the classifier is of a file's type, in Docling's four grades: EXCELLENT and GOOD are taken as they are,
+ * FAIR is taken but shown for review, POOR means the file is unsure and a person decides (its candidates are shown).
+ */
+export const ClassificationGradeSchema = z.enum(['excellent', 'good', 'fair', 'poor']);
+export type ClassificationGrade = z.infer<typeof ClassificationGradeSchema>;
+
+/** One of the best two types of an unsure (or weak) file, with its score and what it rests on. */
+export const DocTypeCandidateSchema = z.object({
+  id: z.string(),
+  score: z.number().min(0).max(1),
+  evidence: DocTypeEvidenceSchema,
+});
+export type DocTypeCandidate = z.infer<typeof DocTypeCandidateSchema>;
 
 export const DocTypeMatchSchema = z.object({
   id: z.string(),
@@ -44,6 +61,14 @@ export interface Classification {
   nameDocTypes: string[];
   /** True when nothing matched and a person should look at the file. */
   needsReview: boolean;
+  grade: ClassificationGrade;
+  /**
+   * True when the best type is too weak to count: docTypes holds only the catch-all, and `candidates` the two best
+   * types; a checklist row this file might satisfy then needs confirmation instead of being missing.
+   */
+  unsure: boolean;
+  /** The two best types with scores (for a confident file: its type and the runner-up, if any). */
+  candidates: DocTypeCandidate[];
 }
 
 export interface ClassifierInput {
@@ -78,6 +103,22 @@ interface CompiledTerm {
   regex?: RegExp;
 }
 
+/** A title resolved by its grammar: the head it ends with and the modifier nearest to it. */
+interface GrammarHit {
+  docType: string;
+  head: string;
+  modifier: string;
+  /** Where the modifier ends: nearer the head decides. */
+  modifierEnd: number;
+}
+
+interface GrammarResult {
+  /** The types the nearest modifier decides (more than one only on a tie). */
+  decided: GrammarHit[];
+  /** Types whose head the title ends with but none of whose modifiers it carries. */
+  headOnly: Array<{ docType: string; head: string }>;
+}
+
 interface TermHit {
   docType: string;
   term: string;
@@ -95,8 +136,18 @@ export class DocTypeClassifier {
   /** The catalogue's catch-all type (other_material): what a file is when no other type fits. */
   private readonly catchAll: string;
   private readonly implies = new Map<string, string[]>();
+  private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string }>;
 
   constructor(catalogue: Catalogue) {
+    this.grammarTypes = catalogue.docTypes
+      .filter((t) => t.id !== catalogue.catchAll && t.heads.length > 0)
+      .map((t) => ({
+        id: t.id,
+        // Longest first, so "意见书" is the head of "…意见书" rather than "书".
+        heads: [...new Set(t.heads.map(foldForMatching))].filter(Boolean).sort((a, b) => b.length - a.length),
+        modifiers: [...new Set(t.modifiers.map(foldForMatching))].filter(Boolean),
+        refines: t.refines,
+      }));
     this.catchAll = catalogue.catchAll;
     this.titleTerms = catalogue.docTypes.filter((t) => t.id !== this.catchAll).flatMap((t) => compileTerms(t.id, t.titleTerms));
     this.sectionHeadings = [
@@ -112,75 +163,159 @@ export class DocTypeClassifier {
 
   classify(input: ClassifierInput): Classification {
     const nameDocTypes = this.fromFileName(input.path).map((m) => m.id);
-    if (!input.readable) return { docTypes: [], sections: [], nameDocTypes, needsReview: true };
+    if (!input.readable) return { docTypes: [], sections: [], nameDocTypes, needsReview: true, grade: 'poor', unsure: false, candidates: [] };
 
     const titled = this.fromTitle(input.pages);
-    if (!Array.isArray(titled)) {
-      const { unrecognised } = titled;
-      const sections = this.findSections(input.pages);
-      // A letter or request ("关于申报…的请示") is the catalogue's catch-all; what it states counts as a section of it.
-      if (isLetterTitle(unrecognised.text)) {
-        return { docTypes: [{ id: this.catchAll, confidence: 0.7, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }], sections, nameDocTypes, needsReview: false };
-      }
-      const byContent = this.withoutTitle([], this.fromContent(input.pages));
-      if (byContent.length > 0) return { docTypes: this.addImpliedLabels(byContent), sections: this.findSections(input.pages), nameDocTypes, needsReview: true };
-      return {
-        docTypes: [{ id: this.catchAll, confidence: 0.6, evidence: { page: unrecognised.page, quote: unrecognised.original, rule: 'title' } }],
-        sections: this.findSections(input.pages),
-        nameDocTypes,
-        needsReview: true,
-      };
-    }
-    const fromTitle = titled;
     const sections = this.findSections(input.pages);
     const content = this.fromContent(input.pages);
     const fromName = this.fromFileName(input.path);
 
-    let docTypes: DocTypeMatch[];
-    const letter = fromTitle.length === 0 ? letterTitle(input.pages, this.catchAll) : null;
-    if (letter) {
+    if (titled.kind === 'unrecognised') {
+      const { candidate } = titled;
+      // A letter or request ("关于申报…的请示") is the catalogue's catch-all; what it states counts as a section of it.
+      if (isLetterTitle(candidate.text)) {
+        const docTypes = [{ id: this.catchAll, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
+        return this.finish(docTypes, sections, nameDocTypes, false, []);
+      }
+      const byContent = this.withoutTitle([], content);
+      if (byContent.length > 0) return this.finish(this.addImpliedLabels(byContent), sections, nameDocTypes, true, []);
+      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path);
+      const docTypes = [{ id: this.catchAll, confidence: 0.6, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
+      return this.finish(docTypes, sections, nameDocTypes, true, weak);
+    }
+
+    if (titled.kind === 'none') {
+      const letter = letterTitle(input.pages, this.catchAll);
       // A letter or request whose title names no catalogued type ("关于申报…的请示") is the catalogue's catch-all; what it
       // states (e.g. "经本单位党组审议通过") counts as a section of it.
-      return { docTypes: [letter], sections, nameDocTypes, needsReview: false };
-    }
-    if (fromTitle.length > 0) {
-      docTypes = fromTitle.map((m) => ({ ...m, confidence: Math.min(1, m.confidence + (content.has(m.id) ? 0.05 : 0)) }));
-    } else {
-      docTypes = this.withoutTitle(fromName, content);
-    }
-    docTypes = this.addImpliedLabels(docTypes);
-    if (docTypes.length === 0) {
+      if (letter) return this.finish([letter], sections, nameDocTypes, false, []);
+      const docTypes = this.addImpliedLabels(this.withoutTitle(fromName, content));
+      if (docTypes.length > 0) return this.finish(docTypes, sections.filter((s) => !docTypes.some((d) => d.id === s.docType)), nameDocTypes, docTypes[0]!.confidence < 0.5, []);
       const firstLine = firstNonEmptyLine(input.pages);
-      docTypes = [{ id: this.catchAll, confidence: 0.2, evidence: { rule: 'content', quote: firstLine, page: firstLine ? 1 : undefined } }];
-      return { docTypes, sections, nameDocTypes, needsReview: true };
+      const weak = this.weakCandidates([], undefined, content, input.path);
+      const fallback = [{ id: this.catchAll, confidence: 0.2, evidence: { rule: 'content' as const, quote: firstLine, page: firstLine ? 1 : undefined } }];
+      return this.finish(fallback, sections, nameDocTypes, true, weak);
     }
+
+    let matches = titled.matches;
+    if (titled.byGrammar) matches = this.contentOverTitle(matches, content);
+    const docTypes = this.addImpliedLabels(matches.map((m) => ({ ...m, confidence: Math.min(1, round(m.confidence + (content.has(m.id) ? 0.05 : 0))) })));
     const ownTypes = new Set(docTypes.map((d) => d.id));
-    return {
-      docTypes,
-      sections: sections.filter((s) => !ownTypes.has(s.docType)),
-      nameDocTypes,
-      needsReview: docTypes[0]!.confidence < 0.5,
-    };
+    return this.finish(docTypes, sections.filter((s) => !ownTypes.has(s.docType)), nameDocTypes, docTypes[0]!.confidence < 0.5, []);
   }
 
-  /** The first title-like line of the first pages that names a doc type decides; combined titles carry each part. */
-  private fromTitle(pages: Page[]): DocTypeMatch[] | { unrecognised: TitleCandidate } {
+  /**
+   * The result with its grade. `weak` non-empty makes the file unsure: the catch-all stays its only type (so it
+   * satisfies no row by itself) and the two best candidates go with it for a person to confirm.
+   */
+  private finish(docTypes: DocTypeMatch[], sections: SectionMatch[], nameDocTypes: string[], needsReview: boolean, weak: DocTypeCandidate[]): Classification {
+    if (weak.length > 0) return { docTypes, sections, nameDocTypes, needsReview: true, grade: 'poor', unsure: true, candidates: weak.slice(0, 2) };
+    const best = docTypes[0]!;
+    const grade: ClassificationGrade = needsReview ? (best.confidence >= 0.5 ? 'fair' : 'poor') : best.confidence >= 0.9 ? 'excellent' : best.confidence >= 0.7 ? 'good' : 'fair';
+    const candidates = docTypes.slice(0, 2).map((d) => ({ id: d.id, score: d.confidence, evidence: d.evidence }));
+    return { docTypes, sections, nameDocTypes, needsReview, grade, unsure: false, candidates };
+  }
+
+  /**
+   * The best two guesses for a file no rule could type with confidence: the types whose head its title ends with
+   * (ranked by their content markers), then content markers alone, then the file name read by the same grammar.
+   */
+  private weakCandidates(headOnly: GrammarResult['headOnly'], title: TitleCandidate | undefined, content: Map<string, ContentSupport>, path: string): DocTypeCandidate[] {
+    const scored = new Map<string, DocTypeCandidate>();
+    const offer = (c: DocTypeCandidate) => {
+      const had = scored.get(c.id);
+      if (!had || had.score < c.score) scored.set(c.id, c);
+    };
+    for (const h of headOnly) {
+      const support = content.get(h.docType);
+      offer({
+        id: h.docType,
+        score: round(0.3 + (support ? Math.min(0.15, support.count * 0.05) : 0)),
+        evidence: { page: title?.page, quote: title?.original ?? h.head, rule: 'title-grammar', term: h.head, note: `标题以“${h.head}”结尾，但没有可判定类型的修饰语` },
+      });
+    }
+    for (const [id, support] of content) {
+      offer({ id, score: round(Math.min(0.4, 0.1 + support.count * 0.05)), evidence: { page: support.page, quote: support.quote, rule: 'content', note: `内容标记 ${support.count} 个` } });
+    }
+    const base = path.split('/').pop() ?? path;
+    const stem = foldForMatching(stripVersionMarkers(base.replace(/\.[A-Za-z0-9]{1,5}$/, '')));
+    const byName = this.grammar(stem);
+    for (const g of byName?.decided ?? []) offer({ id: g.docType, score: 0.4, evidence: { quote: base, rule: 'file-name', term: g.modifier + g.head } });
+    return [...scored.values()].filter((c) => c.id !== this.catchAll).sort((a, b) => b.score - a.score).slice(0, 2);
+  }
+
+  /**
+   * A title read by its grammar only (no listed term) is checked against the content: where the body carries none of
+   * the title type's markers but several of another type sharing the title's head, the content decides, and the
+   * evidence says so.
+   */
+  private contentOverTitle(matches: DocTypeMatch[], content: Map<string, ContentSupport>): DocTypeMatch[] {
+    const first = matches[0];
+    if (!first || content.has(first.id)) return matches;
+    const head = first.evidence.term ? this.grammarTypes.find((t) => t.id === first.id)?.heads.find((h) => first.evidence.term!.endsWith(h)) : undefined;
+    if (!head) return matches;
+    const rivals = this.grammarTypes
+      .filter((t) => t.id !== first.id && t.heads.includes(head))
+      .map((t) => ({ id: t.id, support: content.get(t.id) }))
+      .filter((r): r is { id: string; support: ContentSupport } => !!r.support && r.support.count >= 3 && r.support.weight >= 10)
+      .sort((a, b) => b.support.weight - a.support.weight);
+    const rival = rivals[0];
+    if (!rival) return matches;
+    return [
+      {
+        id: rival.id,
+        confidence: 0.7,
+        evidence: {
+          page: rival.support.page,
+          quote: rival.support.quote,
+          rule: 'content',
+          note: `标题“${first.evidence.quote}”按结构像${first.id}，但正文无其内容标记，而有 ${rival.support.count} 个${rival.id}的内容标记，按内容判定`,
+        },
+      },
+    ];
+  }
+
+  /**
+   * The first title-like line of the first pages that names a doc type decides; combined titles carry each part. A
+   * listed term at the title's head decides first; otherwise the title's grammar (head + nearest modifier); a term
+   * that sits inside the title but not at its head comes last.
+   */
+  private fromTitle(
+    pages: Page[],
+  ):
+    | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
+    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly'] }
+    | { kind: 'none' } {
     for (const candidate of titleCandidates(pages)) {
       const text = stripVersionMarkers(candidate.text);
+      const core = stripTrailingNoise(text);
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
+      const heads = headHits(hits);
+      const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
+      const grammar = this.grammar(core);
+      const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
+      if (!termAtHead && grammar && grammar.decided.length > 0) {
+        const matches: DocTypeMatch[] = grammar.decided.map((g) => ({
+          id: g.docType,
+          confidence: round(positionWeight - 0.12),
+          evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar', term: g.modifier + '…' + g.head },
+        }));
+        return { kind: 'matched', matches, byGrammar: true };
+      }
       if (hits.length === 0) {
         // A plain document title near the top that names no catalogued type ("项目储备库入库确认单") is the title:
         // lines further down (a table row "投资匡算(万元)") must not stand in for it.
-        if (candidate.lineIndex <= 5 && isUnlistedDocumentTitle(text)) return { unrecognised: candidate };
+        if (candidate.lineIndex <= 5 && (isUnlistedDocumentTitle(text) || (grammar?.headOnly.length ?? 0) > 0)) {
+          return { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [] };
+        }
         continue;
       }
-      const heads = headHits(hits);
-      const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
-      const matches: DocTypeMatch[] = heads.map((h) => ({
-        id: h.docType,
-        confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)),
-        evidence: { page: candidate.page, quote: candidate.original, rule: 'title', term: h.term },
-      }));
+      const matches: DocTypeMatch[] = heads.map((h) => {
+        const refined = termAtHead ? this.refinement(h.docType, core) : undefined;
+        return refined
+          ? { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } }
+          : { id: h.docType, confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)), evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: h.term } };
+      });
       for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
         if (matches.some((m) => m.id === extra.docType)) continue;
         matches.push({
@@ -189,9 +324,53 @@ export class DocTypeClassifier {
           evidence: { page: candidate.page, quote: candidate.original, rule: 'combined-title', term: extra.term },
         });
       }
-      return matches;
+      return { kind: 'matched', matches, byGrammar: false };
     }
-    return [];
+    return { kind: 'none' };
+  }
+
+  /**
+   * The title grammar over a title without its trailing noise: each type whose head the title ends with, and the
+   * modifier of that type nearest the head. The nearest modifier decides (ties: the longest); a type that refines the
+   * winner and carries its own modifier anywhere before the head takes its place (维保 + 服务合同 is a maintenance
+   * agreement, not a plain contract).
+   */
+  private grammar(core: string): GrammarResult | null {
+    const decided: GrammarHit[] = [];
+    const headOnly: GrammarResult['headOnly'] = [];
+    for (const t of this.grammarTypes) {
+      const head = t.heads.find((h) => core.endsWith(h) && core.length > h.length);
+      if (!head || this.excluded(t.id, core)) continue;
+      const body = core.slice(0, core.length - head.length);
+      let best: { modifier: string; end: number } | undefined;
+      for (const m of t.modifiers) {
+        const at = body.lastIndexOf(m);
+        if (at < 0) continue;
+        const end = at + m.length;
+        if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
+      }
+      if (best) decided.push({ docType: t.id, head, modifier: best.modifier, modifierEnd: best.end });
+      else headOnly.push({ docType: t.id, head });
+    }
+    if (decided.length === 0 && headOnly.length === 0) return null;
+    decided.sort((a, b) => b.modifierEnd - a.modifierEnd || b.modifier.length - a.modifier.length || b.head.length - a.head.length);
+    const top = decided[0];
+    const winners = top ? decided.filter((d) => d.modifierEnd === top.modifierEnd && d.modifier.length === top.modifier.length && d.head.length === top.head.length) : [];
+    const refined = winners.map((w) => this.refinement(w.docType, core) ?? w);
+    const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
+    return { decided: unique, headOnly };
+  }
+
+  /** A narrower type (catalogue `refines`) whose own modifier the title carries before its head. */
+  private refinement(docType: string, core: string): GrammarHit | undefined {
+    for (const t of this.grammarTypes) {
+      if (t.refines !== docType || this.excluded(t.id, core)) continue;
+      const head = t.heads.find((h) => core.endsWith(h));
+      const body = head ? core.slice(0, core.length - head.length) : core;
+      const modifier = t.modifiers.filter((m) => body.includes(m)).sort((a, b) => b.length - a.length)[0];
+      if (modifier) return { docType: t.id, head: head ?? '', modifier, modifierEnd: body.lastIndexOf(modifier) + modifier.length };
+    }
+    return undefined;
   }
 
   /**
@@ -393,6 +572,15 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
     for (let i = 0; i < zone.length; i++) {
       const line = zone[i]!;
       const folded = foldForMatching(line);
+      // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first
+      // cells of a row are title candidates of their own.
+      const cells = line.split(/\s*\|\s*|\t+|\s{3,}/).map((c) => c.trim()).filter(Boolean);
+      if (cells.length >= 2) {
+        for (const cell of cells.slice(0, 3)) {
+          const c = foldForMatching(cell);
+          if (c.length >= 4 && isTitleLike(c)) yield { text: c, original: cell, page: page.n, lineIndex, fuzzyAllowed };
+        }
+      }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
       if (/^[^,，。;；]{2,40}[:：]$/.test(folded)) return;
       if (isTitleLike(folded)) {
@@ -459,6 +647,20 @@ function looksLikeHeading(folded: string): boolean {
     /^(第[一二三四五六七八九十\d]+[章节部分]|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(\.\d{1,2}){0,3}[.、\s]?)/.test(folded) ||
     folded.length <= 16
   );
+}
+
+/**
+ * A title without what may follow its head: bracketed codes and remarks ("（0724-2531ST646518）", "(二次)"), numbers and
+ * punctuation. The head is read at the end of what remains.
+ */
+function stripTrailingNoise(s: string): string {
+  let out = s;
+  for (let i = 0; i < 4; i++) {
+    const before = out;
+    out = out.replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '').replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
+    if (out === before) break;
+  }
+  return out || s;
 }
 
 function stripVersionMarkers(s: string): string {
