@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError } from '../pipeline/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
@@ -55,20 +55,28 @@ program
   .option('--checklist <file>', '自定义检查清单文件（YAML/JSON），用于未内置的地区')
   .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
   .option('--fact <name=value>', '声明项目事实，可重复，如 --fact major=true', collect, [])
+  .option(
+    '--type <path=docType>',
+    '人工指定文件的材料类型（覆盖自动识别），可重复；路径同报告“文件清单”，类型为类型编号或中文名称，如 --type 立项/附件3.pdf=feasibility_report；other_material 表示不属于所需材料',
+    collect,
+    [],
+  )
   .addOption(new Option('--format <format>', '输出格式').choices(['json', 'md', 'html']).default('md'))
   .option('--out <file>', '写入文件而不是标准输出')
   .option('--no-cache', '不使用提取缓存（./data）')
-  .action(async (input: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; format: 'json' | 'md' | 'html'; out?: string; cache: boolean }) => {
+  .action(async (input: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; type: string[]; format: 'json' | 'md' | 'html'; out?: string; cache: boolean }) => {
     const checklist = opts.checklist ?? opts.city;
     if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
     const resolved = await loadChecklist(checklist);
     const facts = parseFactArguments(opts.fact);
+    const corrections = parseTypeArguments(opts.type);
     const progress = new Progress();
     const report = await checkDossier({
       input,
       checklist,
       stage: opts.stage,
       facts,
+      corrections,
       ocr: getSharedOcrPool(),
       cache: opts.cache ? localExtractionCache() : undefined,
       onProgress: (e) => {
