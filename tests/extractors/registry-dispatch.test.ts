@@ -27,7 +27,8 @@ describe('when looking a format up', () => {
   it('says which formats yield text', () => {
     expect(FORMATS.docx.capabilities.extractsText).toBe(true);
     expect(FORMATS.text.capabilities.extractsText).toBe(true);
-    expect(FORMATS.ofd.capabilities.extractsText).toBe(false);
+    expect(FORMATS.ofd.capabilities.extractsText).toBe(true);
+    expect(FORMATS.rar.capabilities.extractsText).toBe(false);
   });
 
   it('has a version covering the extractors and the normalisation', () => {
@@ -72,7 +73,7 @@ describe('when dispatching by kind', () => {
     expect(doc.pages[0]!.text).toContain('竣工验收');
   });
 
-  it.each(['doc', 'wps', 'ofd', 'rar', '7z', 'xls', 'xlsx', 'unknown'] as FileKind[])(
+  it.each(['doc', 'wps', 'rar', '7z', 'xls', 'xlsx', 'unknown'] as FileKind[])(
     'refuses %s as unsupported',
     async (kind) => {
       const doc = await extractDocument({ path: `x.${kind}`, bytes: Buffer.from('abc'), kind }, contextWithoutOcr());

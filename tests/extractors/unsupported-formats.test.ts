@@ -16,7 +16,6 @@ describe('when a format cannot be read', () => {
   it.each([
     ['doc', '旧版 Word（.doc）'],
     ['wps', '.wps'],
-    ['ofd', 'OFD'],
     ['rar', 'RAR'],
     ['7z', '7z'],
     ['xls', '.xls'],
