@@ -68,7 +68,10 @@ const INTAKE = {
   INTAKE_CORRUPT_ARCHIVE: { severity: 'error', meaning: '压缩包已损坏或不完整' },
   INTAKE_CORRUPT_ENTRY: { severity: 'error', meaning: '压缩包条目已损坏（数据不完整或校验失败），无法读取' },
   INTAKE_UNSUPPORTED_COMPRESSION: { severity: 'warning', meaning: '条目使用了不支持的压缩方式，无法读取' },
-  INTAKE_UNSUPPORTED_ARCHIVE: { severity: 'warning', meaning: '内含 RAR/7z 压缩包，暂不能解开' },
+  INTAKE_ENCRYPTED_ARCHIVE: {
+    severity: 'error',
+    meaning: '压缩包（RAR/7z）的文件名也已加密，没有密码无法列出、无法解开，其中的材料均未检查',
+  },
   INTAKE_DUPLICATE_PATH: { severity: 'info', meaning: '压缩包中有同名条目' },
   INTAKE_INPUT_NOT_FOUND: { severity: 'error', meaning: '要检查的文件或文件夹不存在' },
   INTAKE_UNSUPPORTED_INPUT: { severity: 'error', meaning: '输入既不是文件也不是文件夹' },

@@ -1,5 +1,6 @@
 /**
- * What a zip's central directory promises, weighed before a single byte is inflated. Per-entry limits (entry size,
+ * What an archive's directory (a zip's central directory, a RAR's or 7z's listing) promises, weighed before a single
+ * byte is inflated. Per-entry limits (entry size,
  * entry ratio) cannot see a bomb made of many honest-looking entries: 10,000 entries that each inflate to exactly
  * the grace amount, all pointing at the same compressed block, pass every per-entry check and still write 10 GB.
  * The directory gives it away at once: the sum of declared sizes, that sum against the archive's own size, and
@@ -8,8 +9,11 @@
 
 /** One central-directory entry, as much of it as the survey needs. */
 export interface DirectoryEntry {
-  /** Offset of the entry's local file header from the start of the archive. */
-  localHeaderOffset: number;
+  /**
+   * Offset of the entry's local file header from the start of the archive (zip). Formats whose entries cannot share
+   * data by construction (RAR, 7z: data follows each header, or sizes partition one stream) leave it out.
+   */
+  localHeaderOffset?: number;
   /** Name length from the central directory (the local header repeats the name, so its range is at least this long). */
   nameLength: number;
   compressedSize: number;
@@ -65,6 +69,7 @@ export function surveyArchive(entries: readonly DirectoryEntry[], limits: Survey
  */
 function countOverlapping(entries: readonly DirectoryEntry[]): number {
   const spans = entries
+    .filter((entry): entry is DirectoryEntry & { localHeaderOffset: number } => entry.localHeaderOffset !== undefined)
     .map((entry) => ({
       start: entry.localHeaderOffset,
       end: entry.localHeaderOffset + LOCAL_HEADER_BYTES + entry.nameLength + entry.compressedSize,

@@ -53,8 +53,10 @@ export const INTAKE_CODES = {
   INTAKE_UNSUPPORTED_COMPRESSION: {
     message: (path: string) => `压缩包条目“${path}”使用了不支持的压缩方式，无法读取，请用常规 zip 格式重新打包`,
   },
-  INTAKE_UNSUPPORTED_ARCHIVE: {
-    message: (path: string) => `“${path}”是 RAR/7z 压缩包，暂不能解开，其中的材料未检查；请改用 zip 格式`,
+  INTAKE_ENCRYPTED_ARCHIVE: {
+    /** `detail` names the format (RAR4, RAR5, 7z). */
+    message: (path: string, _limit?: number, detail?: string) =>
+      `压缩包“${path}”为 ${detail ?? ''} 加密格式（文件名也已加密），无法解压，其中的材料均未检查：请提供不加密的压缩包或改用 zip`,
   },
   INTAKE_DUPLICATE_PATH: {
     message: (path: string) => `压缩包中有多个同名条目“${path}”，均已列出`,
@@ -82,8 +84,12 @@ export class IntakeError extends Error {
   readonly inputPath: string;
 
   /** `displayName` is how the message names the input (its base name by default would lose a folder's context). */
-  constructor(code: IntakeCode, inputPath: string, options: { displayName?: string; cause?: unknown } = {}) {
-    super(INTAKE_CODES[code].message(options.displayName ?? inputPath), { cause: options.cause });
+  constructor(
+    code: IntakeCode,
+    inputPath: string,
+    options: { displayName?: string; detail?: string; cause?: unknown } = {},
+  ) {
+    super(INTAKE_CODES[code].message(options.displayName ?? inputPath, undefined, options.detail), { cause: options.cause });
     this.code = code;
     this.inputPath = inputPath;
   }

@@ -3,12 +3,20 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 import type { FileFinding, FileKind } from '../../extractors/model.ts';
-import { openZipFile, sniffKindOfFile } from '../../extractors/sniff.ts';
+import { sniffKindOfFile } from '../../extractors/sniff.ts';
+import {
+  EncryptedArchive,
+  type ArchiveEntry,
+  type ArchiveListing,
+  type ArchiveReader,
+  type ExtractOutcome,
+} from './archive-reader.ts';
 import { surveyArchive, type ArchiveVerdict } from './archive-survey.ts';
-import { decodeEntryName, type DecodedEntryName } from './entry-names.ts';
 import { formatBytes, IntakeError, intakeFinding } from './findings.ts';
 import { isJunkEntry, isJunkFolder } from './junk.ts';
 import { BudgetExceeded, copyMetered, type CopiedBytes, type CopyBudget } from './metered-copy.ts';
+import { SevenZipReader, type SevenZipFormat } from './seven-zip.ts';
+import { ZipReader } from './zip-reader.ts';
 import {
   IntakeLimitsSchema,
   type DossierFile,
@@ -32,13 +40,9 @@ export interface IntakeOptions {
  */
 export const COMPRESSION_RATIO_GRACE_BYTES = 1024 * 1024;
 
-const STORED = 0;
-const DEFLATED = 8;
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
 
 /**
- * Unpacks a dossier (a .zip, a folder or a single file) into a fresh work area under `options.workDir` and says
+ * Unpacks a dossier (a .zip, .rar or .7z, a folder or a single file) into a fresh work area under `options.workDir` and says
  * what is in it. Bad entries become findings and the rest goes on; only an input that cannot be read at all throws
  * an `IntakeError`.
  */
@@ -68,7 +72,7 @@ export async function intake(inputPath: string, options: IntakeOptions): Promise
   return run.result();
 }
 
-/** What intake does with a zip entry, decided from its central-directory record before anything is inflated. */
+/** What intake does with an archive entry, decided from its listing before anything is inflated. */
 type EntryPlan =
   | 'directory'
   | 'traversal'
@@ -80,10 +84,18 @@ type EntryPlan =
   | 'bomb'
   | 'copy';
 
-interface ListedEntry {
-  entry: yauzl.Entry;
-  name: DecodedEntryName;
+interface PlannedEntry {
+  entry: ArchiveEntry;
   plan: EntryPlan;
+}
+
+type ArchiveFormat = 'zip' | SevenZipFormat;
+
+/** Which reader opens a file, if any: by its bytes, or by a .zip name when the bytes say nothing. */
+function archiveFormat(kind: FileKind, userPath: string): ArchiveFormat | undefined {
+  if (kind === 'zip' || kind === 'rar' || kind === '7z') return kind;
+  if (kind === 'unknown' && extname(userPath).toLowerCase() === '.zip') return 'zip';
+  return undefined;
 }
 
 /** Where a file's bytes are: still at the source (folder input), or already copied into the work area. */
@@ -153,121 +165,103 @@ class IntakeRun {
   async settle(userPath: string, located: Located, containerDepth: number, topLevel: boolean): Promise<void> {
     const kind: FileKind =
       located.copied?.size === 0 ? 'unknown' : await sniffKindOfFile(located.path, basename(userPath));
-    const looksLikeArchive = kind === 'zip' || (kind === 'unknown' && extname(userPath).toLowerCase() === '.zip');
-    if (!looksLikeArchive) {
-      if (kind === 'rar' || kind === '7z') this.findings.push(intakeFinding('INTAKE_UNSUPPORTED_ARCHIVE', userPath));
+    const format = archiveFormat(kind, userPath);
+    if (format === undefined) {
       await this.list(userPath, located, kind);
       return;
     }
+    const listedKind: FileKind = format === 'zip' ? 'zip' : format;
 
     const archiveDepth = containerDepth + 1;
     if (archiveDepth > this.limits.maxDepth) {
       this.findings.push(intakeFinding('INTAKE_DEPTH_LIMIT', userPath, this.limits.maxDepth));
-      await this.list(userPath, located, 'zip');
+      await this.list(userPath, located, listedKind);
       return;
     }
     const prefix = topLevel ? '' : `${userPath}/`;
-    const outcome = await this.unpackArchive(located.path, userPath, prefix, archiveDepth, topLevel);
+    const outcome = await this.unpackArchive(format, located.path, userPath, prefix, archiveDepth, topLevel);
     if (outcome === 'unopenable') {
       this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', userPath));
-      await this.list(userPath, located, 'zip');
+      await this.list(userPath, located, listedKind);
       return;
     }
     // A refused nested archive is a file of the dossier that cannot be read; the input itself is not a file of it.
     if (outcome === 'refused' && !topLevel) this.unreadableEntries.push({ path: userPath, reason: 'refused' });
+    if (outcome === 'encrypted' && !topLevel) this.unreadableEntries.push({ path: userPath, reason: 'encrypted' });
     // Unpacked, its entries are the dossier's files now; refused, it is reported. Either way its copy only costs disk.
     if (located.copied) await rm(located.path, { force: true });
   }
 
   /**
-   * Reads the whole central directory first and refuses the archive as a whole, before inflating anything, when
-   * the directory betrays a bomb or more than the allowance (see archive-survey.ts); then takes its entries in order.
-   * 'unopenable' when the archive could not be opened at all (and is not the top-level input, which throws).
+   * Lists the archive's entries first and refuses the archive as a whole, before inflating anything, when the
+   * listing betrays a bomb or more than the allowance (see archive-survey.ts); then takes its entries in order.
+   * The same for every format: only `ArchiveReader` differs. 'unopenable' when the archive could not be opened at
+   * all (and is not the top-level input, which throws).
    */
   private async unpackArchive(
+    format: ArchiveFormat,
     archivePath: string,
     archiveName: string,
     prefix: string,
     depth: number,
     topLevel: boolean,
-  ): Promise<'unpacked' | 'unopenable' | 'refused'> {
-    let zip: yauzl.ZipFile;
-    try {
-      zip = await openZipFile(archivePath, {
-        lazyEntries: true,
-        autoClose: false,
-        // Raw name bytes: intake decodes them itself (GBK vs UTF-8) and validates them itself, so one bad name
-        // cannot abort the whole archive.
-        decodeStrings: false,
-        // Sizes are checked against the bytes actually produced, after the copy (see takeZipEntry).
-        validateEntrySizes: false,
-      });
-    } catch (cause) {
+  ): Promise<'unpacked' | 'unopenable' | 'refused' | 'encrypted'> {
+    const unopenable = (cause: unknown): 'unopenable' => {
       if (topLevel) throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, { displayName: archiveName, cause });
       return 'unopenable';
+    };
+    let reader: ArchiveReader;
+    try {
+      reader = format === 'zip' ? await ZipReader.open(archivePath) : await SevenZipReader.open(archivePath, format);
+    } catch (cause) {
+      if (isEnvironmentError(cause)) throw cause;
+      return unopenable(cause);
     }
 
     try {
-      const directory = await this.readDirectory(zip);
-      if (directory.entries.length === 0 && directory.breakCause !== undefined) {
-        if (topLevel) {
-          throw new IntakeError('INTAKE_CORRUPT_ARCHIVE', this.inputPath, {
-            displayName: archiveName,
-            cause: directory.breakCause,
-          });
+      const allowance = Math.max(this.limits.maxEntries - this.entriesSeen, 0) + 1;
+      let listing: ArchiveListing;
+      try {
+        listing = await reader.list(allowance);
+      } catch (cause) {
+        if (cause instanceof EncryptedArchive) {
+          if (topLevel) {
+            throw new IntakeError('INTAKE_ENCRYPTED_ARCHIVE', this.inputPath, { displayName: archiveName, detail: cause.format, cause });
+          }
+          this.findings.push(intakeFinding('INTAKE_ENCRYPTED_ARCHIVE', archiveName, undefined, cause.format));
+          return 'encrypted';
         }
-        return 'unopenable';
+        if (isEnvironmentError(cause)) throw cause;
+        return unopenable(cause);
       }
-      if (!this.admitArchive(zip, directory.entries, archiveName)) return 'refused';
-      for (const listed of directory.entries) {
-        if (!this.admitEntry(archiveName)) break;
-        await this.takeZipEntry(zip, listed, prefix, depth);
-      }
-      // The central directory broke part-way: what came before it is kept, the break is reported.
-      if (directory.breakCause !== undefined) this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', archiveName));
+      if (listing.entries.length === 0 && listing.breakCause !== undefined) return unopenable(listing.breakCause);
+      const planned = listing.entries.map((entry) => ({ entry, plan: this.planEntry(entry) }));
+      if (!this.admitArchive(reader.archiveBytes, planned, archiveName)) return 'refused';
+      await this.takeEntries(reader, planned, archiveName, prefix, depth);
+      // The directory broke part-way: what came before it is kept, the break is reported.
+      if (listing.breakCause !== undefined) this.findings.push(intakeFinding('INTAKE_CORRUPT_ARCHIVE', archiveName));
     } finally {
-      zip.close();
+      await reader.close();
     }
     return 'unpacked';
   }
 
-  /**
-   * The central directory, up to one entry more than the entry allowance left (that one makes admitEntry report
-   * the excess), with each entry's name decoded and its fate decided. Reading it inflates nothing.
-   */
-  private async readDirectory(zip: yauzl.ZipFile): Promise<{ entries: ListedEntry[]; breakCause?: unknown }> {
-    const allowance = Math.max(this.limits.maxEntries - this.entriesSeen, 0) + 1;
-    const entries: ListedEntry[] = [];
-    const iterator = zip.eachEntry();
-    try {
-      while (entries.length < allowance) {
-        const next = await iterator.next();
-        if (next.done) break;
-        const name = decodeEntryName(next.value.fileNameRaw, next.value.generalPurposeBitFlag, next.value.extraFields);
-        entries.push({ entry: next.value, name, plan: this.planEntry(next.value, name) });
-      }
-    } catch (breakCause) {
-      return { entries, breakCause };
-    } finally {
-      await iterator.return?.();
-    }
-    return { entries };
-  }
-
-  /** What becomes of an entry, from its central-directory record alone. */
-  private planEntry(entry: yauzl.Entry, name: DecodedEntryName): EntryPlan {
+  /** What becomes of an entry, from its listing alone. */
+  private planEntry(entry: ArchiveEntry): EntryPlan {
+    const { name } = entry;
     if (name.isDirectory) return 'directory';
     // Names never become file names on disk (the work area uses counters), but an entry that tries to escape
     // says something about the archive, and the user should hear it.
     if (yauzl.validateFileName(name.forValidation) !== null) return 'traversal';
     if (isJunkEntry(name.path.split('/'))) return 'junk';
-    if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) return 'symlink';
-    if (entry.isEncrypted()) return 'encrypted';
-    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) return 'unsupported';
+    if (entry.isSymlink) return 'symlink';
+    if (entry.isEncrypted) return 'encrypted';
+    if (entry.unsupportedMethod) return 'unsupported';
     // What the header admits to is refused before inflating anything; what it hides is caught while copying.
     if (entry.uncompressedSize > this.limits.maxEntryBytes) return 'too-large';
     if (
-      entry.compressionMethod === DEFLATED &&
+      entry.compressed &&
+      entry.compressedSize !== undefined &&
       entry.uncompressedSize > COMPRESSION_RATIO_GRACE_BYTES &&
       entry.uncompressedSize > entry.compressedSize * this.limits.maxCompressionRatio
     ) {
@@ -276,19 +270,19 @@ class IntakeRun {
     return 'copy';
   }
 
-  /** False (with a finding) when the directory as a whole betrays a bomb or promises more than is left to write. */
-  private admitArchive(zip: yauzl.ZipFile, entries: readonly ListedEntry[], archiveName: string): boolean {
+  /** False (with a finding) when the listing as a whole betrays a bomb or promises more than is left to write. */
+  private admitArchive(archiveBytes: number, planned: readonly PlannedEntry[], archiveName: string): boolean {
     const bytesLeft = this.limits.maxTotalBytes - this.totalBytes;
     const verdict = surveyArchive(
-      entries.map(({ entry, plan }) => ({
-        localHeaderOffset: entry.relativeOffsetOfLocalHeader,
-        nameLength: entry.fileNameLength,
-        compressedSize: entry.compressedSize,
+      planned.map(({ entry, plan }) => ({
+        localHeaderOffset: entry.span?.localHeaderOffset,
+        nameLength: entry.span?.nameLength ?? 0,
+        compressedSize: entry.compressedSize ?? 0,
         uncompressedSize: entry.uncompressedSize,
         counted: plan === 'copy',
       })),
       {
-        archiveBytes: zip.fileSize,
+        archiveBytes,
         bytesLeft,
         maxRatio: this.limits.maxCompressionRatio,
         graceBytes: COMPRESSION_RATIO_GRACE_BYTES,
@@ -300,75 +294,109 @@ class IntakeRun {
         intakeFinding('INTAKE_ARCHIVE_TOO_LARGE', archiveName, bytesLeft, formatBytes(verdict.declaredBytes)),
       );
     } else {
-      this.findings.push(intakeFinding('INTAKE_ZIP_BOMB', archiveName, undefined, bombDetail(verdict, zip.fileSize, this.limits)));
+      this.findings.push(intakeFinding('INTAKE_ZIP_BOMB', archiveName, undefined, bombDetail(verdict, archiveBytes, this.limits)));
     }
     return false;
   }
 
-  private async takeZipEntry(zip: yauzl.ZipFile, listed: ListedEntry, prefix: string, depth: number): Promise<void> {
-    const { entry, name, plan } = listed;
-    if (plan === 'directory') return;
+  /** Entries in archive order: the refused ones reported, the rest written by the reader and then settled. */
+  private async takeEntries(
+    reader: ArchiveReader,
+    planned: readonly PlannedEntry[],
+    archiveName: string,
+    prefix: string,
+    depth: number,
+  ): Promise<void> {
+    const toCopy = planned.filter(({ plan }) => plan === 'copy').map(({ entry }) => entry);
+    const written = reader.extract({
+      entries: toCopy,
+      destination: () => this.nextLocalPath(),
+      budget: (entry) => ({
+        ...this.budget(),
+        ratio:
+          entry.compressed && entry.compressedSize !== undefined
+            ? {
+                compressedBytes: entry.compressedSize,
+                maxRatio: this.limits.maxCompressionRatio,
+                graceBytes: COMPRESSION_RATIO_GRACE_BYTES,
+              }
+            : undefined,
+      }),
+    });
+    try {
+      for (const { entry, plan } of planned) {
+        if (!this.admitEntry(archiveName)) break;
+        const userPath = this.reportEntry(entry, plan, prefix);
+        if (userPath === undefined) continue;
+        if (this.totalBytes + entry.uncompressedSize > this.limits.maxTotalBytes) {
+          this.stopForTotalSize(userPath);
+          return;
+        }
+        const next = await written.next();
+        if (next.done) return;
+        await this.takeWritten(userPath, entry, next.value.localPath, next.value.outcome, depth);
+        if (this.stopped) return;
+      }
+    } finally {
+      await written.return(undefined);
+    }
+  }
+
+  /** Reports an entry that is not copied and returns undefined; returns the user path of one to copy. */
+  private reportEntry(entry: ArchiveEntry, plan: EntryPlan, prefix: string): string | undefined {
+    const { name } = entry;
+    if (plan === 'directory') return undefined;
     if (plan === 'traversal') {
       this.onEntry?.(prefix + name.asWritten);
       this.findings.push(intakeFinding('INTAKE_PATH_TRAVERSAL', prefix + name.asWritten));
-      return;
+      return undefined;
     }
     const userPath = prefix + name.path;
     this.onEntry?.(userPath);
     if (plan === 'junk') {
       this.skipped.push(userPath);
-      return;
+      return undefined;
     }
     if (name.undecodable) this.findings.push(intakeFinding('INTAKE_UNDECODABLE_NAME', userPath));
     switch (plan) {
       case 'symlink':
         this.findings.push(intakeFinding('INTAKE_SYMLINK', userPath));
-        return;
+        return undefined;
       case 'encrypted':
         this.refuse(userPath, 'INTAKE_ENCRYPTED_ENTRY', 'encrypted');
-        return;
+        return undefined;
       case 'unsupported':
         this.refuse(userPath, 'INTAKE_UNSUPPORTED_COMPRESSION', 'unsupported');
-        return;
+        return undefined;
       case 'too-large':
         this.refuse(userPath, 'INTAKE_ENTRY_TOO_LARGE', 'refused', this.limits.maxEntryBytes);
-        return;
+        return undefined;
       case 'bomb':
         this.refuse(userPath, 'INTAKE_ZIP_BOMB', 'refused');
-        return;
+        return undefined;
       case 'copy':
-        break;
+        return userPath;
     }
-    if (this.totalBytes + entry.uncompressedSize > this.limits.maxTotalBytes) {
-      this.stopForTotalSize(userPath);
+  }
+
+  private async takeWritten(
+    userPath: string,
+    entry: ArchiveEntry,
+    localPath: string,
+    outcome: ExtractOutcome,
+    depth: number,
+  ): Promise<void> {
+    if (outcome.kind === 'overrun') {
+      this.reportOverrun(userPath, outcome.exceeded);
       return;
     }
-
-    const deflated = entry.compressionMethod === DEFLATED;
-    const localPath = this.nextLocalPath();
-    let copied: CopiedBytes;
-    try {
-      const stream = await zip.openReadStreamPromise(entry);
-      copied = await copyMetered(stream, localPath, {
-        ...this.budget(),
-        ratio: deflated
-          ? {
-              compressedBytes: entry.compressedSize,
-              maxRatio: this.limits.maxCompressionRatio,
-              graceBytes: COMPRESSION_RATIO_GRACE_BYTES,
-            }
-          : undefined,
-      });
-    } catch (error) {
-      if (error instanceof BudgetExceeded) {
-        this.reportOverrun(userPath, error);
-        return;
-      }
-      if (isEnvironmentError(error)) throw error;
+    if (outcome.kind === 'failed') {
+      if (isEnvironmentError(outcome.cause)) throw outcome.cause;
       this.refuse(userPath, 'INTAKE_CORRUPT_ENTRY', 'corrupt');
       return;
     }
-    if (copied.size !== entry.uncompressedSize || copied.crc32 !== entry.crc32) {
+    const { copied } = outcome;
+    if (copied.size !== entry.uncompressedSize || (entry.crc32 !== undefined && copied.crc32 !== entry.crc32)) {
       await rm(localPath, { force: true });
       this.refuse(userPath, 'INTAKE_CORRUPT_ENTRY', 'corrupt');
       return;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { writeZip } from '../helpers/zip-writer.ts';
 import { russianDoll, zipInZip, zipWithCorruptInnerZip } from '../fixtures/intake/archives.ts';
 import { tinyDocx, tinyPdf } from '../fixtures/intake/documents.ts';
+import { writeRar5 } from '../fixtures/intake/rar-writer.ts';
 import { useScratch } from './scratch.ts';
 
 const scratch = useScratch();
@@ -80,7 +81,21 @@ describe('when a nested zip is corrupt', () => {
 });
 
 describe('when a zip holds a RAR archive', () => {
-  it('lists it as rar and says it was not opened', async () => {
+  it('unpacks it like a zip and lists its files under its path', async () => {
+    const rar = writeRar5([{ name: '附件/' }, { name: '附件/合同.pdf', data: tinyPdf('contract') }]);
+    const zip = writeZip([
+      { name: '附件.rar', data: rar },
+      { name: '报告.pdf', data: tinyPdf() },
+    ]);
+    const result = await scratch.intakeBytes('资料.zip', zip);
+    expect(result.files.map((file) => [file.path, file.kind])).toEqual([
+      ['附件.rar/附件/合同.pdf', 'pdf'],
+      ['报告.pdf', 'pdf'],
+    ]);
+    expect(result.findings).toEqual([]);
+  });
+
+  it('lists a RAR it cannot open as rar, says it is damaged, and checks the rest', async () => {
     const rar = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(64, 7)]);
     const zip = writeZip([
       { name: '附件.rar', data: rar },
@@ -91,6 +106,6 @@ describe('when a zip holds a RAR archive', () => {
       ['附件.rar', 'rar'],
       ['报告.pdf', 'pdf'],
     ]);
-    expect(result.findings).toEqual([expect.objectContaining({ code: 'INTAKE_UNSUPPORTED_ARCHIVE', path: '附件.rar' })]);
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'INTAKE_CORRUPT_ARCHIVE', path: '附件.rar' })]);
   });
 });
