@@ -3,7 +3,7 @@ import { FindingCodeSchema } from './finding-codes.ts';
 
 /**
  * What a file really is, sniffed from its bytes (the extension only breaks ties).
- * `zip` is an archive to open during intake; office formats that are zips (docx, xlsx, ofd) get their own kind.
+ * `zip` is an archive to open during intake; office formats that are zips (docx, xlsx, pptx, ofd) get their own kind.
  */
 export const FileKindSchema = z.enum([
   'pdf',
@@ -18,6 +18,8 @@ export const FileKindSchema = z.enum([
   '7z',
   'xls',
   'xlsx',
+  'pptx',
+  'ppt',
   'unknown',
 ]);
 export type FileKind = z.infer<typeof FileKindSchema>;

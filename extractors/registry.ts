@@ -13,6 +13,9 @@ import { NORMALIZE_VERSION } from './normalize.ts';
 import { OcrInputError } from './ocr/preprocess.ts';
 import { extractOfd, OFD_EXTRACTOR_VERSION } from './ofd/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from './pdf/index.ts';
+import { extractSpreadsheet, SHEET_EXTRACTOR_VERSION } from './sheets/index.ts';
+import { extractPpt, PPT_EXTRACTOR_VERSION } from './slides/ppt.ts';
+import { extractPptx, PPTX_EXTRACTOR_VERSION } from './slides/pptx.ts';
 import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 import {
   emptyFileResult,
@@ -39,6 +42,10 @@ export interface FormatEntry {
 }
 
 const UNREAD: FormatCapabilities = { extractsText: false, mayUseOcr: false, truePageNumbers: false };
+/** A sheet's pages are runs of rows (extractors/sheets), not printed pages. */
+const SHEET: FormatCapabilities = { extractsText: true, mayUseOcr: false, truePageNumbers: false };
+/** One page per slide: slide numbers are the presentation's own. */
+const SLIDES: FormatCapabilities = { extractsText: true, mayUseOcr: false, truePageNumbers: true };
 
 /** Every file kind, what reads it, and what it can deliver: the one place to look when adding a format. */
 export const FORMATS: Record<FileKind, FormatEntry> = {
@@ -68,8 +75,10 @@ export const FORMATS: Record<FileKind, FormatEntry> = {
   ofd: { extractor: extractOfd, label: 'OFD 版式文件', capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: true } },
   rar: { extractor: extractUnsupported, label: 'RAR 压缩包', capabilities: UNREAD },
   '7z': { extractor: extractUnsupported, label: '7z 压缩包', capabilities: UNREAD },
-  xls: { extractor: extractUnsupported, label: '旧版 Excel 表格（.xls）', capabilities: UNREAD },
-  xlsx: { extractor: extractUnsupported, label: 'Excel 表格（.xlsx）', capabilities: UNREAD },
+  xls: { extractor: extractSpreadsheet, label: '旧版 Excel 表格（.xls、WPS .et）', capabilities: SHEET },
+  xlsx: { extractor: extractSpreadsheet, label: 'Excel 表格（.xlsx）', capabilities: SHEET },
+  pptx: { extractor: extractPptx, label: '演示文稿（.pptx）', capabilities: SLIDES },
+  ppt: { extractor: extractPpt, label: '旧版演示文稿（.ppt）', capabilities: SLIDES },
   unknown: { extractor: extractUnsupported, label: '未知格式', capabilities: UNREAD },
 };
 
@@ -82,6 +91,9 @@ export const EXTRACTOR_VERSION = [
   IMAGE_EXTRACTOR_VERSION,
   TEXT_EXTRACTOR_VERSION,
   OFD_EXTRACTOR_VERSION,
+  SHEET_EXTRACTOR_VERSION,
+  PPTX_EXTRACTOR_VERSION,
+  PPT_EXTRACTOR_VERSION,
   UNSUPPORTED_EXTRACTOR_VERSION,
   NORMALIZE_VERSION,
 ].join(';');

@@ -23,7 +23,7 @@ const MAX_ZIP_NAMES_INSPECTED = 20_000;
 export function sniffKind(head: Buffer, fileName: string): FileKind {
   const fromMagic = sniffMagic(head);
   if (fromMagic === 'zip') return zipKindFromLocalHeaders(head, fileName);
-  if (fromMagic === 'ole2') return ole2KindByExtension(fileName) ?? 'unknown';
+  if (fromMagic === 'ole2') return ole2KindFromNames(ole2NamesInHead(head), fileName) ?? ole2KindByExtension(fileName) ?? 'unknown';
   if (fromMagic !== undefined) return fromMagic;
   return looksLikeText(head) ? 'text' : 'unknown';
 }
@@ -43,13 +43,16 @@ export async function sniffKindOfFile(filePath: string, fileName: string = basen
     return documentKindOfZipByExtension(fileName) ?? fromNames ?? 'zip';
   }
   if (fromMagic === 'ole2') {
-    return ole2KindByExtension(fileName) ?? (await ole2KindFromDirectory(filePath, head)) ?? 'unknown';
+    // The streams decide (a .et that is BIFF8 is a workbook, a .dps with a PowerPoint Document stream a .ppt); the
+    // extension only names what the directory cannot (an old WPS format, an unreadable directory).
+    const names = await ole2DirectoryNames(filePath, head);
+    return ole2KindFromNames(names, fileName) ?? ole2KindByExtension(fileName) ?? 'unknown';
   }
   if (fromMagic !== undefined) return fromMagic;
   return looksLikeText(head) ? 'text' : 'unknown';
 }
 
-type MagicKind = Exclude<FileKind, 'docx' | 'xlsx' | 'ofd' | 'doc' | 'xls' | 'wps' | 'text' | 'unknown'> | 'ole2';
+type MagicKind = Exclude<FileKind, 'docx' | 'xlsx' | 'pptx' | 'ofd' | 'doc' | 'xls' | 'ppt' | 'wps' | 'text' | 'unknown'> | 'ole2';
 
 function sniffMagic(head: Buffer): MagicKind | undefined {
   if (head.length === 0) return undefined;
@@ -76,15 +79,15 @@ function isBmp(head: Buffer): boolean {
 }
 
 /**
- * Undefined when the names say nothing. A package that is neither docx, xlsx nor ofd but still a document
- * (pptx and other OPC packages with [Content_Types].xml, ODF files with `mimetype`) is `unknown`, not `zip`:
+ * Undefined when the names say nothing. A package that is neither docx, xlsx, pptx nor ofd but still a document
+ * (other OPC packages with [Content_Types].xml, ODF files with `mimetype`) is `unknown`, not `zip`:
  * opening it as an archive would turn one document into a heap of XML parts.
  */
 function zipKindFromNames(names: Iterable<string>): FileKind | undefined {
   let kind: FileKind | undefined;
   for (const name of names) {
     const found = officeKindOfZipEntry(name);
-    if (found === 'docx' || found === 'ofd') return found;
+    if (found === 'docx' || found === 'ofd' || found === 'pptx') return found;
     if (found === 'xlsx') kind = 'xlsx';
     if (kind === undefined && (name === '[Content_Types].xml' || name === 'mimetype')) kind = 'unknown';
   }
@@ -94,6 +97,7 @@ function zipKindFromNames(names: Iterable<string>): FileKind | undefined {
 function officeKindOfZipEntry(rawName: string): FileKind | undefined {
   const name = rawName.replace(/\\/g, '/').replace(/^\/+/, '');
   if (name === 'word/document.xml') return 'docx';
+  if (name === 'ppt/presentation.xml' || /^ppt\/slides\/slide\d+\.xml$/.test(name)) return 'pptx';
   if (name.toLowerCase() === 'ofd.xml') return 'ofd';
   if (name.startsWith('xl/')) return 'xlsx';
   return undefined;
@@ -126,7 +130,7 @@ function zipKindFromLocalHeaders(head: Buffer, fileName: string): FileKind {
 /**
  * Document formats that are zip containers. A file with one of these extensions is that document, whatever its
  * directory says: a damaged Word file is an unreadable Word file, never an archive to unpack into the dossier.
- * Presentations (and anything else we do not read) are `unknown`: never `zip`.
+ * Presentations are `pptx` (WPS 演示 .dps too); anything else we do not read is `unknown`: never `zip`.
  */
 const ZIP_DOCUMENT_EXTENSIONS: Readonly<Record<string, FileKind>> = {
   '.docx': 'docx',
@@ -143,12 +147,12 @@ const ZIP_DOCUMENT_EXTENSIONS: Readonly<Record<string, FileKind>> = {
   '.et': 'xlsx',
   '.ett': 'xlsx',
   '.ofd': 'ofd',
-  '.pptx': 'unknown',
-  '.pptm': 'unknown',
-  '.ppsx': 'unknown',
-  '.potx': 'unknown',
-  '.dps': 'unknown',
-  '.dpt': 'unknown',
+  '.pptx': 'pptx',
+  '.pptm': 'pptx',
+  '.ppsx': 'pptx',
+  '.potx': 'pptx',
+  '.dps': 'pptx',
+  '.dpt': 'pptx',
   '.odt': 'unknown',
   '.ods': 'unknown',
   '.odp': 'unknown',
@@ -178,7 +182,7 @@ async function zipEntryNames(filePath: string): Promise<string[] | undefined> {
       const name = (entry.fileNameRaw ?? Buffer.from(entry.fileName)).toString('latin1');
       names.push(name);
       const found = officeKindOfZipEntry(name);
-      if (found === 'docx' || found === 'ofd' || names.length >= MAX_ZIP_NAMES_INSPECTED) break;
+      if (found === 'docx' || found === 'ofd' || found === 'pptx' || names.length >= MAX_ZIP_NAMES_INSPECTED) break;
     }
   } catch {
     // A central directory that breaks part-way still told us the names before the break.
@@ -188,31 +192,84 @@ async function zipEntryNames(filePath: string): Promise<string[] | undefined> {
   return names;
 }
 
+/** What the extension says of a compound file whose streams name no format we know. */
 function ole2KindByExtension(fileName: string): FileKind | undefined {
   const extension = extname(fileName).toLowerCase();
   if (extension === '.wps' || extension === '.wpt') return 'wps';
   if (extension === '.doc' || extension === '.dot') return 'doc';
-  if (extension === '.xls' || extension === '.xlt' || extension === '.et') return 'xls';
+  if (extension === '.xls' || extension === '.xlt' || extension === '.et' || extension === '.ett') return 'xls';
+  if (['.ppt', '.pps', '.pot', '.dps', '.dpt'].includes(extension)) return 'ppt';
   return undefined;
 }
 
-/** The stream names in the first directory sector say which program wrote the compound file. */
-async function ole2KindFromDirectory(filePath: string, head: Buffer): Promise<FileKind | undefined> {
-  if (head.length < 512) return undefined;
-  const sectorShift = head.readUInt16LE(0x1e);
-  if (sectorShift !== 9 && sectorShift !== 12) return undefined;
-  const sectorSize = 1 << sectorShift;
-  const firstDirectorySector = head.readUInt32LE(0x30);
-  if (firstDirectorySector >= 0xfffffffa) return undefined;
-  const sector = await readRange(filePath, (firstDirectorySector + 1) * sectorSize, sectorSize);
+/**
+ * The stream names say which program wrote the compound file. A WPS 文字 file in the Word layout stays `wps` (its
+ * label), any other Word stream is `doc`.
+ */
+function ole2KindFromNames(names: readonly string[], fileName: string): FileKind | undefined {
+  if (names.includes('WordDocument')) return ole2KindByExtension(fileName) === 'wps' ? 'wps' : 'doc';
+  if (names.includes('Workbook') || names.includes('Book')) return 'xls';
+  if (names.includes('PowerPoint Document')) return 'ppt';
+  return undefined;
+}
+
+/** Directory sectors read at most while looking for a tell-tale stream name; office files list theirs early. */
+const MAX_OLE2_DIRECTORY_SECTORS = 8;
+const OLE2_END_OF_CHAIN = 0xfffffffa;
+
+/** Names of the directory entries in one directory sector. */
+function ole2NamesInSector(sector: Buffer): string[] {
   const names: string[] = [];
   for (let offset = 0; offset + 128 <= sector.length; offset += 128) {
     const nameBytes = Math.min(sector.readUInt16LE(offset + 64), 64);
     if (nameBytes >= 2) names.push(sector.subarray(offset, offset + nameBytes - 2).toString('utf16le'));
   }
-  if (names.includes('WordDocument')) return 'doc';
-  if (names.includes('Workbook') || names.includes('Book')) return 'xls';
-  return undefined;
+  return names;
+}
+
+function ole2SectorSize(head: Buffer): number | undefined {
+  if (head.length < 512) return undefined;
+  const sectorShift = head.readUInt16LE(0x1e);
+  return sectorShift === 9 || sectorShift === 12 ? 1 << sectorShift : undefined;
+}
+
+/** The first directory sector's names when it lies inside the head (the sync sniff has nothing else). */
+function ole2NamesInHead(head: Buffer): string[] {
+  const sectorSize = ole2SectorSize(head);
+  if (sectorSize === undefined) return [];
+  const first = head.readUInt32LE(0x30);
+  if (first >= OLE2_END_OF_CHAIN) return [];
+  const start = (first + 1) * sectorSize;
+  if (start + sectorSize > head.length) return [];
+  return ole2NamesInSector(head.subarray(start, start + sectorSize));
+}
+
+/**
+ * Directory entry names from the first few directory sectors, following the directory's chain through the FAT
+ * (whose first 109 sectors the header lists). A PowerPoint file's `PowerPoint Document` stream can sit past the first
+ * sector of four entries.
+ */
+async function ole2DirectoryNames(filePath: string, head: Buffer): Promise<string[]> {
+  const sectorSize = ole2SectorSize(head);
+  if (sectorSize === undefined) return [];
+  const entriesPerFatSector = sectorSize / 4;
+  const names: string[] = [];
+  const seen = new Set<number>();
+  let sector = head.readUInt32LE(0x30);
+  while (sector < OLE2_END_OF_CHAIN && !seen.has(sector) && seen.size < MAX_OLE2_DIRECTORY_SECTORS) {
+    seen.add(sector);
+    const bytes = await readRange(filePath, (sector + 1) * sectorSize, sectorSize);
+    names.push(...ole2NamesInSector(bytes));
+    if (names.some((name) => ['WordDocument', 'Workbook', 'Book', 'PowerPoint Document'].includes(name))) break;
+    const fatIndex = Math.floor(sector / entriesPerFatSector);
+    if (fatIndex >= 109) break;
+    const fatSector = head.readUInt32LE(0x4c + fatIndex * 4);
+    if (fatSector >= OLE2_END_OF_CHAIN) break;
+    const entry = await readRange(filePath, (fatSector + 1) * sectorSize + (sector % entriesPerFatSector) * 4, 4);
+    if (entry.length < 4) break;
+    sector = entry.readUInt32LE(0);
+  }
+  return names;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ExtractedDocument, Extractor, FileKind } from './model.ts';
 
-export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-2';
+export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-3';
 
 /** Why each format we cannot read is refused, and what the user can do about it. */
 export const UNSUPPORTED_MESSAGES = {
@@ -8,17 +8,18 @@ export const UNSUPPORTED_MESSAGES = {
   wps: '暂不支持 WPS 文字（.wps）格式，请另存为 .docx 或 PDF 后重新上传',
   rar: '暂不支持 RAR 压缩包（.rar），请解压后重新打包为 .zip 上传',
   '7z': '暂不支持 7z 压缩包（.7z），请解压后重新打包为 .zip 上传',
-  xls: '暂不支持旧版 Excel（.xls）表格，请另存为 PDF 后重新上传',
-  xlsx: '暂不支持 Excel 表格（.xlsx），请另存为 PDF 后重新上传',
   zip: '压缩包（.zip）未被解开，其中的文件没有检查；请解压后重新上传',
   unknown: '无法识别的文件格式，无法读取内容；请转换为 PDF 或 DOCX 后重新上传',
 } as const satisfies Partial<Record<FileKind, string>>;
 
 export type UnsupportedKind = keyof typeof UNSUPPORTED_MESSAGES;
 
-/** Presentations are sniffed as `unknown` (there is no kind for them); their extension says what they are. */
-export const PRESENTATION_MESSAGE = '暂不支持演示文稿（PowerPoint .pptx、WPS 演示 .dps），请另存为 PDF 后重新上传';
-const PRESENTATION_EXTENSION = /\.(pptx|pptm|ppsx|potx|ppt|pps|dps|dpt|odp)$/i;
+/**
+ * PowerPoint and WPS 演示 files have their own kinds (pptx, ppt); what is left of presentations is sniffed as
+ * `unknown` and told apart by its extension: OpenDocument presentations.
+ */
+export const PRESENTATION_MESSAGE = '暂不支持 OpenDocument 演示文稿（.odp），请另存为 .pptx 或 PDF 后重新上传';
+const PRESENTATION_EXTENSION = /\.(odp|otp)$/i;
 
 export const EMPTY_FILE_MESSAGE = '文件为空（0 字节）';
 export const ENCRYPTED_OFFICE_MESSAGE = '文档已加密（设置了打开密码），无法读取内容；请取消密码后重新上传';

@@ -73,7 +73,7 @@ describe('when dispatching by kind', () => {
     expect(doc.pages[0]!.text).toContain('竣工验收');
   });
 
-  it.each(['doc', 'wps', 'rar', '7z', 'xls', 'xlsx', 'unknown'] as FileKind[])(
+  it.each(['doc', 'wps', 'rar', '7z', 'unknown'] as FileKind[])(
     'refuses %s as unsupported',
     async (kind) => {
       const doc = await extractDocument({ path: `x.${kind}`, bytes: Buffer.from('abc'), kind }, contextWithoutOcr());
@@ -94,6 +94,12 @@ describe('when dispatching by kind', () => {
       const doc = await extractDocument({ path: '加密.docx', bytes, kind }, contextWithoutOcr());
       expect(doc.status).toBe('encrypted');
     }
+  });
+
+  it.each(['xls', 'xlsx', 'pptx', 'ppt'] as FileKind[])('calls bytes that are no %s unreadable, in Chinese', async (kind) => {
+    const doc = await extractDocument({ path: `x.${kind}`, bytes: Buffer.from('abc'), kind }, contextWithoutOcr());
+    expect(doc.status).toBe('unreadable');
+    expect(doc.message).toMatch(/^无法读取/);
   });
 
   it('returns results that satisfy the schema', async () => {

@@ -18,8 +18,6 @@ describe('when a format cannot be read', () => {
     ['wps', '.wps'],
     ['rar', 'RAR'],
     ['7z', '7z'],
-    ['xls', '.xls'],
-    ['xlsx', '.xlsx'],
     ['unknown', '无法识别'],
   ] as [FileKind, string][])('refuses %s with a message naming the format', async (kind, named) => {
     const doc = await extractUnsupported({ path: `x.${kind}`, bytes: SOME_BYTES, kind }, contextWithoutOcr());

@@ -68,8 +68,8 @@ describe('when a zip-looking document sits inside the dossier', () => {
     ['预算.xlsx', 'xlsx'],
     ['预算.et', 'xlsx'],
     ['发票.ofd', 'ofd'],
-    ['汇报.pptx', 'unknown'],
-    ['汇报.dps', 'unknown'],
+    ['汇报.pptx', 'pptx'],
+    ['汇报.dps', 'pptx'],
   ])('lists %s as that document, never unpacking it into the dossier', async (name, kind) => {
     const result = await scratch.intakeBytes('资料.zip', writeZip([{ name, data: plainZip(), utf8Flag: true }]));
     expect(result.files.map((file) => [file.path, file.kind])).toEqual([[name, kind]]);
@@ -92,8 +92,8 @@ describe('when a zip-looking document sits inside the dossier', () => {
     expect(result.findings).toEqual([]);
   });
 
-  it('says a presentation is not read, in words the user understands', async () => {
-    const doc = await extractUnsupported({ path: '资料/汇报.pptx', bytes: plainZip(), kind: 'unknown' }, contextWithoutOcr());
+  it('says an OpenDocument presentation is not read, in words the user understands', async () => {
+    const doc = await extractUnsupported({ path: '资料/汇报.odp', bytes: plainZip(), kind: 'unknown' }, contextWithoutOcr());
     expect(doc).toMatchObject({ status: 'unsupported', message: PRESENTATION_MESSAGE });
   });
 });

@@ -66,15 +66,34 @@ describe('when the file is a zip container', () => {
     expect(await sniffKindOfFile(REAL_OFD, '公文.zip')).toBe('ofd');
   });
 
-  it('calls a pptx (or any other document package) unknown, so that intake does not unpack it', async () => {
+  it('tells a pptx from its ppt/presentation.xml, whatever its name, so that intake does not unpack it', async () => {
     const pptx = writeZip([
       { name: '[Content_Types].xml', data: '<Types/>' },
       { name: 'ppt/presentation.xml', data: '<p:presentation/>' },
     ]);
-    const path = await scratch.write('汇报材料.pptx', pptx);
+    for (const name of ['汇报材料.pptx', '汇报材料.dps', '汇报材料.zip']) {
+      const path = await scratch.write(name, pptx);
+      expect([name, await sniffKindOfFile(path)]).toEqual([name, 'pptx']);
+      expect([name, sniffKind(pptx, name)]).toEqual([name, 'pptx']);
+    }
+    const result = await scratch.intakeBytes('资料.zip', writeZip([{ name: '汇报材料.zip', data: pptx }]));
+    expect(result.files.map((file) => [file.path, file.kind])).toEqual([['汇报材料.zip', 'pptx']]);
+  });
+
+  it('calls another document package (an OpenDocument file) unknown, never a zip to unpack', async () => {
+    const odp = writeZip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.presentation', method: 'store' },
+      { name: 'content.xml', data: '<office:document-content/>' },
+    ]);
+    const path = await scratch.write('汇报.zip', odp);
     expect(await sniffKindOfFile(path)).toBe('unknown');
-    const result = await scratch.intakeBytes('资料.zip', writeZip([{ name: '汇报材料.pptx', data: pptx }]));
-    expect(result.files.map((file) => [file.path, file.kind])).toEqual([['汇报材料.pptx', 'unknown']]);
+  });
+
+  it('goes by the package, not the extension: a .wps that is a docx, a .xls that is an xlsx', async () => {
+    const wps = await scratch.write('报告.wps', await tinyDocx());
+    const xls = await scratch.write('预算.xls', await tinyXlsx());
+    expect(await sniffKindOfFile(wps)).toBe('docx');
+    expect(await sniffKindOfFile(xls)).toBe('xlsx');
   });
 
   it('calls anything else a zip', async () => {
@@ -88,8 +107,8 @@ describe('when the file is a zip container', () => {
     ['预算表.xlsx', 'xlsx'],
     ['预算表.et', 'xlsx'],
     ['发票.ofd', 'ofd'],
-    ['汇报.pptx', 'unknown'],
-    ['汇报.dps', 'unknown'],
+    ['汇报.pptx', 'pptx'],
+    ['汇报.dps', 'pptx'],
   ])('never calls %s a zip to unpack, whatever its directory holds (it is that document)', async (name, kind) => {
     const path = await scratch.write(name, writeZip([{ name: '合同.pdf', data: tinyPdf() }]));
     expect(await sniffKindOfFile(path)).toBe(kind);
@@ -121,15 +140,32 @@ describe('when the file is an OLE2 compound file', () => {
     ['报告.wps', 'wps'],
     ['预算.xls', 'xls'],
     ['预算.et', 'xls'],
-  ] as const)('goes by the extension of %s → %s', (name, kind) => {
+    ['汇报.ppt', 'ppt'],
+    ['汇报.dps', 'ppt'],
+  ] as const)('goes by the extension of %s → %s when the streams name no known format', (name, kind) => {
     expect(sniffKind(oleCompoundFile('Whatever'), name)).toBe(kind);
+  });
+
+  it.each([
+    ['WordDocument', '预算.xls', 'doc'],
+    ['WordDocument', '报告.wps', 'wps'],
+    ['Workbook', '报告.doc', 'xls'],
+    ['Workbook', '预算.et', 'xls'],
+    ['Book', '报告.wps', 'xls'],
+    ['PowerPoint Document', '报告.doc', 'ppt'],
+    ['PowerPoint Document', '汇报.dps', 'ppt'],
+  ] as const)('lets a %s stream decide over the name %s → %s', async (stream, name, kind) => {
+    expect(sniffKind(oleCompoundFile(stream), name)).toBe(kind);
+    expect(await sniffKindOfFile(await scratch.write(name, oleCompoundFile(stream)))).toBe(kind);
   });
 
   it('reads the stream names when the extension says nothing', async () => {
     const word = await scratch.write('scan0001', oleCompoundFile('WordDocument'));
     const excel = await scratch.write('scan0002', oleCompoundFile('Workbook'));
+    const powerPoint = await scratch.write('scan0003', oleCompoundFile('PowerPoint Document'));
     expect(await sniffKindOfFile(word)).toBe('doc');
     expect(await sniffKindOfFile(excel)).toBe('xls');
+    expect(await sniffKindOfFile(powerPoint)).toBe('ppt');
   });
 });
 
