@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -120,6 +120,8 @@ export class SevenZipReader implements ArchiveReader {
     const rar = this.format === 'rar' ? await readRarHeaders(this.archivePath, allowance) : undefined;
     if (this.format === 'rar' && rar === undefined) throw new UnopenableArchive(new Error('no RAR signature'));
     if (rar?.encryptedHeaders) throw new EncryptedArchive(rar.version);
+    // 7-Zip aborts (instead of reporting) on a 7z whose header is encrypted, so that case is seen first.
+    if (this.format === '7z' && (await sevenZipHeaderEncrypted(this.archivePath))) throw new EncryptedArchive('7z');
     // The type is fixed: left to guess, 7-Zip opens a damaged RAR as some other format and lists that instead.
     this.typeSwitch = rar === undefined ? '-t7z' : rar.version === 'RAR5' ? '-trar5' : '-trar';
 
@@ -322,6 +324,32 @@ class Sink {
     this.hash.update(chunk);
     this.crc = crc32(chunk, this.crc);
     return true;
+  }
+}
+
+const SEVEN_ZIP_SIGNATURE = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]);
+const SEVEN_ZIP_ENCODED_HEADER = 0x17;
+const SEVEN_ZIP_AES = Buffer.from([0x06, 0xf1, 0x07, 0x01]);
+
+/**
+ * A 7z's file list is encrypted when its header is an "encoded header" (0x17) whose coders include AES: the encoded
+ * header's description is small and plain, only the header it describes is encrypted.
+ */
+async function sevenZipHeaderEncrypted(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const start = Buffer.alloc(32);
+    await handle.read(start, 0, 32, 0);
+    if (!start.subarray(0, 6).equals(SEVEN_ZIP_SIGNATURE)) return false;
+    const offset = 32 + Number(start.readBigUInt64LE(12));
+    const size = Math.min(Number(start.readBigUInt64LE(20)), 4096);
+    const header = Buffer.alloc(size);
+    await handle.read(header, 0, size, offset);
+    return header[0] === SEVEN_ZIP_ENCODED_HEADER && header.includes(SEVEN_ZIP_AES);
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
   }
 }
 
