@@ -62,7 +62,13 @@ export function parseXml(bytes: Buffer, checkWellFormed: boolean): ParsedXml {
   try {
     items = parser.parse(text) as OrderedItem[];
   } catch {
-    return { root: undefined, wellFormed: false };
+    // A part cut off inside a tag: what comes before the last complete tag is still worth reading.
+    const lastTagEnd = text.lastIndexOf('>');
+    try {
+      items = parser.parse(text.slice(0, lastTagEnd + 1)) as OrderedItem[];
+    } catch {
+      return { root: undefined, wellFormed: false };
+    }
   }
   for (const item of items) {
     const name = Object.keys(item).find((key) => key !== ':@');
