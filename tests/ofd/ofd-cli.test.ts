@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeDocument, PROFILES } from '../fixtures/dossiers/documents.ts';
+import { renderOfd } from '../fixtures/ofd/writer.ts';
+import { REPO_ROOT, sharedPath } from '../helpers/shared-data.ts';
+
+const run = promisify(execFile);
+const BIN = join(REPO_ROOT, 'bin', 'dossier.mjs');
+
+async function extract(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [BIN, 'extract', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: await mkdtemp(join(tmpdir(), 'ofd-cli-cache-')) },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+describe('dossier extract on an OFD', () => {
+  const gongwen = sharedPath('samples', 'real', 'ofd', 'ofdrw_n_gongwen_iofd.ofd');
+
+  it('prints the 公文’s text: kind, pages, 文号 and title', async () => {
+    const out = await extract([gongwen]);
+    expect(out).toContain('类型 ofd｜状态 ok｜页数 2｜OCR 页 0');
+    expect(out).toContain('测试符路桥区卫生局文件 路卫发〔2011〕76号 关于同意张阿三同志辞职的批复');
+  }, 60_000);
+
+  it('gives every page and the electronic seal in JSON, read in the isolated reader process', async () => {
+    const result = JSON.parse(await extract([gongwen, '--format', 'json'])) as {
+      files: { file: { kind: string }; doc: { pages: { text: string }[]; electronicSeals?: { name?: string; page?: number }[] } }[];
+    };
+    const [file] = result.files;
+    expect(file!.file.kind).toBe('ofd');
+    expect(file!.doc.pages[1]!.text).toContain('2011年3月10日印发');
+    expect(file!.doc.electronicSeals).toEqual([expect.objectContaining({ name: '某某省人力资源和社会测试章', page: 2 })]);
+  }, 60_000);
+
+  it('reads a generated approval saved as OFD inside a dossier folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ofd-cli-'));
+    const document = makeDocument('approval_document', Object.values(PROFILES).flat()[0]!);
+    await writeFile(join(folder, '立项批复.ofd'), renderOfd(document));
+    const out = await extract([folder]);
+    expect(out).toContain('立项批复.ofd');
+    expect(out).toContain(document.title);
+  }, 60_000);
+});
