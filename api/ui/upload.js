@@ -18,7 +18,7 @@ const citySelect = h(
 );
 const stageRadios = ['filing', 'acceptance'].map((s) => h('label', { class: 'check' }, h('input', { type: 'radio', name: 'stage', value: s, required: true }), STAGE_LABEL[s]));
 const factsBox = h('div', { id: 'facts', class: 'facts' }, h('p', { class: 'muted' }, '选择地区和阶段后，这里列出该地区办法需要的项目事实。'));
-const archiveInput = h('input', { type: 'file', id: 'archive', accept: '.zip,.7z,.rar,.pdf,.docx,.doc,.ofd,.jpg,.jpeg,.png' });
+const archiveInput = h('input', { type: 'file', id: 'archive', accept: '.zip,.7z,.rar,.pdf,.ofd,.docx,.doc,.wps,.xlsx,.xls,.et,.pptx,.ppt,.dps,.txt,.jpg,.jpeg,.png,.tif,.tiff,.bmp,.gif,.webp' });
 const folderInput = h('input', { type: 'file', id: 'folder', multiple: true, webkitdirectory: true });
 const pickedBox = h('div', { id: 'picked', class: 'muted' }, '尚未选择文件');
 const callbackInput = h('input', { type: 'url', id: 'callbackUrl', placeholder: 'https://…（可选：检查完成后通知贵单位系统）', size: 60 });
