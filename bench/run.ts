@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArchiveBench } from './archive.ts';
 import { runOcrBench } from './ocr.ts';
+import { runOfdBench } from './ofd.ts';
 import { runPdfBench } from './pdf.ts';
 import { runSamplesBench } from './samples.ts';
 
@@ -14,6 +15,8 @@ const results: Record<string, unknown> = { startedAt: new Date().toISOString(), 
 
 log('== PDF 文字层提取（99 页真实招标文件）');
 results.pdf = await runPdfBench({ log });
+log('== OFD 文字提取（生成的 100 页 OFD 与真实 OFD）');
+results.ofd = await runOfdBench({ log });
 log('== OCR（200 dpi 扫描页）');
 results.ocr = await runOcrBench({ log });
 log('== 样例材料包（冷启动，无提取缓存）');
