@@ -16,6 +16,7 @@ import { registerChecklistRoutes } from './routes/checklists.ts';
 import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerPublicRoutes } from './routes/public.ts';
 import { registerQueueDashboard } from './routes/queue-dashboard.ts';
+import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
 z.config(z.locales.zhCN());
@@ -146,6 +147,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerAuthRoutes(app, ctx);
   registerChecklistRoutes(app);
   registerDossierRoutes(app, ctx);
+  registerTypeCorrectionRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);
   return app;

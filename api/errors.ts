@@ -28,6 +28,8 @@ export const API_ERRORS = {
   UPLOAD_EMPTY: { status: 400, message: '没有收到任何文件' },
   UPLOAD_INCOMPLETE: { status: 400, message: '上传未完成：连接中断或数据不完整' },
   UNKNOWN_FACT: { status: 400, message: '未知的项目事实，或事实的取值不符合要求' },
+  UNKNOWN_DOC_TYPE: { status: 400, message: '未知的材料类型' },
+  UNKNOWN_DOSSIER_FILE: { status: 400, message: '材料中没有文件' },
   CALLBACK_URL_REFUSED: { status: 400, message: '回调地址不被接受：只允许 http(s) 公网地址（内网、本机地址默认拒绝）' },
   OFFICER_OUT_OF_JURISDICTION: { status: 403, message: '审核人员只能提交本辖区的材料' },
   UPLOAD_TOO_LARGE: { status: 413, message: '上传的文件超过大小上限' },

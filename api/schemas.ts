@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TypeCorrectionSchema, TypeCorrectionsSchema } from '../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema } from '../pipeline/report/schema.ts';
 import { RoleSchema } from './auth/tokens.ts';
 import { API_ERRORS } from './errors.ts';
@@ -51,6 +52,8 @@ export const DossierView = z.object({
   updatedAt: z.string(),
   input: z.object({ name: z.string(), kind: z.enum(['archive', 'folder']), files: z.number().int(), bytes: z.number().int() }),
   facts: z.record(z.string(), FactValueSchema),
+  /** The officers' doc types for some files, with who and when. */
+  typeCorrections: TypeCorrectionsSchema,
   progress: ProgressSchema,
   result: DossierResultSchema.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -66,6 +69,17 @@ export const CreatedDossier = z.object({ id: z.string(), status: DossierStatusSc
 export const RecheckBody = z.object({
   /** Facts to declare or change; null withdraws a declaration. Text values are read as the CLI reads `--fact`. */
   facts: z.record(z.string(), z.union([FactValueSchema, z.null()])),
+});
+
+/** One file's type, as an officer sets it; `by` and `at` are the caller and the time of the request. */
+export const TypeCorrectionBody = TypeCorrectionSchema.pick({ path: true }).extend({
+  docType: z.string().min(1).max(100).describe('材料类型编号（如 feasibility_report）或中文名称（如 可行性研究报告）；other_material 表示不属于所需材料'),
+});
+export const TypeCorrectionQuery = TypeCorrectionSchema.pick({ path: true });
+export const TypeChoicesView = z.object({
+  /** The types to pick from: this stage's required ones first, then the others, then "not a required document". */
+  groups: z.array(z.object({ label: z.string(), docTypes: z.array(z.object({ id: z.string(), name: z.string() })) })),
+  typeCorrections: TypeCorrectionsSchema,
 });
 
 export const ShareBody = z.object({ hours: z.number().positive().max(24 * 90).optional() }).optional();

@@ -13,7 +13,7 @@ import { assertValidKey } from './object-key.ts';
  *
  * and, for the API:
  *
- *   dossiers/<id>/record.json          status, progress, owner, declared facts of one dossier
+ *   dossiers/<id>/record.json          status, progress, owner, declared facts, officers' type corrections of one dossier
  *   dossiers/<id>/intake.json          what the API's own run of intake found (files, skipped, findings)
  *   dossiers/<id>/webhook.json         delivery attempts of its completion webhook
  *   batches/<id>.json                  one batch and its dossiers

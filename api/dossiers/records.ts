@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
-import { FileFindingSchema } from '../../pipeline/index.ts';
+import { FileFindingSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoleSchema } from '../auth/tokens.ts';
 import { BlobNotFoundError, CorruptBlobError, DOSSIERS_PREFIX, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
 /**
- * What the API keeps about one dossier besides its files: the record (status, progress, owner, facts), the manifest
+ * What the API keeps about one dossier besides its files: the record (status, progress, owner, facts, the officers'
+ * type corrections), the manifest
  * (what intake found, so a re-check needs no unpacking) and the report.
  */
 
@@ -79,6 +80,8 @@ export const DossierRecordSchema = z.object({
   city: z.string(),
   stage: StageSchema,
   facts: z.record(z.string(), FactValueSchema),
+  /** The officers' doc types for some files, with who and when (PUT /api/v1/dossiers/:id/files/type); newest last. */
+  typeCorrections: TypeCorrectionsSchema.optional(),
   callbackUrl: z.string().optional(),
   owner: z.object({ tokenId: z.string(), role: RoleSchema, unit: z.string().optional(), name: z.string().optional() }),
   batchId: z.string().optional(),

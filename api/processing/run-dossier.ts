@@ -47,6 +47,7 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
       checklist: record.city,
       stage: record.stage,
       facts: record.facts,
+      corrections: record.typeCorrections,
       workDir: join(workDir, 'work'),
       ocr: ctx.ocr,
       cache: ctx.cache,
@@ -79,7 +80,7 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
 }
 
 /**
- * Re-evaluation with other facts from what the first run left in storage. Null when an extraction is no longer
+ * Re-evaluation with other facts or type corrections from what the first run left in storage. Null when an extraction is no longer
  * cached (the extractor was upgraded since): the dossier must then be processed again.
  */
 export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: DossierRecord, manifest: Manifest): Promise<CompletenessReport | null> {
@@ -91,6 +92,7 @@ export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: 
     checklist: record.city,
     stage: record.stage,
     facts: record.facts,
+    corrections: record.typeCorrections,
     extracted,
     unreadableEntries: manifest.unreadableEntries,
     skipped: manifest.skipped,

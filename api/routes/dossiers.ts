@@ -12,7 +12,7 @@ import { mergeFacts, parseDeclaredFacts } from '../dossiers/facts-form.ts';
 import { UNCHECKABLE_CODE, type DossierRecord } from '../dossiers/records.ts';
 import { newId, readSubmission, type Submission } from '../dossiers/submission.ts';
 import { receiveUpload, type StoredUpload } from '../dossiers/upload.ts';
-import { reevaluate } from '../processing/run-dossier.ts';
+import { changeAndReevaluate } from '../dossiers/re-evaluation.ts';
 import {
   CreatedDossier,
   DossierIdParams,
@@ -45,6 +45,7 @@ export function dossierView(record: DossierRecord): DossierViewT {
     updatedAt: record.updatedAt,
     input: { name: record.input.name, kind: record.input.kind, files: record.input.parts.length, bytes: record.input.parts.reduce((n, p) => n + p.size, 0) },
     facts: record.facts,
+    typeCorrections: record.typeCorrections ?? [],
     progress: record.progress,
     result: record.result,
     error: record.error,
@@ -277,42 +278,15 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       const body = request.body as z.infer<typeof RecheckBody>;
       const record = await visibleDossier(ctx, request, id);
       const changes = parseDeclaredFacts(body.facts, loadChecklist(record.city));
-      return ctx.repo.exclusive(id, async () => {
-        const current = (await ctx.repo.get(id)) ?? record;
-        if (current.status === 'queued' || current.status === 'processing') throw new ApiError('DOSSIER_BUSY');
-        const next: DossierRecord = { ...current, facts: mergeFacts(current.facts, changes) as DossierRecord['facts'], updatedAt: new Date().toISOString() };
-        const manifest = current.status === 'done' ? await ctx.repo.getManifest(id) : null;
-        const report = manifest ? await reevaluate(ctx, next, manifest) : null;
-        if (!report) {
-          // Failed before, or the extractions are gone (extractor upgraded): check it again from the upload.
-          // A new start from the upload: the count of interrupted starts begins again (embedded.ts).
-          await ctx.repo.put({
-            ...next,
-            status: 'queued',
-            result: undefined,
-            error: undefined,
-            attempts: undefined,
-            progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: '已按新事实重新排队检查' },
-          });
-          await ctx.processor.submit(id);
-          return reply.code(202).send({ dossier: dossierView((await ctx.repo.get(id))!) });
-        }
-        await ctx.repo.putReport(id, report);
-        const saved = await ctx.repo.put({
-          ...next,
-          result: {
-            complete: report.complete,
-            verdict: report.verdict.text,
-            projectName: typeof report.fields.projectName?.value === 'string' ? report.fields.projectName.value : undefined,
-            summary: report.summary,
-            checkedAt: report.generatedAt,
-            rechecks: (current.result?.rechecks ?? 0) + 1,
-          },
-          progress: { ...current.progress, message: `重新核对完成：${report.verdict.text}` },
-        });
-        request.log.info({ dossierId: id, facts: Object.keys(changes) }, 'dossier rechecked');
-        return reply.send({ dossier: dossierView(saved), report });
-      });
+      const outcome = await changeAndReevaluate(
+        ctx,
+        id,
+        (current) => ({ ...current, facts: mergeFacts(current.facts, changes) as DossierRecord['facts'] }),
+        '已按新事实重新排队检查',
+      );
+      if (outcome.kind === 'requeued') return reply.code(202).send({ dossier: dossierView(outcome.record) });
+      request.log.info({ dossierId: id, facts: Object.keys(changes) }, 'dossier rechecked');
+      return reply.send({ dossier: dossierView(outcome.record), report: outcome.report });
     },
   );
 
