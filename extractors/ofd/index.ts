@@ -81,6 +81,8 @@ interface PageContent {
 }
 
 interface DocumentRead {
+  /** Folder of Document.xml inside the package. */
+  dir: string;
   pageIds: Map<string, number>;
 }
 
@@ -180,7 +182,7 @@ class OfdReader {
       }
       await this.settlePage(n, content, media);
     }
-    return { pageIds };
+    return { dir: docDir, pageIds };
   }
 
   /** A resource list (PublicRes.xml, DocumentRes.xml, a page's PageRes): the media files it names. */
@@ -295,9 +297,13 @@ class OfdReader {
     return { text: normalizeText(texts.join('\n')), confidence };
   }
 
-  async readSignatures(docBody: XmlNode, pageIds: Map<string, number>): Promise<void> {
-    const reference = textOf(childNamed(docBody, 'Signatures'));
+  async readSignatures(docBody: XmlNode, document: DocumentRead): Promise<void> {
+    // The standard names the list in DocBody; some producers only leave it in the document's Signs folder.
+    const named = textOf(childNamed(docBody, 'Signatures'));
+    const conventional = `${document.dir ? `${document.dir}/` : ''}Signs/Signatures.xml`;
+    const reference = named || (this.pkg.has(conventional) ? `/${conventional}` : '');
     if (!reference) return;
+    const pageIds = document.pageIds;
     const list = await this.xml(candidatePaths(reference, ''), '签名列表');
     if (!list) return;
     const listDir = dirnameOf(list.path);
@@ -475,7 +481,7 @@ async function readOfd(pkg: OfdPackage, input: ExtractorInput, ctx: ExtractionCo
     const document = await reader.readDocument(docBody);
     if (!document) continue;
     documentsRead += 1;
-    await reader.readSignatures(docBody, document.pageIds);
+    await reader.readSignatures(docBody, document);
   }
   if (documentsRead === 0) return withoutPages('unreadable', MESSAGES.noDocument, reader.findings);
   if (docBodies.length > 1) {

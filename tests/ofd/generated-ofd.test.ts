@@ -150,6 +150,26 @@ describe('when a producer writes the package loosely', () => {
   });
 });
 
+describe('when looking for electronic seals', () => {
+  it('finds a signature list that DocBody does not name in the document’s Signs folder', async () => {
+    const sealed: DocSpec = { pages: [{ runs: [run('同意立项。', 30, 40)] }], seal: { sealName: '某某市数据资源局', signer: '李四', page: 1 } };
+    const listed = await read(writeOfd([sealed]));
+    const unlisted = await read(writeOfd([sealed], { unlistedSignatures: true }));
+    expect(unlisted.electronicSeals).toEqual(listed.electronicSeals);
+    expect(unlisted.electronicSeals).toEqual([expect.objectContaining({ name: '某某市数据资源局', signer: '李四', page: 1 })]);
+  });
+
+  it('records none for an OFD without signatures, and names a seal file that is missing', async () => {
+    const plain = await read(writeOfd([{ pages: [{ runs: [run('无签章', 30, 40)] }] }]));
+    expect(plain.electronicSeals).toBeUndefined();
+    const sealed: DocSpec = { pages: [{ runs: [run('同意立项。', 30, 40)] }], seal: { sealName: '某某市数据资源局', signer: '李四', page: 1 } };
+    const withoutEsl = await read(writeOfd([sealed], { omit: (name) => name.endsWith('Seal.esl') }));
+    // The seal embedded in SignedValue.dat still names it.
+    expect(withoutEsl.electronicSeals).toEqual([expect.objectContaining({ name: '某某市数据资源局', signer: '李四' })]);
+    expect(withoutEsl.findings).toEqual([expect.objectContaining({ code: 'ofd-part-unreadable', message: expect.stringContaining('电子印章文件') })]);
+  });
+});
+
 describe('when a page has no usable text', () => {
   it('OCRs a scanned page from its image with the real OCR engine', async () => {
     const pool = createOcrPool({ size: 1 });
