@@ -61,7 +61,10 @@ export function correctClassification(
       docTypes,
       // An unreadable file the officer has identified counts as that type's unreadable copy.
       nameDocTypes: docTypes.map((d) => d.id),
+      // A person decided: nothing left to review, nothing unsure. The candidates stay for the picker.
       needsReview: false,
+      grade: 'excellent',
+      unsure: false,
     },
     applied: {
       docType: correction.docType,

@@ -13,7 +13,7 @@ const FACTS = { filingStep: 'approval' };
 
 type Report = {
   requirements: Array<{ id: string; status: string; evidence: Array<{ path?: string; quote?: string }> }>;
-  files: Array<{ path: string; docTypes: Array<{ id: string; evidence: { rule: string; quote: string } }>; correction?: Record<string, unknown> }>;
+  files: Array<{ path: string; sha256: string; docTypes: Array<{ id: string; evidence: { rule: string; quote: string } }>; correction?: Record<string, unknown> }>;
 };
 const row = (report: Report, id: string) => report.requirements.find((r) => r.id === id)!;
 const file = (report: Report, path: string) => report.files.find((f) => f.path === path)!;
@@ -42,7 +42,7 @@ describe('when an officer corrects a file’s type', () => {
 
     // No file may be read again: the originals and their bytes are gone, and every extraction write is counted.
     for await (const item of api.ctx.store.list(originalsPrefix(id))) await api.ctx.store.delete(item.key);
-    for (const f of before.files as Array<{ sha256: string }>) await api.ctx.store.delete(contentFileKey(f.sha256));
+    for (const f of before.files) await api.ctx.store.delete(contentFileKey(f.sha256));
     const cached: Array<{ key: string; modified: number }> = [];
     for await (const item of api.ctx.store.list('extracted/')) cached.push({ key: item.key, modified: (await api.ctx.store.head(item.key))!.lastModified.getTime() });
     expect(cached.length).toBe(3);
