@@ -96,6 +96,8 @@ class OfdReader {
   private readonly scanned: number[] = [];
   private readonly garbled: number[] = [];
   private readonly pageLimit: number;
+  /** Resource lists already read, per document (each document has its own media map). */
+  private readonly resourcesRead = new WeakMap<Map<string, MediaResource>, Set<string>>();
   declaredPages = 0;
 
   constructor(
@@ -171,14 +173,9 @@ class OfdReader {
             templateCache.set(templateId, template ? collectContent(template.root) : undefined);
           }
           const templateContent = templateCache.get(templateId);
-          if (templateContent) {
-            content.glyphs.push(...templateContent.glyphs);
-            content.images.push(...templateContent.images);
-          }
+          if (templateContent) append(content, templateContent);
         }
-        const own = collectContent(page.root);
-        content.glyphs.push(...own.glyphs);
-        content.images.push(...own.images);
+        append(content, collectContent(page.root));
       }
       await this.settlePage(n, content, media);
     }
@@ -188,7 +185,14 @@ class OfdReader {
   /** A resource list (PublicRes.xml, DocumentRes.xml, a page's PageRes): the media files it names. */
   private async readResources(reference: string, baseDir: string, media: Map<string, MediaResource>): Promise<void> {
     if (!reference) return;
-    const res = await this.xml(candidatePaths(reference, baseDir), '资源文件');
+    const candidates = candidatePaths(reference, baseDir);
+    // Every page may name the same PageRes; one reading is enough.
+    const key = (this.pkg.find(candidates) ?? candidates[0] ?? '').toLowerCase();
+    const seen = this.resourcesRead.get(media) ?? new Set<string>();
+    this.resourcesRead.set(media, seen);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const res = await this.xml(candidates, '资源文件');
     if (!res) return;
     const resDir = dirnameOf(res.path);
     const baseLoc = attr(res.root, 'BaseLoc');
@@ -377,6 +381,12 @@ class OfdReader {
       this.findings.push({ code: 'page-limit', severity: 'warning', message: `页数超过上限，仅读取前 ${this.pageLimit} 页（文件声称共 ${this.declaredPages} 页）` });
     }
   }
+}
+
+/** Adds one page's (or template's) content to another; a loop, since spreading 10⁵ glyphs overflows the stack. */
+function append(target: PageContent, source: PageContent): void {
+  for (const glyph of source.glyphs) target.glyphs.push(glyph);
+  for (const image of source.images) target.images.push(image);
 }
 
 /** Every glyph and image a page's layers (or a template's) draw, in page coordinates. */

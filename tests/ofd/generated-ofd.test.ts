@@ -264,6 +264,13 @@ describe('when an OFD is damaged or hostile', () => {
     expect(lied.findings.map((f) => f.code)).toEqual([expect.stringMatching(/^ofd-part-(too-large|unreadable)$/)]);
   });
 
+  it('bounds the glyphs of a page whose template and content each carry a quarter of a million characters', async () => {
+    const huge = (y: number) => run('文字'.repeat(125_000), 0, y, { rawDeltaX: 'g 249999 0.01' });
+    const doc = await read(writeOfd([{ templates: [{ id: 'T', runs: [huge(20)] }], pages: [{ templateId: 'T', runs: [huge(60)] }] }]));
+    expect(doc.status).toBe('ok');
+    expect(doc.pages[0]!.text.split('\n').map((line) => line.length)).toEqual([200_000, 200_000]);
+  });
+
   it('reads what a cut Content.xml still holds and says the part is not well-formed', async () => {
     const full = '<ofd:Page xmlns:ofd="x"><ofd:Content><ofd:Layer ID="1"><ofd:TextObject ID="2" Boundary="30 30 100 5" Size="4.2"><ofd:TextCode X="0" Y="4.2">被截断的页面</ofd:TextCode></ofd:TextObject><ofd:TextObj';
     const doc = await read(writeOfd([{ pages: [{ rawContent: full }] }]));
