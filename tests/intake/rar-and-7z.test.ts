@@ -101,7 +101,8 @@ describe('real RAR5 archive with a two-level Chinese folder tree (nongcun_shijia
     const crcs = rar5HeaderCrcs(bytes);
     expect(crcs.size).toBe(13);
     // The PDF is the last file: change a byte well inside its stored data, far from any header.
-    bytes[bytes.length - 2000] ^= 0xff;
+    const at = bytes.length - 2000;
+    bytes[at] = bytes[at]! ^ 0xff;
     const result = await scratch.intakeBytes(name, bytes);
     const corrupt = result.findings.filter((finding) => finding.code === 'INTAKE_CORRUPT_ENTRY');
     expect(corrupt.length).toBeGreaterThanOrEqual(1);
