@@ -7,6 +7,7 @@ import { UsageError, describeError } from './errors.ts';
 import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE, exitCodeOf } from './exit-codes.ts';
 import { registerQueueCommands } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerNoticeCommand } from './commands/notice.ts';
 
 const program = new Command('dossier')
   .description('电子政务项目立项/验收材料完整性检查')
@@ -199,4 +200,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 registerQueueCommands(program);
 registerServeCommand(program);
+registerNoticeCommand(program);
 await main();

@@ -37,3 +37,5 @@ export { FileFindingSchema, type ExtractedDocument, type OcrEngine } from '../ex
 export { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
 export { openZipFile } from '../extractors/sniff.ts';
 export { IntakeError } from './intake/index.ts';
+export { generateNotice, NoticeOptionsSchema, NOTICE_MEDIA_TYPES, type NoticeFormat, type NoticeOptions } from './notice/index.ts';
+export { CompletenessReportSchema } from './report/schema.ts';
