@@ -39,6 +39,13 @@ describe('dossier extract on an OFD', () => {
     expect(file!.doc.electronicSeals).toEqual([expect.objectContaining({ name: '某某省人力资源和社会测试章', page: 2 })]);
   }, 60_000);
 
+  it('OCRs the pages of the real image-only OFD from the reader process through the shared OCR pool', async () => {
+    const out = await extract([sharedPath('samples', 'real', 'ofd', 'ofdrw_containsJPEG_imageonly_wps.ofd')]);
+    expect(out).toContain('类型 ofd｜状态 empty');
+    expect(out).toContain('页数 2｜OCR 页 2');
+    expect(out).toContain('第 1–2 页没有文字对象（仅有图像），文字由 OCR 识别');
+  }, 120_000);
+
   it('reads a generated approval saved as OFD inside a dossier folder', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ofd-cli-'));
     const document = makeDocument('approval_document', Object.values(PROFILES).flat()[0]!);
