@@ -17,6 +17,7 @@ import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerPublicRoutes } from './routes/public.ts';
 import { registerQueueDashboard } from './routes/queue-dashboard.ts';
 import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
+import { registerNoticeRoutes } from './routes/notices.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
 z.config(z.locales.zhCN());
@@ -148,6 +149,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerChecklistRoutes(app);
   registerDossierRoutes(app, ctx);
   registerTypeCorrectionRoutes(app, ctx);
+  registerNoticeRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);
   return app;

@@ -16,6 +16,7 @@ import { assertValidKey } from './object-key.ts';
  *   dossiers/<id>/record.json          status, progress, owner, declared facts, officers' type corrections of one dossier
  *   dossiers/<id>/intake.json          what the API's own run of intake found (files, skipped, findings)
  *   dossiers/<id>/webhook.json         delivery attempts of its completion webhook
+ *   dossiers/<id>/notices/<noticeId>.<docx|pdf|json>   each 一次性告知书 generated, and what it said, who made it and when
  *   batches/<id>.json                  one batch and its dossiers
  *   auth/tokens/<tokenId>.json         an API token (hash only, never the secret)
  *   auth/shares/<sha256 of link>.json  a share link (hash only)
@@ -118,6 +119,22 @@ const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function recordKey(dossierId: string): string {
   return `${dossierPrefix(dossierId)}record.json`;
+}
+
+export const NOTICE_FILE_FORMATS = ['docx', 'pdf', 'json'] as const;
+export type NoticeFileFormat = (typeof NOTICE_FILE_FORMATS)[number];
+
+/** The notices of one dossier. Ends with `/`. */
+export function noticesPrefix(dossierId: string): string {
+  return `${dossierPrefix(dossierId)}notices/`;
+}
+
+/** A generated notice (`docx` or `pdf`) or its record (`json`); notices are never rewritten, each has its own id. */
+export function noticeKey(dossierId: string, noticeId: string, format: NoticeFileFormat): string {
+  if (!(NOTICE_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new InvalidKeyError(String(format), `告知书格式只能是 ${NOTICE_FILE_FORMATS.join('、')} 之一`);
+  }
+  return `${noticesPrefix(dossierId)}${machineId(noticeId, '告知书编号')}.${format}`;
 }
 
 export function webhookKey(dossierId: string): string {

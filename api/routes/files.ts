@@ -37,10 +37,15 @@ export async function sendDossierFile(reply: FastifyReply, store: BlobStore, rep
   return reply
     .header('content-type', type)
     .header('content-length', String(file.size))
-    .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header('content-disposition', contentDisposition(name, inline !== undefined))
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, max-age=3600')
     .send(stream);
+}
+
+/** A Content-Disposition value that keeps a Chinese file name (RFC 6266) with an ASCII fallback for old clients. */
+export function contentDisposition(name: string, inline = false): string {
+  return `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 function asciiFallback(name: string): string {
