@@ -133,6 +133,7 @@ describe('when cells hold dates, numbers and line breaks', () => {
       '浮点 | | 0.3',
       '千分位 | | 1,234,567.50',
       '多行 | 第一行第二行',
+      '错误 | | #DIV/0!',
     ]);
   });
 
@@ -191,5 +192,18 @@ describe('when the name and the bytes disagree', () => {
     const doc = await read('假表格.xls', Buffer.from('not a workbook at all'), 'xls');
     expect(doc.status).toBe('unreadable');
     expect(doc.message).toMatch(/^无法读取表格/);
+  });
+});
+
+describe('when an .xlsx declares more than it could reasonably hold', () => {
+  it('refuses a workbook whose parts unpack beyond 512 MB before inflating them', async () => {
+    const xlsx = await estimateXlsx();
+    // The last central-directory record claims 600 MB for its part; the bytes stay small.
+    const bomb = Buffer.from(xlsx);
+    const central = bomb.lastIndexOf(Buffer.from('504b0102', 'hex'));
+    bomb.writeUInt32LE(600 * 1024 * 1024, central + 24);
+    const doc = await read('炸弹.xlsx', bomb, 'xlsx');
+    expect(doc.status).toBe('unreadable');
+    expect(doc.message).toContain('超过 512 MB');
   });
 });
