@@ -279,6 +279,14 @@ export function checkChecklist(raw: unknown, context: ChecklistContext = {}): { 
 
   const rules = checkRules([commonRuleGroup(), { rules: data.rules }], factTable);
   problems.push(...rules.problems);
+  for (const limit of data.timeLimits) {
+    if (limit.appliesWhen === undefined) continue;
+    try {
+      bindCondition(limit.appliesWhen, factTable);
+    } catch (error) {
+      problems.push(`时限“${limit.title}”的适用条件“${limit.appliesWhen}”：${conditionProblems(error).join('；')}`);
+    }
+  }
 
   if (problems.length > 0) return { ok: false, problems };
   const { rows: _rows, localFacts: _local, ...meta } = data;

@@ -174,6 +174,30 @@ export type LocalFact = z.infer<typeof LocalFactSchema>;
 
 export const AgencySchema = z.object({ name: z.string().min(1), original: z.string().optional(), role: z.string().min(1) });
 
+/**
+ * A time limit the regulation sets for the review this checklist supports (the statutory clock). Only what the seed
+ * says: where a city's regulation sets no limit, its checklist has none.
+ */
+export const TimeLimitSchema = z.object({
+  stage: z.enum(['filing', 'acceptance']),
+  /** What is being timed, in Chinese: 技术方案评审, 竣工验收… */
+  title: z.string().min(1),
+  /** The event that starts the clock: 受理 (first submission accepted) or 收齐 (first round with nothing error-level missing). */
+  startsAt: z.enum(['accepted', 'complete']),
+  /** A condition (the rows' grammar) for limits that apply to some projects only. */
+  appliesWhen: z.string().min(1).optional(),
+  days: z.number().int().positive(),
+  /** 工作日 (State Council calendar with 调休) or 日 (calendar days). */
+  dayKind: z.enum(['working', 'calendar']),
+  /** Periods not counted: the unit's 补正/整改 time (from the request to the supplement's arrival). */
+  pausedDuring: z.array(z.enum(['supplement'])).default([]),
+  /** Words for what else the regulation leaves out of the count, when the checker cannot see it (e.g. 技术评审时间). */
+  alsoNotCounted: z.string().optional(),
+  extension: z.object({ days: z.number().int().positive(), condition: z.string().min(1) }).optional(),
+  citation: CitationSchema,
+});
+export type TimeLimit = z.infer<typeof TimeLimitSchema>;
+
 export const ChecklistSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, '清单编号应为小写英文'),
@@ -203,6 +227,8 @@ export const ChecklistSchema = z.object({
   rows: z.array(RowSchema).min(1),
   /** Rules beyond presence for this jurisdiction; the checks they name live in checklists/rules/checks.ts. */
   rules: z.array(RuleDefinitionSchema).default([]),
+  /** The statutory clock of each stage's review, as the regulation sets it. */
+  timeLimits: z.array(TimeLimitSchema).default([]),
 });
 export type ChecklistInput = z.input<typeof ChecklistSchema>;
 export type Checklist = z.infer<typeof ChecklistSchema>;
