@@ -240,6 +240,8 @@ export class SevenZipReader implements ArchiveReader {
     run.stderr.take();
     let code: number;
     let thrown: unknown;
+    // Emscripten's exit sets process.exitCode to 7-Zip's; the CLI's exit code (1 = 材料不齐全) must stay its own.
+    const exitCodeBefore = process.exitCode;
     try {
       code = (run.module.callMain(args) as unknown as number | undefined) ?? 0;
     } catch (error) {
@@ -247,6 +249,8 @@ export class SevenZipReader implements ArchiveReader {
       thrown = error;
       this.run = undefined;
       code = 2;
+    } finally {
+      process.exitCode = exitCodeBefore;
     }
     run.output = run.stdout.take().split(/\r?\n/);
     run.errors = run.stderr.take().split(/\r?\n/);
@@ -469,7 +473,8 @@ function toArchiveEntry(block: Block, rar: RarHeaderSummary | undefined, index: 
     uncompressedSize: Number(block.get('Size') ?? 0) || 0,
     // In a solid 7z block only the first entry shows a packed size, and it is the whole block's.
     compressedSize: solid7z || packed === '' ? undefined : Number(packed),
-    compressed: !/^(Copy|m0)\b/.test(method),
+    // Stored data: "Copy" in 7z, "m0" in RAR4 ("m0:17") and RAR5 ("v6:128K:m0").
+    compressed: !/^Copy$|(^|:)m0(:|$)/.test(method),
     crc32: /^[0-9A-F]{8}$/i.test(crcText) ? Number.parseInt(crcText, 16) : undefined,
   };
 }
