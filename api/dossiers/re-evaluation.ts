@@ -21,7 +21,7 @@ export async function changeAndReevaluate(
   change: (current: DossierRecord) => DossierRecord,
   requeuedMessage: string,
 ): Promise<ReevaluationOutcome> {
-  return ctx.repo.exclusive(id, async () => {
+  const outcome = await ctx.repo.exclusive(id, async (): Promise<ReevaluationOutcome> => {
     const current = await ctx.repo.get(id);
     if (!current) throw new ApiError('DOSSIER_NOT_FOUND');
     if (current.status === 'queued' || current.status === 'processing') throw new ApiError('DOSSIER_BUSY');
@@ -38,7 +38,6 @@ export async function changeAndReevaluate(
         attempts: undefined,
         progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: requeuedMessage },
       });
-      await ctx.processor.submit(id);
       return { kind: 'requeued', record: (await ctx.repo.get(id))! };
     }
     await ctx.repo.putReport(id, report);
@@ -56,4 +55,7 @@ export async function changeAndReevaluate(
     });
     return { kind: 'reevaluated', record: saved, report };
   });
+  // Outside the lock: the distributed processor's submit updates the record itself (under the same lock).
+  if (outcome.kind === 'requeued') await ctx.processor.submit(id);
+  return outcome;
 }

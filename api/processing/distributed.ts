@@ -71,7 +71,7 @@ export class DistributedProcessor implements DossierProcessor {
     const dir = await mkdtemp(join(this.workRoot, 'dossier-enqueue-'));
     try {
       const archivePath = await materialiseUpload(this.store, record, dir);
-      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts });
+      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: record.typeCorrections });
       await this.repo.update(dossierId, (r) => ({
         ...r,
         queueId: submission.dossierId,

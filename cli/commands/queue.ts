@@ -9,7 +9,7 @@ import {
   startDossierWorker,
   type DossierStatus,
 } from '../../pipeline/queue/index.ts';
-import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
+import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';
@@ -24,6 +24,7 @@ interface SubmitOptions {
   checklist?: string;
   stage: 'filing' | 'acceptance';
   fact: string[];
+  type: string[];
   wait?: boolean;
   format: ReportFormat;
   out?: string;
@@ -71,6 +72,7 @@ export function registerQueueCommands(program: Command): void {
     .option('--checklist <file>', '自定义检查清单文件（YAML/JSON）')
     .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
     .option('--fact <name=value>', '声明项目事实，可重复，如 --fact major=true', collect, [])
+    .option('--type <path=docType>', '人工指定文件的材料类型（覆盖自动识别），可重复，写法同 dossier check --type', collect, [])
     .option('--wait', '等待检查完成：进度写到标准错误，报告写到标准输出或 --out')
     .addOption(new Option('--format <format>', '报告格式（配合 --wait）').choices(['json', 'md', 'html']).default('md'))
     .option('--out <file>', '报告写入文件（配合 --wait）')
@@ -81,11 +83,12 @@ export function registerQueueCommands(program: Command): void {
       if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
       loadChecklist(checklist);
       const facts = parseFactArguments(opts.fact);
+      const corrections = parseTypeArguments(opts.type);
       const config = loadDistributedConfig({ file: opts.config });
 
       if (config.redis.url === undefined) {
         process.stderr.write('未设置 REDIS_URL：在本机直接检查（与 dossier check 相同）\n');
-        const report = await checkDossier({ input: archive, checklist, stage: opts.stage, facts, ocr: getSharedOcrPool(), cache: localExtractionCache() });
+        const report = await checkDossier({ input: archive, checklist, stage: opts.stage, facts, corrections, ocr: getSharedOcrPool(), cache: localExtractionCache() });
         await emitReport(report, opts);
         return;
       }
@@ -93,7 +96,7 @@ export function registerQueueCommands(program: Command): void {
       const connection = await connectRedis(config.redis);
       const queue = new DossierQueue({ store: createBlobStore(config.storage), connection, settings: config.queue });
       try {
-        const submission = await queue.submit({ archivePath: archive, checklist, stage: opts.stage, facts });
+        const submission = await queue.submit({ archivePath: archive, checklist, stage: opts.stage, facts, corrections });
         process.stderr.write(
           submission.reused
             ? `相同材料和选项已提交过，沿用案卷 ${submission.dossierId}（${STATE_LABEL[submission.state]}）\n`

@@ -17,6 +17,7 @@ import {
 } from '../../storage/index.ts';
 import { mapLimited } from '../concurrency.ts';
 import type { DeclaredFacts } from '../../checklists/facts/index.ts';
+import { assertKnownFile, resolveDocType, type TypeCorrection } from '../corrections/index.ts';
 import { intake } from '../intake/index.ts';
 import { distinctContents } from '../stages/link-duplicates.ts';
 import { storeContents } from '../stages/store-contents.ts';
@@ -49,6 +50,8 @@ export interface SubmitInput {
   checklist: string;
   stage: Stage;
   facts?: DeclaredFacts;
+  /** The officers' doc types for some files; an unknown type or path is refused before anything is uploaded. */
+  corrections?: readonly TypeCorrection[];
   intakeLimits?: Partial<IntakeLimits>;
 }
 
@@ -115,8 +118,9 @@ export class DossierQueue {
     const started = performance.now();
     const checklist = checklistRefOf(input.checklist);
     const facts = input.facts ?? {};
+    const corrections = (input.corrections ?? []).map((c) => ({ ...c, docType: resolveDocType(loadChecklist(input.checklist).catalogue, c.docType) }));
     const identity = (sourceSha256: string) =>
-      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, versions: resultVersions() });
+      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, corrections, versions: resultVersions() });
 
     const isFile = (await stat(input.archivePath)).isFile();
     const archiveSha256 = isFile ? await sha256OfFile(input.archivePath) : undefined;
@@ -129,6 +133,7 @@ export class DossierQueue {
     const workDir = await mkdtemp(join(tmpdir(), 'dossier-submit-'));
     try {
       const intakeResult = await intake(input.archivePath, { workDir, limits: input.intakeLimits });
+      for (const c of corrections) assertKnownFile([...intakeResult.files, ...intakeResult.unreadableEntries.map((e) => ({ path: e.path, sha256: '' }))], c.path);
       const intakeMs = performance.now() - started;
       const sourceSha256 = archiveSha256 ?? folderFingerprint(intakeResult);
       if (dossierId === undefined) {
@@ -144,7 +149,7 @@ export class DossierQueue {
         input: basename(input.archivePath),
         sourceSha256,
         createdAt: new Date().toISOString(),
-        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'] },
+        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'], corrections },
         files,
         unreadableEntries: intakeResult.unreadableEntries,
         skipped: intakeResult.skipped,

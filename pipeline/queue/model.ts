@@ -4,6 +4,7 @@ import { FileFindingSchema, FileKindSchema } from '../../extractors/model.ts';
 import { UnreadableEntrySchema } from '../intake/model.ts';
 import { FactValueSchema, StageSchema } from '../report/schema.ts';
 import type { DeclaredFacts } from '../../checklists/facts/index.ts';
+import { TypeCorrectionsSchema, type TypeCorrection } from '../corrections/schema.ts';
 
 /**
  * What travels through Redis and what a submission leaves in the blob store. Jobs carry object keys and hashes,
@@ -49,6 +50,8 @@ export const DossierManifestSchema = z.object({
     checklist: ChecklistRefSchema,
     stage: StageSchema,
     facts: z.record(z.string(), FactValueSchema),
+    /** The officers' doc types for some files (pipeline/corrections); absent in manifests from before. */
+    corrections: TypeCorrectionsSchema.default([]),
   }),
   files: z.array(ManifestFileSchema),
   unreadableEntries: z.array(UnreadableEntrySchema),
@@ -125,6 +128,8 @@ export interface DossierIdentity {
   checklist: ChecklistRef;
   stage: string;
   facts: DeclaredFacts;
+  /** The officers' doc types; the same upload with other corrections is another result. */
+  corrections?: readonly TypeCorrection[];
   /** Anything else that changes the result: extractor build, report schema. */
   versions: readonly string[];
 }
@@ -141,6 +146,8 @@ export function dossierIdFor(identity: DossierIdentity): string {
     identity.stage,
     canonicalFacts(identity.facts),
     identity.versions,
+    // Only when there are any, so the ids of every dossier without corrections stay what they were.
+    ...(identity.corrections?.length ? [identity.corrections.map((c) => [c.path, c.docType, c.by, c.at])] : []),
   ]);
   return `d-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }

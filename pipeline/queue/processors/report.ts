@@ -52,6 +52,7 @@ export async function runReportJob(
         checklist,
         stage: manifest.options.stage,
         facts: manifest.options.facts,
+        corrections: manifest.options.corrections,
         extracted,
         unreadableEntries: manifest.unreadableEntries,
         skipped: manifest.skipped,
