@@ -38,6 +38,7 @@ const READER = {
   'ofd-part-too-large': { severity: 'warning', meaning: 'OFD 中某个部件解压后超过大小上限（疑似压缩炸弹），未读取' },
   'ofd-part-malformed': { severity: 'warning', meaning: 'OFD 中某个部件不是格式正确的 XML，已尽量读取其中的内容' },
   'ofd-scanned-pages': { severity: 'info', meaning: 'OFD 中有页面没有文字对象（仅有图像），文字由 OCR 识别' },
+  'ofd-glyphs-mapped': { severity: 'info', meaning: 'OFD 页面的文字以字形编码写入，已按嵌入字体的字符映射还原为文字' },
   'ofd-text-unmapped': { severity: 'warning', meaning: 'OFD 页面的文字是字形编码（嵌入字体没有可用的 Unicode 映射）；有图像时改用 OCR，否则该页文字无法读取' },
   'ofd-image-undecodable': { severity: 'warning', meaning: 'OFD 页面图像的格式（如 JBIG2）无法解码，其中的文字未能识别' },
   'ofd-multiple-documents': { severity: 'info', meaning: 'OFD 文件包含多个文档，已按顺序合并读取' },

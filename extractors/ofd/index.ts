@@ -23,6 +23,7 @@ import {
   type OfdPackageLimits,
   type PartRead,
 } from './package.ts';
+import { glyphToUnicode } from './cmap.ts';
 import { readSignedValue, sealNameFromEsl } from './seal.ts';
 import { attr, childAt, childNamed, childrenNamed, parseXml, textOf, type XmlNode } from './xml.ts';
 
@@ -67,6 +68,31 @@ interface MediaResource {
   candidates: string[];
 }
 
+/** What one document's resource lists name: media by ID, embedded font files by font ID. */
+interface DocResources {
+  media: Map<string, MediaResource>;
+  fonts: Map<string, string[]>;
+  /** Resource lists already read (every page may name the same PageRes). */
+  listsRead: Set<string>;
+  /** Glyph → character maps of embedded fonts, read on first need. */
+  glyphMaps: Map<string, Map<number, string>>;
+}
+
+/** A CGTransform: the `count` characters from `position` of a TextCode are drawn with these glyph indexes. */
+interface GlyphTransform {
+  position: number;
+  count: number;
+  glyphs: number[];
+}
+
+/** One TextCode's glyphs inside PageContent.glyphs, kept for mapping glyph indexes back to characters. */
+interface TextCodeRecord {
+  fontId?: string;
+  glyphStart: number;
+  length: number;
+  transforms: GlyphTransform[];
+}
+
 interface PageImage {
   resourceId: string;
   x: number;
@@ -78,6 +104,7 @@ interface PageImage {
 interface PageContent {
   glyphs: Glyph[];
   images: PageImage[];
+  codes: TextCodeRecord[];
 }
 
 interface DocumentRead {
@@ -96,8 +123,6 @@ class OfdReader {
   private readonly scanned: number[] = [];
   private readonly garbled: number[] = [];
   private readonly pageLimit: number;
-  /** Resource lists already read, per document (each document has its own media map). */
-  private readonly resourcesRead = new WeakMap<Map<string, MediaResource>, Set<string>>();
   declaredPages = 0;
 
   constructor(
@@ -135,9 +160,9 @@ class OfdReader {
     const docDir = dirnameOf(document.path);
     const commonData = childNamed(document.root, 'CommonData');
 
-    const media = new Map<string, MediaResource>();
+    const resources: DocResources = { media: new Map(), fonts: new Map(), listsRead: new Set(), glyphMaps: new Map() };
     const resourceRefs = [...childrenNamed(commonData, 'PublicRes'), ...childrenNamed(commonData, 'DocumentRes')];
-    for (const ref of resourceRefs) await this.readResources(textOf(ref), docDir, media);
+    for (const ref of resourceRefs) await this.readResources(textOf(ref), docDir, resources);
 
     const templates = new Map<string, string[]>();
     for (const template of childrenNamed(commonData, 'TemplatePage')) {
@@ -156,14 +181,14 @@ class OfdReader {
       const id = attr(pageNode, 'ID');
       if (id) pageIds.set(id, n);
       const baseLoc = attr(pageNode, 'BaseLoc');
-      const content: PageContent = { glyphs: [], images: [] };
+      const content: PageContent = { glyphs: [], images: [], codes: [] };
       const page = baseLoc ? await this.xml(candidatePaths(baseLoc, docDir), '页面内容', n) : undefined;
       if (!baseLoc) {
         this.findings.push({ code: 'ofd-part-unreadable', severity: 'warning', message: `第 ${n} 页没有指明页面内容文件，已跳过`, page: n });
       }
       if (page) {
         const pageDir = dirnameOf(page.path);
-        for (const pageRes of childrenNamed(page.root, 'PageRes')) await this.readResources(textOf(pageRes), pageDir, media);
+        for (const pageRes of childrenNamed(page.root, 'PageRes')) await this.readResources(textOf(pageRes), pageDir, resources);
         for (const templateRef of childrenNamed(page.root, 'Template')) {
           const templateId = attr(templateRef, 'TemplateID');
           const where = templateId ? templates.get(templateId) : undefined;
@@ -177,21 +202,18 @@ class OfdReader {
         }
         append(content, collectContent(page.root));
       }
-      await this.settlePage(n, content, media);
+      await this.settlePage(n, content, resources);
     }
     return { dir: docDir, pageIds };
   }
 
-  /** A resource list (PublicRes.xml, DocumentRes.xml, a page's PageRes): the media files it names. */
-  private async readResources(reference: string, baseDir: string, media: Map<string, MediaResource>): Promise<void> {
+  /** A resource list (PublicRes.xml, DocumentRes.xml, a page's PageRes): the media and font files it names. */
+  private async readResources(reference: string, baseDir: string, resources: DocResources): Promise<void> {
     if (!reference) return;
     const candidates = candidatePaths(reference, baseDir);
-    // Every page may name the same PageRes; one reading is enough.
     const key = (this.pkg.find(candidates) ?? candidates[0] ?? '').toLowerCase();
-    const seen = this.resourcesRead.get(media) ?? new Set<string>();
-    this.resourcesRead.set(media, seen);
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (resources.listsRead.has(key)) return;
+    resources.listsRead.add(key);
     const res = await this.xml(candidates, '资源文件');
     if (!res) return;
     const resDir = dirnameOf(res.path);
@@ -204,13 +226,32 @@ class OfdReader {
       if (!id || !file) continue;
       const candidates = [...new Set(mediaDirs.flatMap((dir) => candidatePaths(file, dir)))];
       const format = attr(item, 'Format');
-      media.set(id, { candidates, ...(format ? { format } : {}) });
+      resources.media.set(id, { candidates, ...(format ? { format } : {}) });
+    }
+    for (const font of childrenNamed(childNamed(res.root, 'Fonts'), 'Font')) {
+      const id = attr(font, 'ID');
+      const file = textOf(childNamed(font, 'FontFile'));
+      if (id && file) resources.fonts.set(id, [...new Set(mediaDirs.flatMap((dir) => candidatePaths(file, dir)))]);
     }
   }
 
-  private async settlePage(n: number, content: PageContent, media: Map<string, MediaResource>): Promise<void> {
+  private async settlePage(n: number, content: PageContent, resources: DocResources): Promise<void> {
     const rawText = glyphsToLines(content.glyphs).join('\n');
     const verdict = judgeTextLayer(rawText);
+    if (!verdict.usable && verdict.reason !== 'too-short' && verdict.reason !== 'no-text') {
+      const mapped = await this.mapGlyphIndexes(content, resources);
+      const mappedText = mapped ? glyphsToLines(mapped).join('\n') : '';
+      if (mapped && judgeTextLayer(mappedText).usable) {
+        this.findings.push({
+          code: 'ofd-glyphs-mapped',
+          severity: 'info',
+          page: n,
+          message: `第 ${n} 页的文字以字形编码写入，已按嵌入字体的字符映射还原为文字`,
+        });
+        this.addPage({ n, text: normalizeText(mappedText), source: 'text-layer' });
+        return;
+      }
+    }
     // Short or absent text is still true text; only text that reads as unmapped glyph codes is thrown away.
     const usable = verdict.usable || verdict.reason === 'too-short' || verdict.reason === 'no-text';
     const text = usable ? normalizeText(rawText) : '';
@@ -229,7 +270,7 @@ class OfdReader {
       this.addPage({ n, text, source: 'text-layer' });
       return;
     }
-    const ocr = await this.recognizeImages(n, images, media);
+    const ocr = await this.recognizeImages(n, images, resources.media);
     if (ocr && !(verdict.reason === 'too-short' && meaningfulLength(ocr.text) <= meaningfulLength(text))) {
       this.ocrPagesUsed += 1;
       if (usable) this.scanned.push(n);
@@ -238,6 +279,49 @@ class OfdReader {
       if (!usable && !ocr) this.unmappedWithoutImages(n);
       this.addPage({ n, text, source: 'text-layer' });
     }
+  }
+
+  /**
+   * The page's glyphs with characters taken from the embedded fonts wherever a TextCode names its glyph indexes
+   * (CGTransform); undefined when no TextCode does or no font maps them.
+   */
+  private async mapGlyphIndexes(content: PageContent, resources: DocResources): Promise<Glyph[] | undefined> {
+    const glyphs = content.glyphs.slice();
+    let mapped = 0;
+    for (const code of content.codes) {
+      if (code.fontId === undefined || code.transforms.length === 0) continue;
+      const map = await this.glyphMap(code.fontId, resources);
+      if (map.size === 0) continue;
+      const end = code.glyphStart + code.length;
+      for (const transform of code.transforms) {
+        const chars = transform.glyphs.map((glyph) => map.get(glyph) ?? '');
+        if (chars.every((char) => char === '')) continue;
+        mapped += 1;
+        // One glyph per character keeps each at its own position; a ligature's text goes to its first character.
+        const oneToOne = chars.length === transform.count;
+        for (let i = 0; i < transform.count; i++) {
+          const index = code.glyphStart + transform.position + i;
+          if (index >= end) break;
+          const char = oneToOne ? chars[i]! : i === 0 ? chars.join('') : '';
+          glyphs[index] = { ...glyphs[index]!, char };
+        }
+      }
+    }
+    return mapped > 0 ? glyphs : undefined;
+  }
+
+  private async glyphMap(fontId: string, resources: DocResources): Promise<Map<number, string>> {
+    const cached = resources.glyphMaps.get(fontId);
+    if (cached) return cached;
+    let map = new Map<number, string>();
+    const candidates = resources.fonts.get(fontId);
+    if (candidates) {
+      const read = await this.pkg.read(candidates, 'media');
+      if (read.kind === 'ok') map = glyphToUnicode(read.bytes);
+      else this.findings.push(partFinding(read, '嵌入字体'));
+    }
+    resources.glyphMaps.set(fontId, map);
+    return map;
   }
 
   private unmappedWithoutImages(n: number): void {
@@ -385,13 +469,15 @@ class OfdReader {
 
 /** Adds one page's (or template's) content to another; a loop, since spreading 10⁵ glyphs overflows the stack. */
 function append(target: PageContent, source: PageContent): void {
+  const offset = target.glyphs.length;
+  for (const code of source.codes) target.codes.push({ ...code, glyphStart: code.glyphStart + offset });
   for (const glyph of source.glyphs) target.glyphs.push(glyph);
   for (const image of source.images) target.images.push(image);
 }
 
 /** Every glyph and image a page's layers (or a template's) draw, in page coordinates. */
 function collectContent(pageRoot: XmlNode): PageContent {
-  const content: PageContent = { glyphs: [], images: [] };
+  const content: PageContent = { glyphs: [], images: [], codes: [] };
   for (const layer of childrenNamed(childNamed(pageRoot, 'Content'), 'Layer')) collectObjects(layer, content, 0);
   return content;
 }
@@ -422,30 +508,48 @@ function collectText(object: XmlNode, content: PageContent): void {
   const ctm = numbers(attr(object, 'CTM'));
   const [a, b, c, d, e, f] = ctm.length === 6 ? ctm : [1, 0, 0, 1, 0, 0];
   const scale = Math.sqrt(Math.abs(a! * d! - b! * c!)) || 1;
-  const size = (Number(attr(object, 'Size')) || 3.5) * scale;
-  const toPage = (px: number, py: number) => ({ x: bx + a! * px + c! * py + e!, y: by + b! * px + d! * py + f! });
   const objectSize = Number(attr(object, 'Size')) || 3.5;
+  const size = objectSize * scale;
+  const fontId = attr(object, 'Font');
+  const toPage = (px: number, py: number) => ({ x: bx + a! * px + c! * py + e!, y: by + b! * px + d! * py + f! });
   let cursorX = 0;
   let cursorY = 0;
-  for (const code of childrenNamed(object, 'TextCode')) {
-    const chars = Array.from(code.text.replace(/[\r\n\t]/g, ''));
-    if (chars.length === 0) continue;
-    const x = Number.parseFloat(attr(code, 'X') ?? '');
-    const y = Number.parseFloat(attr(code, 'Y') ?? '');
+  // CGTransforms come before the TextCode they apply to; ones left after the last TextCode go to that one.
+  let pending: GlyphTransform[] = [];
+  let last: TextCodeRecord | undefined;
+  for (const child of object.children) {
+    const name = child.name.toLowerCase();
+    if (name === 'cgtransform') {
+      pending.push({
+        position: Number.parseInt(attr(child, 'CodePosition') ?? '0', 10) || 0,
+        count: Math.max(1, Number.parseInt(attr(child, 'CodeCount') ?? '1', 10) || 1),
+        glyphs: numbers(textOf(childNamed(child, 'Glyphs'))).slice(0, 10_000),
+      });
+      continue;
+    }
+    if (name !== 'textcode') continue;
+    const chars = Array.from(child.text.replace(/[\r\n\t]/g, ''));
+    const x = Number.parseFloat(attr(child, 'X') ?? '');
+    const y = Number.parseFloat(attr(child, 'Y') ?? '');
     if (Number.isFinite(x)) cursorX = x;
     if (Number.isFinite(y)) cursorY = y;
-    const dx = expandDeltas(attr(code, 'DeltaX'), chars.length);
-    const dy = expandDeltas(attr(code, 'DeltaY'), chars.length);
-    for (let i = 0; i < chars.length; i++) {
-      if (content.glyphs.length >= MAX_GLYPHS_PER_PAGE) return;
+    const record: TextCodeRecord = { ...(fontId ? { fontId } : {}), glyphStart: content.glyphs.length, length: 0, transforms: pending };
+    pending = [];
+    const dx = expandDeltas(attr(child, 'DeltaX'), chars.length);
+    const dy = expandDeltas(attr(child, 'DeltaY'), chars.length);
+    for (let i = 0; i < chars.length && content.glyphs.length < MAX_GLYPHS_PER_PAGE; i++) {
       const char = chars[i]!;
       const step = dx[i] ?? estimatedAdvance(char, objectSize);
       const at = toPage(cursorX, cursorY);
       content.glyphs.push({ char, x: at.x, y: at.y, advance: Math.max(0, step * scale), size });
+      record.length += 1;
       cursorX += step;
       cursorY += dy[i] ?? 0;
     }
+    content.codes.push(record);
+    last = record;
   }
+  if (last && pending.length > 0) last.transforms.push(...pending);
 }
 
 /** Formats the image extractor decodes, told by their first bytes (the MultiMedia Format attribute is often absent or wrong). */

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocTypeClassifier } from '../../checklists/classify.ts';
 import { loadCatalogue } from '../../checklists/load.ts';
@@ -6,6 +9,7 @@ import type { ExtractionContext, ExtractionLimits, OcrEngine, Page } from '../..
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { createOfdExtractor, extractOfd } from '../../extractors/ofd/index.ts';
 import { expandDeltas } from '../../extractors/ofd/layout.ts';
+import { OfdPackage } from '../../extractors/ofd/package.ts';
 import { normalizeText } from '../../extractors/normalize.ts';
 import { extractPdf } from '../../extractors/pdf/index.ts';
 import { makeDocument, PROFILES, SUPPORTED_DOCUMENT_KINDS } from '../fixtures/dossiers/documents.ts';
@@ -15,8 +19,15 @@ import { renderScan } from '../fixtures/scan/render.ts';
 import { characterErrorRate } from '../helpers/cer.ts';
 import { writeZip } from '../helpers/zip-writer.ts';
 import { contextWithoutOcr } from '../extractors/context.ts';
+import { sharedPath } from '../helpers/shared-data.ts';
 
 const classifier = new DocTypeClassifier(loadCatalogue());
+
+/** fontkit is pdfkit's own dependency (as in tests/fixtures/dossiers/render.ts): an independent reader of glyph indexes. */
+const require = createRequire(import.meta.url);
+const fontkit = require(require.resolve('fontkit', { paths: [dirname(require.resolve('pdfkit'))] })) as {
+  create(data: Uint8Array): { layout(text: string): { glyphs: { id: number }[] } };
+};
 const profiles = Object.values(PROFILES).flat();
 const read = (bytes: Buffer, ctx: ExtractionContext = contextWithoutOcr()) => extractOfd({ path: '材料.ofd', bytes, kind: 'ofd' }, ctx);
 const docTypesOf = (pages: Page[]) => classifier.classify({ path: 'file', readable: true, pages }).docTypes.map((d) => d.id);
@@ -218,6 +229,24 @@ describe('when a page has no usable text', () => {
     expect(without.pages[0]).toEqual({ n: 1, text: '', source: 'text-layer' });
     expect(without.status).toBe('empty');
     expect(without.findings).toEqual([expect.objectContaining({ code: 'ofd-text-unmapped', severity: 'warning', page: 1 })]);
+  });
+
+  it('maps glyph indexes (CGTransform) back to characters through the embedded font’s character map', async () => {
+    // The embedded subset font of the real Suwell 公函; glyph indexes come from fontkit, not from the reader.
+    const suwell = await OfdPackage.open(readFileSync(sharedPath('samples', 'real', 'ofd', 'ofdrw_testPathFillOpacity_gonghan_suwell.ofd')));
+    const font = await suwell.read(['Doc_0/Res/font1_59.ttf'], 'media');
+    suwell.close();
+    if (font.kind !== 'ok') throw new Error('font1_59.ttf missing from the real Suwell OFD');
+    const title = '关于加快南货场铁路涵洞下穿建设的函';
+    const glyphIds = fontkit.create(font.bytes).layout(title).glyphs.map((glyph) => glyph.id);
+    expect(glyphIds.every((id) => id > 0)).toBe(true);
+    const placeholders = Array.from(title, (_, i) => String.fromCodePoint(0xe000 + i)).join('');
+    const coded: TextRun = { text: placeholders, x: 30, y: 50, fontId: '16', glyphs: [{ position: 0, count: title.length, glyphs: glyphIds }] };
+    const doc = await read(
+      writeOfd([{ fonts: [{ id: '16', name: '方正小标宋简体', file: 'font1_59.ttf', bytes: font.bytes }], pages: [{ runs: [coded, run('2023年7月12日', 30, 70)] }] }]),
+    );
+    expect(doc.pages[0]).toEqual({ n: 1, text: `${title}\n2023年7月12日`, source: 'text-layer' });
+    expect(doc.findings).toEqual([expect.objectContaining({ code: 'ofd-glyphs-mapped', page: 1 })]);
   });
 
   it('stops OCR at the per-document page limit and names the pages left unread', async () => {
