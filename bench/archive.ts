@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sevenZipPackage, { type SevenZipModuleFactory } from '7z-wasm';
+import { writeRar5 } from '../tests/fixtures/intake/rar-writer.ts';
 import { sharedPath } from '../tests/helpers/shared-data.ts';
 import { writeZip, type ZipEntrySpec } from '../tests/helpers/zip-writer.ts';
 
@@ -66,4 +68,97 @@ async function runChild(zipPath: string): Promise<{ peakRssMb: number; files: nu
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runArchiveBench({ targetMb: Number(process.argv[2] ?? 500), pdfCopies: Number(process.argv[3] ?? 40) });
+/**
+ * Intake's unpacking speed and peak memory for the same ~200 MB of content as zip (yauzl), RAR5 and 7z (both 7z-wasm):
+ * distinct copies of the real 99-page PDF plus incompressible 8 MB attachments. The RAR is written stored (there is
+ * no free RAR writer), so its figure is 7-Zip's I/O path rather than RAR decompression; the 7z is LZMA2 (-mx=1)
+ * made by 7z-wasm. Each intake runs in a child process; peak memory is its VmHWM.
+ */
+export async function runArchiveFormatsBench(options: { targetMb?: number; log?: (line: string) => void } = {}) {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const targetBytes = (options.targetMb ?? 200) * 1024 * 1024;
+  const dir = await mkdtemp(join(tmpdir(), 'archive-formats-bench-'));
+  try {
+    const pdf = await readFile(sharedPath('samples', 'real', 'pdf', 'huaxin_zhaobiao_wenjian_2023_wps.pdf'));
+    const files: { name: string; data: Buffer }[] = [];
+    let total = 0;
+    for (let i = 0; total < targetBytes / 2; i++) {
+      const data = Buffer.concat([pdf, Buffer.from(`\n%copy-${i}\n`)]);
+      files.push({ name: `招标文件/招标文件-${i + 1}.pdf`, data });
+      total += data.length;
+    }
+    for (let i = 0; total < targetBytes; i++) {
+      const data = randomBytes(8 * 1024 * 1024);
+      files.push({ name: `影像附件/扫描影像-${i + 1}.dat`, data });
+      total += data.length;
+    }
+    const source = join(dir, 'src');
+    for (const file of files) {
+      await mkdir(join(source, file.name, '..'), { recursive: true });
+      await writeFile(join(source, file.name), file.data);
+    }
+    const archives = {
+      zip: join(dir, '材料包.zip'),
+      rar: join(dir, '材料包.rar'),
+      '7z': join(dir, '材料包.7z'),
+    };
+    await writeFile(archives.zip, writeZip(files.map((file) => ({ ...file, utf8Flag: true, method: file.name.endsWith('.pdf') ? ('deflate' as const) : ('store' as const) }))));
+    await writeFile(archives.rar, writeRar5(files));
+    files.length = 0;
+    const started = performance.now();
+    await write7zFromFolder(source, archives['7z']);
+    log(`  content: ${(total / 1024 / 1024).toFixed(0)} MB; 7z written by 7z-wasm -mx=1 in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await rm(source, { recursive: true, force: true });
+
+    const results: Record<string, { archiveMb: number; seconds: number; mbPerSecond: number; peakMb: number; files: number }> = {};
+    for (const [format, path] of Object.entries(archives)) {
+      const archiveMb = Math.round((await stat(path)).size / 1024 / 1024);
+      const child = await runIntakeChild(path, join(dir, `work-${format}`));
+      const mbPerSecond = Math.round(child.bytes / 1024 / 1024 / child.seconds);
+      results[format] = { archiveMb, seconds: Math.round(child.seconds * 10) / 10, mbPerSecond, peakMb: child.peakMb, files: child.files };
+      log(`  ${format.padEnd(3)}: ${archiveMb} MB archive → ${child.files} files in ${child.seconds.toFixed(1)} s = ${mbPerSecond} MB/s unpacked; peak ${child.peakMb} MB`);
+      await rm(join(dir, `work-${format}`), { recursive: true, force: true });
+    }
+    return results;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function write7zFromFolder(folder: string, archivePath: string): Promise<void> {
+  const SevenZip = sevenZipPackage as unknown as SevenZipModuleFactory;
+  const sevenZip = await SevenZip({ print: () => undefined, printErr: () => undefined });
+  const fs = sevenZip.FS;
+  fs.mkdir('/src');
+  fs.mount(sevenZip.NODEFS, { root: folder }, '/src');
+  fs.mkdir('/out');
+  fs.mount(sevenZip.NODEFS, { root: join(archivePath, '..') }, '/out');
+  fs.chdir('/src');
+  const exitCode = process.exitCode;
+  sevenZip.callMain(['a', '-t7z', '-mx=1', '-bd', `/out/${archivePath.split('/').pop()}`, '*']);
+  process.exitCode = exitCode;
+}
+
+async function runIntakeChild(archivePath: string, workDir: string): Promise<{ seconds: number; peakMb: number; files: number; bytes: number }> {
+  const { execFile } = await import('node:child_process');
+  // VmHWM, not getrusage: maxRSS survives exec on Linux and would include this (large) parent.
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { intake } from './pipeline/intake/index.ts';
+    const started = performance.now();
+    const r = await intake(${JSON.stringify(archivePath)}, { workDir: ${JSON.stringify(workDir)} });
+    const seconds = (performance.now() - started) / 1000;
+    const peakKb = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    console.log(JSON.stringify({ seconds, peakMb: Math.round(peakKb / 1024), files: r.files.length, bytes: r.files.reduce((n, f) => n + f.size, 0) }));
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), maxBuffer: 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'formats') {
+  await runArchiveFormatsBench({ targetMb: Number(process.argv[3] ?? 200) });
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) await runArchiveBench({ targetMb: Number(process.argv[2] ?? 500), pdfCopies: Number(process.argv[3] ?? 40) });

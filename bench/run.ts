@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runArchiveBench } from './archive.ts';
+import { runArchiveBench, runArchiveFormatsBench } from './archive.ts';
 import { runOcrBench } from './ocr.ts';
 import { runOfdBench } from './ofd.ts';
 import { runPdfBench } from './pdf.ts';
@@ -23,6 +23,8 @@ log('== 样例材料包（冷启动，无提取缓存）');
 results.samples = await runSamplesBench({ log });
 log('== 大压缩包提取峰值内存');
 results.archive = await runArchiveBench({ log });
+log('== 压缩包解压速度：zip / RAR5 / 7z（约 200 MB 相同内容）');
+results.archiveFormats = await runArchiveFormatsBench({ log });
 
 const out = join(import.meta.dirname, 'results', 'bench.json');
 await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
