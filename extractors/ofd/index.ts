@@ -50,7 +50,8 @@ const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
 function partFinding(read: Exclude<PartRead, { kind: 'ok' }>, what: string, page?: number): FileFinding {
   const where = page !== undefined ? `第 ${page} 页的${what}` : what;
-  const base = { ...(page !== undefined ? { page } : {}), path: read.path };
+  // `path` of a finding is the file in the dossier (set by the caller's context); the part is named in the message.
+  const base = page !== undefined ? { page } : {};
   switch (read.kind) {
     case 'too-large':
       return { code: 'ofd-part-too-large', severity: 'warning', message: `${where}（${read.path}）解压后超过 ${mb(read.limit)} 上限（疑似压缩炸弹），未读取`, ...base };
@@ -146,7 +147,6 @@ class OfdReader {
         code: 'ofd-part-malformed',
         severity: 'warning',
         message: `${page !== undefined ? `第 ${page} 页的` : ''}${what}（${read.path}）不是格式正确的 XML，已尽量读取其中的内容`,
-        path: read.path,
         ...(page !== undefined ? { page } : {}),
       });
     }
@@ -366,7 +366,7 @@ class OfdReader {
         continue;
       }
       const doc = await extractImage({ path: `${this.input.path}#第${n}页图像`, bytes: read.bytes, kind: 'image' }, quietCtx);
-      for (const finding of doc.findings) this.findings.push({ ...finding, page: n, path: this.input.path, message: `第 ${n} 页图像：${finding.message.replace(/^第 \d+ 页：/, '')}` });
+      for (const { path: _imagePath, ...finding } of doc.findings) this.findings.push({ ...finding, page: n, message: `第 ${n} 页图像：${finding.message.replace(/^第 \d+ 页：/, '')}` });
       for (const page of doc.pages) {
         if (page.text !== '') texts.push(page.text);
         if (page.confidence !== undefined) confidences.push(page.confidence);
