@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
+import { ensureDossier, standardDossiers } from '../fixtures/dossiers/build.ts';
+import type { DossierSpec } from '../fixtures/dossiers/spec.ts';
+import { compareWithTruth, factPairs, type Truth } from '../helpers/truth.ts';
+
+/**
+ * Issue 10: a dossier that arrives as RAR5 or 7z, or whose approval is an OFD and whose estimate an .xls, gives the
+ * same answer through `dossier check` as the same dossier as a zip of PDFs. The specs are the standard generated
+ * dossiers with only the container or the formats changed, so their truth is unchanged.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'dossier.mjs');
+const run = promisify(execFile);
+
+function standard(id: string): DossierSpec {
+  const spec = standardDossiers().find((s) => s.id === id);
+  if (!spec) throw new Error(`standard dossier ${id} is gone: pick another one for this test`);
+  return structuredClone(spec);
+}
+
+function formatDossiers(): Array<{ spec: DossierSpec; what: string }> {
+  const rar = standard('gen-changde-acceptance-complete');
+  rar.id = 'fmt-rar5-changde-acceptance';
+  rar.container = 'rar5';
+  rar.archive = '内涝预警调度系统竣工验收资料.rar';
+
+  const sevenZip = standard('gen-yiyang-acceptance-complete');
+  sevenZip.id = 'fmt-7z-yiyang-acceptance';
+  sevenZip.container = '7z';
+  sevenZip.archive = '医保智能监管平台验收资料.7z';
+  expect(Object.keys(sevenZip.nestedArchives ?? {})).toEqual(['测评报告.zip']);
+
+  const ofdAndXls = standard('gen-mt-acceptance-complete');
+  ofdAndXls.id = 'fmt-ofd-xls-mt-acceptance';
+  for (const file of ofdAndXls.files) {
+    if (!('docTypes' in file)) continue;
+    if (file.docTypes.includes('approval_document')) Object.assign(file, { path: file.path.replace(/\.pdf$/, '.ofd'), format: 'ofd' });
+    if (file.docTypes.includes('budget_estimate')) Object.assign(file, { path: file.path.replace(/\.pdf$/, '.xls'), format: 'xls' });
+  }
+  expect(ofdAndXls.files.filter((f) => 'format' in f && (f.format === 'ofd' || f.format === 'xls'))).toHaveLength(2);
+
+  return [
+    { spec: rar, what: 'a RAR5 acceptance dossier with Chinese folder and file names' },
+    { spec: sevenZip, what: 'a 7z acceptance dossier holding a nested zip' },
+    { spec: ofdAndXls, what: 'a dossier whose approval is an OFD and whose estimate is an .xls' },
+  ];
+}
+
+describe('dossiers in every format a unit sends reproduce their truth through dossier check', () => {
+  for (const { spec, what } of formatDossiers()) {
+    it(`${what} (${spec.id})`, async () => {
+      const built = await ensureDossier(spec);
+      const truth = built.truth as unknown as Truth;
+      const args = ['check', built.inputPath, '--city', truth.city, '--stage', truth.stage, '--format', 'json', '--no-cache'];
+      for (const pair of factPairs(truth.facts)) args.push('--fact', pair);
+      let stdout: string;
+      let code = 0;
+      try {
+        ({ stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }));
+      } catch (error) {
+        const failed = error as { code: number; stdout: string; stderr: string };
+        code = failed.code;
+        stdout = failed.stdout;
+        expect(code, failed.stderr).toBe(1);
+      }
+      const report = CompletenessReportSchema.parse(JSON.parse(stdout));
+      expect(compareWithTruth(report, truth)).toEqual([]);
+      const mustSupply = report.requirements.filter((r) => truth.expectedMissingRows.includes(r.id) && r.severity === 'error');
+      expect(report.verdict.outcome).toBe(mustSupply.length === 0 ? 'complete' : 'needs_supplement');
+      expect(code).toBe(report.verdict.outcome === 'complete' ? 0 : 1);
+      const kinds = new Set(report.files.map((f) => f.kind));
+      if (spec.id.includes('ofd')) {
+        expect(kinds).toContain('ofd');
+        expect(kinds).toContain('xls');
+      }
+      expect(report.files.every((f) => f.status === 'ok')).toBe(true);
+    });
+  }
+});
