@@ -3,14 +3,17 @@ import { api, factControl, formatTime, h, progressBar, SEVERITY_LABEL, showError
 // Report page: the verdict at a glance, what is missing (article, what to submit), what needs a declared fact
 // (with the control to declare it and re-check), the file table with evidence and links to the files, findings.
 
-await start('');
+const me = await start('');
 const main = document.querySelector('main');
 const id = new URLSearchParams(location.search).get('id') ?? '';
 const base = `/api/v1/dossiers/${encodeURIComponent(id)}`;
 
 // Same wording as pipeline/report/labels.ts, so the page and the printable report agree.
 const VERDICT_TONE = { complete: 'ok', needs_supplement: 'bad', uncheckable: 'fail' };
-const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading: '章节标题', content: '内容特征', 'file-name': '文件名' };
+const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading: '章节标题', content: '内容特征', 'file-name': '文件名', officer: '人工指定' };
+// Officers and admins may set a file's type (PUT …/files/type); the choices come with the page's data.
+const MAY_CORRECT = me.role === 'officer' || me.role === 'admin';
+let typeChoices = null;
 const FILE_STATUS_LABEL = { ok: '正常', empty: '无内容', unreadable: '无法读取', encrypted: '已加密', unsupported: '暂不支持' };
 
 async function load() {
@@ -28,7 +31,13 @@ async function load() {
   if (dossier.status === 'failed') {
     return main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), h('div', { class: 'alert', 'data-testid': 'verdict' }, dossier.error?.code === 'DOSSIER_UNCHECKABLE' ? dossier.error.message : `检查失败：${dossier.error?.message ?? ''}`)));
   }
-  const [report, checklist, webhook] = await Promise.all([api('GET', `${base}/report`), api('GET', `/api/v1/checklists/${dossier.city}`), dossier.callbackUrl ? api('GET', `${base}/webhook`).catch(() => null) : null]);
+  const [report, checklist, webhook, choices] = await Promise.all([
+    api('GET', `${base}/report`),
+    api('GET', `/api/v1/checklists/${dossier.city}`),
+    dossier.callbackUrl ? api('GET', `${base}/webhook`).catch(() => null) : null,
+    MAY_CORRECT ? api('GET', `${base}/files/type`).catch(() => null) : null,
+  ]);
+  typeChoices = choices;
   render(dossier, report, checklist, webhook);
 }
 
@@ -54,6 +63,24 @@ function render(dossier, report, checklist, webhook, notice) {
       }
       const names = Object.keys(facts).map((n) => factByName.get(n)?.label ?? n).join('、');
       render(result.dossier, result.report, checklist, webhook, `已按新声明的事实（${names}）重新检查，无需重新提取文件。`);
+    } catch (error) {
+      showError(where, error);
+      button.disabled = false;
+    }
+  };
+
+  // One click: the officer's type for one file (or back to the classifier's), saved with who and when, then re-checked.
+  const correctType = async (path, docType, button, where) => {
+    button.disabled = true;
+    try {
+      const result = docType === AUTO ? await api('DELETE', `${base}/files/type?path=${encodeURIComponent(path)}`) : await api('PUT', `${base}/files/type`, { path, docType });
+      if (!result.report) {
+        where.replaceChildren(h('div', { class: 'notice' }, '已重新排队检查…'));
+        return load();
+      }
+      const name = docType === AUTO ? '自动识别的类型' : (typeName(docType) ?? docType);
+      render(result.dossier, result.report, checklist, webhook, `已将“${path}”改为${name}，并已重新检查（无需重新提取文件）。`);
+      document.querySelector(`[data-type-path="${CSS.escape(path)}"]`)?.focus();
     } catch (error) {
       showError(where, error);
       button.disabled = false;
@@ -131,7 +158,7 @@ function render(dossier, report, checklist, webhook, notice) {
         : [h('p', { class: 'muted' }, '下列事实决定哪些材料必须提交。声明或修改后可直接重新检查（不重新提取文件）。'), derivedFacts(report, formFacts), h('div', { class: 'facts' }, factControls.map((c) => c.element)), h('div', { class: 'actions' }, factsButton), factsMessage],
     ),
     h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink) : h('p', null, '无。')),
-    h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), filesTable(report, fileLink)),
+    h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), typeChoices ? h('p', { class: 'muted' }, '识别有误时可在“人工指定类型”一栏改正，保存后立即重新检查（不重新提取文件）。') : null, filesTable(report, fileLink, (path, docType, button, where) => correctType(path, docType, button, where))),
     h(
       'section',
       { class: 'card', id: 'satisfied' },
@@ -168,11 +195,12 @@ function formatValue(fact, value) {
   return String(label(value));
 }
 
-function filesTable(report, fileLink) {
+function filesTable(report, fileLink, correctType) {
+  const heads = ['序号', '文件', '识别类型', '置信度', '依据（页码与原文）', '状态', ...(typeChoices ? ['人工指定类型'] : [])];
   return h(
     'table',
     { class: 'files' },
-    h('thead', null, h('tr', null, ['序号', '文件', '识别类型', '置信度', '依据（页码与原文）', '状态'].map((t) => h('th', null, t)))),
+    h('thead', null, h('tr', null, heads.map((t) => h('th', null, t)))),
     h(
       'tbody',
       null,
@@ -184,14 +212,80 @@ function filesTable(report, fileLink) {
           { 'data-file': i },
           h('td', null, i + 1),
           h('td', null, fileLink(f.path), f.duplicateOf ? h('div', { class: 'muted' }, `与 ${f.duplicateOf} 相同`) : null),
-          h('td', null, f.docTypes.length ? f.docTypes.map((d) => h('div', null, d.name)) : f.sections.length ? f.sections.map((s) => h('div', null, `${s.name}（章节）`)) : '—'),
-          h('td', null, f.docTypes.map((d) => h('div', null, `${Math.round(d.confidence * 100)}%`))),
-          h('td', null, ev ? [h('span', { class: 'muted' }, `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''} `), ev.quote ? h('q', null, clip(ev.quote, 80)) : null] : (f.message ?? '')),
+          h(
+            'td',
+            null,
+            f.correction
+              ? [h('div', null, f.correction.name), h('div', { class: 'tag officer', 'data-testid': 'corrected' }, '已人工指定类型'), h('div', { class: 'muted' }, `${f.correction.by}，${beijingTime(f.correction.at)}`)]
+              : f.docTypes.length
+                ? f.docTypes.map((d) => h('div', null, d.name))
+                : f.sections.length
+                  ? f.sections.map((s) => h('div', null, `${s.name}（章节）`))
+                  : '—',
+          ),
+          h('td', null, f.correction ? '—' : f.docTypes.map((d) => h('div', null, `${Math.round(d.confidence * 100)}%`))),
+          h(
+            'td',
+            null,
+            f.correction
+              ? h('span', { class: 'muted' }, f.correction.classifiedAs.length ? `原识别为：${f.correction.classifiedAs.map((d) => d.name).join('、')}` : '原未识别出类型')
+              : ev
+                ? [h('span', { class: 'muted' }, `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''} `), ev.quote ? h('q', null, clip(ev.quote, 80)) : null]
+                : (f.message ?? ''),
+          ),
           h('td', null, f.status === 'ok' ? (f.ocrPages ? `正常（OCR ${f.ocrPages} 页）` : '正常') : FILE_STATUS_LABEL[f.status] ?? f.status, f.status !== 'ok' && f.message ? h('div', { class: 'muted' }, f.message) : null, f.needsReview ? h('div', { class: 'tag warning' }, '需人工查看') : null),
+          typeChoices ? h('td', null, f.duplicateOf ? h('span', { class: 'muted' }, '同上（重复文件）') : typeControl(f, i, correctType)) : null,
         );
       }),
     ),
   );
+}
+
+/** The value that withdraws an officer's type and brings the classifier's answer back. */
+const AUTO = '__auto__';
+
+function typeName(id) {
+  for (const g of typeChoices?.groups ?? []) for (const d of g.docTypes) if (d.id === id) return d.name;
+  return undefined;
+}
+
+/**
+ * The picker of one file row: a labelled select (the file's current type preselected; an unsure file's candidates
+ * first, as 可能是：…) and a 保存 button; both reachable with Tab, the select changed with the arrow keys.
+ */
+function typeControl(f, i, correctType) {
+  const id = `type-${i}`;
+  const current = f.correction?.docType ?? f.docTypes[0]?.id ?? '';
+  const candidates = (f.candidates ?? []).map((c) => ({ id: c.id, name: c.name ?? typeName(c.id) ?? c.id })).filter((c) => typeName(c.id));
+  const option = (d, label = d.name) => h('option', { value: d.id, selected: d.id === current }, label);
+  const select = h(
+    'select',
+    { id, 'data-type-path': f.path, class: 'type-select' },
+    current === '' ? h('option', { value: '', selected: true, disabled: true }, '（未识别，请选择）') : null,
+    f.correction ? h('option', { value: AUTO }, `恢复自动识别${f.correction.classifiedAs.length ? `（${f.correction.classifiedAs.map((d) => d.name).join('、')}）` : ''}`) : null,
+    candidates.length ? h('optgroup', { label: '可能是' }, candidates.map((c) => h('option', { value: c.id, selected: !f.correction && c.id === current }, `可能是：${c.name}`))) : null,
+    typeChoices.groups.map((g) => h('optgroup', { label: g.label }, g.docTypes.filter((d) => !candidates.some((c) => c.id === d.id)).map((d) => option(d)))),
+  );
+  const message = h('div');
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'save-type',
+      'data-save-type': i,
+      onclick: () => {
+        if (select.value === '' || select.value === current) return showError(message, '类型没有变化');
+        return correctType(f.path, select.value, button, message);
+      },
+    },
+    '保存',
+  );
+  return h('div', { class: 'type-control' }, h('label', { for: id, class: 'sr-only' }, `“${f.path}”的材料类型`), select, ' ', button, message);
+}
+
+/** Times as officers read them, in Beijing time whatever the browser's zone: 2026年12月4日 17:05. */
+function beijingTime(iso) {
+  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 function findingsTable(findings, fileLink) {

@@ -118,4 +118,23 @@ describe('when an officer checks a dossier in the browser', () => {
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
   });
+
+  it('lets the officer correct a file’s type from the keyboard, and the row it satisfies follows at once', async () => {
+    expect(await page.textContent('#missing')).toContain('MT-F03');
+    // The picker is labelled, has the classifier's type preselected and is reached and saved without a mouse.
+    const picker = page.getByLabel('“项目建议书.pdf”的材料类型');
+    expect(await picker.inputValue()).toBe('feasibility_report');
+    await picker.focus();
+    await picker.selectOption('requirements_analysis');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('保存');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('[data-testid="recheck-notice"]')).toContain('已将“项目建议书.pdf”改为需求分析报告');
+    expect(await page.textContent('#satisfied')).toContain('MT-F03');
+    expect(await page.textContent('#missing')).not.toContain('MT-F03');
+    const row = page.locator('#files tr', { has: page.locator('[data-type-path="项目建议书.pdf"]') });
+    expect(await row.locator('[data-testid="corrected"]').textContent()).toBe('已人工指定类型');
+    expect(await row.textContent()).toMatch(/王审核，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(await page.getByLabel('“项目建议书.pdf”的材料类型').inputValue()).toBe('requirements_analysis');
+  });
 });
