@@ -30,11 +30,11 @@ import { attr, childAt, childNamed, childrenNamed, parseXml, textOf, type XmlNod
 /** Part of the extraction cache key: bump the leading number when the output changes for the same input. */
 export const OFD_EXTRACTOR_VERSION = ['ofd@1', `garbage@${GARBAGE_DETECTOR_VERSION}`, NORMALIZE_VERSION, OCR_ENGINE_VERSION].join('+');
 
-/** Images OCR'd on one page at most (an image-only page is usually one scan; a collage beyond this is cut short). */
-const MAX_IMAGES_PER_PAGE = 8;
+/** Images OCR'd on one page at most (an image-only page is usually one scan, sometimes cut into strips). */
+const MAX_IMAGES_PER_PAGE = 16;
 /** Glyphs read from one page at most; a crafted DeltaX of millions of entries stops here. */
 const MAX_GLYPHS_PER_PAGE = 200_000;
-/** A quarter of an A4 page, in mm²: an image this large on a page with hardly any text is taken for a scan. */
+/** A quarter of an A4 page, in mm²: images this large together, on a page with hardly any text, are taken for a scan. */
 const LARGE_IMAGE_AREA = (210 * 297) / 4;
 /** Nested PageBlock depth at most. */
 const MAX_BLOCK_DEPTH = 16;
@@ -257,7 +257,8 @@ class OfdReader {
     const text = usable ? normalizeText(rawText) : '';
     // A page number or a date over a scan is "too short": the scan is read if it covers a good part of the page,
     // so that a seal or logo beside real text does not cost an OCR run.
-    const images = verdict.reason === 'too-short' ? content.images.filter((image) => image.area >= LARGE_IMAGE_AREA) : content.images;
+    const imageArea = content.images.reduce((sum, image) => sum + image.area, 0);
+    const images = verdict.reason === 'too-short' && imageArea < LARGE_IMAGE_AREA ? [] : content.images;
     const needsOcr = images.length > 0 && (!usable || verdict.reason === 'too-short' || verdict.reason === 'no-text');
     if (!needsOcr) {
       if (!usable) this.unmappedWithoutImages(n);

@@ -249,6 +249,29 @@ describe('when a page has no usable text', () => {
     expect(doc.findings).toEqual([expect.objectContaining({ code: 'ofd-glyphs-mapped', page: 1 })]);
   });
 
+  it('OCRs a scan cut into strips under a printed page number, and leaves a short page with a small seal picture alone', async () => {
+    const png = await renderScan('扫描', { heightMm: 30 });
+    const strips = [0, 1, 2, 3].map((i) => ({ resourceId: '1', x: 0, y: i * 74, w: 210, h: 74 }));
+    const { ctx, images } = fakeOcr('关于某某项目竣工验收的请示正文');
+    const doc = await read(
+      writeOfd([
+        {
+          pages: [
+            { runs: [run('— 1 —', 97, 280)], images: strips },
+            { runs: [run('此页无正文。', 28, 40)], images: [{ resourceId: '1', x: 130, y: 200, w: 40, h: 40 }] },
+          ],
+          media: [{ id: '1', file: 'strip.png', bytes: png }],
+        },
+      ]),
+      ctx,
+    );
+    expect(images).toHaveLength(4);
+    expect(doc.pages.map((p) => [p.source, p.text])).toEqual([
+      ['ocr', ['关于某某项目竣工验收的请示正文', '关于某某项目竣工验收的请示正文', '关于某某项目竣工验收的请示正文', '关于某某项目竣工验收的请示正文'].join('\n')],
+      ['text-layer', '此页无正文。'],
+    ]);
+  });
+
   it('stops OCR at the per-document page limit and names the pages left unread', async () => {
     const png = await renderScan('扫描', { heightMm: 30 });
     const scanned = { images: [{ resourceId: '1', x: 0, y: 0, w: 210, h: 297 }] };
