@@ -146,6 +146,12 @@ describe('when a producer writes the package loosely', () => {
     expect(doc.findings.map((f) => f.code)).toEqual(['ofd-scanned-pages']);
   });
 
+  it('finds pages named from the package root instead of from Document.xml’s folder', async () => {
+    const doc = await read(writeOfd([{ pages }], { pagePathsFromRoot: true }));
+    expect(doc.pages.map((p) => p.text)).toEqual(['关于某某项目的批复\n此复。']);
+    expect(doc.findings).toEqual([]);
+  });
+
   it('is not failed by a part outside the reading path that is not well-formed XML', async () => {
     const doc = await read(writeOfd([{ pages }], { extraParts: [{ name: 'Doc_0/Tags/CustomTag.xml', data: '<:eInvoice xmlns:=""><a></b>' }] }));
     expect(doc.status).toBe('ok');
