@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TypeCorrectionSchema, TypeCorrectionsSchema } from '../pipeline/index.ts';
+import { ClockSchema, TypeCorrectionSchema, TypeCorrectionsSchema } from '../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema } from '../pipeline/report/schema.ts';
 import { RoleSchema } from './auth/tokens.ts';
 import { API_ERRORS } from './errors.ts';
@@ -54,6 +54,8 @@ export const DossierView = z.object({
   facts: z.record(z.string(), FactValueSchema),
   /** The officers' doc types for some files, with who and when. */
   typeCorrections: TypeCorrectionsSchema,
+  /** The statutory clock of this stage's review, when the city's regulation sets one (受理/收齐 → deadline, days left). */
+  clocks: z.array(ClockSchema),
   progress: ProgressSchema,
   result: DossierResultSchema.optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

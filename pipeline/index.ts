@@ -39,3 +39,4 @@ export { openZipFile } from '../extractors/sniff.ts';
 export { IntakeError } from './intake/index.ts';
 export { generateNotice, NoticeOptionsSchema, NOTICE_MEDIA_TYPES, type NoticeFormat, type NoticeOptions } from './notice/index.ts';
 export { CompletenessReportSchema } from './report/schema.ts';
+export { beijingDate, ClockSchema, statutoryClocks, type Clock, type ClockEvent } from '../checklists/clock.ts';

@@ -2,7 +2,7 @@ import type { CompletenessReport } from '../../pipeline/index.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { reevaluate } from '../processing/run-dossier.ts';
-import type { DossierRecord } from './records.ts';
+import { eventsAfterCheck, type DossierRecord } from './records.ts';
 
 export type ReevaluationOutcome =
   /** Re-evaluated in this request from the cached extractions: nothing was unpacked or read again. */
@@ -43,6 +43,7 @@ export async function changeAndReevaluate(
     await ctx.repo.putReport(id, report);
     const saved = await ctx.repo.put({
       ...next,
+      events: eventsAfterCheck(next, report),
       result: {
         complete: report.complete,
         verdict: report.verdict.text,

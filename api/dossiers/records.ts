@@ -54,6 +54,7 @@ export function completedRecord(record: DossierRecord, report: CompletenessRepor
     ...record,
     status: uncheckable ? 'failed' : 'done',
     error: uncheckable ? { code: UNCHECKABLE_CODE, message: report.verdict.text } : undefined,
+    events: eventsAfterCheck(record, report),
     progress: {
       stage: uncheckable ? 'failed' : 'done',
       done: filesTotal,
@@ -72,6 +73,24 @@ export function completedRecord(record: DossierRecord, report: CompletenessRepor
   };
 }
 
+/**
+ * What happened to a dossier that the statutory clock counts from (checklists/clock.ts): 受理 is the record's creation;
+ * 收齐 the first check with nothing error-level missing; 补正 requests and arrivals; an extension granted.
+ */
+export const DossierEventSchema = z.object({
+  kind: z.enum(['complete', 'supplement_requested', 'supplement_received', 'extended']),
+  at: z.string(),
+  by: z.string().optional(),
+});
+export type DossierEvent = z.infer<typeof DossierEventSchema>;
+
+/** The record's events plus 收齐 when this report is the first with nothing error-level missing. */
+export function eventsAfterCheck(record: DossierRecord, report: CompletenessReport): DossierEvent[] | undefined {
+  const events = record.events ?? [];
+  if (report.verdict.outcome !== 'complete' || events.some((e) => e.kind === 'complete')) return record.events;
+  return [...events, { kind: 'complete', at: report.generatedAt }];
+}
+
 export const DossierRecordSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -82,6 +101,8 @@ export const DossierRecordSchema = z.object({
   facts: z.record(z.string(), FactValueSchema),
   /** The officers' doc types for some files, with who and when (PUT /api/v1/dossiers/:id/files/type); newest last. */
   typeCorrections: TypeCorrectionsSchema.optional(),
+  /** Events of the statutory clock, oldest first (受理 is `createdAt`). */
+  events: z.array(DossierEventSchema).optional(),
   callbackUrl: z.string().optional(),
   owner: z.object({ tokenId: z.string(), role: RoleSchema, unit: z.string().optional(), name: z.string().optional() }),
   batchId: z.string().optional(),

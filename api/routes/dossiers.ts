@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { loadChecklist } from '../../pipeline/index.ts';
+import { beijingDate, loadChecklist, statutoryClocks, type Clock, type ClockEvent } from '../../pipeline/index.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canDelete, canSee } from '../auth/access.ts';
 import { principalOf } from '../auth/authenticate.ts';
@@ -46,6 +46,7 @@ export function dossierView(record: DossierRecord): DossierViewT {
     input: { name: record.input.name, kind: record.input.kind, files: record.input.parts.length, bytes: record.input.parts.reduce((n, p) => n + p.size, 0) },
     facts: record.facts,
     typeCorrections: record.typeCorrections ?? [],
+    clocks: clocksOf(record),
     progress: record.progress,
     result: record.result,
     error: record.error,
@@ -54,6 +55,24 @@ export function dossierView(record: DossierRecord): DossierViewT {
     callbackUrl: record.callbackUrl,
     links: { self, report: `${self}/report`, reportHtml: `${self}/report?format=html`, ui: `/ui/report.html?id=${record.id}` },
   };
+}
+
+/**
+ * The statutory clock from the record's events: 受理 is the day the upload was accepted, the rest are recorded as
+ * they happen. Facts for a limit's condition are the declared ones; an unknown fact keeps the clock shown.
+ */
+function clocksOf(record: DossierRecord): Clock[] {
+  const events: ClockEvent[] = [
+    { kind: 'accepted', on: beijingDate(new Date(record.createdAt)) },
+    ...(record.events ?? []).map((e) => ({ kind: e.kind, on: beijingDate(new Date(e.at)) })),
+  ];
+  const facts = (name: string) => (name in record.facts ? { known: true as const, value: record.facts[name]! } : { known: false as const, unknownFacts: [name] });
+  try {
+    return statutoryClocks({ checklist: loadChecklist(record.city), stage: record.stage, events, today: beijingDate(), facts });
+  } catch {
+    // A checklist that no longer loads (a removed custom file) must not hide the dossier itself.
+    return [];
+  }
 }
 
 /** The record when the caller may see it; otherwise 404, exactly as for a dossier that does not exist. */
