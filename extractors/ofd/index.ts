@@ -272,8 +272,9 @@ class OfdReader {
       return;
     }
     const ocr = await this.recognizeImages(n, images, resources.media);
+    // The limit bounds OCR work, so a page counts once its images were read, whichever reading is kept.
+    if (ocr) this.ocrPagesUsed += 1;
     if (ocr && !(verdict.reason === 'too-short' && meaningfulLength(ocr.text) <= meaningfulLength(text))) {
-      this.ocrPagesUsed += 1;
       if (usable) this.scanned.push(n);
       this.addPage({ n, text: ocr.text, source: 'ocr', confidence: ocr.confidence });
     } else {
