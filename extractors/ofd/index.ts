@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { extractImage } from '../image.ts';
 import type {
   DocumentMeta,
@@ -100,6 +101,8 @@ interface PageImage {
   y: number;
   /** Boundary area in mm². */
   area: number;
+  /** Quarter turns clockwise the CTM gives the picture on the page (a scan stored sideways and turned upright). */
+  quarterTurns: number;
 }
 
 interface PageContent {
@@ -367,7 +370,8 @@ class OfdReader {
         undecodable.add(format.name ?? resource.format ?? '未知');
         continue;
       }
-      const doc = await extractImage({ path: `${this.input.path}#第${n}页图像`, bytes: read.bytes, kind: 'image' }, quietCtx);
+      const upright = image.quarterTurns === 0 ? read.bytes : await turn(read.bytes, image.quarterTurns, this.ctx.limits.refuseImagePixels);
+      const doc = await extractImage({ path: `${this.input.path}#第${n}页图像`, bytes: upright, kind: 'image' }, quietCtx);
       for (const { path: _imagePath, ...finding } of doc.findings) this.findings.push({ ...finding, page: n, message: `第 ${n} 页图像：${finding.message.replace(/^第 \d+ 页：/, '')}` });
       for (const page of doc.pages) {
         if (page.text !== '') texts.push(page.text);
@@ -492,9 +496,20 @@ function collectObjects(container: XmlNode, content: PageContent, depth: number)
     else if (name === 'imageobject') {
       const resourceId = attr(object, 'ResourceID');
       const [x = 0, y = 0, w = 0, h = 0] = numbers(attr(object, 'Boundary'));
-      if (resourceId) content.images.push({ resourceId, x, y, area: Math.abs(w * h) });
+      if (resourceId) content.images.push({ resourceId, x, y, area: Math.abs(w * h), quarterTurns: quarterTurnsOf(attr(object, 'CTM')) });
     } else if (name === 'pageblock') collectObjects(object, content, depth + 1);
   }
+}
+
+/**
+ * An image is drawn into the unit square mapped by its CTM; where the CTM turns the square's x axis (a, b) towards
+ * the page's y axis (downwards), the picture appears turned clockwise. Only quarter turns are told apart.
+ */
+function quarterTurnsOf(ctm: string | undefined): number {
+  const [a = 1, b = 0] = numbers(ctm);
+  if (a === 0 && b === 0) return 0;
+  const degrees = (Math.atan2(b, a) * 180) / Math.PI;
+  return (((Math.round(degrees / 90) % 4) + 4) % 4);
 }
 
 function meaningfulLength(text: string): number {
@@ -552,6 +567,18 @@ function collectText(object: XmlNode, content: PageContent): void {
     last = record;
   }
   if (last && pending.length > 0) last.transforms.push(...pending);
+}
+
+/** The picture as the page shows it; undecodable bytes are passed on unchanged for the image reader to refuse. */
+async function turn(bytes: Buffer, quarterTurns: number, refusePixels: number): Promise<Buffer> {
+  try {
+    // Header only first: a decompression bomb is refused by the image reader, not decoded here.
+    const { width = 0, height = 0 } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (width * height > refusePixels) return bytes;
+    return await sharp(bytes, { limitInputPixels: false }).autoOrient().rotate(quarterTurns * 90).png({ compressionLevel: 1 }).toBuffer();
+  } catch {
+    return bytes;
+  }
 }
 
 /** Formats the image extractor decodes, told by their first bytes (the MultiMedia Format attribute is often absent or wrong). */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DocTypeClassifier } from '../../checklists/classify.ts';
 import { loadCatalogue } from '../../checklists/load.ts';
@@ -202,6 +203,24 @@ describe('when a page has no usable text', () => {
       expect(doc.pages[0]!.source).toBe('ocr');
       expect(characterErrorRate(normalizeText(pageText), doc.pages[0]!.text)).toBeLessThanOrEqual(0.05);
       expect(docTypesOf(doc.pages)[0]).toBe('approval_document');
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
+  it('turns a scan stored sideways as its CTM shows it before OCR', async () => {
+    const pool = createOcrPool({ size: 1 });
+    try {
+      const text = '关于智慧城管平台建设项目竣工验收的请示\n项目总投资三百八十六万元，已按期完成建设。';
+      const upright = await renderScan(text, { heightMm: 70 });
+      const sideways = await sharp(upright).rotate(270).png().toBuffer();
+      const placement = { resourceId: '2', x: 20, y: 20, w: 170, h: 60, ctm: '0 60 -170 0 170 0' };
+      const doc = await read(writeOfd([{ pages: [{ images: [placement] }], media: [{ id: '2', file: 'sideways.png', bytes: sideways }] }]), {
+        ocr: pool,
+        limits: defaultExtractionLimits,
+      });
+      expect(doc.pages[0]!.source).toBe('ocr');
+      expect(characterErrorRate(normalizeText(text), doc.pages[0]!.text)).toBeLessThanOrEqual(0.1);
     } finally {
       await pool.close();
     }
