@@ -110,13 +110,13 @@ export async function runArchiveFormatsBench(options: { targetMb?: number; log?:
     log(`  content: ${(total / 1024 / 1024).toFixed(0)} MB; 7z written by 7z-wasm -mx=1 in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await rm(source, { recursive: true, force: true });
 
-    const results: Record<string, { archiveMb: number; seconds: number; mbPerSecond: number; peakMb: number; files: number }> = {};
+    const results: Record<string, { archiveMb: number; seconds: number; mbPerSecond: number; peakMb: number; maxGapMs: number; files: number }> = {};
     for (const [format, path] of Object.entries(archives)) {
       const archiveMb = Math.round((await stat(path)).size / 1024 / 1024);
       const child = await runIntakeChild(path, join(dir, `work-${format}`));
       const mbPerSecond = Math.round(child.bytes / 1024 / 1024 / child.seconds);
-      results[format] = { archiveMb, seconds: Math.round(child.seconds * 10) / 10, mbPerSecond, peakMb: child.peakMb, files: child.files };
-      log(`  ${format.padEnd(3)}: ${archiveMb} MB archive → ${child.files} files in ${child.seconds.toFixed(1)} s = ${mbPerSecond} MB/s unpacked; peak ${child.peakMb} MB`);
+      results[format] = { archiveMb, seconds: Math.round(child.seconds * 10) / 10, mbPerSecond, peakMb: child.peakMb, maxGapMs: child.maxGapMs, files: child.files };
+      log(`  ${format.padEnd(3)}: ${archiveMb} MB archive → ${child.files} files in ${child.seconds.toFixed(1)} s = ${mbPerSecond} MB/s unpacked; peak ${child.peakMb} MB; longest event-loop stall ${child.maxGapMs} ms`);
       await rm(join(dir, `work-${format}`), { recursive: true, force: true });
     }
     return results;
@@ -139,17 +139,22 @@ async function write7zFromFolder(folder: string, archivePath: string): Promise<v
   process.exitCode = exitCode;
 }
 
-async function runIntakeChild(archivePath: string, workDir: string): Promise<{ seconds: number; peakMb: number; files: number; bytes: number }> {
+/** `maxGapMs`: the longest the child's event loop went without turning (a server would not answer meanwhile). */
+async function runIntakeChild(archivePath: string, workDir: string): Promise<{ seconds: number; peakMb: number; maxGapMs: number; files: number; bytes: number }> {
   const { execFile } = await import('node:child_process');
   // VmHWM, not getrusage: maxRSS survives exec on Linux and would include this (large) parent.
   const script = `
     import { readFileSync } from 'node:fs';
     import { intake } from './pipeline/intake/index.ts';
+    let last = performance.now();
+    let maxGapMs = 0;
+    const ticker = setInterval(() => { const now = performance.now(); maxGapMs = Math.max(maxGapMs, now - last); last = now; }, 10);
     const started = performance.now();
     const r = await intake(${JSON.stringify(archivePath)}, { workDir: ${JSON.stringify(workDir)} });
     const seconds = (performance.now() - started) / 1000;
+    clearInterval(ticker);
     const peakKb = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
-    console.log(JSON.stringify({ seconds, peakMb: Math.round(peakKb / 1024), files: r.files.length, bytes: r.files.reduce((n, f) => n + f.size, 0) }));
+    console.log(JSON.stringify({ seconds, peakMb: Math.round(peakKb / 1024), maxGapMs: Math.round(maxGapMs), files: r.files.length, bytes: r.files.reduce((n, f) => n + f.size, 0) }));
   `;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), maxBuffer: 1024 * 1024 }, (error, stdout) => {

@@ -247,7 +247,7 @@ describe('deep nesting across formats', () => {
   async function mixedDoll(): Promise<Buffer> {
     const kinds = ['7z', 'rar', 'zip', '7z', 'rar'] as const;
     let inner: { name: string; data: Buffer } | undefined;
-    let archive = Buffer.alloc(0);
+    let archive: Buffer = Buffer.alloc(0);
     for (let level = kinds.length; level >= 1; level--) {
       const entries = [{ name: `level${level}.pdf`, data: tinyPdf(`level ${level}`) }, ...(inner ? [inner] : [])];
       const kind = kinds[level - 1]!;
