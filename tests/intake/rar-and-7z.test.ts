@@ -217,6 +217,30 @@ describe('RAR4 names in legacy code pages (generated)', () => {
   });
 });
 
+describe('GBK-only RAR4 names beside entries that are not unpacked', () => {
+  it('matches each unpacked entry to its own bytes although 7-Zip cannot spell the names', async () => {
+    const rar = writeRar4(
+      [
+        { name: '资料/加密报告.pdf', data: 'secret', encrypted: true },
+        { name: '资料/~$锁定.docx', data: 'junk' },
+        { name: '资料/链接', data: '/etc/passwd', unixMode: 0o120777 },
+        { name: '资料/验收报告.txt', data: '报告正文' },
+        { name: '资料/第二份.txt', data: '第二' },
+      ],
+      { names: 'gbk', encode: gbk },
+    );
+    const result = await scratch.intakeBytes('资料.rar', rar);
+    expect(result.findings.map((finding) => [finding.code, finding.path])).toEqual([
+      ['INTAKE_ENCRYPTED_ENTRY', '资料/加密报告.pdf'],
+      ['INTAKE_SYMLINK', '资料/链接'],
+    ]);
+    expect(result.skipped).toEqual(['资料/~$锁定.docx']);
+    expect(result.files.map((file) => file.path)).toEqual(['资料/验收报告.txt', '资料/第二份.txt']);
+    expect((await readFile(result.files[0]!.localPath)).toString('utf8')).toBe('报告正文');
+    expect((await readFile(result.files[1]!.localPath)).toString('utf8')).toBe('第二');
+  });
+});
+
 describe('archives of one kind inside another', () => {
   it('zip in 7z, 7z in RAR, RAR in zip: every inner file listed under its path', async () => {
     const innerZip = writeZip([{ name: '合同.pdf', data: tinyPdf('contract'), utf8Flag: true }]);
