@@ -528,7 +528,16 @@ function collectText(object: XmlNode, content: PageContent): void {
   const objectSize = Number(attr(object, 'Size')) || 3.5;
   const size = objectSize * scale;
   const fontId = attr(object, 'Font');
-  const toPage = (px: number, py: number) => ({ x: bx + a! * px + c! * py + e!, y: by + b! * px + d! * py + f! });
+  const transform = (px: number, py: number) => ({ x: bx + a! * px + c! * py + e!, y: by + b! * px + d! * py + f! });
+  // Turned text (a vertical stamp line, a diagonal note) would fall apart into one-glyph lines; it is laid flat from
+  // where its first glyph stands, so it reads as one line at that place.
+  const turned = Math.abs(b!) > 1e-6 || Math.abs(c!) > 1e-6 || a! < 0 || d! < 0;
+  let anchor: { px: number; py: number; x: number; y: number } | undefined;
+  const toPage = (px: number, py: number) => {
+    if (!turned) return transform(px, py);
+    anchor ??= { px, py, ...transform(px, py) };
+    return { x: anchor.x + (px - anchor.px) * scale, y: anchor.y + (py - anchor.py) * scale };
+  };
   let cursorX = 0;
   let cursorY = 0;
   // CGTransforms come before the TextCode they apply to; ones left after the last TextCode go to that one.

@@ -108,6 +108,12 @@ describe('when placing glyphs', () => {
     expect(doc.pages[0]!.text.split('\n')).toEqual(['关于某某项目的批复', '项目名称某某市智慧城管平台', '总投资386.5万元', '2024年6月1日']);
   });
 
+  it('reads text turned by its CTM (a vertical line beside the body) as one line where it starts', async () => {
+    const vertical = writeOfd([{ pages: [{ runs: [run('正文第一行', 30, 40), run('正文第二行', 30, 50), run('骑缝章说明', 180, 20, { ctm: '0 1 -1 0 0 0' })] }] }]);
+    const doc = await read(vertical);
+    expect(doc.pages[0]!.text.split('\n')).toEqual(['骑缝章说明', '正文第一行', '正文第二行']);
+  });
+
   it('follows DeltaX/DeltaY that wrap one TextCode onto several lines', async () => {
     const wrapped = run('第一行文字第二行文字', 30, 50, { rawDeltaX: 'g 4 4.2 -16.8 g 4 4.2', rawDeltaY: 'g 4 0 6 g 4 0' });
     const doc = await read(writeOfd([{ pages: [{ runs: [wrapped, run('右侧', 120, 50)] }] }]));
