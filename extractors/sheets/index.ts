@@ -22,6 +22,8 @@ export const SHEET_EXTRACTOR_VERSION = `sheet-1+sheetjs@${XLSX.version}+${NORMAL
  */
 export const ROWS_PER_PAGE = 200;
 
+const MAX_ALIGNED_COLUMNS = 512;
+
 /** The separator between cells of one row, the same as the DOCX and .doc readers write for table cells. */
 export const CELL_SEPARATOR = ' | ';
 
@@ -154,29 +156,42 @@ export function sheetPages(sheet: XLSX.WorkSheet, name: string, hidden: boolean,
   const data = (sheet['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
   const rows: { index: number; cells: string[] }[] = [];
   const usedColumns = new Set<number>();
-  // forEach skips the holes of a sparse row array: a sheet whose only cell is at row 1,000,000 costs one row.
-  data.forEach((row, index) => {
-    if (!row) return;
+  // Only the indices that exist are visited: forEach would walk every hole of a sparse array, and a cell at row
+  // 99,999,999 (a damaged or crafted file) cost seconds that way.
+  for (const rowKey of Object.keys(data)) {
+    const index = Number(rowKey);
+    const row = data[index];
+    if (!Number.isInteger(index) || !row) continue;
     const cells: string[] = [];
-    row.forEach((cell, column) => {
-      const text = cell ? cellText(cell, date1904) : '';
-      if (text === '') return;
+    for (const columnKey of Object.keys(row)) {
+      const column = Number(columnKey);
+      const cell = row[column];
+      const text = Number.isInteger(column) && cell ? cellText(cell, date1904) : '';
+      if (text === '') continue;
       cells[column] = text;
       usedColumns.add(column);
-    });
+    }
     if (cells.length > 0) rows.push({ index, cells });
-  });
+  }
   if (rows.length === 0) return [];
 
   // Columns that are empty in the whole sheet (spacers, the unused part of a merged header) are left out, so that
   // they do not put empty cells between the ones that hold something.
   const columns = [...usedColumns].sort((a, b) => a - b);
+  // Past a few hundred used columns, empty cells kept for alignment would make each row cost the sheet's width (a
+  // crafted sheet: 16,384 columns × 400,000 rows); such a row shows its non-empty cells only.
+  const keepEmptyCells = columns.length <= MAX_ALIGNED_COLUMNS;
   const byPage = new Map<number, string[]>();
   const lastRowOfPage = new Map<number, number>();
   for (const { index, cells } of rows) {
-    let last = columns.length - 1;
-    while (last >= 0 && cells[columns[last]!] === undefined) last -= 1;
-    const line = columns.slice(0, last + 1).map((column) => cells[column] ?? '').join(CELL_SEPARATOR);
+    let line: string;
+    if (keepEmptyCells) {
+      let last = columns.length - 1;
+      while (last >= 0 && cells[columns[last]!] === undefined) last -= 1;
+      line = columns.slice(0, last + 1).map((column) => cells[column] ?? '').join(CELL_SEPARATOR);
+    } else {
+      line = Object.values(cells).join(CELL_SEPARATOR);
+    }
     const page = Math.floor(index / ROWS_PER_PAGE);
     const lines = byPage.get(page) ?? [];
     lines.push(line);
