@@ -145,6 +145,7 @@ function render(dossier, report, checklist, webhook, notice) {
         h('li', null, h('b', null, s.notApplicable), ' 项不适用'),
         h('li', null, h('b', null, s.files), ` 个文件（OCR ${s.ocrPages} 页）`),
       ),
+      (dossier.clocks ?? []).map((c) => h('p', { class: `clock ${c.state}`, 'data-testid': 'clock' }, `办理时限（${c.title}，${c.article}）：${c.text}`, c.notes.length ? h('span', { class: 'muted' }, `（${c.notes.join('；')}）`) : null)),
       h('div', { class: 'actions' }, h('a', { href: `${base}/report?format=html`, target: '_blank' }, '打印版（HTML）'), h('a', { href: `${base}/report?format=md` }, 'Markdown'), h('a', { href: `${base}/report?format=json` }, 'JSON'), shareButton()),
     ),
     h('section', { class: 'card', id: 'missing' }, h('h2', null, `缺失材料（${missing.length}）`), missing.length ? missing.map((r) => h('div', { class: `item ${r.severity === 'warning' ? 'warning' : ''}`, 'data-row': r.id }, requirementHead(r), basis(r), r.whatToSubmit ? h('div', { class: 'submit' }, `应提交：${r.whatToSubmit}`) : null, r.message ? h('div', { class: 'muted' }, r.message) : null)) : h('p', null, '无。')),
@@ -166,6 +167,7 @@ function render(dossier, report, checklist, webhook, notice) {
       h('table', null, h('thead', null, h('tr', null, ['编号', '材料', '依据条款', '文件'].map((t) => h('th', null, t)))), h('tbody', null, satisfied.map((r) => h('tr', null, h('td', null, r.id), h('td', null, r.title), h('td', null, r.basis.article), h('td', null, r.evidence.filter((e) => e.path).slice(0, 2).map((e) => h('div', null, fileLink(e.path), e.page ? ` 第${e.page}页` : '', e.via === 'section' ? '（章节）' : ''))))))),
       notApplicable.length ? h('p', { class: 'muted' }, `不适用：${notApplicable.map((r) => `${r.id} ${r.title}`).join('；')}`) : null,
     ),
+    MAY_CORRECT ? noticeSection(report) : null,
     webhook && webhook.state !== 'none' ? webhookSection(webhook) : null,
   ];
   // replaceChildren would print a null as the text "null".
@@ -305,6 +307,64 @@ function webhookSection(webhook) {
     h('h2', null, '完成回调'),
     h('p', null, `${webhook.url}：${STATE[webhook.state] ?? webhook.state}`),
     h('table', null, h('thead', null, h('tr', null, ['次数', '时间', '结果', '耗时'].map((t) => h('th', null, t)))), h('tbody', null, webhook.attempts.map((a) => h('tr', null, h('td', null, a.n), h('td', null, formatTime(a.at)), h('td', null, a.statusCode ? `HTTP ${a.statusCode}` : a.error ?? ''), h('td', null, `${a.durationMs} 毫秒`))))),
+  );
+}
+
+/**
+ * 一次性告知书: the officer fills in what only the office knows (发文机关, 文号, 补正期限, 经办人, 联系电话) and downloads
+ * the notice as Word or PDF; every notice made is listed with its link.
+ */
+function noticeSection(report) {
+  const field = (name, label, attrs = {}) => {
+    const id = `notice-${name}`;
+    return h('label', { for: id }, label, h('input', { id, name, ...attrs }));
+  };
+  const form = h(
+    'form',
+    { class: 'notice-form', 'data-testid': 'notice-form' },
+    field('issuer', '发文机关', { placeholder: '如：常德市数据资源管理局', maxlength: 60 }),
+    field('docNumber', '文号', { placeholder: '如：常数据补〔2026〕7号', maxlength: 40 }),
+    field('deadline', '补正期限', { type: 'date' }),
+    field('officer', '经办人', { maxlength: 20 }),
+    field('contact', '联系电话', { maxlength: 40 }),
+    field('uploadUrl', '补正上传链接（可选）', { type: 'url', placeholder: 'https://…' }),
+  );
+  const list = h('ul', { class: 'notices', 'data-testid': 'notices' });
+  const message = h('div', { 'aria-live': 'polite' });
+  const refresh = async () => {
+    const { notices } = await api('GET', `${base}/notices`);
+    list.replaceChildren(...notices.map((n) => h('li', null, h('a', { href: n.links.download }, n.fileName), h('span', { class: 'muted' }, ` ${formatTime(n.createdAt)}，${n.createdBy}${n.docNumber ? `，${n.docNumber}` : ''}`))));
+  };
+  const make = (format) =>
+    h('button', {
+      type: 'button',
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        const body = { format };
+        for (const [name, value] of new FormData(form)) if (String(value).trim() !== '') body[name] = String(value).trim();
+        button.disabled = true;
+        try {
+          const { notice } = await api('POST', `${base}/notices`, body);
+          message.replaceChildren(h('div', { class: 'notice' }, '已生成：', h('a', { href: notice.links.download, 'data-testid': 'notice-download' }, notice.fileName)));
+          await refresh();
+        } catch (error) {
+          showError(message, error);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    }, format === 'docx' ? '生成 Word 告知书' : '生成 PDF 告知书');
+  refresh().catch((error) => showError(message, error));
+  const gaps = report.verdict?.mustSupply ?? 0;
+  return h(
+    'section',
+    { class: 'card', id: 'notice' },
+    h('h2', null, '一次性告知书'),
+    h('p', { class: 'muted' }, gaps > 0 ? `按公文格式列出 ${gaps} 项必须补正的材料、建议补充的材料和需说明的情况，可打印盖章后交建设单位。` : '材料齐全时也可生成告知书，告知审核情况。'),
+    form,
+    h('div', { class: 'actions' }, make('docx'), make('pdf')),
+    message,
+    list,
   );
 }
 

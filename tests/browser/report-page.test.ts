@@ -137,4 +137,23 @@ describe('when an officer checks a dossier in the browser', () => {
     expect(await row.textContent()).toMatch(/王审核，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
     expect(await page.getByLabel('“项目建议书.pdf”的材料类型').inputValue()).toBe('requirements_analysis');
   });
+
+  it('makes the 一次性告知书 from the report page, fields filled from the keyboard, and lists it for download', async () => {
+    await page.getByLabel('文号').fill('青数据补〔2026〕7号');
+    await page.getByLabel('补正期限').fill('2026-10-09');
+    await page.getByLabel('经办人').fill('王审核');
+    await page.getByRole('button', { name: '生成 PDF 告知书' }).click();
+    const link = page.locator('[data-testid="notice-download"]');
+    // Generating the PDF parses the shipped CJK font: allow it a while on a loaded machine.
+    await expect.poll(() => link.count(), { timeout: 60_000 }).toBe(1);
+    expect(await link.textContent()).toMatch(/^一次性告知书.*\.pdf$/);
+    const head = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, type: response.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, (await link.getAttribute('href'))!);
+    expect(head).toEqual({ status: 200, type: 'application/pdf', magic: '%PDF-' });
+    await expect.poll(() => page.locator('[data-testid="notices"] li').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.textContent('[data-testid="notices"]')).toContain('青数据补〔2026〕7号');
+  });
 });
