@@ -2,7 +2,8 @@ import type { Classification } from '../checklists/classify.ts';
 import type { PresenceEvaluation } from '../checklists/evaluate.ts';
 import type { DossierFact } from '../checklists/facts/index.ts';
 import type { RuleFinding } from '../checklists/rules/context.ts';
-import type { ExtractedDocument } from '../extractors/model.ts';
+import type { Segment } from '../checklists/segment/index.ts';
+import type { ExtractedDocument, Page } from '../extractors/model.ts';
 import type { AppliedCorrection } from './corrections/schema.ts';
 import type { DossierFile } from './intake/model.ts';
 
@@ -32,6 +33,15 @@ export interface ClassifiedFile extends ExtractedFile {
   classification: Classification;
   /** Set when an officer's correction replaced the classifier's doc types (pipeline/corrections). */
   correction?: AppliedCorrection;
+  /** Set when the file holds several documents (a bound volume): each segment classified on its own pages. */
+  segments?: ClassifiedSegment[];
+}
+
+/** One document inside a file: its page range, its pages (furniture removed) and its own doc types. */
+export interface ClassifiedSegment {
+  segment: Segment;
+  pages: Page[];
+  classification: Classification;
 }
 
 /** What the checklist made of a dossier: its rows, the rules' findings and the facts both read. */

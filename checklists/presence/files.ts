@@ -1,11 +1,12 @@
 import { foldForMatching } from '../../extractors/normalize.ts';
 import { ANY_HOST, type LoadedAlternative, type LoadedRow } from '../load.ts';
-import type { FileStatus, PresenceFile, RequirementEvidence } from './schema.ts';
+import type { FileStatus, PageRange, PresenceFile, RequirementEvidence } from './schema.ts';
 
 /** The dossier's files as the presence evaluator looks them up: by doc type, by section, and what could not be read. */
 
 export interface SectionHit {
   path: string;
+  pageRange?: PageRange;
   page?: number;
   heading: string;
   docType: string;
@@ -28,11 +29,11 @@ export function indexFiles(files: PresenceFile[]): FileIndex {
     if (file.status === 'ok') {
       for (const d of file.docTypes) {
         const list = present.get(d.id) ?? [];
-        list.push({ path: file.path, page: d.evidence.page, quote: d.evidence.quote, docType: d.id, via: 'file' });
+        list.push({ path: file.path, pageRange: file.pageRange, page: d.evidence.page, quote: d.evidence.quote, docType: d.id, via: 'file' });
         present.set(d.id, list);
       }
       const hostTypes = file.docTypes.map((d) => d.id);
-      for (const s of file.sections ?? []) sections.push({ path: file.path, page: s.page, heading: s.heading, docType: s.docType, hostTypes });
+      for (const s of file.sections ?? []) sections.push({ path: file.path, pageRange: file.pageRange, page: s.page, heading: s.heading, docType: s.docType, hostTypes });
     } else {
       for (const id of new Set([...(file.contentDocTypes ?? []), ...file.docTypes.map((d) => d.id)])) {
         const list = unreadable.get(id) ?? [];
@@ -70,6 +71,7 @@ function memberEvidence(member: string, row: LoadedRow, index: FileIndex): Requi
     })
     .map((s) => ({
       path: s.path,
+      pageRange: s.pageRange,
       page: s.page,
       quote: s.heading,
       docType: member,

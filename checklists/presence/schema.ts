@@ -25,8 +25,13 @@ export type FactInput = z.infer<typeof FactInputSchema>;
 export const FileStatusSchema = z.enum(['ok', 'empty', 'unreadable', 'encrypted', 'unsupported']);
 export type FileStatus = z.infer<typeof FileStatusSchema>;
 
+/** The pages of a file one document covers, when the file binds several (checklists/segment). */
+export const PageRangeSchema = z.object({ first: z.number().int().positive(), last: z.number().int().positive() });
+
 export const PresenceFileSchema = z.object({
   path: z.string(),
+  /** Set when this entry is one document of a bound volume: its pages in the file. */
+  pageRange: PageRangeSchema.optional(),
   status: FileStatusSchema,
   docTypes: z.array(
     z.object({
@@ -41,6 +46,7 @@ export const PresenceFileSchema = z.object({
   contentDocTypes: z.array(z.string()).optional(),
 });
 export type PresenceFile = z.infer<typeof PresenceFileSchema>;
+export type PageRange = z.infer<typeof PageRangeSchema>;
 
 export interface PresenceInput {
   checklist: LoadedChecklist;
@@ -57,6 +63,8 @@ export type RequirementStatus = z.infer<typeof RequirementStatusSchema>;
 
 export const RequirementEvidenceSchema = z.object({
   path: z.string(),
+  /** The pages of `path` the document covers, when the file binds several documents. */
+  pageRange: PageRangeSchema.optional(),
   page: z.number().optional(),
   quote: z.string().optional(),
   docType: z.string(),

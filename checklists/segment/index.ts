@@ -29,6 +29,15 @@ export function segmentPages(pages: readonly Page[]): Segment[] {
   return cued.filter((s) => s.role === 'document').length > 1 ? cued : whole;
 }
 
+/**
+ * The pages of one segment as a document of its own: the volume's running header, footer and printed page numbers
+ * removed (they would read as the title of every document in it), page numbers (Page.n) kept as the file's.
+ */
+export function segmentDocumentPages(pages: readonly Page[], segment: Pick<Segment, 'firstPage' | 'lastPage'>): Page[] {
+  const layouts = layoutPages(pages);
+  return pages.flatMap((page, i) => (page.n >= segment.firstPage && page.n <= segment.lastPage ? [{ ...page, text: layouts[i]!.lines.join('\n') }] : []));
+}
+
 /** Segments read from the file's 目录, or undefined when it has none listing at least two documents. */
 function tocSegments(layouts: PageLayout[], toc: Toc): Segment[] | undefined {
   const entries = documentEntries(toc);

@@ -47,15 +47,19 @@ function lcs(a: string, b: string): number {
  * first entry whose title is found on exactly one page after the 目录.
  */
 export function measureOffset(layouts: PageLayout[], entries: TocEntry[], after: number): number | undefined {
-  const votes = new Map<number, number>();
-  for (const l of layouts) if (l.n > after && l.printed !== undefined) votes.set(l.n - l.printed, (votes.get(l.n - l.printed) ?? 0) + 1);
-  const best = [...votes].sort((a, b) => b[1] - a[1])[0];
-  if (best && best[1] >= 2) return best[0];
+  // Titles found on exactly one page vote first: printed numbers may restart with each bound document.
+  const byTitle = new Map<number, number>();
   for (const entry of entries) {
     const hits = layouts.filter((l) => l.n > after && titleScore(entry.title, l) >= MATCH_THRESHOLD);
-    if (hits.length === 1) return hits[0]!.n - entry.printed;
+    if (hits.length === 1) byTitle.set(hits[0]!.n - entry.printed, (byTitle.get(hits[0]!.n - entry.printed) ?? 0) + 1);
   }
-  return undefined;
+  const titled = [...byTitle].sort((a, b) => b[1] - a[1])[0];
+  if (titled && (titled[1] >= 2 || entries.length < 3)) return titled[0];
+  const byNumber = new Map<number, number>();
+  for (const l of layouts) if (l.n > after && l.printed !== undefined) byNumber.set(l.n - l.printed, (byNumber.get(l.n - l.printed) ?? 0) + 1);
+  const numbered = [...byNumber].sort((a, b) => b[1] - a[1])[0];
+  if (numbered && numbered[1] >= 2) return numbered[0];
+  return titled?.[0];
 }
 
 /**

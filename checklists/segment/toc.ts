@@ -27,6 +27,8 @@ const TOC_HEADING = /^(?:目\s*录|目\s*次|总\s*目\s*录|材料目录|资料
 const LEADER_ENTRY = /^(.*?)\s*(?:[…⋯‥]\s*|(?:[.．·•_—－-]\s*){2,})+\s*(?:第\s*)?(\d{1,4})\s*(?:页)?$/;
 /** Without a leader: a title, at least one space and a page number (tables of contents typed by hand). */
 const SPACED_ENTRY = /^(\S.*?\S)\s{1,}(?:第\s*)?(\d{1,4})\s*(?:页)?$/;
+/** A title whose leader ran to the end of the line, its page number wrapped onto the next. */
+const TRAILING_LEADER = /\s*(?:[…⋯‥]\s*|(?:[.．·•_—－-]\s*){2,})+$/;
 const LEADER_ONLY = /^(?:[…⋯‥]\s*|(?:[.．·•_—－-]\s*){2,})+\s*(\d{1,4})$/;
 const CHAPTER = /^(?:第\s*[一二三四五六七八九十百零〇\d]+\s*[章节篇部分条]|\d+(?:\.\d+)+|附\s*录|附\s*表|附\s*图)/;
 /** 一、 1、 (一): in a volume's 目录 these number documents when the title names one, and chapters otherwise. */
@@ -88,19 +90,24 @@ function parseEntries(pages: PageLayout[]): TocEntry[] {
     for (const raw of page.lines) {
       const line = raw.trim();
       if (TOC_HEADING.test(line.replace(/\s+/g, ' '))) continue;
-      const only = LEADER_ONLY.exec(line);
+      const only = LEADER_ONLY.exec(line) ?? (TRAILING_LEADER.test(pending) ? /^(\d{1,4})$/.exec(line) : null);
       const entry = only ? { title: '', printed: Number(only[1]) } : (entryOf(line) ?? (useSpaced ? spacedOf(line) : undefined));
       if (!entry) {
         // The first half of a title that wraps; the line with the page number completes it.
         pending += line;
         continue;
       }
-      const title = (pending + entry.title).trim();
+      const title = (pending.replace(TRAILING_LEADER, '') + entry.title).trim();
       pending = '';
       if (!title) continue;
-      entries.push({ title: title.replace(NUMBERED, ''), printed: entry.printed, chapter: isChapter(title), tocPage: page.n });
+      entries.push({ title, printed: entry.printed, chapter: isChapter(title), tocPage: page.n });
     }
   }
+  // 1、2、3… number either the documents of a volume or the chapters of one; most of them decide for all of them.
+  const numbered = entries.filter((e) => NUMBERED.test(e.title) && !CHAPTER.test(e.title));
+  const documents = numbered.filter((e) => namesDocument(e.title.replace(NUMBERED, ''))).length;
+  for (const e of numbered) e.chapter = documents * 2 < numbered.length;
+  for (const e of entries) e.title = e.title.replace(NUMBERED, '');
   return entries;
 }
 

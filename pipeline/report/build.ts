@@ -67,6 +67,7 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
         sections: [],
         contentDocTypes: e.classification.nameDocTypes,
         needsReview: e.correction === undefined,
+        segments: [],
         correction: e.correction,
         findings: [],
       }),
@@ -161,6 +162,15 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
     contentDocTypes: f.doc.status === 'ok' ? [] : c.nameDocTypes,
     needsReview: c.needsReview,
     duplicateOf: f.duplicateOf,
+    segments: (f.segments ?? []).map((s) => ({
+      firstPage: s.segment.firstPage,
+      lastPage: s.segment.lastPage,
+      role: s.segment.role,
+      boundary: s.segment.boundary,
+      titleLine: s.segment.titleLine,
+      docTypes: s.segment.role === 'document' ? s.classification.docTypes.map((d) => ({ ...d, name: docTypeName(catalogue, d.id) })) : [],
+      needsReview: s.segment.role === 'document' && s.classification.needsReview,
+    })),
     correction: f.correction,
     findings: f.doc.findings,
   };

@@ -3,6 +3,7 @@ import { Eta } from 'eta';
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
+import { pageRangeText, segmentLines } from './segments.ts';
 
 export interface HtmlOptions {
   /** Builds a link to open a file of the dossier (the API serves originals); absent in the CLI. */
@@ -47,7 +48,9 @@ interface ReportView {
     message: string;
     evidence: Array<{ file?: FileLink; page?: number; quote?: string }>;
   }>;
-  satisfied: Array<{ id: string; title: string; article: string; file?: FileLink; page?: number; viaSection: boolean }>;
+  satisfied: Array<{ id: string; title: string; article: string; file?: FileLink; pages?: string; page?: number; viaSection: boolean }>;
+  /** 一个文件中装订的多份材料: one line per document of a bound volume. */
+  segments: string[];
   notApplicable: Array<{ id: string; title: string }>;
   files: Array<{
     link: FileLink;
@@ -135,7 +138,8 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         title: r.title,
         article: r.basis.article,
         file: e?.path ? fileLink(e.path) : undefined,
-        page: e?.page || undefined,
+        pages: e?.pageRange ? pageRangeText(e.pageRange) : undefined,
+        page: (!e?.pageRange && e?.page) || undefined,
         viaSection: e?.via === 'section',
       };
     }),
@@ -155,6 +159,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         message: f.message ?? '',
       };
     }),
+    segments: report.files.flatMap(segmentLines),
     skipped: report.skipped,
   };
 }

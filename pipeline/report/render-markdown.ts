@@ -1,6 +1,7 @@
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
+import { evidenceWhere, segmentLines } from './segments.ts';
 
 /** A report for people: missing items first, each with its article and what to submit. */
 export function renderMarkdown(report: CompletenessReport): string {
@@ -51,7 +52,7 @@ export function renderMarkdown(report: CompletenessReport): string {
   const satisfied = report.requirements.filter((r) => r.status === 'satisfied');
   for (const r of satisfied) {
     const ev = r.evidence[0];
-    out.push(`- ${r.id} ${r.title}：${ev?.path ?? ''}${ev?.page ? ` 第${ev.page}页` : ''}${ev?.via === 'section' ? '（章节）' : ''}`);
+    out.push(`- ${r.id} ${r.title}：${ev ? evidenceWhere(ev) : ''}${ev?.page && !ev.pageRange ? ` 第${ev.page}页` : ''}${ev?.via === 'section' ? '（章节）' : ''}`);
   }
   const na = report.requirements.filter((r) => r.status === 'not_applicable');
   if (na.length) out.push('', `不适用：${na.map((r) => `${r.id} ${r.title}`).join('；')}`);
@@ -71,6 +72,11 @@ export function renderMarkdown(report: CompletenessReport): string {
         : cell(f.message ?? '');
     out.push(`| ${cell(f.path)} | ${FILE_STATUS_LABEL[f.status]}${f.duplicateOf ? '（重复）' : ''} | ${f.pageCount}（${f.ocrPages}） | ${cell(types)} | ${basis} |`);
   }
+  const bound = report.files.filter((f) => f.segments.length > 0);
+  if (bound.length > 0) {
+    out.push('', '### 一个文件中装订的多份材料', '');
+    for (const f of bound) for (const line of segmentLines(f)) out.push(`- ${line}`);
+  }
   if (report.skipped.length) out.push('', `已跳过的系统文件：${report.skipped.map(cell).join('、')}`);
   out.push('');
   return out.join('\n');
@@ -81,7 +87,7 @@ function requirementBlock(r: Requirement): string[] {
   lines.push(`  - 依据：${r.basis.article}「${clip(r.basis.quote, 120)}」`);
   if (r.whatToSubmit) lines.push(`  - 应提交：${r.whatToSubmit}`);
   if (r.message) lines.push(`  - 说明：${r.message}`);
-  for (const e of r.evidence) if (e.path) lines.push(`  - 相关文件：${e.path}`);
+  for (const e of r.evidence) if (e.path) lines.push(`  - 相关文件：${evidenceWhere(e)}`);
   return lines;
 }
 

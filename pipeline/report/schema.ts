@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
 import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
 import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
-import { FactValueSchema } from '../../checklists/presence/schema.ts';
+import { FactValueSchema, PageRangeSchema } from '../../checklists/presence/schema.ts';
+import { SegmentBoundarySchema } from '../../checklists/segment/index.ts';
 import { StageSchema } from '../../checklists/schema.ts';
 import { AppliedCorrectionSchema } from '../corrections/schema.ts';
 import { decideVerdict, VerdictSchema } from './verdict.ts';
@@ -22,6 +23,8 @@ export type RequirementStatus = z.infer<typeof RequirementStatusSchema>;
 
 export const EvidenceSchema = z.object({
   path: z.string().optional(),
+  /** The pages of `path` the document covers, when the file binds several documents. */
+  pageRange: PageRangeSchema.optional(),
   page: z.number().int().positive().optional(),
   quote: z.string().optional(),
   docType: z.string().optional(),
@@ -62,6 +65,19 @@ export const ReportDocTypeSchema = z.object({
   evidence: DocTypeEvidenceSchema,
 });
 
+/** One document bound inside a file (a 汇编, a scanner run): its pages, how its start was found and its doc types. */
+export const ReportSegmentSchema = z.object({
+  firstPage: z.number().int().positive(),
+  lastPage: z.number().int().positive(),
+  /** `front-matter` (cover, 前言, 目录) and `blank` sheets are shown but count for no row. */
+  role: z.enum(['document', 'front-matter', 'blank']),
+  boundary: SegmentBoundarySchema,
+  titleLine: z.string().optional(),
+  docTypes: z.array(ReportDocTypeSchema),
+  needsReview: z.boolean(),
+});
+export type ReportSegment = z.infer<typeof ReportSegmentSchema>;
+
 export const ReportFileSchema = z.object({
   path: z.string(),
   kind: FileKindSchema,
@@ -78,6 +94,8 @@ export const ReportFileSchema = z.object({
   contentDocTypes: z.array(z.string()).default([]),
   needsReview: z.boolean(),
   duplicateOf: z.string().optional(),
+  /** The documents the file binds, when more than one; empty for a file that is one document. */
+  segments: z.array(ReportSegmentSchema).default([]),
   /** 已人工指定类型: the officer's doc type, who set it and when; `docTypes` then holds that type alone. */
   correction: AppliedCorrectionSchema.optional(),
   /**

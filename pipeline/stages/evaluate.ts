@@ -23,6 +23,7 @@ import type { FileFinding } from '../../extractors/model.ts';
 import type { IntakeResult } from '../intake/model.ts';
 import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
 import { buildReport } from '../report/build.ts';
+import { documentsOf, withSegments } from './segment.ts';
 import type { CompletenessReport, Stage } from '../report/schema.ts';
 
 /** The evaluate stage and the report it ends in (pipeline/flow.ts lists where it stands). */
@@ -64,7 +65,7 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
   const classified: ClassifiedFile[] = input.extracted.map((e) => ({
     ...e,
     ...corrected(classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }), correctionFor(e.file), catalogue),
-  }));
+  })).map((c) => withSegments(c, classifier));
   const unreadableEntries: UnreadableEntry[] = input.unreadableEntries.map((entry) => ({
     ...entry,
     ...corrected(classifier.classify({ path: entry.path, readable: false, pages: [] }), correctionFor({ path: entry.path, sha256: '' }), catalogue),
@@ -72,11 +73,13 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
   const classifyMs = performance.now() - t;
 
   t = performance.now();
-  const documents: FactsDocument[] = classified.map((c) => ({
-    path: c.file.path,
-    docTypes: c.classification.docTypes.map((d) => d.id),
-    candidates: isReadable(c.doc) ? extractFields({ path: c.file.path, pages: c.doc.pages }) : [],
-  }));
+  const documents: FactsDocument[] = classified.flatMap((c) =>
+    documentsOf(c).map((d) => ({
+      path: c.file.path,
+      docTypes: d.classification.docTypes.map((t) => t.id),
+      candidates: isReadable(c.doc) ? extractFields({ path: c.file.path, pages: d.pages }) : [],
+    })),
+  );
   const fields = aggregateFields({ documents, catalogue, investmentThresholdsWan: investmentThresholdsWan(checklist) });
   const fieldsMs = performance.now() - t;
 
@@ -127,13 +130,16 @@ function presenceFiles(classified: ClassifiedFile[], unreadableEntries: Unreadab
   return [
     ...classified
       .filter((f) => !f.duplicateOf)
-      .map((f) => ({
-        path: f.file.path,
-        status: f.doc.status,
-        docTypes: f.classification.docTypes.map((d) => ({ id: d.id, confidence: d.confidence, evidence: d.evidence })),
-        sections: f.classification.sections,
-        contentDocTypes: f.classification.nameDocTypes,
-      })),
+      .flatMap((f) =>
+        documentsOf(f).map(({ classification, pageRange }) => ({
+          path: f.file.path,
+          pageRange,
+          status: f.doc.status,
+          docTypes: classification.docTypes.map((d) => ({ id: d.id, confidence: d.confidence, evidence: d.evidence })),
+          sections: classification.sections,
+          contentDocTypes: classification.nameDocTypes,
+        })),
+      ),
     ...unreadableEntries.map((e) => ({
       path: e.path,
       status: e.reason === 'encrypted' ? ('encrypted' as const) : ('unreadable' as const),
@@ -147,5 +153,5 @@ function presenceFiles(classified: ClassifiedFile[], unreadableEntries: Unreadab
 function ruleFiles(classified: ClassifiedFile[]): RuleFile[] {
   return classified
     .filter((f) => !f.duplicateOf && f.doc.status === 'ok')
-    .map((f) => ({ path: f.file.path, docTypes: f.classification.docTypes.map((d) => d.id), sections: f.classification.sections, pages: f.doc.pages }));
+    .flatMap((f) => documentsOf(f).map((d) => ({ path: f.file.path, docTypes: d.classification.docTypes.map((t) => t.id), sections: d.classification.sections, pages: d.pages })));
 }
