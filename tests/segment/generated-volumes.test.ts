@@ -6,7 +6,7 @@ import type { OcrEngine } from '../../extractors/model.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
-import { dossierSpec, VOLUME_NAME, writeDossierPair, type DossierPair } from '../fixtures/volumes/dossier-volumes.ts';
+import { dossierSpec, DOCX_VOLUME_NAME, VOLUME_NAME, writeDocxPair, writeDossierPair, type DossierPair } from '../fixtures/volumes/dossier-volumes.ts';
 import { factPairs } from '../helpers/truth.ts';
 
 const noOcr: OcrEngine = {
@@ -76,4 +76,31 @@ describe('when a unit binds the whole dossier into one text PDF', () => {
       });
     });
   }
+});
+
+describe('when a unit pastes three documents into one Word file, each after a page break', () => {
+  const id = 'gen-changde-acceptance-complete';
+  let pair: Awaited<ReturnType<typeof writeDocxPair>>;
+  let loose: CompletenessReport;
+  let bound: CompletenessReport;
+
+  it('gives the same rows as the three documents delivered as separate files', async () => {
+    // The 立项批复 (a 公文), the 系统集成合同 and the 竣工报告 with its 自审自查 chapter.
+    pair = await writeDocxPair(dossierSpec(id), (all) => [0, 7, 12].map((i) => all[i]!));
+    made.push(pair.looseDir);
+    loose = await check(pair.looseDir, id);
+    bound = await check(pair.volumeDir, id);
+    expect(rows(bound)).toEqual(rows(loose));
+    expect(bound.requirements.filter((r) => r.status === 'satisfied').length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('shows the file as three documents, one per page, each with its own type', () => {
+    const file = bound.files.find((f) => f.path === DOCX_VOLUME_NAME)!;
+    expect(file.segments.map((s) => [s.firstPage, s.lastPage, s.role])).toEqual([
+      [1, 1, 'document'],
+      [2, 2, 'document'],
+      [3, 3, 'document'],
+    ]);
+    expect(file.segments.map((s) => s.docTypes[0]?.id)).toEqual(pair.documents.map((d) => d.document.docTypes[0]));
+  });
 });
