@@ -2,14 +2,21 @@
 // and WPS .et as well as .xlsx, with number formats applied as Excel displays them; the `xlsx` 0.18.5 on the public
 // registry is unmaintained and carries CVE-2023-30533 and CVE-2024-22363, both fixed in 0.20.x.
 import * as XLSX from '@e965/xlsx';
-import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs';
 import yauzl from 'yauzl';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile } from '../unsupported.ts';
 
-// Excel 5/95 workbooks and some BIFF8 metadata are in the ANSI code page (936 on Chinese Windows).
-XLSX.set_cptable(cptable);
+/**
+ * Excel 5/95 workbooks and some BIFF8 metadata are in the ANSI code page (936 on Chinese Windows). The code-page
+ * tables take 80–330 ms to load, and every reader process loads this module, so they come only with the first
+ * compound-file workbook.
+ */
+let codepages: Promise<void> | undefined;
+function loadCodepages(): Promise<void> {
+  codepages ??= import('@e965/xlsx/dist/cpexcel.full.mjs').then((tables) => XLSX.set_cptable(tables));
+  return codepages;
+}
 
 export const SHEET_EXTRACTOR_VERSION = `sheet-1+sheetjs@${XLSX.version}+${NORMALIZE_VERSION}`;
 
@@ -71,6 +78,8 @@ export const extractSpreadsheet: Extractor = async (input, ctx) => {
   if (isOle && !bytes.includes(WORKBOOK_STREAM) && !bytes.includes(BOOK_STREAM)) return result('unsupported', [], { message: MESSAGES.noWorkbook });
 
   if (!isOle && (await declaredUnpackedBytes(bytes)) > MAX_UNPACKED_BYTES) return result('unreadable', [], { message: MESSAGES.tooLarge });
+
+  if (isOle) await loadCodepages();
 
   const maxRows = ctx.limits.maxPagesPerDocument * ROWS_PER_PAGE;
   let workbook: XLSX.WorkBook;
