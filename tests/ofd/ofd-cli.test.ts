@@ -20,6 +20,36 @@ async function extract(args: string[]): Promise<string> {
   return stdout;
 }
 
+async function check(args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [BIN, 'check', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATA_DIR: await mkdtemp(join(tmpdir(), 'ofd-cli-cache-')) },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, stdout: e.stdout };
+  }
+}
+
+describe('dossier check on a dossier holding an OFD', () => {
+  it('counts a generated 立项批复 saved as OFD towards the 批准建设文件 row', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ofd-check-'));
+    const profile = Object.values(PROFILES).flat().find((p) => p.city === 'changde')!;
+    await writeFile(join(folder, '文件.ofd'), renderOfd(makeDocument('approval_document', profile)));
+    const r = await check([folder, '--city', 'changde', '--stage', 'acceptance', '--format', 'json']);
+    expect(r.code).toBe(1); // one document is far from a complete acceptance dossier
+    const report = JSON.parse(r.stdout) as {
+      files: { path: string; kind: string; docTypes: { id: string }[] }[];
+      requirements: { id: string; status: string }[];
+    };
+    expect(report.files).toEqual([expect.objectContaining({ path: '文件.ofd', kind: 'ofd', docTypes: [expect.objectContaining({ id: 'approval_document' })] })]);
+    expect(report.requirements.find((q) => q.id === 'CD-A03')?.status).toBe('satisfied');
+  }, 60_000);
+});
+
 describe('dossier extract on an OFD', () => {
   const gongwen = sharedPath('samples', 'real', 'ofd', 'ofdrw_n_gongwen_iofd.ofd');
 
