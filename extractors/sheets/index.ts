@@ -98,7 +98,10 @@ export const extractSpreadsheet: Extractor = async (input, ctx) => {
       bookVBA: false,
       sheetRows: maxRows,
     });
-  } catch {
+  } catch (error) {
+    // A legacy workbook with an open password keeps its directory and streams in the clear (a FilePass record
+    // starts the Workbook stream), so only the parser can tell.
+    if (error instanceof Error && /password-protected/i.test(error.message)) return encryptedOfficeResult();
     return result('unreadable', [], { message: MESSAGES.corrupt });
   }
 

@@ -6,7 +6,7 @@ import { extractDocument } from '../../extractors/registry.ts';
 import { ROWS_PER_PAGE } from '../../extractors/sheets/index.ts';
 import { sniffKindOfFile } from '../../extractors/sniff.ts';
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
-import { ESTIMATE_ITEMS, ESTIMATE_TITLE, estimateXls, estimateXlsx, featuresXls, featuresXlsx, LONG_SHEET_ROWS } from '../fixtures/sheets/generate.ts';
+import { ESTIMATE_ITEMS, ESTIMATE_TITLE, estimateXls, estimateXlsx, featuresXls, featuresXlsx, LONG_SHEET_ROWS, passwordProtectedXls } from '../fixtures/sheets/generate.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 import { useScratch } from '../intake/scratch.ts';
 import { contextWithoutOcr } from './context.ts';
@@ -186,6 +186,12 @@ describe('when the name and the bytes disagree', () => {
       expect([name, kind]).toEqual([name, 'xls']);
       expect(doc.pages[0]!.text).toContain('| 合计 | 500.00');
     }
+  });
+
+  it('calls a legacy workbook with an open password encrypted, not damaged', async () => {
+    const doc = await read('加密概算表.xls', passwordProtectedXls(), 'xls');
+    expect(doc.status).toBe('encrypted');
+    expect(doc.message).toContain('已加密');
   });
 
   it('calls bytes that are no spreadsheet unreadable, in Chinese', async () => {
