@@ -16,7 +16,7 @@ const program = new Command('dossier')
 
 program
   .command('extract')
-  .description('解包并提取每个文件的文本（PDF 文字层、OCR、DOCX、文本）')
+  .description('解包并提取每个文件的文本（PDF 文字层、OCR、Word、表格、演示文稿、文本）')
   .argument('<input>', '压缩包、文件夹或单个文件')
   .addOption(new Option('--format <format>', '输出格式').choices(['text', 'json']).default('text'))
   .action(async (input: string, opts: { format: 'text' | 'json' }) => {
