@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 
 /** Bounds on what one OFD may make us inflate; a zip bomb hidden in a part stops at these. */
@@ -63,6 +64,21 @@ export function candidatePaths(reference: string, baseDir: string): string[] {
   return relative === fromRoot ? [relative] : [relative, fromRoot];
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Part names are ASCII in nearly every OFD, but a media file named in Chinese by a zipper on Chinese Windows is
+ * stored in GBK without the UTF-8 flag, while the XML naming it is UTF-8.
+ */
+function decodeName(raw: Buffer, utf8Flag: boolean): string {
+  if (utf8Flag) return raw.toString('utf8');
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    return iconv.decode(raw, 'gb18030');
+  }
+}
+
 /** The zip behind an OFD, read part by part on demand, with names matched without regard to case. */
 export class OfdPackage {
   private totalRead = 0;
@@ -82,7 +98,7 @@ export class OfdPackage {
       for await (const entry of zip.eachEntry()) {
         if (++count > limits.maxEntries) break;
         const raw = (entry.fileNameRaw ?? Buffer.from(String(entry.fileName))) as Buffer;
-        const name = normalizePartPath(raw.toString('utf8')).toLowerCase();
+        const name = normalizePartPath(decodeName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0)).toLowerCase();
         if (name === '' || name.endsWith('/')) continue;
         if (!entries.has(name)) entries.set(name, entry);
       }

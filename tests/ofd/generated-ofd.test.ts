@@ -153,6 +153,17 @@ describe('when a producer writes the package loosely', () => {
     expect(doc.findings.map((f) => f.code)).toEqual(['ofd-scanned-pages']);
   });
 
+  it('finds a media file named in Chinese and stored with a GBK name', async () => {
+    const png = await renderScan('扫描', { heightMm: 30 });
+    const { ctx, images } = fakeOcr('扫描件文字');
+    const doc = await read(
+      writeOfd([{ pages: [{ images: [{ resourceId: '4', x: 0, y: 0, w: 210, h: 297 }] }], media: [{ id: '4', file: '扫描件第1页.png', bytes: png }] }], { gbkNames: true }),
+      ctx,
+    );
+    expect(images).toHaveLength(1);
+    expect(doc.pages[0]).toMatchObject({ source: 'ocr', text: '扫描件文字' });
+  });
+
   it('finds pages named from the package root instead of from Document.xml’s folder', async () => {
     const doc = await read(writeOfd([{ pages }], { pagePathsFromRoot: true }));
     expect(doc.pages.map((p) => p.text)).toEqual(['关于某某项目的批复\n此复。']);
