@@ -42,9 +42,9 @@ export const COMPRESSION_RATIO_GRACE_BYTES = 1024 * 1024;
 
 
 /**
- * Unpacks a dossier (a .zip, .rar or .7z, a folder or a single file) into a fresh work area under `options.workDir` and says
- * what is in it. Bad entries become findings and the rest goes on; only an input that cannot be read at all throws
- * an `IntakeError`.
+ * Unpacks a dossier (a .zip, .rar or .7z, a folder or a single file) into a fresh work area under `options.workDir`
+ * and says what is in it. Bad entries become findings and the rest goes on; only an input that cannot be read at all
+ * throws an `IntakeError`.
  */
 export async function intake(inputPath: string, options: IntakeOptions): Promise<IntakeResult> {
   const limits = IntakeLimitsSchema.parse(options.limits ?? {});
@@ -170,7 +170,7 @@ class IntakeRun {
       await this.list(userPath, located, kind);
       return;
     }
-    const listedKind: FileKind = format === 'zip' ? 'zip' : format;
+    const listedKind: FileKind = format;
 
     const archiveDepth = containerDepth + 1;
     if (archiveDepth > this.limits.maxDepth) {
