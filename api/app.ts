@@ -18,6 +18,7 @@ import { registerPublicRoutes } from './routes/public.ts';
 import { registerQueueDashboard } from './routes/queue-dashboard.ts';
 import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
 import { registerNoticeRoutes } from './routes/notices.ts';
+import { registerRoundRoutes } from './routes/rounds.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
 z.config(z.locales.zhCN());
@@ -150,6 +151,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerDossierRoutes(app, ctx);
   registerTypeCorrectionRoutes(app, ctx);
   registerNoticeRoutes(app, ctx);
+  registerRoundRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);
   return app;

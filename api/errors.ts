@@ -15,6 +15,7 @@ export const API_ERRORS = {
   FILE_NOT_FOUND: { status: 404, message: '材料中没有这个编号的文件，或该文件无法读取' },
   TOKEN_NOT_FOUND: { status: 404, message: '访问令牌不存在' },
   NOTICE_NOT_FOUND: { status: 404, message: '没有这份一次性告知书' },
+  ROUND_NOT_FOUND: { status: 404, message: '没有这一轮补正，或这一轮尚未检查完毕' },
   SHARE_LINK_INVALID: { status: 404, message: '分享链接无效或已过期' },
   SHARE_LINK_NOT_FOUND: { status: 404, message: '分享链接不存在，或无权管理' },
   REPORT_NOT_READY: { status: 409, message: '材料尚未检查完毕，报告还没有生成' },

@@ -84,9 +84,15 @@ export const TypeChoicesView = z.object({
   typeCorrections: TypeCorrectionsSchema,
 });
 
-export const ShareBody = z.object({ hours: z.number().positive().max(24 * 90).optional() }).optional();
+export const ShareBody = z
+  .object({
+    hours: z.number().positive().max(24 * 90).optional(),
+    /** The link may also submit 补正 rounds (add, replace, withdraw files). Default false: the link only reads. */
+    allowSupplement: z.boolean().optional(),
+  })
+  .optional();
 /** `id` names the link for listing and revoking; only `token` (and `url`) open it, and are shown only here. */
-export const ShareCreated = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string() });
+export const ShareCreated = z.object({ id: z.string(), url: z.string(), token: z.string(), expiresAt: z.string(), allowSupplement: z.boolean() });
 export const ShareIdParams = DossierIdParams.extend({ shareId: z.string().regex(/^[0-9a-f]{64}$/, '分享链接编号应为 64 位十六进制') });
 export const ShareView = z.object({
   id: z.string(),
@@ -96,6 +102,7 @@ export const ShareView = z.object({
   /** Whether the link opens: active; expired; revoked (by a person); creator_revoked (the token that made it was revoked). */
   state: z.enum(['active', 'expired', 'revoked', 'creator_revoked']),
   revokedAt: z.string().optional(),
+  allowSupplement: z.boolean(),
 });
 
 export const WebhookView = z.object({

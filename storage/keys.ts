@@ -17,6 +17,8 @@ import { assertValidKey } from './object-key.ts';
  *   dossiers/<id>/intake.json          what the API's own run of intake found (files, skipped, findings)
  *   dossiers/<id>/webhook.json         delivery attempts of its completion webhook
  *   dossiers/<id>/notices/<noticeId>.<docx|pdf|json>   each 一次性告知书 generated, and what it said, who made it and when
+ *   dossiers/<id>/rounds/<n>/report.json           the report of 补正 round n (round 1 = the first upload), never rewritten
+ *   dossiers/<id>/rounds/<n>/original/<path>       a file uploaded in round n ≥ 2, at its path inside the dossier
  *   batches/<id>.json                  one batch and its dossiers
  *   auth/tokens/<tokenId>.json         an API token (hash only, never the secret)
  *   auth/shares/<sha256 of link>.json  a share link (hash only)
@@ -135,6 +137,26 @@ export function noticeKey(dossierId: string, noticeId: string, format: NoticeFil
     throw new InvalidKeyError(String(format), `告知书格式只能是 ${NOTICE_FILE_FORMATS.join('、')} 之一`);
   }
   return `${noticesPrefix(dossierId)}${machineId(noticeId, '告知书编号')}.${format}`;
+}
+
+/** The 补正 rounds of one dossier. Ends with `/`. */
+export function roundsPrefix(dossierId: string): string {
+  return `${dossierPrefix(dossierId)}rounds/`;
+}
+
+function roundNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidKeyError(String(n), '补正轮次必须是正整数');
+  return String(n);
+}
+
+/** The report a round ended with; written once when the round's check finishes. */
+export function roundReportKey(dossierId: string, n: number): string {
+  return `${roundsPrefix(dossierId)}${roundNumber(n)}/report.json`;
+}
+
+/** A file uploaded in round `n` (≥ 2), at its path inside the dossier. */
+export function roundFileKey(dossierId: string, n: number, pathInDossier: string): string {
+  return assertValidKey(`${roundsPrefix(dossierId)}${roundNumber(n)}/original/${pathInDossier}`);
 }
 
 export function webhookKey(dossierId: string): string {

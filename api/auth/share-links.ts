@@ -20,6 +20,8 @@ export const ShareRecordSchema = z.object({
   createdBy: z.string(),
   /** The creator's name, for the people who manage links (records written before it existed lack it). */
   createdByName: z.string().optional(),
+  /** The link may submit 补正 rounds too; links made before this existed only read. */
+  allowSupplement: z.boolean().optional(),
   revokedAt: z.string().optional(),
   /** Token id of whoever revoked it. */
   revokedBy: z.string().optional(),
@@ -42,7 +44,14 @@ export class ShareLinks {
     private readonly tokens?: TokenStore,
   ) {}
 
-  async create(dossierId: string, hours: number, createdBy: string, now = new Date(), createdByName?: string): Promise<{ token: string; id: string; record: ShareRecord }> {
+  async create(
+    dossierId: string,
+    hours: number,
+    createdBy: string,
+    now = new Date(),
+    createdByName?: string,
+    allowSupplement = false,
+  ): Promise<{ token: string; id: string; record: ShareRecord }> {
     const token = randomBytes(32).toString('base64url');
     const record: ShareRecord = {
       dossierId,
@@ -50,6 +59,7 @@ export class ShareLinks {
       expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
       createdBy,
       createdByName,
+      ...(allowSupplement ? { allowSupplement: true } : {}),
     };
     const id = sha256Hex(token);
     await putSecretJson(this.store, shareKey(id), record);

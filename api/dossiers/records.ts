@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
 import { FileFindingSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
+import { RoundDiffSchema } from '../../pipeline/rounds/diff.ts';
 import { RoleSchema } from '../auth/tokens.ts';
 import { BlobNotFoundError, CorruptBlobError, DOSSIERS_PREFIX, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
@@ -91,6 +92,33 @@ export function eventsAfterCheck(record: DossierRecord, report: CompletenessRepo
   return [...events, { kind: 'complete', at: report.generatedAt }];
 }
 
+/**
+ * One submission of the dossier's files: round 1 is the upload, each 补正 after it (files added, replaced, withdrawn)
+ * is the next round. api/dossiers/rounds.ts builds and finishes them; each finished round's report is kept unchanged
+ * under storage/keys.ts roundReportKey.
+ */
+export const RoundSchema = z.object({
+  n: z.number().int().positive(),
+  at: z.string(),
+  /** Who submitted it: a token's name, or 分享链接. */
+  by: z.string(),
+  added: z.array(z.string()).default([]),
+  replaced: z.array(z.string()).default([]),
+  withdrawn: z.array(z.string()).default([]),
+  /** Round ≥ 2: the dossier's files in this round and where their bytes are (content-addressed or this round's upload). */
+  files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int().nonnegative(), key: z.string() })).optional(),
+  /** Round ≥ 2: what a folder of the files cannot show and earlier rounds knew (unreadable entries, junk, intake findings). */
+  carried: z
+    .object({ unreadableEntries: z.array(UnreadableEntrySchema), skipped: z.array(z.string()), findings: z.array(FileFindingSchema) })
+    .optional(),
+  /** Set when the round's check finished. */
+  verdict: z.string().optional(),
+  reportGeneratedAt: z.string().optional(),
+  /** Round ≥ 2: what changed against the previous round's report. */
+  diff: RoundDiffSchema.optional(),
+});
+export type Round = z.infer<typeof RoundSchema>;
+
 export const DossierRecordSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -103,6 +131,8 @@ export const DossierRecordSchema = z.object({
   typeCorrections: TypeCorrectionsSchema.optional(),
   /** Events of the statutory clock, oldest first (受理 is `createdAt`). */
   events: z.array(DossierEventSchema).optional(),
+  /** The 补正 rounds, oldest first; absent until the first check finished (records from before rounds existed). */
+  rounds: z.array(RoundSchema).optional(),
   callbackUrl: z.string().optional(),
   owner: z.object({ tokenId: z.string(), role: RoleSchema, unit: z.string().optional(), name: z.string().optional() }),
   batchId: z.string().optional(),

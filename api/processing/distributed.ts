@@ -13,9 +13,12 @@ import {
   type RedisClient,
 } from '../../pipeline/queue/index.ts';
 import { BlobNotFoundError, manifestKey, type BlobStore } from '../../storage/index.ts';
-import { completedRecord, type DossierRepository, type Manifest } from '../dossiers/records.ts';
+import type { DossierRepository, Manifest } from '../dossiers/records.ts';
+import { finishCheck } from '../dossiers/rounds.ts';
+import { blobExtractionCache } from '../../pipeline/extraction-cache.ts';
+import type { ExtractionCache } from '../../pipeline/index.ts';
 import type { DossierProcessor } from './processor.ts';
-import { materialiseUpload } from './run-dossier.ts';
+import { correctionsForRun, materialiseUpload } from './run-dossier.ts';
 
 /**
  * The distributed mode behind the API (REDIS_URL set): the dossier goes to pipeline/queue's BullMQ flow and workers
@@ -36,6 +39,8 @@ export class DistributedProcessor implements DossierProcessor {
   private polling = false;
   /** Where uploads are copied out before they are queued (see leftovers.ts). */
   private workRoot = tmpdir();
+  /** The workers' extraction cache: a 补正 round is finished from it (api/dossiers/rounds.ts). */
+  private readonly cache: ExtractionCache;
 
   private constructor(
     private readonly repo: DossierRepository,
@@ -45,7 +50,9 @@ export class DistributedProcessor implements DossierProcessor {
     readonly settings: DistributedConfig,
     private readonly log?: FastifyBaseLogger,
     private readonly pollMs = 1000,
-  ) {}
+  ) {
+    this.cache = blobExtractionCache(store);
+  }
 
   static async connect(parts: { repo: DossierRepository; store: BlobStore; log?: FastifyBaseLogger; env?: NodeJS.ProcessEnv; workRoot?: string }): Promise<DistributedProcessor> {
     const settings = loadDistributedConfig({ env: parts.env });
@@ -71,7 +78,7 @@ export class DistributedProcessor implements DossierProcessor {
     const dir = await mkdtemp(join(this.workRoot, 'dossier-enqueue-'));
     try {
       const archivePath = await materialiseUpload(this.store, record, dir);
-      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: record.typeCorrections });
+      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: correctionsForRun(record) });
       await this.repo.update(dossierId, (r) => ({
         ...r,
         queueId: submission.dossierId,
@@ -143,9 +150,7 @@ export class DistributedProcessor implements DossierProcessor {
       const report = await this.queue.readReport(record.queueId);
       const manifest = await this.manifestOf(record.queueId);
       if (!report || !manifest) return;
-      await this.repo.putManifest(id, manifest);
-      await this.repo.putReport(id, report);
-      await this.repo.update(id, (r) => completedRecord(r, report, status.filesTotal));
+      await finishCheck({ repo: this.repo, cache: this.cache }, id, report, manifest, status.filesTotal);
       this.finished(id);
       return;
     }

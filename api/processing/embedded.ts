@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { IntakeError } from '../../pipeline/intake/index.ts';
 import { ChecklistValidationError } from '../../pipeline/index.ts';
-import { completedRecord, type DossierRepository, type Progress } from '../dossiers/records.ts';
+import type { DossierRepository, Progress } from '../dossiers/records.ts';
+import { finishCheck } from '../dossiers/rounds.ts';
 import type { DossierProcessor } from './processor.ts';
 import { runDossierJob, type DossierJobContext } from './run-dossier.ts';
 
@@ -137,9 +138,7 @@ export class EmbeddedProcessor implements DossierProcessor {
     try {
       const { report, manifest } = await runDossierJob(this.options.job, record, onProgress);
       await pendingWrite;
-      await repo.putManifest(id, manifest);
-      await repo.putReport(id, report);
-      const done = await repo.update(id, (r) => completedRecord(r, report, r.progress.total));
+      const done = await finishCheck({ repo, cache: this.options.job.cache }, id, report, manifest);
       log?.info({ dossierId: id, complete: report.complete, ms: Math.round(report.timings.totalMs) }, 'dossier checked');
       if (!done) return; // deleted while running
     } catch (error) {

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type OcrEngine, runDossierFlow, type ExtractionCache, type ProgressEvent, evaluateExtracted, linkDuplicates, readCachedExtractions, storeContents } from '../../pipeline/index.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
@@ -47,7 +47,7 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
       checklist: record.city,
       stage: record.stage,
       facts: record.facts,
-      corrections: record.typeCorrections,
+      corrections: correctionsForRun(record),
       workDir: join(workDir, 'work'),
       ocr: ctx.ocr,
       cache: ctx.cache,
@@ -101,10 +101,33 @@ export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: 
 }
 
 /**
+ * The type corrections a run from the files can apply. A 补正 round's folder lacks the unreadable entries carried from
+ * earlier rounds; corrections naming them are applied when the round is finished (api/dossiers/rounds.ts).
+ */
+export function correctionsForRun(record: DossierRecord): DossierRecord['typeCorrections'] {
+  const round = record.rounds?.at(-1);
+  if (!round || round.n < 2 || !round.files || !record.typeCorrections) return record.typeCorrections;
+  const paths = new Set(round.files.map((f) => f.path));
+  return record.typeCorrections.filter((c) => paths.has(c.path));
+}
+
+/**
  * Copies the uploaded originals out of storage into `dir` and says what intake should open: the single archive or
  * file, or the folder the picked files came from.
  */
 export async function materialiseUpload(store: BlobStore, record: DossierRecord, dir: string): Promise<string> {
+  const round = record.rounds?.at(-1);
+  if (round && round.n >= 2 && round.files) {
+    // A 补正 round is its files as a folder, at the paths the report shows; named like the upload, so that the
+    // report's input (in either mode, the queue takes the folder's name) stays the same.
+    const folder = join(dir, basename(record.input.name) || 'dossier');
+    for (const file of round.files) {
+      const target = join(folder, ...file.path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await pipeline(await store.get(file.key), createWriteStream(target));
+    }
+    return folder;
+  }
   for (const part of record.input.parts) {
     const target = join(dir, ...part.path.split('/'));
     await mkdir(dirname(target), { recursive: true });

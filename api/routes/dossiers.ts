@@ -150,6 +150,7 @@ async function shareViews(ctx: AppContext, shares: ShareEntry[]): Promise<Array<
           ? 'expired'
           : 'active',
     revokedAt: share.revokedAt,
+    allowSupplement: share.allowSupplement === true,
   }));
 }
 
@@ -338,10 +339,12 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof DossierIdParams>;
       const record = await visibleDossier(ctx, request, id);
-      const hours = (request.body as z.infer<typeof ShareBody>)?.hours ?? ctx.config.shareLinkHours;
+      const body = request.body as z.infer<typeof ShareBody>;
+      const hours = body?.hours ?? ctx.config.shareLinkHours;
       const principal = principalOf(request);
-      const { token, id: shareId, record: share } = await ctx.shares.create(record.id, hours, principal.tokenId, new Date(), principal.name);
-      return reply.code(201).send({ id: shareId, url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt });
+      const allowSupplement = body?.allowSupplement === true;
+      const { token, id: shareId, record: share } = await ctx.shares.create(record.id, hours, principal.tokenId, new Date(), principal.name, allowSupplement);
+      return reply.code(201).send({ id: shareId, url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt, allowSupplement });
     },
   );
 
