@@ -84,6 +84,8 @@ export function describeRoundDiff(n: number, diff: RoundDiff): string[] {
   if (diff.stillMissing.length) lines.push(`仍缺少：${names(diff.stillMissing)}`);
   if (diff.newFindings.length) lines.push(`新发现的问题：${diff.newFindings.map((f) => f.message).join('；')}`);
   if (diff.resolvedFindings.length) lines.push(`已解决的问题：${diff.resolvedFindings.map((f) => f.message).join('；')}`);
-  if (lines.length === 1) lines.push('与上一轮相比没有变化');
+  const changed =
+    diff.files.added.length + diff.files.replaced.length + diff.files.withdrawn.length + diff.newlySatisfied.length + diff.newlyMissing.length + diff.newFindings.length + diff.resolvedFindings.length;
+  if (changed === 0) lines.push('与上一轮相比没有变化');
   return lines;
 }
