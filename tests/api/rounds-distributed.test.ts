@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDistributedConfig, startDossierWorker, type DossierWorker } from '../../pipeline/queue/index.ts';
+import { LocalFolderStore } from '../../storage/index.ts';
+import { buildApp } from '../../api/app.ts';
+import { parseApiConfig } from '../../api/config.ts';
+import { createContext, type AppContext } from '../../api/context.ts';
+import { DistributedProcessor } from '../../api/processing/distributed.ts';
+import { requireRedis, TEST_REDIS_URL } from '../helpers/redis.ts';
+import { purgePrefix } from '../queue/support/environment.ts';
+import { bearer, multipart, textDossierZip } from './harness.ts';
+
+/**
+ * 补正 rounds with the API in distributed mode (a real Redis, a BullMQ worker in this process): a round goes through
+ * the queue like an upload, only its new file is extracted, and the diff and the kept reports are the embedded mode's.
+ */
+
+const ZIP = textDossierZip([{ name: '附件/加密附件.txt', data: '机密', utf8Flag: true, encrypted: true }]);
+const ANALYSIS = '青禾市智慧档案管理系统建设项目需求分析报告\n第一章 需求概述\n本报告分析档案管理业务需求。\n';
+type Report = { generatedAt: string; requirements: Array<{ id: string; status: string }>; files: Array<{ path: string }> };
+
+describe('when a unit supplements its dossier in distributed mode', () => {
+  const prefix = `drounds-${process.pid}-${Date.now().toString(36)}`;
+  let dataDir: string;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let worker: DossierWorker;
+  let unit: string;
+  let id: string;
+
+  async function waitDone(): Promise<string> {
+    for (let i = 0; i < 600; i++) {
+      const status = (await app.inject({ url: `/api/v1/dossiers/${id}`, headers: bearer(unit) })).json().status as string;
+      if (status === 'done' || status === 'failed') return status;
+      await sleep(200);
+    }
+    return 'timeout';
+  }
+  async function extractedKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const item of ctx.store.list('extracted/')) keys.push(item.key);
+    return keys;
+  }
+
+  beforeAll(async () => {
+    await requireRedis(TEST_REDIS_URL);
+    dataDir = await mkdtemp(join(tmpdir(), 'api-rounds-distributed-'));
+    const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir, WORKER_CONCURRENCY: '1' };
+    worker = startDossierWorker({ config: loadDistributedConfig({ env }) });
+    ctx = await createContext(parseApiConfig({ redisUrl: TEST_REDIS_URL, rateLimit: { max: 0, uploads: 0 }, bootstrapAdmin: false }), {
+      store: new LocalFolderStore({ root: dataDir }),
+      processor: (parts) => DistributedProcessor.connect({ ...parts, env }),
+    });
+    app = await buildApp(ctx, { logger: false });
+    await app.ready();
+    unit = (await ctx.tokens.create({ name: '档案馆经办人', role: 'unit', unit: '青禾市档案馆' })).token;
+    const body = multipart({ city: 'municipal-template', stage: 'filing', facts: JSON.stringify({ filingStep: 'approval' }) }, [{ filename: 'dossier.zip', content: ZIP }]);
+    const created = await app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: { ...bearer(unit), ...body.headers }, payload: body.payload });
+    expect(created.statusCode).toBe(202);
+    id = created.json().id;
+    expect(await waitDone()).toBe('done');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+    await worker?.close({ graceMs: 10_000 });
+    await purgePrefix(TEST_REDIS_URL, prefix);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds the missing file through the queue, extracting only that file', async () => {
+    const first = (await app.inject({ url: `/api/v1/dossiers/${id}/report`, headers: bearer(unit) })).json() as Report;
+    expect(first.requirements.find((r) => r.id === 'MT-F03')?.status).toBe('missing');
+    const cachedBefore = await extractedKeys();
+
+    const body = multipart({}, [{ filename: '需求分析报告.txt', content: ANALYSIS }]);
+    const response = await app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/rounds`, headers: { ...bearer(unit), ...body.headers }, payload: body.payload });
+    expect(response.statusCode).toBe(202);
+    expect(await waitDone()).toBe('done');
+
+    const added = (await extractedKeys()).filter((k) => !cachedBefore.includes(k));
+    expect(added).toHaveLength(1);
+    const second = (await app.inject({ url: `/api/v1/dossiers/${id}/report`, headers: bearer(unit) })).json() as Report;
+    expect(second.requirements.find((r) => r.id === 'MT-F03')?.status).toBe('satisfied');
+    // The first upload's encrypted entry is carried into the round.
+    expect(second.files.map((f) => f.path).sort()).toEqual([...first.files.map((f) => f.path), '需求分析报告.txt'].sort());
+
+    const { rounds } = (await app.inject({ url: `/api/v1/dossiers/${id}/rounds`, headers: bearer(unit) })).json();
+    expect(rounds.map((r: { n: number }) => r.n)).toEqual([1, 2]);
+    expect(rounds[1].diff.newlySatisfied.map((r: { id: string }) => r.id)).toContain('MT-F03');
+    expect(rounds[1].diff.files.added).toEqual(['需求分析报告.txt']);
+    expect((await app.inject({ url: `/api/v1/dossiers/${id}/rounds/1/report`, headers: bearer(unit) })).json()).toEqual(first);
+  });
+});
