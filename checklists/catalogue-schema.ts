@@ -125,6 +125,12 @@ export const CatalogueSchema = z.object({
    * never evidence of a filing step.
    */
   catchAll: DocTypeIdSchema,
+  /**
+   * Heads of documents that are none of the catalogue's types (指南, 办法, 手册…): a title ending with one of them is
+   * the catch-all even when it names a catalogued document inside it, unless a listed term or the title grammar
+   * resolves its head.
+   */
+  foreignHeads: z.array(z.string().min(1)).default([]),
   groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
   /**
    * Which document's value wins when documents state a field differently (../shared/domain/requirements.md §2.1 "the

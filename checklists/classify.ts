@@ -137,8 +137,10 @@ export class DocTypeClassifier {
   private readonly catchAll: string;
   private readonly implies = new Map<string, string[]>();
   private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string }>;
+  private readonly foreignHeads: string[];
 
   constructor(catalogue: Catalogue) {
+    this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
     this.grammarTypes = catalogue.docTypes
       .filter((t) => t.id !== catalogue.catchAll && t.heads.length > 0)
       .map((t) => ({
@@ -177,9 +179,16 @@ export class DocTypeClassifier {
         const docTypes = [{ id: this.catchAll, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
         return this.finish(docTypes, sections, nameDocTypes, false, []);
       }
+      if (titled.foreign) {
+        const docTypes = [{ id: this.catchAll, confidence: 0.75, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, note: '标题的中心词表明它不是清单所列的任何材料（如办法、指南、手册）' } }];
+        return this.finish(docTypes, sections, nameDocTypes, false, []);
+      }
       const byContent = this.withoutTitle([], content);
-      if (byContent.length > 0) return this.finish(this.addImpliedLabels(byContent), sections, nameDocTypes, true, []);
-      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path);
+      // Specific content markers (withoutTitle's threshold) decide an unlisted title; fewer leave the file unsure.
+      if (byContent.length > 0 && titled.inner.length === 0) {
+        return this.finish(this.addImpliedLabels(byContent), sections, nameDocTypes, true, []);
+      }
+      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner);
       const docTypes = [{ id: this.catchAll, confidence: 0.6, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
       return this.finish(docTypes, sections, nameDocTypes, true, weak);
     }
@@ -220,12 +229,26 @@ export class DocTypeClassifier {
    * The best two guesses for a file no rule could type with confidence: the types whose head its title ends with
    * (ranked by their content markers), then content markers alone, then the file name read by the same grammar.
    */
-  private weakCandidates(headOnly: GrammarResult['headOnly'], title: TitleCandidate | undefined, content: Map<string, ContentSupport>, path: string): DocTypeCandidate[] {
+  private weakCandidates(
+    headOnly: GrammarResult['headOnly'],
+    title: TitleCandidate | undefined,
+    content: Map<string, ContentSupport>,
+    path: string,
+    inner: TermHit[] = [],
+  ): DocTypeCandidate[] {
     const scored = new Map<string, DocTypeCandidate>();
     const offer = (c: DocTypeCandidate) => {
       const had = scored.get(c.id);
       if (!had || had.score < c.score) scored.set(c.id, c);
     };
+    for (const h of inner) {
+      const support = content.get(h.docType);
+      offer({
+        id: h.docType,
+        score: round(0.35 + (support ? Math.min(0.15, support.count * 0.05) : 0)),
+        evidence: { page: title?.page, quote: title?.original ?? h.term, rule: 'title', term: h.term, note: `标题含“${h.term}”，但它之后还有别的中心词` },
+      });
+    }
     for (const h of headOnly) {
       const support = content.get(h.docType);
       offer({
@@ -284,9 +307,13 @@ export class DocTypeClassifier {
     pages: Page[],
   ):
     | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
-    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly'] }
+    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[] }
     | { kind: 'none' } {
+    // A title read as unrecognised (foreign head, or a term short of the head) waits while other readings of the same
+    // line remain: the completed title may have swallowed a misread line below it ("…立项的批复" + "常德市档案启").
+    let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[] } | undefined;
     for (const candidate of titleCandidates(pages)) {
+      if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
       const text = stripVersionMarkers(candidate.text);
       const core = stripTrailingNoise(text);
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
@@ -302,12 +329,25 @@ export class DocTypeClassifier {
         }));
         return { kind: 'matched', matches, byGrammar: true };
       }
+      const nearTop = candidate.lineIndex <= 5;
+      // A rule, guide or manual that names one of our documents ("…可行性研究报告编制指南") is none of our types.
+      const foreign = !termAtHead && this.foreignHeads.some((h) => core.endsWith(h));
+      if (foreign && nearTop) {
+        pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+        continue;
+      }
       if (hits.length === 0) {
         // A plain document title near the top that names no catalogued type ("项目储备库入库确认单") is the title:
         // lines further down (a table row "投资匡算(万元)") must not stand in for it.
-        if (candidate.lineIndex <= 5 && (isUnlistedDocumentTitle(text) || (grammar?.headOnly.length ?? 0) > 0)) {
-          return { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [] };
+        if (nearTop && (isUnlistedDocumentTitle(text) || (grammar?.headOnly.length ?? 0) > 0)) {
+          return { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [], foreign: false, inner: [] };
         }
+        continue;
+      }
+      // Head-final: a term followed by more than a word ("商用密码应用安全性评估FAQ", "…目录体系研究述评") only modifies
+      // the title's real head, so the file is unsure, with the term's type as a candidate.
+      if (!termAtHead && nearTop && core.length - heads[0]!.end > 2) {
+        pending ??= { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [], foreign: false, inner: heads };
         continue;
       }
       const matches: DocTypeMatch[] = heads.map((h) => {
@@ -326,7 +366,7 @@ export class DocTypeClassifier {
       }
       return { kind: 'matched', matches, byGrammar: false };
     }
-    return { kind: 'none' };
+    return pending ?? { kind: 'none' };
   }
 
   /**
@@ -339,18 +379,27 @@ export class DocTypeClassifier {
     const decided: GrammarHit[] = [];
     const headOnly: GrammarResult['headOnly'] = [];
     for (const t of this.grammarTypes) {
-      const head = t.heads.find((h) => core.endsWith(h) && core.length > h.length);
-      if (!head || this.excluded(t.id, core)) continue;
-      const body = core.slice(0, core.length - head.length);
-      let best: { modifier: string; end: number } | undefined;
-      for (const m of t.modifiers) {
-        const at = body.lastIndexOf(m);
-        if (at < 0) continue;
-        const end = at + m.length;
-        if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
+      const heads = t.heads.filter((h) => core.endsWith(h) && core.length > h.length);
+      if (heads.length === 0 || this.excluded(t.id, core)) continue;
+      // Each head the title ends with, longest first: "开发总结报告" is 开发总结 + 报告 when 总结报告 leaves no modifier.
+      let found: GrammarHit | undefined;
+      for (const head of heads) {
+        // Brackets inside a name do not separate a modifier from its head: "软件(结构)设计说明" carries 结构设计.
+        const body = core.slice(0, core.length - head.length).replace(/[()（）\[\]【】]/g, '');
+        let best: { modifier: string; end: number } | undefined;
+        for (const m of t.modifiers) {
+          const at = body.lastIndexOf(m);
+          if (at < 0) continue;
+          const end = at + m.length;
+          if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
+        }
+        if (best) {
+          found = { docType: t.id, head, modifier: best.modifier, modifierEnd: best.end + (core.length - head.length - body.length) };
+          break;
+        }
       }
-      if (best) decided.push({ docType: t.id, head, modifier: best.modifier, modifierEnd: best.end });
-      else headOnly.push({ docType: t.id, head });
+      if (found) decided.push(found);
+      else headOnly.push({ docType: t.id, head: heads[0]! });
     }
     if (decided.length === 0 && headOnly.length === 0) return null;
     decided.sort((a, b) => b.modifierEnd - a.modifierEnd || b.modifier.length - a.modifier.length || b.head.length - a.head.length);
@@ -633,7 +682,9 @@ function isLetterhead(folded: string): boolean {
 function isTitleLike(folded: string): boolean {
   if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
   // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
-  if (isLetterhead(folded) || /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/.test(folded)) return false;
+  // A long title that ends with a bracketed code ("…采购咨询公告（2025-1）") is still a title.
+  const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/;
+  if (isLetterhead(folded) || (docNumber.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;
@@ -657,7 +708,12 @@ function stripTrailingNoise(s: string): string {
   let out = s;
   for (let i = 0; i < 4; i++) {
     const before = out;
-    out = out.replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '').replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
+    out = out
+      .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
+      .replace(/[vV]\d+(\.\d+)*$/, '')
+      // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
+      .replace(/(模板|范本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|word文档|全文)$/i, '')
+      .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
     if (out === before) break;
   }
   return out || s;

@@ -1,7 +1,7 @@
 import { describeCondition, evaluateCondition, type Truth } from './conditions/index.ts';
 import type { LoadedAlternative, LoadedChecklist, LoadedRow } from './load.ts';
 import { FactResolver } from './presence/facts.ts';
-import { alternativeEvidence, indexFiles, unreadableCandidates, type FileIndex } from './presence/files.ts';
+import { alternativeEvidence, indexFiles, unreadableCandidates, unsureCandidates, type FileIndex } from './presence/files.ts';
 import { PLAN_STEP_SKIP_REASON, rowMessages, sharedDocumentMessage } from './presence/messages.ts';
 import type { PresenceEvaluation, PresenceFinding, PresenceInput, RequirementEvidence, RequirementResult } from './presence/schema.ts';
 import type { FilingStep } from './schema.ts';
@@ -18,6 +18,8 @@ export { coerceFactValue } from './presence/facts.ts';
  *  2. Nothing present and the condition false → not applicable.
  *  3. A file that would have satisfied it could not be read → unreadable (the fix is a readable copy, not a new
  *     document; it also outranks "needs confirmation", because the answer to the question would not help).
+ *  3b. The only file that might satisfy it is one the classifier is unsure of → needs confirmation, naming the file
+ *     and its likely type (a person decides what the paper is; "missing" would be wrong if it is the paper).
  *  4. Condition unknown → needs confirmation, naming the facts to declare.
  *  5. N/A-able row (`naWhen`) whose facts say "not applicable" → not applicable with a "请确认不适用" warning.
  *  6. Otherwise missing, with the row's severity.
@@ -187,6 +189,19 @@ function evaluateRow(row: LoadedRow, checklist: LoadedChecklist, facts: FactReso
       evidence: [],
       unknownFacts: condition.unknownFacts,
       message: say.unreadable(blocked),
+    };
+  }
+
+  // 3b. Only an unsure file may be it.
+  const maybe = unsureCandidates(row, index);
+  if (maybe.length > 0) {
+    return {
+      ...base,
+      status: 'needs_confirmation',
+      severity: 'warning',
+      evidence: maybe.map((f) => ({ path: f.path, docType: f.docType, via: 'file' as const, label: `类型待确认（把握度 ${f.score.toFixed(2)}）` })),
+      unknownFacts: condition.unknownFacts,
+      message: say.unsureFile(maybe),
     };
   }
 

@@ -97,6 +97,12 @@ export const AlternativeSchema = z.object({
   guard: z.string().optional(),
   /** The guard in words, for messages. */
   guardText: z.string().optional(),
+  /**
+   * Where a city calls the same paper by another doc type (shenyang's 项目审批文件 is the 发展改革委's approval of the
+   * feasibility study or implementation plan): the seed's article and its verbatim words that make this alternative
+   * the paper the row asks for.
+   */
+  equivalence: z.object({ article: z.string().min(1), quote: z.string().min(1) }).optional(),
 });
 export type Alternative = z.infer<typeof AlternativeSchema>;
 

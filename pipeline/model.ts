@@ -35,6 +35,10 @@ export interface ClassifiedFile extends ExtractedFile {
   correction?: AppliedCorrection;
   /** Set when the file holds several documents (a bound volume): each segment classified on its own pages. */
   segments?: ClassifiedSegment[];
+  /** Set on the first photo of a document photographed page by page: the photos in order and their pages as one. */
+  series?: { paths: string[]; pages: Page[] };
+  /** Set on a later photo of such a series: the first photo, which stands for the whole document. */
+  seriesOf?: string;
 }
 
 /** One document inside a file: its page range, its pages (furniture removed) and its own doc types. */

@@ -19,14 +19,28 @@ export interface FileIndex {
   sections: SectionHit[];
   /** Unreadable files by what they would have been. */
   unreadable: Map<string, Array<{ path: string; status: FileStatus }>>;
+  /** Readable files the classifier is unsure of, by each of their candidate types. */
+  unsure: Map<string, UnsureFile[]>;
+}
+
+export interface UnsureFile {
+  path: string;
+  docType: string;
+  score: number;
 }
 
 export function indexFiles(files: PresenceFile[]): FileIndex {
   const present = new Map<string, RequirementEvidence[]>();
   const sections: SectionHit[] = [];
   const unreadable = new Map<string, Array<{ path: string; status: FileStatus }>>();
+  const unsure = new Map<string, UnsureFile[]>();
   for (const file of files) {
     if (file.status === 'ok') {
+      for (const c of file.unsureCandidates ?? []) {
+        const list = unsure.get(c.id) ?? [];
+        list.push({ path: file.path, docType: c.id, score: c.score });
+        unsure.set(c.id, list);
+      }
       for (const d of file.docTypes) {
         const list = present.get(d.id) ?? [];
         list.push({ path: file.path, pageRange: file.pageRange, page: d.evidence.page, quote: d.evidence.quote, docType: d.id, via: 'file' });
@@ -42,7 +56,7 @@ export function indexFiles(files: PresenceFile[]): FileIndex {
       }
     }
   }
-  return { present, sections, unreadable };
+  return { present, sections, unreadable, unsure };
 }
 
 export function alternativeEvidence(alternative: LoadedAlternative, row: LoadedRow, index: FileIndex): RequirementEvidence[] | undefined {
@@ -78,6 +92,20 @@ function memberEvidence(member: string, row: LoadedRow, index: FileIndex): Requi
       via: 'section' as const,
       label: `章节“${s.heading}”`,
     }));
+}
+
+/**
+ * Unsure files that may be what the row asks for: an alternative that readable files and unsure files complete
+ * together, with at least one unsure file (its only candidate evidence).
+ */
+export function unsureCandidates(row: LoadedRow, index: FileIndex): UnsureFile[] {
+  const out: UnsureFile[] = [];
+  for (const alternative of row.requirement.alternatives) {
+    const missing = alternative.allOf.filter((m) => memberEvidence(m, row, index).length === 0);
+    if (missing.length === 0 || missing.some((m) => !index.unsure.has(m))) continue;
+    for (const m of missing) for (const f of index.unsure.get(m)!) if (!out.some((o) => o.path === f.path && o.docType === f.docType)) out.push(f);
+  }
+  return out.sort((a, b) => b.score - a.score);
 }
 
 export function unreadableCandidates(row: LoadedRow, index: FileIndex): Array<{ path: string; status: FileStatus }> {

@@ -56,6 +56,11 @@ export function rowMessages(row: LoadedRow, checklist: LoadedChecklist) {
     notApplicable: (conditionText: string) => `不适用：条件“${conditionText}”不成立${cite}`,
     unreadable: (files: Array<{ path: string; status: FileStatus }>) =>
       `无法核对：${files.map((b) => `${b.path}（${FILE_STATUS_NAMES[b.status]}）`).join('、')} 应为${row.title}，但文件无法读取，请提供可读的文件${cite}`,
+    /** The only file that might satisfy the row is one whose type the classifier is unsure of. */
+    unsureFile: (files: Array<{ path: string; docType: string; score: number }>) =>
+      `需确认：未找到可确认的${row.title}；${files
+        .map((f) => `${f.path} 可能是${docTypeName(checklist.catalogue, f.docType)}（把握度 ${f.score.toFixed(2)}）`)
+        .join('、')}，请人工确认文件类型${cite}`,
     conditionUnknown: (unknownFacts: string[], conditionText: string) =>
       `需确认：${describeUnknown(unknownFacts, checklist)}。若“${conditionText}”成立，须提交${row.title}${cite}`,
     declaredNotApplicable: (naText: string) => `请确认不适用：${row.id} ${row.title}——已声明“${naText}”，本项按不适用处理${cite}`,

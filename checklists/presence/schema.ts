@@ -44,6 +44,11 @@ export const PresenceFileSchema = z.object({
   sections: z.array(z.object({ docType: z.string(), heading: z.string(), page: z.number().optional() })).optional(),
   /** What an unreadable file would have been, judged from its name. */
   contentDocTypes: z.array(z.string()).optional(),
+  /**
+   * A readable file whose type the classifier is unsure of (checklists/classify.ts `unsure`): its best two types with
+   * scores. It satisfies no row; a row it might satisfy needs confirmation instead of being missing.
+   */
+  unsureCandidates: z.array(z.object({ id: z.string(), score: z.number() })).optional(),
 });
 export type PresenceFile = z.infer<typeof PresenceFileSchema>;
 export type PageRange = z.infer<typeof PageRangeSchema>;

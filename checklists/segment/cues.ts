@@ -35,7 +35,7 @@ export function titleBlock(lines: string[]): TitleBlock | undefined {
       if (k === start && CHAPTER_HEADING.test(line)) break;
       if (line.length > 40 || /[。；;!！?？]/.test(line)) break;
       joined += line;
-      if (namesDocument(joined)) return { title: joined, lines: k - start + 1 + start };
+      if (namesDocument(joined)) return { title: joined.replace(/[，,。.、·]$/, ''), lines: k - start + 1 + start };
     }
   }
   return undefined;

@@ -26,7 +26,10 @@ export const DATE_LINE = /^\s*(?:\d{4}|[二〇○零一三四五六七八九]{4}
 
 /** True when the line reads as the name of a document (it ends, before version markers, with a document noun). */
 export function namesDocument(line: string): boolean {
-  const core = line.trim().replace(TRAILING_MARKERS, '').replace(/[《》“”"]/g, '');
+  // OCR leaves a stray mark after a title now and then (报告， 报告.); a title has no punctuation before it.
+  const trimmed = line.trim();
+  const untailed = /^[^，,。；;：:！!？?]+[，,。.、·]$/.test(trimmed) ? trimmed.slice(0, -1) : trimmed;
+  const core = untailed.replace(TRAILING_MARKERS, '').replace(/[《》“”"]/g, '');
   if (core.length < 2 || core.length > 60) return false;
   if (SENTENCE_END.test(core)) return false;
   return HEAD_PATTERN.test(core);

@@ -171,6 +171,8 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
       docTypes: s.segment.role === 'document' ? s.classification.docTypes.map((d) => ({ ...d, name: docTypeName(catalogue, d.id) })) : [],
       needsReview: s.segment.role === 'document' && s.classification.needsReview,
     })),
+    seriesOf: f.seriesOf,
+    series: f.series?.paths,
     correction: f.correction,
     findings: f.doc.findings,
   };

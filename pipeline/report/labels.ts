@@ -35,6 +35,7 @@ export const RULE_LABEL: Record<string, string> = {
   content: '内容特征',
   'file-name': '文件名',
   officer: '人工指定',
+  'title-grammar': '标题结构',
 };
 
 /** Where a dossier is in the API's processing (the web UI's list and status line). */

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { unsureNote } from './render-markdown.ts';
 import { Eta } from 'eta';
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
@@ -52,6 +53,8 @@ interface ReportView {
   /** 一个文件中装订的多份材料: one line per document of a bound volume. */
   segments: string[];
   notApplicable: Array<{ id: string; title: string }>;
+  /** 需人工确认的文件: files whose type the classifier is unsure of, each with "可能是：XX（把握度…）". */
+  unsure: Array<{ link: FileLink; note: string }>;
   files: Array<{
     link: FileLink;
     status: string;
@@ -144,6 +147,9 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
       };
     }),
     notApplicable: withStatus('not_applicable').map((r) => ({ id: r.id, title: r.title })),
+    unsure: report.files
+      .filter((f) => f.candidates?.length && !f.duplicateOf && !f.correction)
+      .map((f) => ({ link: fileLink(f.path), note: unsureNote(f.candidates!) })),
     files: report.files.map((f) => {
       const ev = f.docTypes[0]?.evidence;
       return {

@@ -72,7 +72,7 @@ export function renderMarkdown(report: CompletenessReport): string {
         : cell(f.message ?? '');
     out.push(`| ${cell(f.path)} | ${FILE_STATUS_LABEL[f.status]}${f.duplicateOf ? '（重复）' : ''} | ${f.pageCount}（${f.ocrPages}） | ${cell(types)} | ${basis} |`);
   }
-  const bound = report.files.filter((f) => f.segments.length > 0);
+  const bound = report.files.filter((f) => segmentLines(f).length > 0);
   if (bound.length > 0) {
     out.push('', '### 一个文件中装订的多份材料', '');
     for (const f of bound) for (const line of segmentLines(f)) out.push(`- ${line}`);

@@ -96,6 +96,10 @@ export const ReportFileSchema = z.object({
   duplicateOf: z.string().optional(),
   /** The documents the file binds, when more than one; empty for a file that is one document. */
   segments: z.array(ReportSegmentSchema).default([]),
+  /** A photo of a later page of a document photographed page by page: the first photo, which stands for it. */
+  seriesOf: z.string().optional(),
+  /** On that first photo: all the photos of the document, in page order. */
+  series: z.array(z.string()).optional(),
   /** 已人工指定类型: the officer's doc type, who set it and when; `docTypes` then holds that type alone. */
   correction: AppliedCorrectionSchema.optional(),
   /**

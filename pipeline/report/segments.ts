@@ -20,6 +20,10 @@ export function pageRangeText(range: { first: number; last: number }): string {
 
 /** One line per segment of a file that binds several documents. */
 export function segmentLines(file: ReportFile): string[] {
+  if (file.series && file.series.length > 1) {
+    const what = file.docTypes.map((d) => d.name).join('、') || '未能识别';
+    return [`${file.series.join('、')}：${what}（${SEGMENT_BOUNDARY_LABEL['photo-series']}，共${file.series.length}页）`];
+  }
   return file.segments.map((s) => {
     const range = pageRangeText({ first: s.firstPage, last: s.lastPage });
     const what =

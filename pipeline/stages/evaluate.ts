@@ -23,7 +23,7 @@ import type { FileFinding } from '../../extractors/model.ts';
 import type { IntakeResult } from '../intake/model.ts';
 import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
 import { buildReport } from '../report/build.ts';
-import { documentsOf, withSegments } from './segment.ts';
+import { documentsOf, withPhotoSeries, withSegments, type SegmentationCorrection } from './segment.ts';
 import type { CompletenessReport, Stage } from '../report/schema.ts';
 
 /** The evaluate stage and the report it ends in (pipeline/flow.ts lists where it stands). */
@@ -37,6 +37,8 @@ export interface EvaluateExtractedInput {
   /** The officer's doc types for some files; they replace the classifier's answer for those files. */
   corrections?: readonly TypeCorrection[];
   extracted: ExtractedFile[];
+  /** The officer's page starts for files the segmentation split wrongly (or did not split); replace its segments. */
+  segmentations?: readonly SegmentationCorrection[];
   unreadableEntries: IntakeResult['unreadableEntries'];
   skipped: string[];
   intakeFindings: FileFinding[];
@@ -62,10 +64,11 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
     ...input.extracted.map((e) => e.file),
     ...input.unreadableEntries.map((entry) => ({ path: entry.path, sha256: '' })),
   ]);
-  const classified: ClassifiedFile[] = input.extracted.map((e) => ({
+  const segmented: ClassifiedFile[] = input.extracted.map((e) => ({
     ...e,
     ...corrected(classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }), correctionFor(e.file), catalogue),
-  })).map((c) => withSegments(c, classifier));
+  })).map((c) => withSegments(c, classifier, input.segmentations?.find((s) => s.path === c.file.path)));
+  const classified = withPhotoSeries(segmented, classifier);
   const unreadableEntries: UnreadableEntry[] = input.unreadableEntries.map((entry) => ({
     ...entry,
     ...corrected(classifier.classify({ path: entry.path, readable: false, pages: [] }), correctionFor({ path: entry.path, sha256: '' }), catalogue),

@@ -1,16 +1,26 @@
 import type { DocTypeClassifier } from '../../checklists/classify.ts';
-import { segmentDocumentPages, segmentPages } from '../../checklists/segment/index.ts';
+import { segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../checklists/segment/index.ts';
+import type { Page } from '../../extractors/model.ts';
 import type { ClassifiedFile, ClassifiedSegment } from '../model.ts';
 
 /**
- * One file, several documents (pipeline/flow.ts, between classify and fields): a readable file whose pages hold more
- * than one document (a bound 汇编, a scanner run of stamped documents) gets its segments, each classified on its own
- * pages. A file of one document, a duplicate, or a file whose type an officer set keeps exactly what it had.
+ * One file, several documents; several files, one document (pipeline/flow.ts, between classify and fields).
+ *
+ * A readable file whose pages hold more than one document (a bound 汇编, a scanner run of stamped documents) gets its
+ * segments, each classified on its own pages. A run of photos of one document's pages joins the first photo. A file
+ * of one document, a duplicate, or a file whose type an officer set keeps exactly what it had.
  */
-export function withSegments(file: ClassifiedFile, classifier: DocTypeClassifier): ClassifiedFile {
+
+/** The officer's segmentation of one file: the pages where its documents start (page 1 is always a start). */
+export interface SegmentationCorrection {
+  path: string;
+  starts: number[];
+}
+
+export function withSegments(file: ClassifiedFile, classifier: DocTypeClassifier, officer?: SegmentationCorrection): ClassifiedFile {
   if (file.doc.status !== 'ok' || file.duplicateOf || file.correction) return file;
-  const segments = segmentPages(file.doc.pages);
-  if (segments.filter((s) => s.role === 'document').length < 2) return file;
+  const segments = officer ? officerSegments(file.doc.pages, officer.starts) : segmentPages(file.doc.pages);
+  if (segments.filter((s) => s.role === 'document').length < 2) return officer ? { ...file, segments: undefined } : file;
   const folder = file.file.path.includes('/') ? file.file.path.slice(0, file.file.path.lastIndexOf('/') + 1) : '';
   const classified: ClassifiedSegment[] = segments.map((segment) => {
     const pages = segmentDocumentPages(file.doc.pages, segment);
@@ -21,8 +31,42 @@ export function withSegments(file: ClassifiedFile, classifier: DocTypeClassifier
   return { ...file, segments: classified };
 }
 
-/** The documents of a file for presence, fields and rules: its document segments, or the file itself. */
-export function documentsOf(file: ClassifiedFile): Array<{ pages: ClassifiedFile['doc']['pages']; classification: ClassifiedFile['classification']; pageRange?: { first: number; last: number } }> {
+/** Segments that start where the officer said; the pages before the first start are front matter. */
+export function officerSegments(pages: readonly Page[], starts: readonly number[]): Segment[] {
+  if (pages.length === 0) return [];
+  const first = pages[0]!.n;
+  const last = pages[pages.length - 1]!.n;
+  const sorted = [...new Set(starts.filter((n) => n >= first && n <= last))].sort((a, b) => a - b);
+  if (sorted.length === 0) sorted.push(first);
+  const out: Segment[] = sorted[0]! > first ? [{ firstPage: first, lastPage: sorted[0]! - 1, role: 'front-matter', boundary: 'officer' }] : [];
+  sorted.forEach((start, i) => out.push({ firstPage: start, lastPage: (sorted[i + 1] ?? last + 1) - 1, role: 'document', boundary: 'officer' }));
+  return out;
+}
+
+/**
+ * Photos of one document's pages (IMG_0011.jpg, IMG_0012.jpg… the later ones without a title) become one document:
+ * the first photo is classified on all their pages, numbered in order, and the others point to it.
+ */
+export function withPhotoSeries(files: ClassifiedFile[], classifier: DocTypeClassifier): ClassifiedFile[] {
+  const candidates = files.filter((f) => f.doc.status === 'ok' && !f.duplicateOf && !f.correction);
+  const groups = segmentFileRun(candidates.map((f) => ({ path: f.file.path, isImage: f.file.kind === 'image', pages: f.doc.pages })));
+  if (groups.length === 0) return files;
+  const byPath = new Map(files.map((f) => [f.file.path, f]));
+  const out = new Map(files.map((f) => [f.file.path, f]));
+  for (const group of groups) {
+    const pages: Page[] = group.paths.flatMap((p) => byPath.get(p)!.doc.pages).map((page, i) => ({ ...page, n: i + 1 }));
+    const head = byPath.get(group.paths[0]!)!;
+    const classification = classifier.classify({ path: head.file.path, readable: true, pages });
+    out.set(head.file.path, { ...head, classification, series: { paths: group.paths, pages } });
+    for (const member of group.paths.slice(1)) out.set(member, { ...byPath.get(member)!, seriesOf: head.file.path });
+  }
+  return files.map((f) => out.get(f.file.path)!);
+}
+
+/** The documents of a file for presence, fields and rules: its document segments, its photo series, or itself. */
+export function documentsOf(file: ClassifiedFile): Array<{ pages: Page[]; classification: ClassifiedFile['classification']; pageRange?: { first: number; last: number } }> {
+  if (file.seriesOf) return [];
+  if (file.series) return [{ pages: file.series.pages, classification: file.classification }];
   if (!file.segments) return [{ pages: file.doc.pages, classification: file.classification }];
   return file.segments
     .filter((s) => s.segment.role === 'document')

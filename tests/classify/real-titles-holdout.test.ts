@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { classifyTitle, knownTypes, readTitleTable } from './real-titles/measure.ts';
+
+const rows = readTitleTable('holdout');
+
+describe('when the classifier reads published titles kept apart while it was developed (tests/classify/real-titles/holdout.tsv)', () => {
+  it('names only catalogue types or none, and cites where each title was published', () => {
+    const types = knownTypes();
+    expect(rows.filter((r) => r.expected !== 'none' && !types.has(r.expected)).map((r) => `${r.line}: ${r.expected}`)).toEqual([]);
+    expect(rows.filter((r) => !/^https?:\/\//.test(r.source)).map((r) => r.line)).toEqual([]);
+  });
+
+  it('types at least 97 % of them exactly, and forces no title that is none of our types into one', () => {
+    const outcomes = rows.map(classifyTitle);
+    const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
+    const share = outcomes.filter((o) => o.exact).length / outcomes.length;
+    expect(share, wrong.join('\n')).toBeGreaterThanOrEqual(0.97);
+    const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(Math.floor(outcomes.filter((o) => o.row.expected === 'none').length * 0.03));
+  });
+});

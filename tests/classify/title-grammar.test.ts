@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from '../../extractors/model.ts';
+import { DocTypeClassifier } from '../../checklists/classify.ts';
+import { evaluatePresenceDetailed, type PresenceFile } from '../../checklists/evaluate.ts';
+import { loadCatalogue, loadChecklist } from '../../checklists/load.ts';
+import { parseFactArguments } from '../../checklists/facts/index.ts';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { checkDossier } from '../../pipeline/check-dossier.ts';
+import { renderHtml } from '../../pipeline/report/render-html.ts';
+import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
+
+const classifier = new DocTypeClassifier(loadCatalogue());
+
+function classify(path: string, ...texts: string[]) {
+  return classifier.classify({ path, readable: true, pages: texts.map((text, i): Page => ({ n: i + 1, text, source: 'text-layer' })) });
+}
+const top = (r: ReturnType<typeof classify>) => (r.unsure ? 'unsure' : r.docTypes[0]!.id);
+
+describe('when a title is in no list but its grammar names the type (head + nearest modifier)', () => {
+  it('reads every procurement method and stage of 《政府采购法》 and its 实施条例 as a procurement record', () => {
+    for (const title of [
+      '某县政务服务中心网络安全设备采购项目邀请招标公告',
+      '某县不动产登记系统升级改造项目竞争性谈判公告',
+      '某市大数据平台运维服务项目竞争性磋商公告',
+      '某局视频会议系统维护服务单一来源采购公示',
+      '某县电子政务外网设备询价公告',
+      '某市2025年度办公设备框架协议采购征集公告',
+      '某县政务云服务项目磋商文件',
+      '某市一网通办平台二期项目成交结果公告',
+      '某县智慧城管项目中标结果公告',
+      '某区政务外网安全服务项目成交通知书',
+      '某市数据共享交换平台项目(二次)废标公告',
+      '某县12345热线系统项目更正公告',
+      '某局信息系统运维服务项目成交通告',
+    ]) {
+      const r = classify('x.pdf', title);
+      expect(top(r), title).toBe('procurement_documents');
+    }
+  });
+
+  it('reads service agreements of every kind as a maintenance agreement, a development contract as a contract', () => {
+    for (const title of ['某平台维保服务合同书', '某系统驻场服务协议', '某中心机房运行维护服务协议书', '某平台运维服务项目采购合同', '某系统技术支持服务协议']) {
+      expect(top(classify('x.pdf', title)), title).toBe('om_agreement');
+    }
+    expect(top(classify('x.pdf', '某系统软件定制开发合同'))).toBe('contract');
+    expect(top(classify('x.pdf', '某平台监理服务采购合同'))).toBe('supervision_contract');
+  });
+
+  it('maps the GB/T 8567-2006 document set onto our types where they are one, and leaves the rest to the catch-all', () => {
+    const cases: Array<[string, string]> = [
+      ['某系统可行性分析(研究)报告', 'feasibility_report'],
+      ['某系统软件需求规格说明', 'requirements_analysis'],
+      ['某系统软件(结构)设计说明', 'preliminary_design'],
+      ['某系统概要设计说明书', 'preliminary_design'],
+      ['某系统软件测试报告', 'test_report'],
+      ['某系统项目开发总结报告', 'completion_report'],
+      ['某系统接口设计说明', 'interface_spec'],
+      ['某系统软件用户手册', 'other_material'],
+      ['某系统软件开发计划', 'unsure'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+  });
+
+  it('resolves an unseen modifier combination with a known head to the nearest type, less sure than a listed title', () => {
+    const listed = classify('x.pdf', '某平台建设项目竣工验收报告');
+    const unseen = classify('x.pdf', '某平台建设项目终验报告书');
+    expect(top(unseen)).toBe('acceptance_report');
+    expect(unseen.docTypes[0]!.evidence.rule).toBe('title-grammar');
+    expect(unseen.docTypes[0]!.confidence).toBeLessThan(listed.docTypes[0]!.confidence);
+    expect(unseen.grade).toBe('good');
+  });
+
+  it('does not let a document named inside a rule or guide type the guide (head-final)', () => {
+    expect(top(classify('x.pdf', '某市政府投资信息化项目可行性研究报告编制指南'))).toBe('other_material');
+    expect(top(classify('x.pdf', '信息化项目运维合同规范与实务操作指南'))).toBe('other_material');
+  });
+
+  it('reads the title of a form from its first table cells (a photographed 申报表)', () => {
+    const ocrForm = '某县电子政务建设项目立项审批表      填报日期：2024年3月1日\n项目名称    某县智慧社区平台\n建设单位    某县民政局';
+    expect(top(classify('IMG_0412.jpg', ocrForm))).toBe('application_form');
+    const docxRow = '某县政务信息化项目验收意见表 | 编号：2024-07\n项目名称 | 某县不动产登记系统';
+    expect(top(classify('table.docx', docxRow))).toBe('acceptance_report');
+  });
+});
+
+describe('when title and content disagree', () => {
+  it('lets the content decide a title read only by its grammar, and says so in the evidence', () => {
+    const r = classify(
+      'x.pdf',
+      '某县智慧社区平台项目实施工作报告\n一、试运行期间系统运行稳定\n试运行开始于2024年1月，试运行结束于2024年4月\n二、试运行情况\n系统运行稳定，未发生故障',
+    );
+    expect(r.docTypes[0]!.id).toBe('trial_run_report');
+    expect(r.docTypes[0]!.evidence.rule).toBe('content');
+    expect(r.docTypes[0]!.evidence.note).toContain('按内容判定');
+  });
+});
+
+describe('when the best type is weak', () => {
+  const weak = () => classify('scan.pdf', '某县智慧社区平台建设项目报告\n一、建设进度\n二、竣工');
+
+  it('stays the catch-all, grades the file poor and carries its two best candidates with scores and evidence', () => {
+    const r = weak();
+    expect(r.unsure).toBe(true);
+    expect(r.grade).toBe('poor');
+    expect(r.docTypes.map((d) => d.id)).toEqual(['other_material']);
+    expect(r.candidates).toHaveLength(2);
+    expect(r.candidates[0]).toMatchObject({ id: 'completion_report' });
+    expect(r.candidates[0]!.score).toBeGreaterThan(r.candidates[1]!.score);
+    expect(r.candidates[0]!.evidence.note).toContain('报告');
+  });
+
+  it('makes a row whose only candidate is that file need confirmation, naming the file, instead of missing', () => {
+    const r = weak();
+    const file: PresenceFile = {
+      path: '材料/建设项目报告.pdf',
+      status: 'ok',
+      docTypes: r.docTypes.map((d) => ({ id: d.id, confidence: d.confidence, evidence: d.evidence })),
+      unsureCandidates: r.candidates.map((c) => ({ id: c.id, score: c.score })),
+    };
+    const evaluation = evaluatePresenceDetailed({ checklist: loadChecklist('changde'), stage: 'acceptance', facts: {}, files: [file] });
+    const row = evaluation.results.find((x) => x.id === 'CD-A06')!;
+    expect(row.status).toBe('needs_confirmation');
+    expect(row.message).toContain('材料/建设项目报告.pdf');
+    expect(row.message).toContain('可能是竣工报告');
+    expect(row.evidence.map((e) => e.path)).toEqual(['材料/建设项目报告.pdf']);
+    // Without the unsure file the same row is missing.
+    const without = evaluatePresenceDetailed({ checklist: loadChecklist('changde'), stage: 'acceptance', facts: {}, files: [] });
+    expect(without.results.find((x) => x.id === 'CD-A06')!.status).toBe('missing');
+  });
+
+  it('lists the file under 需人工确认的文件 with 可能是 and its 把握度 in both report renderings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'unsure-title-'));
+    const ocr = createOcrPool({ size: 1 });
+    try {
+      await writeFile(join(dir, '材料一.txt'), '某县智慧社区平台建设项目报告\n一、建设进度\n二、竣工\n');
+      const report = await checkDossier({ input: dir, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
+      const file = report.files.find((f) => f.path.endsWith('材料一.txt'))!;
+      expect(file.grade).toBe('poor');
+      expect(file.candidates?.[0]).toMatchObject({ id: 'completion_report', name: '竣工报告' });
+      expect(report.requirements.find((r) => r.id === 'CD-A06')!.status).toBe('needs_confirmation');
+      const md = renderMarkdown(report);
+      expect(md).toContain('## 需人工确认的文件（1）');
+      expect(md).toMatch(/材料一\.txt：可能是：竣工报告（把握度 0\.\d\d）/);
+      const html = renderHtml(report);
+      expect(html).toContain('需人工确认的文件（1）');
+      expect(html).toContain('可能是：竣工报告（把握度');
+    } finally {
+      await ocr.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
