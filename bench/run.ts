@@ -5,6 +5,7 @@ import { runOcrBench } from './ocr.ts';
 import { runOfdBench } from './ofd.ts';
 import { runPdfBench } from './pdf.ts';
 import { runSamplesBench } from './samples.ts';
+import { runSheetsBench } from './sheets.ts';
 
 /**
  * `npm run bench`: figures, not tests. Each part prints as it goes; everything lands in bench/results/bench.json.
@@ -17,6 +18,8 @@ log('== PDF 文字层提取（99 页真实招标文件）');
 results.pdf = await runPdfBench({ log });
 log('== OFD 文字提取（生成的 100 页 OFD 与真实 OFD）');
 results.ofd = await runOfdBench({ log });
+log('== 表格与演示文稿（生成的 20,000 行 .xlsx/.xls、真实表格、200 页 .pptx）');
+results.sheets = await runSheetsBench({ log });
 log('== OCR（200 dpi 扫描页）');
 results.ocr = await runOcrBench({ log });
 log('== 样例材料包（冷启动，无提取缓存）');
