@@ -18,7 +18,8 @@ import type { EngineRequest, ExtractPlan, ListReply, WrittenEntry } from './seve
  * 7-Zip itself). Why: one reader for all three kinds with one set of file-system hooks, at the speed and memory of
  * node-unrar-js on RAR (192 MiB RAR5, loaded machine: 106 MB/s, 122 MB peak vs 122 MB/s, 81 MB peak), which reads RAR
  * only and hides attributes and host OS (so symlinks); libarchive.js was ruled out because it extracts into memory.
- * 200 MB 7z (LZMA2): 16 MB/s, 129 MB peak. `npx tsx bench/archive.ts formats` measures again.
+ * Through intake, ~200 MB of the same content (bench/archive.ts formats, loaded 2-core machine): zip 75 MB/s,
+ * RAR5 (stored) 133 MB/s, 7z (LZMA2) 27 MB/s; peak 131 / 152 / 152 MB; longest event-loop stall 34 / 61 / 102 ms.
  *
  * 7-Zip works synchronously, so it runs in a worker thread (seven-zip-engine.ts): the caller's event loop keeps
  * serving while a large archive is decoded, and a run that stops making progress is ended from here.
