@@ -161,6 +161,8 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
     sections: c.sections.map((s) => ({ ...s, name: sectionName(catalogue, s.docType) })),
     contentDocTypes: f.doc.status === 'ok' ? [] : c.nameDocTypes,
     needsReview: c.needsReview,
+    grade: f.doc.status === 'ok' ? c.grade : undefined,
+    candidates: c.unsure ? c.candidates.map((k) => ({ ...k, name: docTypeName(catalogue, k.id) })) : undefined,
     duplicateOf: f.duplicateOf,
     segments: (f.segments ?? []).map((s) => ({
       firstPage: s.segment.firstPage,

@@ -35,6 +35,14 @@ export function renderMarkdown(report: CompletenessReport): string {
   }
   out.push('');
 
+  const unsure = report.files.filter((f) => f.candidates?.length && !f.duplicateOf && !f.correction);
+  if (unsure.length > 0) {
+    out.push(`## 需人工确认的文件（${unsure.length}）`);
+    out.push('');
+    for (const f of unsure) out.push(`- ${f.path}：${unsureNote(f.candidates!)}`);
+    out.push('');
+  }
+
   out.push(`## 其他问题（${report.findings.length}）`);
   out.push('');
   if (report.findings.length === 0) out.push('无。');
@@ -80,6 +88,14 @@ export function renderMarkdown(report: CompletenessReport): string {
   if (report.skipped.length) out.push('', `已跳过的系统文件：${report.skipped.map(cell).join('、')}`);
   out.push('');
   return out.join('\n');
+}
+
+/** "可能是：竣工报告（把握度 0.45）、监理报告（把握度 0.30）；依据：…" for a file whose type is unsure. */
+export function unsureNote(candidates: NonNullable<CompletenessReport['files'][number]['candidates']>): string {
+  const maybe = candidates.map((c) => `${c.name}（把握度 ${c.score.toFixed(2)}）`).join('、');
+  const first = candidates[0]?.evidence;
+  const why = first ? `；依据：${first.note ?? RULE_LABEL[first.rule] ?? first.rule}${first.quote ? `「${clip(first.quote, 40)}」` : ''}` : '';
+  return `可能是：${maybe}${why}`;
 }
 
 function requirementBlock(r: Requirement): string[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
-import { DocTypeEvidenceSchema } from '../../checklists/classify.ts';
+import { ClassificationGradeSchema, DocTypeEvidenceSchema } from '../../checklists/classify.ts';
 import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
 import { FactValueSchema, PageRangeSchema } from '../../checklists/presence/schema.ts';
 import { SegmentBoundarySchema } from '../../checklists/segment/index.ts';
@@ -93,6 +93,13 @@ export const ReportFileSchema = z.object({
   /** For an unreadable file: what its name says it would have been. */
   contentDocTypes: z.array(z.string()).default([]),
   needsReview: z.boolean(),
+  /** How sure the classifier is of the file's type (Docling's grades); poor = a person confirms it. */
+  grade: ClassificationGradeSchema.optional(),
+  /**
+   * For a file whose type is unsure: its two best types with scores and evidence ("可能是"). It satisfies no checklist
+   * row by itself; a row it might satisfy is 需确认.
+   */
+  candidates: z.array(z.object({ id: z.string(), name: z.string(), score: z.number().min(0).max(1), evidence: DocTypeEvidenceSchema })).optional(),
   duplicateOf: z.string().optional(),
   /** The documents the file binds, when more than one; empty for a file that is one document. */
   segments: z.array(ReportSegmentSchema).default([]),

@@ -141,6 +141,7 @@ function presenceFiles(classified: ClassifiedFile[], unreadableEntries: Unreadab
           docTypes: classification.docTypes.map((d) => ({ id: d.id, confidence: d.confidence, evidence: d.evidence })),
           sections: classification.sections,
           contentDocTypes: classification.nameDocTypes,
+          unsureCandidates: classification.unsure ? classification.candidates.map((c) => ({ id: c.id, score: c.score })) : undefined,
         })),
       ),
     ...unreadableEntries.map((e) => ({
