@@ -293,3 +293,22 @@ describe('junk entries in RAR and 7z', () => {
     expect(result.findings).toEqual([]);
   });
 });
+
+describe('entries 7-Zip writes to the same place', () => {
+  it('two RAR5 entries of the same name each keep their own bytes, with a duplicate-path note', async () => {
+    const rar = writeRar5([
+      { name: '资料/报告.txt', data: 'first' },
+      { name: '资料/空.txt', data: '' },
+      { name: '资料/报告.txt', data: 'second!' },
+    ]);
+    const result = await scratch.intakeBytes('资料.rar', rar);
+    expect(result.files.map((file) => [file.path, file.size])).toEqual([
+      ['资料/报告.txt', 5],
+      ['资料/空.txt', 0],
+      ['资料/报告.txt', 7],
+    ]);
+    expect((await readFile(result.files[0]!.localPath)).toString('utf8')).toBe('first');
+    expect((await readFile(result.files[2]!.localPath)).toString('utf8')).toBe('second!');
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'INTAKE_DUPLICATE_PATH', path: '资料/报告.txt' })]);
+  });
+});
