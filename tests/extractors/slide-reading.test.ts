@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedDocument, FileKind } from '../../extractors/model.ts';
 import { extractDocument } from '../../extractors/registry.ts';
+import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import { slideText } from '../../extractors/slides/pptx.ts';
 import { sniffKind, sniffKindOfFile } from '../../extractors/sniff.ts';
 import { writeZip } from '../helpers/zip-writer.ts';
@@ -46,6 +47,20 @@ describe('when the presentation is a .pptx (or a WPS .dps saved as OOXML)', () =
       <a:tr><a:tc vMerge="1"><a:txBody><a:p><a:r><a:t>一期</a:t></a:r></a:p></a:txBody></a:tc><a:tc><a:txBody><a:p><a:r><a:t>80</a:t></a:r></a:p></a:txBody></a:tc></a:tr>
     </a:tbl></p:sld>`;
     expect(slideText(xml)).toBe(['项目名称', '一期工程 | 120', '80'].join('\n'));
+  });
+
+  it('stops at the page limit, says so, and reports progress slide by slide', async () => {
+    const progress: number[] = [];
+    const ctx = { ...contextWithoutOcr(({ page }) => progress.push(page)), limits: { ...defaultExtractionLimits, maxPagesPerDocument: 2 } };
+    for (const [name, bytes, kind] of [['汇报.pptx', minimalPptx(), 'pptx'], ['汇报.ppt', minimalPpt(), 'ppt']] as const) {
+      progress.length = 0;
+      const doc = await extractDocument({ path: name, bytes, kind }, ctx);
+      const expected = kind === 'pptx' ? PPTX_PAGES : PPT_PAGES;
+      expect(doc.pages.map((page) => page.text)).toEqual(expected.slice(0, 2));
+      expect(progress).toEqual([1, 2]);
+      const overflow = expected.length > 2;
+      expect(doc.findings.map((finding) => finding.code)).toEqual(overflow ? ['page-limit'] : []);
+    }
   });
 
   it('calls a presentation without any text empty', async () => {
