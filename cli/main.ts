@@ -8,6 +8,7 @@ import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE, exitCodeOf } from './exit-c
 import { registerQueueCommands } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerNoticeCommand } from './commands/notice.ts';
+import { registerSupplementCommand } from './commands/supplement.ts';
 
 const program = new Command('dossier')
   .description('电子政务项目立项/验收材料完整性检查')
@@ -201,4 +202,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 registerQueueCommands(program);
 registerServeCommand(program);
 registerNoticeCommand(program);
+registerSupplementCommand(program);
 await main();

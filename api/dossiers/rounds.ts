@@ -6,7 +6,9 @@ import { BlobNotFoundError, contentFileKey, roundReportKey } from '../../storage
 import { ApiError } from '../errors.ts';
 import { reevaluate } from '../processing/run-dossier.ts';
 import type { StoredUpload } from './upload.ts';
-import { completedRecord, type DossierRecord, type DossierRepository, type Manifest, type Round } from './records.ts';
+import { completedRecord, UNCHECKABLE_CODE, type DossierRecord, type DossierRepository, type Manifest, type Round } from './records.ts';
+
+export { describeRoundDiff, type RoundDiff } from '../../pipeline/rounds/diff.ts';
 
 /**
  * 补正 rounds: a unit (or an officer) adds, replaces or withdraws files of a checked dossier, and the dossier is checked
@@ -207,5 +209,44 @@ export async function finishCheck(
       x.n === n && !x.reportGeneratedAt ? { ...x, verdict: kept.verdict.text, reportGeneratedAt: kept.generatedAt, ...(diff ? { diff } : {}) } : x,
     );
     return { ...completed, rounds };
+  });
+}
+
+/**
+ * Records round `n` on the dossier and leaves it queued: the caller then hands it to its processor. The uploads are
+ * already stored (their keys in `uploads`). One change per dossier at a time; a dossier being checked, or one that
+ * moved on to another round since `n` was chosen, is busy.
+ */
+export async function startRound(repo: DossierRepository, id: string, n: number, uploads: StoredUpload[], request: RoundRequest): Promise<{ record: DossierRecord; round: Round }> {
+  return repo.exclusive(id, async () => {
+    const current = await repo.get(id);
+    if (!current) throw new ApiError('DOSSIER_NOT_FOUND');
+    if (current.status === 'queued' || current.status === 'processing' || currentRoundNumber(current) + 1 !== n) throw new ApiError('DOSSIER_BUSY');
+    const uncheckable = current.status === 'failed' && current.error?.code === UNCHECKABLE_CODE;
+    if (current.status === 'failed' && !uncheckable) throw new ApiError('DOSSIER_FAILED', '请重新上传材料');
+    const manifest = await repo.getManifest(id);
+    const report = await repo.getReport(id);
+    if (!manifest || !report) throw new ApiError('DOSSIER_FAILED', '上一轮没有可用的检查结果');
+    const base = withFirstRound(current);
+    // The round just ended keeps its report before anything changes (records from before rounds were kept).
+    await keepRoundReport(repo, id, n - 1, report);
+    const round = planRound(base, manifest, uploads, request);
+    const gone = new Set([...round.withdrawn, ...round.replaced]);
+    const next: DossierRecord = {
+      ...base,
+      rounds: [...base.rounds!, round],
+      // An officer's type for a file that was withdrawn or replaced no longer names that content.
+      typeCorrections: base.typeCorrections?.filter((c) => !gone.has(c.path)),
+      // The statutory clock: the 补正 arrived, the pause (if one was requested) ends.
+      events: [...(base.events ?? []), { kind: 'supplement_received', at: round.at, by: request.by }],
+      status: 'queued',
+      result: undefined,
+      error: undefined,
+      attempts: undefined,
+      progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: `第 ${n} 轮补正已收到，排队等待检查` },
+      updatedAt: new Date().toISOString(),
+    };
+    await repo.put(next);
+    return { record: next, round };
   });
 }

@@ -5,8 +5,8 @@ import { roundFileKey } from '../../storage/index.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { UNCHECKABLE_CODE, type DossierRecord, type Round } from '../dossiers/records.ts';
-import { currentRoundNumber, keepRoundReport, planRound, readRoundReport, withFirstRound } from '../dossiers/rounds.ts';
+import type { DossierRecord, Round } from '../dossiers/records.ts';
+import { currentRoundNumber, readRoundReport, startRound, withFirstRound } from '../dossiers/rounds.ts';
 import { receiveUpload } from '../dossiers/upload.ts';
 import { DossierIdParams, DossierView, ErrorResponse, ReportFormatQuery, ShareParams } from '../schemas.ts';
 import { dossierView, uploadKeyGuard, visibleDossier } from './dossiers.ts';
@@ -67,46 +67,16 @@ async function submitRound(ctx: AppContext, request: FastifyRequest, record: Dos
     maxBytes: ctx.config.maxUploadBytes,
     keyFor: uploadKeyGuard((path) => roundFileKey(id, n, path)),
   });
+  let outcome: { record: DossierRecord; round: Round };
   try {
-    const outcome = await ctx.repo.exclusive(id, async () => {
-      const current = await ctx.repo.get(id);
-      if (!current) throw new ApiError('DOSSIER_NOT_FOUND');
-      // Another round or a re-check got in first: this one was built on a state that is gone.
-      if (current.status === 'queued' || current.status === 'processing' || currentRoundNumber(current) + 1 !== n) throw new ApiError('DOSSIER_BUSY');
-      const uncheckable = current.status === 'failed' && current.error?.code === UNCHECKABLE_CODE;
-      if (current.status === 'failed' && !uncheckable) throw new ApiError('DOSSIER_FAILED', '请重新上传材料');
-      const manifest = await ctx.repo.getManifest(id);
-      const report = await ctx.repo.getReport(id);
-      if (!manifest || !report) throw new ApiError('DOSSIER_FAILED', '上一轮没有可用的检查结果');
-      const base = withFirstRound(current);
-      // The round just ended keeps its report before anything changes (records from before rounds were kept).
-      await keepRoundReport(ctx.repo, id, n - 1, report);
-      const round = planRound(base, manifest, upload.files, { replace: upload.fields.get('replace') ?? [], withdraw: upload.fields.get('withdraw') ?? [], by });
-      const gone = new Set([...round.withdrawn, ...round.replaced]);
-      const next: DossierRecord = {
-        ...base,
-        updatedAt: new Date().toISOString(),
-        rounds: [...base.rounds!, round],
-        // An officer's type for a file that was withdrawn or replaced no longer names that content.
-        typeCorrections: base.typeCorrections?.filter((c) => !gone.has(c.path)),
-        // The statutory clock: the 补正 arrived, the pause (if one was requested) ends.
-        events: [...(base.events ?? []), { kind: 'supplement_received', at: round.at, by }],
-        status: 'queued',
-        result: undefined,
-        error: undefined,
-        attempts: undefined,
-        progress: { stage: 'queued', done: 0, total: 0, percent: 0, message: `第 ${n} 轮补正已收到，排队等待检查` },
-      };
-      await ctx.repo.put(next);
-      return { record: next, round };
-    });
-    await ctx.processor.submit(id);
-    request.log.info({ dossierId: id, round: n, added: outcome.round.added.length, replaced: outcome.round.replaced.length, withdrawn: outcome.round.withdrawn.length }, 'supplement round received');
-    return outcome;
+    outcome = await startRound(ctx.repo, id, n, upload.files, { replace: upload.fields.get('replace') ?? [], withdraw: upload.fields.get('withdraw') ?? [], by });
   } catch (error) {
     await Promise.all(upload.files.map((f) => ctx.store.delete(f.key).catch(() => undefined)));
     throw error;
   }
+  await ctx.processor.submit(id);
+  request.log.info({ dossierId: id, round: n, added: outcome.round.added.length, replaced: outcome.round.replaced.length, withdrawn: outcome.round.withdrawn.length }, 'supplement round received');
+  return outcome;
 }
 
 async function listRounds(ctx: AppContext, record: DossierRecord, base: string): Promise<RoundViewT[]> {
