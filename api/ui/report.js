@@ -1,4 +1,4 @@
-import { api, factControl, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL } from './common.js';
+import { api, factControl, formatBytes, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL, uploadForm } from './common.js';
 
 // Report page: the verdict at a glance, what is missing (article, what to submit), what needs a declared fact
 // (with the control to declare it and re-check), the file table with evidence and links to the files, findings.
@@ -14,6 +14,8 @@ const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading:
 // Officers and admins may set a file's type (PUT …/files/type); the choices come with the page's data.
 const MAY_CORRECT = me.role === 'officer' || me.role === 'admin';
 let typeChoices = null;
+// The dossier's 补正 rounds (GET …/rounds), oldest first; the last one's diff is shown under the verdict.
+let rounds = [];
 const FILE_STATUS_LABEL = { ok: '正常', empty: '无内容', unreadable: '无法读取', encrypted: '已加密', unsupported: '暂不支持' };
 
 async function load() {
@@ -31,13 +33,15 @@ async function load() {
   if (dossier.status === 'failed') {
     return main.replaceChildren(h('section', { class: 'card' }, h('h1', null, dossier.input.name), h('div', { class: 'alert', 'data-testid': 'verdict' }, dossier.error?.code === 'DOSSIER_UNCHECKABLE' ? dossier.error.message : `检查失败：${dossier.error?.message ?? ''}`)));
   }
-  const [report, checklist, webhook, choices] = await Promise.all([
+  const [report, checklist, webhook, choices, roundList] = await Promise.all([
     api('GET', `${base}/report`),
     api('GET', `/api/v1/checklists/${dossier.city}`),
     dossier.callbackUrl ? api('GET', `${base}/webhook`).catch(() => null) : null,
     MAY_CORRECT ? api('GET', `${base}/files/type`).catch(() => null) : null,
+    api('GET', `${base}/rounds`).catch(() => ({ rounds: [] })),
   ]);
   typeChoices = choices;
+  rounds = roundList.rounds;
   render(dossier, report, checklist, webhook);
 }
 
@@ -148,6 +152,7 @@ function render(dossier, report, checklist, webhook, notice) {
       (dossier.clocks ?? []).map((c) => h('p', { class: `clock ${c.state}`, 'data-testid': 'clock' }, `办理时限（${c.title}，${c.article}）：${c.text}`, c.notes.length ? h('span', { class: 'muted' }, `（${c.notes.join('；')}）`) : null)),
       h('div', { class: 'actions' }, h('a', { href: `${base}/report?format=html`, target: '_blank' }, '打印版（HTML）'), h('a', { href: `${base}/report?format=md` }, 'Markdown'), h('a', { href: `${base}/report?format=json` }, 'JSON'), shareButton()),
     ),
+    roundSection(rounds.at(-1)),
     h('section', { class: 'card', id: 'missing' }, h('h2', null, `缺失材料（${missing.length}）`), missing.length ? missing.map((r) => h('div', { class: `item ${r.severity === 'warning' ? 'warning' : ''}`, 'data-row': r.id }, requirementHead(r), basis(r), r.whatToSubmit ? h('div', { class: 'submit' }, `应提交：${r.whatToSubmit}`) : null, r.message ? h('div', { class: 'muted' }, r.message) : null)) : h('p', null, '无。')),
     h('section', { class: 'card', id: 'confirm' }, h('h2', null, `需确认事项（${confirm.length}）`), confirm.length ? confirmItems : h('p', null, '无。')),
     h(
@@ -167,11 +172,88 @@ function render(dossier, report, checklist, webhook, notice) {
       h('table', null, h('thead', null, h('tr', null, ['编号', '材料', '依据条款', '文件'].map((t) => h('th', null, t)))), h('tbody', null, satisfied.map((r) => h('tr', null, h('td', null, r.id), h('td', null, r.title), h('td', null, r.basis.article), h('td', null, r.evidence.filter((e) => e.path).slice(0, 2).map((e) => h('div', null, fileLink(e.path), e.page ? ` 第${e.page}页` : '', e.via === 'section' ? '（章节）' : ''))))))),
       notApplicable.length ? h('p', { class: 'muted' }, `不适用：${notApplicable.map((r) => `${r.id} ${r.title}`).join('；')}`) : null,
     ),
+    supplementSection(report),
     MAY_CORRECT ? noticeSection(report) : null,
     webhook && webhook.state !== 'none' ? webhookSection(webhook) : null,
   ];
   // replaceChildren would print a null as the text "null".
   main.replaceChildren(...sections.filter(Boolean));
+}
+
+/** 第 N 轮补正: what the latest round changed against the one before (rows, findings, files). */
+function roundSection(round) {
+  if (!round || round.n < 2 || !round.diff) return null;
+  const d = round.diff;
+  const rows = (label, list, cls) => (list.length ? h('div', { class: `round-line ${cls}` }, h('b', null, `${label}（${list.length}）：`), list.map((r) => `${r.id} ${r.title}`).join('；')) : null);
+  const files = (label, list) => (list.length ? h('div', { class: 'round-line' }, h('b', null, `${label}：`), list.join('、')) : null);
+  const changed = d.newlySatisfied.length + d.newlyMissing.length + d.newFindings.length + d.resolvedFindings.length + d.files.added.length + d.files.replaced.length + d.files.withdrawn.length;
+  return h(
+    'section',
+    { class: 'card round', id: 'round', 'data-testid': 'round-diff', tabindex: -1 },
+    h('h2', null, `第 ${round.n} 轮补正`),
+    h('p', { class: 'meta' }, `${formatTime(round.at)}，${round.by}提交｜上一轮结论：${d.verdictBefore}｜本轮结论：${d.verdictAfter}`),
+    files('新增文件', d.files.added),
+    files('替换文件', d.files.replaced),
+    files('撤回文件', d.files.withdrawn),
+    rows('新满足', d.newlySatisfied, 'c-ok'),
+    rows('新缺少', d.newlyMissing, 'c-missing'),
+    rows('仍缺少', d.stillMissing, 'c-missing'),
+    d.newFindings.length ? h('div', { class: 'round-line c-missing' }, h('b', null, `新发现的问题（${d.newFindings.length}）：`), d.newFindings.map((f) => f.message).join('；')) : null,
+    d.resolvedFindings.length ? h('div', { class: 'round-line c-ok' }, h('b', null, `已解决的问题（${d.resolvedFindings.length}）：`), d.resolvedFindings.map((f) => f.message).join('；')) : null,
+    changed === 0 ? h('p', { class: 'muted' }, '与上一轮相比没有变化。') : null,
+    rounds.length > 1
+      ? h('p', { class: 'muted' }, '各轮报告：', rounds.map((r) => h('a', { href: `${base}/rounds/${r.n}/report?format=html`, target: '_blank', class: 'round-link' }, `第 ${r.n} 轮`)))
+      : null,
+  );
+}
+
+/**
+ * 补正: pick files to add (one named like a file already there replaces it) and files to withdraw, send them as the
+ * next round, watch the upload and the check, then the page shows the new report with what changed.
+ */
+function supplementSection(report) {
+  const input = h('input', { type: 'file', id: 'supplement-files', multiple: true });
+  const message = h('div', { 'aria-live': 'polite', id: 'supplement-status' });
+  const withdraw = report.files.map((f, i) => {
+    const id = `withdraw-${i}`;
+    return h('label', { for: id, class: 'withdraw' }, h('input', { type: 'checkbox', id, value: f.path, 'data-withdraw': f.path }), ` ${f.path}`);
+  });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      id: 'submit-round',
+      onclick: async () => {
+        const data = new FormData();
+        for (const file of input.files) data.append('file', file, file.name);
+        const paths = withdraw.map((l) => l.querySelector('input')).filter((c) => c.checked).map((c) => c.value);
+        for (const path of paths) data.append('withdraw', path);
+        if (input.files.length === 0 && paths.length === 0) return showError(message, '请选择要补充或替换的文件，或勾选要撤回的文件');
+        button.disabled = true;
+        try {
+          message.replaceChildren(progressBar(0, '正在上传…'));
+          const created = await uploadForm(`${base}/rounds`, data, (loaded, total) => message.replaceChildren(progressBar((loaded / total) * 100, `正在上传 ${formatBytes(loaded)} / ${formatBytes(total)}`)));
+          message.replaceChildren(progressBar(5, `第 ${created.round.n} 轮补正已收到，正在检查…`));
+          await load();
+          document.getElementById('round')?.focus();
+        } catch (error) {
+          showError(message, error);
+          button.disabled = false;
+        }
+      },
+    },
+    '提交补正',
+  );
+  return h(
+    'section',
+    { class: 'card', id: 'supplement' },
+    h('h2', null, '补正材料'),
+    h('p', { class: 'muted' }, '补充缺少的文件，或替换、撤回已有文件，作为新一轮重新检查；只读取新文件。与已有文件同名的文件将替换它。'),
+    h('div', { class: 'field' }, h('label', { for: 'supplement-files' }, '选择补充或替换的文件'), input),
+    report.files.length ? h('details', null, h('summary', null, '撤回文件'), h('div', { class: 'withdraw-list' }, withdraw)) : null,
+    h('div', { class: 'actions' }, button),
+    message,
+  );
 }
 
 function requirementHead(r) {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../api/harness.ts';
+import { checkedDossier, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 
 /**
@@ -155,5 +155,51 @@ describe('when an officer checks a dossier in the browser', () => {
     expect(head).toEqual({ status: 200, type: 'application/pdf', magic: '%PDF-' });
     await expect.poll(() => page.locator('[data-testid="notices"] li').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.textContent('[data-testid="notices"]')).toContain('青数据补〔2026〕7号');
+  });
+});
+
+describe('when a unit supplements its dossier from the report page', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let files: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`找不到 Chromium：${CHROMIUM}（Chromium not found; set CHROMIUM_PATH）`);
+    api = await startTestApi({ processConcurrency: 1 });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+    const unit = await api.token('unit', { unit: '青禾市档案馆', name: '档案馆经办人' });
+    const id = await checkedDossier(api, unit, { zip: textDossierZip(), facts: { filingStep: 'approval' } });
+    files = await mkdtemp(join(tmpdir(), 'supplement-ui-'));
+    await writeFile(join(files, '需求分析报告.txt'), '青禾市智慧档案管理系统建设项目需求分析报告\n第一章 需求概述\n本报告分析档案管理业务需求。\n');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
+    await page.goto(`${base}/ui/report.html?id=${id}#token=${unit}`);
+    await page.waitForSelector('[data-testid="verdict"]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('adds the missing file as round 2 from the keyboard and sees what changed', async () => {
+    expect(await page.textContent('#missing')).toContain('MT-F03');
+    // The picker is labelled; the file is chosen, then the button is reached with Tab and pressed with Enter.
+    await page.getByLabel('选择补充或替换的文件').setInputFiles(join(files, '需求分析报告.txt'));
+    await page.getByLabel('选择补充或替换的文件').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('submit-round');
+    await page.keyboard.press('Enter');
+    const card = page.locator('[data-testid="round-diff"]');
+    await expect.poll(() => card.count(), { timeout: 60_000 }).toBe(1);
+    expect(await card.textContent()).toContain('第 2 轮补正');
+    expect(await card.textContent()).toContain('新增文件：需求分析报告.txt');
+    expect(await card.textContent()).toMatch(/新满足（\d+）：[^；]*MT-F03/);
+    expect(await page.textContent('#missing')).not.toContain('MT-F03');
+    expect(await page.textContent('#files')).toContain('需求分析报告.txt');
   });
 });
