@@ -46,6 +46,8 @@ export interface ClassifiedSegment {
   segment: Segment;
   pages: Page[];
   classification: Classification;
+  /** The loose file of the dossier that is this same document; it carries the evidence instead. */
+  duplicateOf?: string;
 }
 
 /** What the checklist made of a dossier: its rows, the rules' findings and the facts both read. */

@@ -172,6 +172,7 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
       titleLine: s.segment.titleLine,
       docTypes: s.segment.role === 'document' ? s.classification.docTypes.map((d) => ({ ...d, name: docTypeName(catalogue, d.id) })) : [],
       needsReview: s.segment.role === 'document' && s.classification.needsReview,
+      duplicateOf: s.duplicateOf,
     })),
     seriesOf: f.seriesOf,
     series: f.series?.paths,

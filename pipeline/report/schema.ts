@@ -75,6 +75,8 @@ export const ReportSegmentSchema = z.object({
   titleLine: z.string().optional(),
   docTypes: z.array(ReportDocTypeSchema),
   needsReview: z.boolean(),
+  /** The loose file that is this same document: counted once, through that file. */
+  duplicateOf: z.string().optional(),
 });
 export type ReportSegment = z.infer<typeof ReportSegmentSchema>;
 

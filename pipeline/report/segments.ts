@@ -29,7 +29,8 @@ export function segmentLines(file: ReportFile): string[] {
     const what =
       s.role === 'front-matter' ? '封面、目录等' : s.role === 'blank' ? '空白页' : s.docTypes.map((d) => d.name).join('、') || '未能识别';
     const evidence = [SEGMENT_BOUNDARY_LABEL[s.boundary], s.titleLine && s.role === 'document' ? `「${s.titleLine}」` : ''].filter(Boolean).join('');
-    return `${file.path}，${range}：${what}（${evidence}${s.needsReview ? '；需人工查看' : ''}）`;
+    const twin = s.duplicateOf ? `；与 ${s.duplicateOf} 相同，只计一次` : '';
+    return `${file.path}，${range}：${what}（${evidence}${s.needsReview ? '；需人工查看' : ''}${twin}）`;
   });
 }
 

@@ -23,7 +23,7 @@ import type { FileFinding } from '../../extractors/model.ts';
 import type { IntakeResult } from '../intake/model.ts';
 import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
 import { buildReport } from '../report/build.ts';
-import { documentsOf, withPhotoSeries, withSegments, type SegmentationCorrection } from './segment.ts';
+import { documentsOf, linkBoundDuplicates, withPhotoSeries, withSegments, type SegmentationCorrection } from './segment.ts';
 import type { CompletenessReport, Stage } from '../report/schema.ts';
 
 /** The evaluate stage and the report it ends in (pipeline/flow.ts lists where it stands). */
@@ -68,7 +68,7 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
     ...e,
     ...corrected(classifier.classify({ path: e.file.path, readable: isReadable(e.doc), pages: e.doc.pages }), correctionFor(e.file), catalogue),
   })).map((c) => withSegments(c, classifier, input.segmentations?.find((s) => s.path === c.file.path)));
-  const classified = withPhotoSeries(segmented, classifier);
+  const classified = linkBoundDuplicates(withPhotoSeries(segmented, classifier));
   const unreadableEntries: UnreadableEntry[] = input.unreadableEntries.map((entry) => ({
     ...entry,
     ...corrected(classifier.classify({ path: entry.path, readable: false, pages: [] }), correctionFor({ path: entry.path, sha256: '' }), catalogue),

@@ -63,12 +63,54 @@ export function withPhotoSeries(files: ClassifiedFile[], classifier: DocTypeClas
   return files.map((f) => out.get(f.file.path)!);
 }
 
+/** Character shingles of a text, for telling the same document apart from a similar one. */
+function shingles(pages: readonly Page[]): Set<string> {
+  const text = pages.map((p) => p.text).join('').replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+  const out = new Set<string>();
+  for (let i = 0; i + 8 <= text.length; i += 2) out.add(text.slice(i, i + 8));
+  return out;
+}
+
+/** Share of the smaller set found in the larger. */
+function overlap(a: Set<string>, b: Set<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return 0;
+  let shared = 0;
+  for (const s of small) if (large.has(s)) shared++;
+  return shared / small.size;
+}
+
+/** How much of two texts must agree (and how close their lengths) for them to be the same document. */
+const SAME_DOCUMENT = 0.9;
+
+/**
+ * A document bound in a volume and also delivered as a loose file is linked to the loose file, not counted twice:
+ * the segment keeps its place in the volume, the loose file carries the evidence.
+ */
+export function linkBoundDuplicates(files: ClassifiedFile[]): ClassifiedFile[] {
+  const loose = files
+    .filter((f) => f.doc.status === 'ok' && !f.duplicateOf && !f.segments && !f.seriesOf)
+    .map((f) => ({ path: f.file.path, shingles: shingles(f.series?.pages ?? f.doc.pages) }))
+    .filter((f) => f.shingles.size >= 20);
+  if (loose.length === 0) return files;
+  return files.map((f) => {
+    if (!f.segments) return f;
+    const segments = f.segments.map((s) => {
+      if (s.segment.role !== 'document') return s;
+      const own = shingles(s.pages);
+      const twin = loose.find((l) => Math.min(own.size, l.shingles.size) / Math.max(own.size, l.shingles.size) >= SAME_DOCUMENT && overlap(own, l.shingles) >= SAME_DOCUMENT);
+      return twin ? { ...s, duplicateOf: twin.path } : s;
+    });
+    return { ...f, segments };
+  });
+}
+
 /** The documents of a file for presence, fields and rules: its document segments, its photo series, or itself. */
 export function documentsOf(file: ClassifiedFile): Array<{ pages: Page[]; classification: ClassifiedFile['classification']; pageRange?: { first: number; last: number } }> {
   if (file.seriesOf) return [];
   if (file.series) return [{ pages: file.series.pages, classification: file.classification }];
   if (!file.segments) return [{ pages: file.doc.pages, classification: file.classification }];
   return file.segments
-    .filter((s) => s.segment.role === 'document')
+    .filter((s) => s.segment.role === 'document' && !s.duplicateOf)
     .map((s) => ({ pages: s.pages, classification: s.classification, pageRange: { first: s.segment.firstPage, last: s.segment.lastPage } }));
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFactArguments } from '../../checklists/facts/index.ts';
@@ -102,5 +102,33 @@ describe('when a unit pastes three documents into one Word file, each after a pa
       [3, 3, 'document'],
     ]);
     expect(file.segments.map((s) => s.docTypes[0]?.id)).toEqual(pair.documents.map((d) => d.document.docTypes[0]));
+  });
+});
+
+describe('when the volume binds a document that is also delivered as a loose file', () => {
+  const id = 'gen-shenyang-acceptance-complete';
+  let pair: DossierPair;
+  let loose: CompletenessReport;
+  let both: CompletenessReport;
+  let twin: { path: string; range: { firstPage: number; lastPage: number } };
+
+  it('gives the same rows as the loose dossier, the document counted once', async () => {
+    pair = await writeDossierPair(dossierSpec(id), { toc: true });
+    made.push(pair.looseDir);
+    const range = pair.volume.ranges[2]!;
+    twin = { path: path.basename(range.loosePath), range };
+    await copyFile(path.join(pair.looseDir, range.loosePath), path.join(pair.volumeDir, twin.path));
+    loose = await check(pair.looseDir, id);
+    both = await check(pair.volumeDir, id);
+    expect(rows(both)).toEqual(rows(loose));
+  }, 240_000);
+
+  it('links the bound copy to the loose file and takes the evidence from the loose file alone', () => {
+    const volume = both.files.find((f) => f.path === VOLUME_NAME)!;
+    const linked = volume.segments.filter((s) => s.duplicateOf);
+    expect(linked.map((s) => [s.firstPage, s.lastPage, s.duplicateOf])).toEqual([[twin.range.firstPage, twin.range.lastPage, twin.path]]);
+    const evidence = both.requirements.flatMap((r) => r.evidence);
+    expect(evidence.some((e) => e.path === twin.path)).toBe(true);
+    expect(evidence.some((e) => e.path === VOLUME_NAME && e.pageRange?.first === twin.range.firstPage)).toBe(false);
   });
 });
