@@ -27,6 +27,8 @@ const UI_PAGES: Record<string, { title: string; script: string }> = {
   'report.html': { title: '检查报告', script: 'report.js' },
   'batch.html': { title: '批量预审', script: 'batch.js' },
   'checklists.html': { title: '检查清单', script: 'checklists.js' },
+  // Opened by /s/<token> when the link was made for 补正 (no account; the token is read from the address).
+  'shared.html': { title: '补正材料', script: 'shared.js' },
 };
 
 /** The UI is a handful of small files: read once at start-up, served from memory, looked up by exact name only. */
@@ -99,6 +101,12 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
     { config: { auth: 'public' }, schema: { tags: ['share'], summary: '分享链接：无需账号查看一份报告（HTML）', params: ShareParams, response: { 404: ErrorResponse } } },
     async (request, reply) => {
       const { token } = request.params as z.infer<typeof ShareParams>;
+      // A link made for 补正 opens the page that can send files; the report is shown inside it.
+      const share = await ctx.shares.resolve(token);
+      if (share?.allowSupplement) {
+        const page = assets.get('shared.html')!;
+        return reply.type(page.type).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(page.body);
+      }
       const report = await sharedReport(ctx, token);
       return sendReport(reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer'), report, 'html', (i) => `/api/v1/shared/${token}/files/${i}`);
     },

@@ -170,6 +170,7 @@ describe('when a unit supplements its dossier from the report page', () => {
     api = await startTestApi({ processConcurrency: 1 });
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+    api.ctx.setListenUrl(base);
     const unit = await api.token('unit', { unit: '青禾市档案馆', name: '档案馆经办人' });
     const id = await checkedDossier(api, unit, { zip: textDossierZip(), facts: { filingStep: 'approval' } });
     files = await mkdtemp(join(tmpdir(), 'supplement-ui-'));
@@ -201,5 +202,20 @@ describe('when a unit supplements its dossier from the report page', () => {
     expect(await card.textContent()).toMatch(/新满足（\d+）：[^；]*MT-F03/);
     expect(await page.textContent('#missing')).not.toContain('MT-F03');
     expect(await page.textContent('#files')).toContain('需求分析报告.txt');
+  });
+
+  it('a share link made for 补正 opens a page without an account that sends the next round', async () => {
+    const id = new URL(page.url()).searchParams.get('id')!;
+    const unit = await api.token('unit', { unit: '青禾市档案馆' });
+    const link = (await api.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/share`, headers: { authorization: `Bearer ${unit}` }, payload: { allowSupplement: true } })).json();
+    await writeFile(join(files, '项目立项申报表.txt'), '项目立项申报表\n项目名称：青禾市智慧档案管理系统建设项目\n建设单位：青禾市档案馆\n项目总投资（万元）：85\n');
+    const shared = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    await shared.goto(link.url);
+    await shared.waitForSelector('[data-testid="verdict"]');
+    expect(await shared.textContent('[data-testid="round-diff"]')).toContain('第 2 轮补正');
+    await shared.getByLabel('选择补充或替换的文件').setInputFiles(join(files, '项目立项申报表.txt'));
+    await shared.getByRole('button', { name: '提交补正' }).click();
+    await expect.poll(() => shared.textContent('[data-testid="round-diff"]').catch(() => ''), { timeout: 60_000 }).toContain('第 3 轮补正');
+    expect(await shared.textContent('[data-testid="round-diff"]')).toContain('替换文件：项目立项申报表.txt');
   });
 });
