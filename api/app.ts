@@ -18,6 +18,7 @@ import { registerPublicRoutes } from './routes/public.ts';
 import { registerQueueDashboard } from './routes/queue-dashboard.ts';
 import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
 import { registerNoticeRoutes } from './routes/notices.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerRoundRoutes } from './routes/rounds.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
@@ -151,6 +152,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerDossierRoutes(app, ctx);
   registerTypeCorrectionRoutes(app, ctx);
   registerNoticeRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerRoundRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);

@@ -10,6 +10,7 @@ import { z } from 'zod';
  *   MAX_UPLOAD_FILES                files in one upload (a picked folder)       default 2000
  *   PROCESS_CONCURRENCY             dossiers checked at the same time (embedded) default 1
  *   REDIS_URL                       set: distributed mode (BullMQ); unset: embedded
+ *   DATABASE_URL                    postgres://… : records and audit log in PostgreSQL; unset: SQLite in the data folder
  *   WEBHOOK_SECRET                  HMAC key of webhook signatures; unset: generated once and kept in storage
  *   WEBHOOK_ALLOW_PRIVATE           true: callbacks to loopback/private addresses allowed (tests, closed networks)
  *   WEBHOOK_MAX_ATTEMPTS            default 6
@@ -31,6 +32,8 @@ export const ApiConfigSchema = z.object({
   maxUploadFiles: z.number().int().positive().default(2000),
   processConcurrency: z.number().int().min(1).max(16).default(1),
   redisUrl: z.string().optional(),
+  /** PostgreSQL for records and the audit log; unset: SQLite in a local data folder (object storage alone with S3). */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应为 postgres:// 地址').optional(),
   webhook: z
     .object({
       secret: z.string().min(16, 'WEBHOOK_SECRET 至少 16 个字符').optional(),
@@ -84,6 +87,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     maxUploadFiles: num('MAX_UPLOAD_FILES'),
     processConcurrency: num('PROCESS_CONCURRENCY'),
     redisUrl: read('REDIS_URL'),
+    databaseUrl: read('DATABASE_URL'),
     webhook: {
       secret: read('WEBHOOK_SECRET'),
       allowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE'),

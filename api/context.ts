@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { type OcrEngine, type ExtractionCache } from '../pipeline/index.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
-import { BlobNotFoundError, createBlobStore, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
+import { BlobNotFoundError, createBlobStore, DATABASE_FOLDER, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';
 import { TokenStore } from './auth/tokens.ts';
 import { BatchRepository } from './batches/batches.ts';
 import type { ApiConfig } from './config.ts';
 import { DossierRepository } from './dossiers/records.ts';
+import { openRecordDatabase, type RecordDatabase } from './db/database.ts';
+import { SqlAuditLog, SqlRecordTable } from './db/records-table.ts';
+import { AuditTrail } from './db/audit.ts';
 import { EmbeddedProcessor } from './processing/embedded.ts';
 import { removeCrashLeftovers, workRootFor } from './processing/leftovers.ts';
 import type { DossierProcessor } from './processing/processor.ts';
@@ -20,6 +24,8 @@ export interface AppContext {
   config: ApiConfig;
   store: BlobStore;
   repo: DossierRepository;
+  /** Who did what to which dossier, when (a no-op without a database). */
+  audit: AuditTrail;
   batches: BatchRepository;
   tokens: TokenStore;
   shares: ShareLinks;
@@ -56,7 +62,11 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
   const removed = await removeCrashLeftovers(store, workRoot);
   if (removed.partials + removed.workFolders > 0) options.log?.info(removed, 'leftovers of an earlier run removed');
   const distributed = Boolean(config.redisUrl);
-  const repo = new DossierRepository(store, config.recordCacheMs ?? (distributed ? 1000 : Number.POSITIVE_INFINITY));
+  const database = await openDatabaseFor(config, store);
+  const repo = new DossierRepository(store, config.recordCacheMs ?? (distributed ? 1000 : Number.POSITIVE_INFINITY), database ? new SqlRecordTable(database.db) : undefined);
+  const imported = await repo.importFromStore();
+  if (imported > 0) options.log?.info({ imported, database: database?.location }, 'dossier records moved into the database');
+  const audit = new AuditTrail(database ? new SqlAuditLog(database.db) : undefined);
   const cache = blobExtractionCache(store);
   const webhookSecret = config.webhook.secret ?? (await storedWebhookSecret(store));
   const webhooks = new WebhookSender({
@@ -80,6 +90,7 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
     config,
     store,
     repo,
+    audit,
     batches: new BatchRepository(store),
     tokens,
     shares: new ShareLinks(store, tokens),
@@ -95,6 +106,7 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
     close: async () => {
       webhooks.close();
       await processor.close();
+      await database?.close();
     },
   };
   processor.onFinished((id) => void notifyFinished(ctx, id).catch((error) => options.log?.error({ err: error, dossierId: id }, 'webhook not started')));
@@ -130,4 +142,14 @@ async function storedWebhookSecret(store: BlobStore): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await putSecretJson(store, WEBHOOK_SECRET_KEY, { secret, createdAt: new Date().toISOString() });
   return secret;
+}
+
+/**
+ * PostgreSQL when DATABASE_URL is set; SQLite in a local data folder otherwise. With S3 and no DATABASE_URL records
+ * stay in object storage as before (several API nodes cannot share one SQLite file).
+ */
+async function openDatabaseFor(config: ApiConfig, store: BlobStore): Promise<RecordDatabase | undefined> {
+  if (config.databaseUrl) return openRecordDatabase({ url: config.databaseUrl });
+  if (store.kind === 'local') return openRecordDatabase({ sqliteFile: join(store.location, DATABASE_FOLDER, 'records.sqlite') });
+  return undefined;
 }

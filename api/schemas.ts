@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClockSchema, TypeCorrectionSchema, TypeCorrectionsSchema } from '../pipeline/index.ts';
+import { DossierSearchSchema } from './db/records-table.ts';
 import { CompletenessReportSchema, FactValueSchema, StageSchema } from '../pipeline/report/schema.ts';
 import { RoleSchema } from './auth/tokens.ts';
 import { API_ERRORS } from './errors.ts';
@@ -25,7 +26,8 @@ export const UiAssetParams = z.object({ asset: z.string().regex(/^[a-z0-9-]+\.(h
 export const ReportFormatQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() });
 export const ChecklistQuery = z.object({ stage: StageSchema.optional(), format: z.enum(['json', 'text']).optional() });
 export const BatchQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
-export const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
+/** Search and paging of the dossier list (newest first). */
+export const ListQuery = DossierSearchSchema;
 
 export const ErrorResponse = z.object({
   error: z.object({

@@ -15,7 +15,7 @@ export {
 } from './errors.ts';
 export { assertValidKey, assertValidPrefix, isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './object-key.ts';
 export * from './keys.ts';
-export { LocalFolderStore, STAGING_FOLDER, type LocalFolderStoreOptions } from './local-folder-store.ts';
+export { DATABASE_FOLDER, LocalFolderStore, STAGING_FOLDER, type LocalFolderStoreOptions } from './local-folder-store.ts';
 export { S3Store, DEFAULT_PART_SIZE_BYTES, type S3StoreOptions } from './s3-store.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 export {

@@ -35,6 +35,9 @@ export interface LocalFolderStoreOptions {
  * them on the same file system, which is what makes the rename atomic. The name is reserved: no key may start with it.
  */
 export const STAGING_FOLDER = '.staging';
+/** Beside the objects, not among them: the embedded SQLite database of records (api/db). */
+export const DATABASE_FOLDER = '.database';
+const RESERVED_FOLDERS = [STAGING_FOLDER, DATABASE_FOLDER];
 
 const NOT_THERE = new Set(['ENOENT', 'ENOTDIR']);
 // Running out of descriptors or a busy file usually clears up; a full or read-only disk does not.
@@ -165,9 +168,8 @@ export class LocalFolderStore implements BlobStore {
 
   private pathFor(key: string): string {
     assertValidKey(key);
-    if (key === STAGING_FOLDER || key.startsWith(`${STAGING_FOLDER}/`)) {
-      throw new InvalidKeyError(key, `“${STAGING_FOLDER}/”是本地存储的保留目录`);
-    }
+    const reserved = RESERVED_FOLDERS.find((folder) => key === folder || key.startsWith(`${folder}/`));
+    if (reserved) throw new InvalidKeyError(key, `“${reserved}/”是本地存储的保留目录`);
     const file = path.join(this.root, ...key.split('/'));
     // The key rules already exclude "..", absolute paths and backslashes; this is the last line of defence.
     if (!file.startsWith(this.root + path.sep)) throw new InvalidKeyError(key, '解析后的路径超出了存储根目录');
@@ -213,7 +215,7 @@ export class LocalFolderStore implements BlobStore {
     }
     names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const { name, isDir } of names) {
-      if (keyOfDir === '' && name === STAGING_FOLDER) continue;
+      if (keyOfDir === '' && RESERVED_FOLDERS.includes(name)) continue;
       const key = keyOfDir === '' ? name : `${keyOfDir}/${name}`;
       if (isDir) {
         // Descend only where keys below can still match the prefix.

@@ -3,7 +3,9 @@ import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/
 import { FileFindingSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoundDiffSchema } from '../../pipeline/rounds/diff.ts';
-import { RoleSchema } from '../auth/tokens.ts';
+import { canSee } from '../auth/access.ts';
+import { RoleSchema, type Principal } from '../auth/tokens.ts';
+import type { DossierRow, DossierSearch, SqlRecordTable, Visibility } from '../db/records-table.ts';
 import { BlobNotFoundError, CorruptBlobError, DOSSIERS_PREFIX, dossierPrefix, intakeKey, manifestKey, recordKey, reportKey, type BlobStore } from '../../storage/index.ts';
 
 /**
@@ -160,23 +162,66 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
+/** The verdict column of a record: what the officer filters the list by. */
+function verdictOf(record: DossierRecord): DossierRow['verdict'] {
+  if (record.status === 'failed' && record.error?.code === UNCHECKABLE_CODE) return 'uncheckable';
+  if (!record.result) return null;
+  return record.result.complete ? 'complete' : 'needs_supplement';
+}
+
+/** The row of a record: its JSON with the columns the list filters on. */
+export function rowOf(record: DossierRecord): DossierRow {
+  return {
+    id: record.id,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    status: record.status,
+    city: record.city,
+    stage: record.stage,
+    project_name: record.result?.projectName ?? null,
+    unit: record.owner.unit ?? null,
+    owner_token: record.owner.tokenId,
+    batch_id: record.batchId ?? null,
+    verdict: verdictOf(record),
+    record: JSON.stringify(record),
+  };
+}
+
+/** What the caller may see, as a filter (the same rules as api/auth/access.ts canSee). */
+export function visibilityOf(principal: Principal): Visibility {
+  if (principal.role === 'admin') return { all: true };
+  if (principal.role === 'officer') return principal.jurisdiction ? { city: principal.jurisdiction } : { none: true };
+  return principal.unit ? { unit: principal.unit } : { none: true };
+}
+
+/**
+ * Dossier records and what belongs to them. Records live in the database when there is one (SQLite under the data
+ * folder, or PostgreSQL): the list is a query, not a scan of object storage. Reports, manifests and files stay in
+ * object storage.
+ */
 export class DossierRepository {
   private readonly cache = new Map<string, { record: DossierRecord; at: number }>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   /**
    * @param cacheMs how long a record read from storage is trusted; Infinity when this process is the only writer.
+   * @param table the records' table; without one (object storage only) records are JSON objects in the store.
    */
   constructor(
     readonly store: BlobStore,
     private readonly cacheMs = Number.POSITIVE_INFINITY,
+    private readonly table?: SqlRecordTable,
   ) {}
 
   async get(id: string): Promise<DossierRecord | null> {
     const hit = this.cache.get(id);
     if (hit && Date.now() - hit.at < this.cacheMs) return hit.record;
     try {
-      const record = await this.store.getJson(recordKey(id), DossierRecordSchema);
+      const record = this.table ? await this.readRow(id) : await this.store.getJson(recordKey(id), DossierRecordSchema);
+      if (!record) {
+        this.cache.delete(id);
+        return null;
+      }
       this.remember(record);
       return record;
     } catch (error) {
@@ -189,7 +234,8 @@ export class DossierRepository {
   }
 
   async put(record: DossierRecord): Promise<DossierRecord> {
-    await this.store.putJson(recordKey(record.id), record);
+    if (this.table) await this.table.put(rowOf(record));
+    else await this.store.putJson(recordKey(record.id), record);
     this.remember(record);
     return record;
   }
@@ -223,6 +269,44 @@ export class DossierRepository {
     this.cache.set(record.id, { record, at: Date.now() });
   }
 
+  /** The caller's dossiers, newest first, filtered and paged. Without a database: a scan of object storage. */
+  async search(search: DossierSearch, principal: Principal): Promise<{ total: number; records: DossierRecord[] }> {
+    if (this.table) {
+      const found = await this.table.search(search, visibilityOf(principal));
+      return { total: found.total, records: found.records.map((json) => DossierRecordSchema.parse(JSON.parse(json))) };
+    }
+    const matching: DossierRecord[] = [];
+    for await (const id of this.ids()) {
+      const record = await this.get(id).catch(() => null);
+      if (record && canSee(principal, record) && matchesSearch(record, search)) matching.push(record);
+    }
+    matching.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return { total: matching.length, records: matching.slice(search.offset, search.offset + search.limit) };
+  }
+
+  /**
+   * A data folder written before records moved into the database: its record.json objects are copied into the empty
+   * table once, in one transaction, so a crash half-way leaves nothing half-imported. Returns how many were copied.
+   */
+  async importFromStore(): Promise<number> {
+    if (!this.table || (await this.table.count()) > 0) return 0;
+    const rows: DossierRow[] = [];
+    for await (const item of this.store.list(DOSSIERS_PREFIX)) {
+      if (!/^dossiers\/[^/]+\/record\.json$/.test(item.key)) continue;
+      const record = await this.store.getJson(item.key, DossierRecordSchema).catch(() => null);
+      if (record) rows.push(rowOf(record));
+    }
+    if (rows.length > 0) await this.table.putMany(rows);
+    return rows.length;
+  }
+
+  private async readRow(id: string): Promise<DossierRecord | null> {
+    const json = await this.table!.get(id);
+    if (json === null) return null;
+    const parsed = DossierRecordSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  }
+
   async putManifest(id: string, manifest: Manifest): Promise<void> {
     await this.store.putJson(intakeKey(id), manifest);
   }
@@ -248,11 +332,16 @@ export class DossierRepository {
     const record = keys.filter((k) => k.endsWith('/record.json'));
     for (const key of keys.filter((k) => !k.endsWith('/record.json'))) await this.store.delete(key);
     for (const key of record) await this.store.delete(key);
+    await this.table?.delete(id);
     this.cache.delete(id);
   }
 
   /** Ids of every stored dossier (for start-up recovery and listings). */
   async *ids(): AsyncIterable<string> {
+    if (this.table) {
+      yield* this.table.ids();
+      return;
+    }
     for await (const item of this.store.list(DOSSIERS_PREFIX)) {
       const match = /^dossiers\/([^/]+)\/record\.json$/.exec(item.key);
       if (match) yield match[1]!;
@@ -267,4 +356,17 @@ export class DossierRepository {
       throw error;
     }
   }
+}
+
+function matchesSearch(record: DossierRecord, search: DossierSearch): boolean {
+  if (search.q && !(record.result?.projectName ?? '').includes(search.q) && !(record.owner.unit ?? '').includes(search.q)) return false;
+  if (search.city && record.city !== search.city) return false;
+  if (search.stage && record.stage !== search.stage) return false;
+  if (search.status && record.status !== search.status) return false;
+  if (search.verdict && verdictOf(record) !== search.verdict) return false;
+  if (search.batchId && record.batchId !== search.batchId) return false;
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(record.createdAt));
+  if (search.from && day < search.from) return false;
+  if (search.to && day > search.to) return false;
+  return true;
 }

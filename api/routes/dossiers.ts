@@ -193,6 +193,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       await ctx.repo.put(record);
       await ctx.processor.submit(id);
       request.log.info({ dossierId: id, city: record.city, files: upload.files.length }, 'dossier uploaded');
+      await ctx.audit.record(request, 'uploaded', id, { city: record.city, stage: record.stage, files: upload.files.length, input: record.input.name });
       const self = `/api/v1/dossiers/${id}`;
       return reply
         .code(202)
@@ -204,18 +205,17 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.get(
     '/api/v1/dossiers',
     {
-      schema: { tags: ['dossiers'], summary: '当前令牌可见的材料（最新在前）', querystring: ListQuery, response: { 200: z.object({ dossiers: z.array(DossierView) }), 401: ErrorResponse } },
+      schema: {
+        tags: ['dossiers'],
+        summary: '当前令牌可见的材料（最新在前），可按项目名称或单位（q）、地区、阶段、状态、结论、上传日期（北京时间）筛选并分页',
+        querystring: ListQuery,
+        response: { 200: z.object({ dossiers: z.array(DossierView), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }), 400: ErrorResponse, 401: ErrorResponse },
+      },
     },
     async (request) => {
-      const { limit = 100 } = request.query as z.infer<typeof ListQuery>;
-      const principal = principalOf(request);
-      const visible: DossierRecord[] = [];
-      for await (const id of ctx.repo.ids()) {
-        const record = await ctx.repo.get(id).catch(() => null);
-        if (record && canSee(principal, record)) visible.push(record);
-      }
-      visible.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      return { dossiers: visible.slice(0, limit).map(dossierView) };
+      const search = request.query as z.infer<typeof ListQuery>;
+      const found = await ctx.repo.search(search, principalOf(request));
+      return { dossiers: found.records.map(dossierView), total: found.total, offset: search.offset, limit: search.limit };
     },
   );
 
@@ -237,6 +237,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (record.status === 'failed' && !uncheckable) throw new ApiError('DOSSIER_FAILED', record.error?.message);
     const report = record.status === 'done' || uncheckable ? await ctx.repo.getReport(id) : null;
     if (!report) throw new ApiError('REPORT_NOT_READY', record.progress.message);
+    await ctx.audit.record(request, 'viewed', id, { format });
     return sendReport(reply, report, format, (i) => `/api/v1/dossiers/${id}/files/${i}`);
   };
 
@@ -306,6 +307,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       );
       if (outcome.kind === 'requeued') return reply.code(202).send({ dossier: dossierView(outcome.record) });
       request.log.info({ dossierId: id, facts: Object.keys(changes) }, 'dossier rechecked');
+      await ctx.audit.record(request, 'facts_declared', id, { facts: changes });
       return reply.send({ dossier: dossierView(outcome.record), report: outcome.report });
     },
   );
@@ -321,6 +323,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       ctx.webhooks.cancel(id);
       await ctx.repo.delete(id);
       request.log.info({ dossierId: id }, 'dossier deleted');
+      await ctx.audit.record(request, 'deleted', id);
       return reply.code(204).send();
     },
   );
@@ -344,6 +347,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       const principal = principalOf(request);
       const allowSupplement = body?.allowSupplement === true;
       const { token, id: shareId, record: share } = await ctx.shares.create(record.id, hours, principal.tokenId, new Date(), principal.name, allowSupplement);
+      await ctx.audit.record(request, 'shared', record.id, { shareId, expiresAt: share.expiresAt, allowSupplement });
       return reply.code(201).send({ id: shareId, url: `${ctx.publicUrl()}/s/${token}`, token, expiresAt: share.expiresAt, allowSupplement });
     },
   );
@@ -386,6 +390,7 @@ export function registerDossierRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (!share || share.dossierId !== record.id || !canManageShare(principal, share)) throw new ApiError('SHARE_LINK_NOT_FOUND');
       const revoked = (await ctx.shares.revoke(shareId, principal.tokenId))!;
       request.log.info({ dossierId: id, shareId }, 'share link revoked');
+      await ctx.audit.record(request, 'share_revoked', id, { shareId });
       return (await shareViews(ctx, [revoked]))[0]!;
     },
   );

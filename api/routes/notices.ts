@@ -88,6 +88,7 @@ export function registerNoticeRoutes(app: FastifyInstance, ctx: AppContext): voi
       await ctx.store.put(noticeKey(id, noticeId, format), notice.bytes, { contentType: NOTICE_MEDIA_TYPES[format] });
       await ctx.store.putJson(noticeKey(id, noticeId, 'json'), { ...saved, content: notice.content });
       request.log.info({ dossierId: id, noticeId, format, by: saved.createdBy }, 'notice generated');
+      await ctx.audit.record(request, 'notice_generated', id, { noticeId, format, docNumber: saved.docNumber, deadline: saved.deadline });
       return reply.code(201).send({ notice: view(id, saved) });
     },
   );

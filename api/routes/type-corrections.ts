@@ -67,6 +67,7 @@ export function registerTypeCorrectionRoutes(app: FastifyInstance, ctx: AppConte
         '已按人工指定的文件类型重新排队检查',
       );
       request.log.info({ dossierId: id, path: body.path, docType, by: correction.by }, 'file type set by officer');
+      await ctx.audit.record(request, 'type_corrected', id, { path: body.path, docType });
       if (outcome.kind === 'requeued') return reply.code(202).send({ dossier: dossierView(outcome.record) });
       return reply.send({ dossier: dossierView(outcome.record), report: outcome.report });
     },
@@ -103,6 +104,7 @@ export function registerTypeCorrectionRoutes(app: FastifyInstance, ctx: AppConte
         '已撤销人工指定的文件类型，重新排队检查',
       );
       request.log.info({ dossierId: id, path, by: principalOf(request).name }, 'file type correction withdrawn');
+      await ctx.audit.record(request, 'type_reset', id, { path });
       if (outcome.kind === 'requeued') return reply.code(202).send({ dossier: dossierView(outcome.record) });
       return reply.send({ dossier: dossierView(outcome.record), report: outcome.report });
     },
