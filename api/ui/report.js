@@ -150,7 +150,7 @@ function render(dossier, report, checklist, webhook, notice) {
         h('li', null, h('b', null, s.files), ` 个文件（OCR ${s.ocrPages} 页）`),
       ),
       (dossier.clocks ?? []).map((c) => h('p', { class: `clock ${c.state}`, 'data-testid': 'clock' }, `办理时限（${c.title}，${c.article}）：${c.text}`, c.notes.length ? h('span', { class: 'muted' }, `（${c.notes.join('；')}）`) : null)),
-      h('div', { class: 'actions' }, h('a', { href: `${base}/report?format=html`, target: '_blank' }, '打印版（HTML）'), h('a', { href: `${base}/report?format=md` }, 'Markdown'), h('a', { href: `${base}/report?format=json` }, 'JSON'), shareButton()),
+      h('div', { class: 'actions' }, h('a', { href: `${base}/report?format=html`, target: '_blank' }, '打印版（HTML）'), h('a', { href: `${base}/report?format=md` }, 'Markdown'), h('a', { href: `${base}/report?format=json` }, 'JSON'), shareButton(), shareButton(true)),
     ),
     roundSection(rounds.at(-1)),
     h('section', { class: 'card', id: 'missing' }, h('h2', null, `缺失材料（${missing.length}）`), missing.length ? missing.map((r) => h('div', { class: `item ${r.severity === 'warning' ? 'warning' : ''}`, 'data-row': r.id }, requirementHead(r), basis(r), r.whatToSubmit ? h('div', { class: 'submit' }, `应提交：${r.whatToSubmit}`) : null, r.message ? h('div', { class: 'muted' }, r.message) : null)) : h('p', null, '无。')),
@@ -450,20 +450,20 @@ function noticeSection(report) {
   );
 }
 
-function shareButton() {
+function shareButton(allowSupplement = false) {
   const out = h('span', { class: 'share' });
   const button = h('button', {
     type: 'button',
     class: 'link',
     onclick: async () => {
       try {
-        const link = await api('POST', `${base}/share`, {});
+        const link = await api('POST', `${base}/share`, allowSupplement ? { allowSupplement: true } : {});
         out.replaceChildren(h('input', { readonly: true, value: link.url, size: 50, onclick: (e) => e.target.select() }), h('span', { class: 'muted' }, ` 有效至 ${formatTime(link.expiresAt)}`));
       } catch (error) {
         showError(out, error);
       }
     },
-  }, '生成分享链接');
+  }, allowSupplement ? '生成补正上传链接' : '生成分享链接');
   out.append(button);
   return out;
 }
