@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments } from '../pipeline/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
@@ -63,15 +63,22 @@ program
     collect,
     [],
   )
+  .option(
+    '--pages <path=起始页,…>',
+    '人工指定一个文件中各份材料的起始页（覆盖自动分段），可重复，如 --pages 验收资料汇编.pdf=3,12,20；只写 1 表示整份文件是一份材料',
+    collect,
+    [],
+  )
   .addOption(new Option('--format <format>', '输出格式').choices(['json', 'md', 'html']).default('md'))
   .option('--out <file>', '写入文件而不是标准输出')
   .option('--no-cache', '不使用提取缓存（./data）')
-  .action(async (input: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; type: string[]; format: 'json' | 'md' | 'html'; out?: string; cache: boolean }) => {
+  .action(async (input: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; type: string[]; pages: string[]; format: 'json' | 'md' | 'html'; out?: string; cache: boolean }) => {
     const checklist = opts.checklist ?? opts.city;
     if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
     const resolved = await loadChecklist(checklist);
     const facts = parseFactArguments(opts.fact);
     const corrections = parseTypeArguments(opts.type);
+    const segmentations = parseSegmentArguments(opts.pages);
     const progress = new Progress();
     const report = await checkDossier({
       input,
@@ -79,6 +86,7 @@ program
       stage: opts.stage,
       facts,
       corrections,
+      segmentations,
       ocr: getSharedOcrPool(),
       cache: opts.cache ? localExtractionCache() : undefined,
       onProgress: (e) => {

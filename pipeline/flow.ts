@@ -9,6 +9,7 @@ import { intake } from './intake/index.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from './intake/model.ts';
 import type { CompletenessReport, Stage } from './report/schema.ts';
 import { evaluateExtracted } from './stages/evaluate.ts';
+import type { SegmentationCorrection } from './stages/segment.ts';
 import { extractAll, type ExtractOptions } from './stages/extract.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface DossierFlowOptions extends ExtractOptions {
   facts?: DeclaredFacts;
   /** The officer's doc types for some files (`--type`); an unknown type or path stops the run before extraction. */
   corrections?: readonly TypeCorrection[];
+  /** The officer's page starts for files bound of several documents (`--pages`); replace the automatic split. */
+  segmentations?: readonly SegmentationCorrection[];
   intakeLimits?: Partial<IntakeLimits>;
   /** Where intake unpacks; a fresh temporary folder (removed afterwards) when absent. */
   workDir?: string;
@@ -85,6 +88,7 @@ export async function runDossierFlow(options: DossierFlowOptions): Promise<Dossi
       stage: options.stage,
       facts: options.facts ?? {},
       corrections: options.corrections,
+      segmentations: options.segmentations,
       extracted,
       unreadableEntries: intakeResult.unreadableEntries,
       skipped: intakeResult.skipped,

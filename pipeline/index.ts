@@ -26,6 +26,7 @@ export { renderMarkdown } from './report/render-markdown.ts';
 export type { CompletenessReport, Stage } from './report/schema.ts';
 export type { ExtractionCache, ExtractedFile, ProgressEvent } from './model.ts';
 export { evaluateExtracted } from './stages/evaluate.ts';
+export { parseSegmentArguments, SegmentArgumentError, SegmentationCorrectionSchema, type SegmentationCorrection } from './stages/segment.ts';
 export { readCachedExtractions } from './stages/extract.ts';
 export { linkDuplicates } from './stages/link-duplicates.ts';
 export { storeContents } from './stages/store-contents.ts';

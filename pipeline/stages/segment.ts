@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DocTypeClassifier } from '../../checklists/classify.ts';
 import { segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../checklists/segment/index.ts';
 import type { Page } from '../../extractors/model.ts';
@@ -11,10 +12,35 @@ import type { ClassifiedFile, ClassifiedSegment } from '../model.ts';
  * of one document, a duplicate, or a file whose type an officer set keeps exactly what it had.
  */
 
-/** The officer's segmentation of one file: the pages where its documents start (page 1 is always a start). */
-export interface SegmentationCorrection {
-  path: string;
-  starts: number[];
+/**
+ * The officer's segmentation of one file: the pages where its documents start. Pages before the first start are
+ * front matter (cover, 目录); a single start keeps the file one document (merges what the segmentation split).
+ */
+export const SegmentationCorrectionSchema = z.object({
+  /** The file as the report's files[].path names it. */
+  path: z.string().min(1),
+  starts: z.array(z.number().int().positive()).min(1),
+});
+export type SegmentationCorrection = z.infer<typeof SegmentationCorrectionSchema>;
+
+export class SegmentArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SegmentArgumentError';
+  }
+}
+
+/** `--pages 汇编.pdf=1,4,9`: the file and the pages its documents start on. */
+export function parseSegmentArguments(args: readonly string[]): SegmentationCorrection[] {
+  return args.map((arg) => {
+    const eq = arg.lastIndexOf('=');
+    const path = eq > 0 ? arg.slice(0, eq).trim().replace(/\\/g, '/') : '';
+    const starts = eq > 0 ? arg.slice(eq + 1).split(/[,，、\s]+/).filter(Boolean).map(Number) : [];
+    if (!path || starts.length === 0 || starts.some((n) => !Number.isInteger(n) || n < 1)) {
+      throw new SegmentArgumentError(`--pages 应写成“文件路径=各份材料的起始页”，如 --pages 验收资料汇编.pdf=1,4,9（收到：“${arg}”）`);
+    }
+    return { path, starts };
+  });
 }
 
 export function withSegments(file: ClassifiedFile, classifier: DocTypeClassifier, officer?: SegmentationCorrection): ClassifiedFile {

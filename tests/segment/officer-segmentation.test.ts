@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExtractedFile } from '../../pipeline/model.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { evaluateExtracted } from '../../pipeline/stages/evaluate.ts';
-import type { SegmentationCorrection } from '../../pipeline/stages/segment.ts';
+import { parseSegmentArguments, SegmentArgumentError, type SegmentationCorrection } from '../../pipeline/stages/segment.ts';
 
 /** Pages as extraction gives them; evaluation reads them again with the officer's page starts, extraction is not repeated. */
 function volume(path: string, texts: string[]): ExtractedFile {
@@ -60,5 +60,19 @@ describe('when the segmentation missed a document and the officer splits the fil
     expect(merged.files[0]!.segments).toEqual([]);
     expect(merged.requirements.map((r) => [r.id, r.status])).toEqual(evaluate().requirements.map((r) => [r.id, r.status]));
     expect(merged.requirements.map((r) => r.status)).not.toEqual(split.requirements.map((r) => r.status));
+  });
+});
+
+describe('when the officer writes the page starts on the command line', () => {
+  it('reads 文件=起始页,… with Chinese or ASCII commas and Windows separators', () => {
+    expect(parseSegmentArguments(['资料\\汇编.pdf=1，4,9', '合订本.pdf=1'])).toEqual([
+      { path: '资料/汇编.pdf', starts: [1, 4, 9] },
+      { path: '合订本.pdf', starts: [1] },
+    ]);
+  });
+
+  it('says in Chinese how to write it when a start is missing or not a page', () => {
+    expect(() => parseSegmentArguments(['汇编.pdf='])).toThrow(SegmentArgumentError);
+    expect(() => parseSegmentArguments(['汇编.pdf=0,3'])).toThrow(/起始页/);
   });
 });
