@@ -1,13 +1,14 @@
 import type { ExtractedDocument, Extractor, FileKind } from './model.ts';
 
-export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-3';
+export const UNSUPPORTED_EXTRACTOR_VERSION = 'unsupported-4';
 
 /** Why each format we cannot read is refused, and what the user can do about it. */
 export const UNSUPPORTED_MESSAGES = {
   doc: '暂不支持旧版 Word（.doc）格式，请另存为 .docx 或 PDF 后重新上传',
   wps: '暂不支持 WPS 文字（.wps）格式，请另存为 .docx 或 PDF 后重新上传',
-  rar: '暂不支持 RAR 压缩包（.rar），请解压后重新打包为 .zip 上传',
-  '7z': '暂不支持 7z 压缩包（.7z），请解压后重新打包为 .zip 上传',
+  // Intake opens RAR and 7z; one that reaches a reader could not be opened there (damaged, or nested too deep).
+  rar: 'RAR 压缩包无法解开（可能已损坏、分卷不全或嵌套过深），其中的文件没有检查；请重新打包后上传',
+  '7z': '7z 压缩包无法解开（可能已损坏、分卷不全或嵌套过深），其中的文件没有检查；请重新打包后上传',
   zip: '压缩包（.zip）未被解开，其中的文件没有检查；请解压后重新上传',
   unknown: '无法识别的文件格式，无法读取内容；请转换为 PDF 或 DOCX 后重新上传',
 } as const satisfies Partial<Record<FileKind, string>>;

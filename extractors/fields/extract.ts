@@ -4,7 +4,7 @@ import { detectUnitNote } from './amounts.ts';
 import { findDates } from './dates.ts';
 import { findDocNumbers, parseDocNumber } from './doc-numbers.ts';
 import { LABEL_ALTERNATION, LABEL_ENTRIES, labelEntry, SEAL_QUALIFIER, type LabelSpec } from './labels.ts';
-import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readItemizations, readProjectTables } from './layout.ts';
+import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readItemizations, readProjectTables, splitCells } from './layout.ts';
 import { findAliases, findCreditCodes, isValidCreditCode, looksLikeOrg, normOrg } from './orgs.ts';
 import { parseVerdict, readProse, sentencesOf } from './prose.ts';
 import {
@@ -111,10 +111,11 @@ function readLabels(state: ExtractionState): void {
       if (!line) return;
       const hits: LabelHit[] = [];
       if (line.includes(' | ')) {
-        const cells = line.split(' | ').map((c) => c.trim());
+        const cells = splitCells(line);
         cells.forEach((cell, c) => {
           const cellLabel = CELL_LABEL.exec(cell);
-          const next = cells[c + 1];
+          // A merged value cell leaves empty cells behind it in a spreadsheet: the value is the next non-empty one.
+          const next = cells.slice(c + 1).find((other) => other !== '');
           if (cellLabel && next && !CELL_LABEL.test(next)) {
             hits.push({ label: cellLabel[1]!, qualifier: cellLabel[2], value: next, via: 'table', strict: false, confidenceFactor: 0.95 });
           } else if (!cellLabel) {

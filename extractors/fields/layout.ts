@@ -213,7 +213,7 @@ interface Column {
 
 function headerColumns(line: string): Column[] | null {
   if (line.includes(' | ')) {
-    const cells = line.split(' | ').map((c) => c.trim());
+    const cells = splitCells(line);
     const columns = cells.map((cell, position) => ({ kind: (COLUMN_PATTERNS.find(([, re]) => re.test(cell))?.[0] ?? 'other') as ColumnKind, header: cell, position }));
     return columns.some((c) => c.kind === 'project') && columns.filter((c) => c.kind !== 'other').length >= 2 ? columns : null;
   }
@@ -281,7 +281,7 @@ export function readProjectTables(state: ExtractionState): void {
 
 function readRow(row: string, columns: Column[]): { project: string; unit: string | null; amount: string | null } | null {
   if (row.includes(' | ')) {
-    const cells = row.split(' | ').map((c) => c.trim());
+    const cells = splitCells(row);
     const cellOf = (kind: ColumnKind) => {
       const column = columns.find((c) => c.kind === kind);
       return column ? cells[column.position] ?? null : null;
@@ -330,7 +330,7 @@ interface ItemRow {
 function itemRow(line: string, amountIndex: number | null): ItemRow | null {
   if (line.includes(' | ')) {
     // A row whose first cell is empty starts with "| " once trimmed.
-    const cells = line.replace(/^\|\s/, ' | ').split(' | ').map((c) => c.trim());
+    const cells = splitCells(line);
     const amount = amountIndex !== null ? cells[amountIndex] : undefined;
     const name = cells.find((c, i) => i !== amountIndex && /[\u4e00-\u9fa5]/.test(c) && !/%$/.test(c));
     if (!amount || !name || !/^\d[\d,]*(?:\.\d+)?$/.test(amount)) return null;
@@ -348,7 +348,7 @@ export function readItemizations(state: ExtractionState): void {
     for (let i = 0; i < lines.length; i += 1) {
       const header = lines[i]!;
       if (!ITEM_NAME_HEADER.test(header) || !ITEM_AMOUNT_HEADER.test(header) || /[，。；]/.test(header) || header.length > 60) continue;
-      const cells = header.includes(' | ') ? header.split(' | ').map((c) => c.trim()) : null;
+      const cells = header.includes(' | ') ? splitCells(header) : null;
       const amountIndex = cells ? cells.findIndex((c) => ITEM_AMOUNT_HEADER.test(c) && !ITEM_NAME_HEADER.test(c.replace(ITEM_AMOUNT_HEADER, ''))) : null;
       if (cells && (amountIndex === null || amountIndex < 0)) continue;
       // In a merged header "序号费用名称金额(万元)占比" the amount column is the one that carries a unit, if any.
@@ -394,4 +394,13 @@ export function readItemizations(state: ExtractionState): void {
       });
     }
   }
+}
+
+/**
+ * The cells of a table row as the readers write it (cells joined by " | "). Normalisation folds the spaces of an empty
+ * cell, so "名称 |  | 金额" arrives as "名称 | | 金额": splitting on the bar with optional spaces keeps every column in
+ * its place, a leading empty cell included.
+ */
+export function splitCells(row: string): string[] {
+  return row.split(/ ?\| ?/).map((c) => c.trim());
 }

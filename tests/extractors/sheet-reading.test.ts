@@ -116,6 +116,24 @@ describe('when a 投资概算表 reaches the amount rules', () => {
   });
 });
 
+describe('when a 概算表 has empty columns between the item and its amount', () => {
+  it('keeps each amount in its column, so the items still add up to the 合计', async () => {
+    const XLSX = await import('@e965/xlsx');
+    const sheet = XLSX.utils.aoa_to_sheet([
+      [ESTIMATE_TITLE],
+      ['序号', '费用名称', '', '规格', '金额（万元）'],
+      ...ESTIMATE_ITEMS.map(([item, wan], index) => [index + 1, item, '', index === 1 ? '详见附表' : '', wan]),
+      ['', '合计', '', '', 500],
+    ]);
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, sheet, '概算表');
+    const doc = await read('留空列概算表.xls', XLSX.write(workbook, { type: 'buffer', bookType: 'biff8' }) as Buffer, 'xls');
+    expect(doc.pages[0]!.text).toMatch(/ \| \| /);
+    const itemized = extractFields({ path: '留空列概算表.xls', pages: doc.pages }).find((c) => c.field === 'itemizedTotal');
+    expect(itemized?.value).toMatchObject({ items: ESTIMATE_ITEMS.map(([item, wan]) => ({ name: item, wan: String(wan) })), sum: '500', equal: true });
+  });
+});
+
 describe('when cells hold dates, numbers and line breaks', () => {
   it.each([
     ['功能.xlsx', 'xlsx', featuresXlsx],
