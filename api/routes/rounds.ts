@@ -6,7 +6,9 @@ import { principalOf } from '../auth/authenticate.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { DossierRecord, Round } from '../dossiers/records.ts';
-import { currentRoundNumber, readRoundReport, startRound, withFirstRound } from '../dossiers/rounds.ts';
+import { currentRoundNumber, describeRoundDiff, readRoundReport, startRound, withFirstRound } from '../dossiers/rounds.ts';
+import { renderHtml } from '../../pipeline/report/render-html.ts';
+import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import { receiveUpload } from '../dossiers/upload.ts';
 import { DossierIdParams, DossierView, ErrorResponse, ReportFormatQuery, ShareParams } from '../schemas.ts';
 import { dossierView, uploadKeyGuard, visibleDossier } from './dossiers.ts';
@@ -86,11 +88,30 @@ async function listRounds(ctx: AppContext, record: DossierRecord, base: string):
 
 async function sendRoundReport(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, record: DossierRecord, n: number, fileLink: (i: number) => string) {
   const format = reportFormat(request, (request.query as z.infer<typeof ReportFormatQuery>).format);
-  let report = n <= currentRoundNumber(record) ? await readRoundReport(ctx.repo, record.id, n) : null;
+  const current = currentRoundNumber(record);
+  let report = n <= current ? await readRoundReport(ctx.repo, record.id, n) : null;
   // A dossier checked before rounds were kept: its one round's report is the current one.
   if (!report && n === 1 && !record.rounds?.length && record.status === 'done') report = await ctx.repo.getReport(record.id);
   if (!report) throw new ApiError('ROUND_NOT_FOUND');
-  return sendReport(reply, report, format, fileLink);
+  // File links number the current report's files: an earlier round's report is shown without them.
+  const links = n === current ? fileLink : undefined;
+  const diff = record.rounds?.find((r) => r.n === n)?.diff;
+  if (!diff || format === 'json') return sendReport(reply, report, format, links);
+  // The printable forms of a round's report open with what the round changed.
+  const [title, ...changes] = describeRoundDiff(n, diff);
+  reply.header('vary', 'Accept');
+  if (format === 'md') {
+    const md = renderMarkdown(report);
+    const cut = md.indexOf('\n') + 1;
+    return reply.type('text/markdown; charset=utf-8').send(`${md.slice(0, cut)}\n## ${title}\n\n${changes.map((l) => `- ${l}`).join('\n')}\n${md.slice(cut)}`);
+  }
+  const section = `<section class="round-diff"><h2>${escapeHtml(title!)}</h2><ul>${changes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></section>`;
+  const html = renderHtml(report, { fileHref: links });
+  return reply.type('text/html; charset=utf-8').send(html.replace(/<body[^>]*>/, (body) => `${body}${section}`));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 async function supplementShare(ctx: AppContext, token: string, forUpload: boolean): Promise<DossierRecord> {

@@ -89,6 +89,12 @@ describe('when a unit supplements its dossier in rounds', () => {
     const round2 = await get<Report>(`/api/v1/dossiers/${id}/rounds/2/report`);
     expect(round2.generatedAt).toBe(second.generatedAt);
     expect((await api.app.inject({ url: `/api/v1/dossiers/${id}/rounds/3/report`, headers: bearer(unit) })).json().error.code).toBe('ROUND_NOT_FOUND');
+    // The printable forms of round 2 open with what it changed.
+    const md = (await api.app.inject({ url: `/api/v1/dossiers/${id}/rounds/2/report?format=md`, headers: bearer(unit) })).body;
+    expect(md).toContain('## 第 2 轮补正：');
+    expect(md).toContain('- 新增文件：需求分析报告.txt');
+    const html = (await api.app.inject({ url: `/api/v1/dossiers/${id}/rounds/2/report?format=html`, headers: bearer(unit) })).body;
+    expect(html).toMatch(/<section class="round-diff"><h2>第 2 轮补正：[^<]*<\/h2><ul><li>新增文件：需求分析报告.txt<\/li>/);
 
     // The statutory clock counts the 补正 as received.
     const record = await api.ctx.repo.get(id);
