@@ -33,8 +33,7 @@ export function segmentPages(pages: readonly Page[]): Segment[] {
  * The pages of one segment as a document of its own: the volume's running header, footer and printed page numbers
  * removed (they would read as the title of every document in it), page numbers (Page.n) kept as the file's.
  */
-export function segmentDocumentPages(pages: readonly Page[], segment: Pick<Segment, 'firstPage' | 'lastPage'>): Page[] {
-  const layouts = layoutPages(pages);
+export function segmentDocumentPages(pages: readonly Page[], segment: Pick<Segment, 'firstPage' | 'lastPage'>, layouts: readonly PageLayout[] = layoutPages(pages)): Page[] {
   return pages.flatMap((page, i) => (page.n >= segment.firstPage && page.n <= segment.lastPage ? [{ ...page, text: layouts[i]!.lines.join('\n') }] : []));
 }
 

@@ -25,11 +25,40 @@ const MATCH_THRESHOLD = 0.85;
 export function titleScore(title: string, layout: PageLayout): number {
   const t = foldTitle(title);
   if (!t) return 0;
-  const zone = foldTitle(layout.lines.slice(0, TITLE_ZONE_LINES).join(''));
+  const zone = titleZone(layout);
   if (zone.includes(t)) return 1;
   // Order-preserving overlap against the start of the zone only, so body text further down cannot add up to a title.
   const head = zone.slice(0, Math.ceil(t.length * 1.3) + 6);
+  // Shared characters bound the common subsequence from above; most pages fail this cheap test.
+  const bound = sharedCharacters(t, head);
+  if (bound < MATCH_THRESHOLD * t.length) return bound / t.length;
   return lcs(t, head) / t.length;
+}
+
+const zones = new WeakMap<PageLayout, string>();
+
+/** The folded top of a page, computed once per page: every 目录 entry is compared with every page. */
+function titleZone(layout: PageLayout): string {
+  let zone = zones.get(layout);
+  if (zone === undefined) {
+    zone = foldTitle(layout.lines.slice(0, TITLE_ZONE_LINES).join(''));
+    zones.set(layout, zone);
+  }
+  return zone;
+}
+
+function sharedCharacters(a: string, b: string): number {
+  const counts = new Map<string, number>();
+  for (const c of b) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let shared = 0;
+  for (const c of a) {
+    const n = counts.get(c) ?? 0;
+    if (n > 0) {
+      shared++;
+      counts.set(c, n - 1);
+    }
+  }
+  return shared;
 }
 
 function lcs(a: string, b: string): number {

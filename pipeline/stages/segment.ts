@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DocTypeClassifier } from '../../checklists/classify.ts';
-import { segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../checklists/segment/index.ts';
+import { layoutPages, segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../checklists/segment/index.ts';
 import type { Page } from '../../extractors/model.ts';
 import type { ClassifiedFile, ClassifiedSegment } from '../model.ts';
 
@@ -48,8 +48,9 @@ export function withSegments(file: ClassifiedFile, classifier: DocTypeClassifier
   const segments = officer ? officerSegments(file.doc.pages, officer.starts) : segmentPages(file.doc.pages);
   if (segments.filter((s) => s.role === 'document').length < 2) return officer ? { ...file, segments: undefined } : file;
   const folder = file.file.path.includes('/') ? file.file.path.slice(0, file.file.path.lastIndexOf('/') + 1) : '';
+  const layouts = layoutPages(file.doc.pages);
   const classified: ClassifiedSegment[] = segments.map((segment) => {
-    const pages = segmentDocumentPages(file.doc.pages, segment);
+    const pages = segmentDocumentPages(file.doc.pages, segment, layouts);
     // The volume's own name says nothing about the documents bound in it, so each is classified by its pages alone.
     const classification = classifier.classify({ path: `${folder}第${segment.firstPage}-${segment.lastPage}页`, readable: segment.role === 'document', pages });
     return { segment, pages, classification };
