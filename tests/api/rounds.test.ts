@@ -129,6 +129,24 @@ describe('when a unit supplements its dossier in rounds', () => {
     expect(await get<Report>(`/api/v1/dossiers/${id}/rounds/2/report`)).toEqual(round2);
   });
 
+  it('checks round 2’s files again from storage when the extractions are gone, keeping an officer’s type', async () => {
+    const id = await checkedDossier(api, unit, { zip: ZIP, facts: FACTS });
+    expect((await submitRound(id, [{ filename: '需求分析报告.txt', content: ANALYSIS }])).statusCode).toBe(202);
+    await api.processor.idle();
+    // An extractor upgrade leaves no cached extraction: the type correction sends the dossier back to the processor.
+    for await (const item of api.ctx.store.list('extracted/')) await api.ctx.store.delete(item.key);
+    const set = await api.app.inject({ method: 'PUT', url: `/api/v1/dossiers/${id}/files/type`, headers: bearer(officer), payload: { path: '可行性研究报告.txt', docType: 'other_material' } });
+    expect(set.statusCode).toBe(202);
+    await api.processor.idle();
+    const report = await get<Report & { files: Array<{ path: string; correction?: { docType: string } }> }>(`/api/v1/dossiers/${id}/report`);
+    expect(report.files.map((f) => f.path).sort()).toEqual(['附件/加密附件.txt', '可行性研究报告.txt', '项目立项申报表.txt', '需求分析报告.txt'].sort());
+    expect(report.files.find((f) => f.path === '可行性研究报告.txt')?.correction?.docType).toBe('other_material');
+    expect(row(report, 'MT-F03').status).toBe('satisfied');
+    expect(row(report, 'MT-F02').status).toBe('missing');
+    // Round 2's kept report is the one it ended with, not the re-check's.
+    expect(row(await get<Report>(`/api/v1/dossiers/${id}/rounds/2/report`), 'MT-F02').status).toBe('satisfied');
+  });
+
   it('a file sent under an existing name replaces it', async () => {
     const id = await checkedDossier(api, unit, { zip: ZIP, facts: FACTS });
     const response = await submitRound(id, [{ filename: '项目立项申报表.txt', content: '项目立项申报表\n项目名称：青禾市智慧档案管理系统建设项目\n建设单位：青禾市档案馆\n项目总投资（万元）：90\n' }]);
