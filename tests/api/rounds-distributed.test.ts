@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,8 @@ import { bearer, multipart, textDossierZip } from './harness.ts';
  * the queue like an upload, only its new file is extracted, and the diff and the kept reports are the embedded mode's.
  */
 
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'dossier.mjs');
 const ZIP = textDossierZip([{ name: '附件/加密附件.txt', data: '机密', utf8Flag: true, encrypted: true }]);
 const ANALYSIS = '青禾市智慧档案管理系统建设项目需求分析报告\n第一章 需求概述\n本报告分析档案管理业务需求。\n';
 type Report = { generatedAt: string; requirements: Array<{ id: string; status: string }>; files: Array<{ path: string }> };
@@ -95,5 +99,27 @@ describe('when a unit supplements its dossier in distributed mode', () => {
     expect(rounds[1].diff.newlySatisfied.map((r: { id: string }) => r.id)).toContain('MT-F03');
     expect(rounds[1].diff.files.added).toEqual(['需求分析报告.txt']);
     expect((await app.inject({ url: `/api/v1/dossiers/${id}/rounds/1/report`, headers: bearer(unit) })).json()).toEqual(first);
+  });
+
+  it('takes a round from the command line through the same queue', async () => {
+    const queueBefore = (await ctx.repo.get(id))?.queueId;
+    expect(queueBefore).toBeTruthy();
+    const dir = await mkdtemp(join(tmpdir(), 'rounds-distributed-cli-'));
+    try {
+      await writeFile(join(dir, '附件说明.txt'), '附件说明\n本材料附件包括项目组成员名单。\n');
+      const env = { ...process.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir };
+      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'supplement', id, join(dir, '附件说明.txt'), '--by', '运维'], { cwd: ROOT, env }).catch((e) => e as { stdout: string });
+      expect(stdout).toMatch(/^第 3 轮补正检查完成：/);
+      expect(stdout).toContain('新增文件：附件说明.txt');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const { rounds } = (await app.inject({ url: `/api/v1/dossiers/${id}/rounds`, headers: bearer(unit) })).json();
+    expect(rounds.map((r: { n: number; by: string }) => [r.n, r.by]).at(-1)).toEqual([3, '运维']);
+    // The queue checked it: the record names a new queue dossier (this API node's records are trusted for 1 s).
+    await sleep(1100);
+    const queueAfter = (await ctx.repo.get(id))?.queueId;
+    expect(queueAfter).toBeTruthy();
+    expect(queueAfter).not.toBe(queueBefore);
   });
 });
