@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { sharedPath } from '../tests/helpers/shared-data.ts';
+import { runListBench } from './api-list.ts';
 
 /**
  * API benchmark (figures, not a test):
  *  1. status endpoint throughput: autocannon against GET /api/v1/dossiers/:id with a bearer token (auth, record
  *     lookup and JSON answer included), after the dossier has been checked;
- *  2. a 200 MB upload streamed to the embedded server, sampling the server's RSS from /proc while it arrives.
+ *  2. a 200 MB upload streamed to the embedded server, sampling the server's RSS from /proc while it arrives;
+ *  3. the dossier list over 10,000 records in SQLite and PostgreSQL (bench/api-list.ts).
  *
  * The server runs as a child process (`npm start`'s entry) with a fresh DATA_DIR, rate limits off and LOG_LEVEL=warn
  * (request logging at info costs throughput; the figure with it is printed too). Writes bench/results/api.json.
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     settings: { connections: CONNECTIONS, seconds: SECONDS, uploadMb: UPLOAD_MB },
   };
+  results.list = await runListBench();
   try {
     let server = await startServer(dataDir, 'warn');
     try {
