@@ -5,7 +5,7 @@ import { roundFileKey } from '../../storage/index.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import type { DossierRecord, Round } from '../dossiers/records.ts';
+import { UNCHECKABLE_CODE, type DossierRecord, type Round } from '../dossiers/records.ts';
 import { currentRoundNumber, describeRoundDiff, readRoundReport, startRound, withFirstRound } from '../dossiers/rounds.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
@@ -63,6 +63,8 @@ function roundView(base: string, round: Round): RoundViewT {
 async function submitRound(ctx: AppContext, request: FastifyRequest, record: DossierRecord, by: string): Promise<{ record: DossierRecord; round: Round }> {
   const id = record.id;
   if (record.status === 'queued' || record.status === 'processing') throw new ApiError('DOSSIER_BUSY');
+  // Refused before any byte is stored; startRound checks again under the dossier's lock.
+  if (record.status === 'failed' && record.error?.code !== UNCHECKABLE_CODE) throw new ApiError('DOSSIER_FAILED', '请重新上传材料');
   const n = currentRoundNumber(record) + 1;
   const upload = await receiveUpload(request, {
     store: ctx.store,

@@ -15,7 +15,7 @@ type Report = {
   generatedAt: string;
   verdict: { text: string };
   requirements: Array<{ id: string; status: string }>;
-  files: Array<{ path: string; sha256: string; status: string }>;
+  files: Array<{ path: string; sha256: string; status: string; correction?: { docType: string } }>;
 };
 type RoundView = {
   n: number;
@@ -138,7 +138,7 @@ describe('when a unit supplements its dossier in rounds', () => {
     const set = await api.app.inject({ method: 'PUT', url: `/api/v1/dossiers/${id}/files/type`, headers: bearer(officer), payload: { path: '可行性研究报告.txt', docType: 'other_material' } });
     expect(set.statusCode).toBe(202);
     await api.processor.idle();
-    const report = await get<Report & { files: Array<{ path: string; correction?: { docType: string } }> }>(`/api/v1/dossiers/${id}/report`);
+    const report = await get<Report>(`/api/v1/dossiers/${id}/report`);
     expect(report.files.map((f) => f.path).sort()).toEqual(['附件/加密附件.txt', '可行性研究报告.txt', '项目立项申报表.txt', '需求分析报告.txt'].sort());
     expect(report.files.find((f) => f.path === '可行性研究报告.txt')?.correction?.docType).toBe('other_material');
     expect(row(report, 'MT-F03').status).toBe('satisfied');
