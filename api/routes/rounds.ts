@@ -79,6 +79,7 @@ async function submitRound(ctx: AppContext, request: FastifyRequest, record: Dos
     throw error;
   }
   await ctx.processor.submit(id);
+  await ctx.audit.record(request, 'supplemented', id, { round: n, added: outcome.round.added, replaced: outcome.round.replaced, withdrawn: outcome.round.withdrawn });
   request.log.info({ dossierId: id, round: n, added: outcome.round.added.length, replaced: outcome.round.replaced.length, withdrawn: outcome.round.withdrawn.length }, 'supplement round received');
   return outcome;
 }
@@ -95,6 +96,7 @@ async function sendRoundReport(ctx: AppContext, request: FastifyRequest, reply: 
   // A dossier checked before rounds were kept: its one round's report is the current one.
   if (!report && n === 1 && !record.rounds?.length && record.status === 'done') report = await ctx.repo.getReport(record.id);
   if (!report) throw new ApiError('ROUND_NOT_FOUND');
+  await ctx.audit.record(request, 'viewed', record.id, { format, round: n });
   // File links number the current report's files: an earlier round's report is shown without them.
   const links = n === current ? fileLink : undefined;
   const diff = record.rounds?.find((r) => r.n === n)?.diff;

@@ -96,6 +96,10 @@ describe('when a unit supplements its dossier in rounds', () => {
     const html = (await api.app.inject({ url: `/api/v1/dossiers/${id}/rounds/2/report?format=html`, headers: bearer(unit) })).body;
     expect(html).toMatch(/<section class="round-diff"><h2>第 2 轮补正：[^<]*<\/h2><ul><li>新增文件：需求分析报告.txt<\/li>/);
 
+    // The audit log names who sent the round and what it changed.
+    const audit = await get<{ entries: Array<{ action: string; actor: string; detail: Record<string, unknown> }> }>(`/api/v1/dossiers/${id}/audit`, officer);
+    expect(audit.entries.find((e) => e.action === 'supplemented')).toMatchObject({ actor: '档案馆经办人', detail: { round: 2, added: ['需求分析报告.txt'] } });
+
     // The statutory clock counts the 补正 as received.
     const record = await api.ctx.repo.get(id);
     expect(record!.events?.map((e) => e.kind)).toContain('supplement_received');
