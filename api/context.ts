@@ -63,7 +63,9 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
   if (removed.partials + removed.workFolders > 0) options.log?.info(removed, 'leftovers of an earlier run removed');
   const distributed = Boolean(config.redisUrl);
   const database = await openDatabaseFor(config, store);
-  const repo = new DossierRepository(store, config.recordCacheMs ?? (distributed ? 1000 : Number.POSITIVE_INFINITY), database ? new SqlRecordTable(database.db) : undefined);
+  // Another process may write the records (a worker's node, `dossier supplement` on the same data folder): trust a
+  // read for a second only. Object storage alone in embedded mode has this process as its only writer.
+  const repo = new DossierRepository(store, config.recordCacheMs ?? (distributed || database ? 1000 : Number.POSITIVE_INFINITY), database ? new SqlRecordTable(database.db) : undefined);
   const imported = await repo.importFromStore();
   if (imported > 0) options.log?.info({ imported, database: database?.location }, 'dossier records moved into the database');
   const audit = new AuditTrail(database ? new SqlAuditLog(database.db) : undefined);
