@@ -17,6 +17,7 @@ import { registerDossierRoutes } from './routes/dossiers.ts';
 import { registerPublicRoutes } from './routes/public.ts';
 import { registerQueueDashboard } from './routes/queue-dashboard.ts';
 import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
+import { registerSegmentationRoutes } from './routes/segmentations.ts';
 import { registerNoticeRoutes } from './routes/notices.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerRoundRoutes } from './routes/rounds.ts';
@@ -151,6 +152,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerChecklistRoutes(app);
   registerDossierRoutes(app, ctx);
   registerTypeCorrectionRoutes(app, ctx);
+  registerSegmentationRoutes(app, ctx);
   registerNoticeRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerRoundRoutes(app, ctx);

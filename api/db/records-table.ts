@@ -117,6 +117,8 @@ export const AuditActionSchema = z.enum([
   'facts_declared',
   'type_corrected',
   'type_reset',
+  'segments_set',
+  'segments_reset',
   'rechecked',
   'shared',
   'share_revoked',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
-import { FileFindingSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
+import { FileFindingSchema, SegmentationCorrectionSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoundDiffSchema } from '../../pipeline/rounds/diff.ts';
 import { canSee } from '../auth/access.ts';
@@ -131,6 +131,8 @@ export const DossierRecordSchema = z.object({
   facts: z.record(z.string(), FactValueSchema),
   /** The officers' doc types for some files, with who and when (PUT /api/v1/dossiers/:id/files/type); newest last. */
   typeCorrections: TypeCorrectionsSchema.optional(),
+  /** The officers' page starts for files bound of several documents (PUT /api/v1/dossiers/:id/files/pages). */
+  segmentations: z.array(SegmentationCorrectionSchema).optional(),
   /** Events of the statutory clock, oldest first (受理 is `createdAt`). */
   events: z.array(DossierEventSchema).optional(),
   /** The 补正 rounds, oldest first; absent until the first check finished (records from before rounds existed). */
