@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { type OcrEngine, type ExtractionCache } from '../pipeline/index.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
-import { BlobNotFoundError, createBlobStore, DATABASE_FOLDER, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
+import { BlobNotFoundError, createBlobStore, DATABASE_FOLDER, SHARES_PREFIX, shareKey, TOKENS_PREFIX, tokenKey, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
 import { ShareLinks } from './auth/share-links.ts';
 import { TokenStore } from './auth/tokens.ts';
@@ -12,7 +12,8 @@ import { BatchRepository } from './batches/batches.ts';
 import type { ApiConfig } from './config.ts';
 import { DossierRepository } from './dossiers/records.ts';
 import { openRecordDatabase, type RecordDatabase } from './db/database.ts';
-import { SqlAuditLog, SqlRecordTable } from './db/records-table.ts';
+import { sqlAuthDocuments, SqlAuditLog, SqlRecordTable } from './db/records-table.ts';
+import { blobAuthDocuments, type AuthDocuments } from './auth/documents.ts';
 import { AuditTrail } from './db/audit.ts';
 import { EmbeddedProcessor } from './processing/embedded.ts';
 import { removeCrashLeftovers, workRootFor } from './processing/leftovers.ts';
@@ -86,7 +87,8 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
     if (!options.ocr) throw new Error('内置处理模式需要 OCR 引擎');
     processor = new EmbeddedProcessor({ repo, job: { store, ocr: options.ocr, cache, workRoot }, concurrency: config.processConcurrency, log: options.log });
   }
-  const tokens = new TokenStore(store);
+  const auth = await authDocuments(database, store);
+  const tokens = new TokenStore(store, undefined, auth.tokens);
   let listenUrl = `http://${config.host}:${config.port}`;
   const ctx: AppContext = {
     config,
@@ -95,7 +97,7 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
     audit,
     batches: new BatchRepository(store),
     tokens,
-    shares: new ShareLinks(store, tokens),
+    shares: new ShareLinks(store, tokens, auth.shares),
     cache,
     processor,
     webhooks,
@@ -154,4 +156,28 @@ async function openDatabaseFor(config: ApiConfig, store: BlobStore): Promise<Rec
   if (config.databaseUrl) return openRecordDatabase({ url: config.databaseUrl });
   if (store.kind === 'local') return openRecordDatabase({ sqliteFile: join(store.location, DATABASE_FOLDER, 'records.sqlite') });
   return undefined;
+}
+
+/**
+ * Tokens and share links in the database when there is one. A data folder that kept them as objects has them copied
+ * in once, while the table's collection is still empty, so every token and link made before keeps working.
+ */
+async function authDocuments(database: RecordDatabase | undefined, store: BlobStore): Promise<{ tokens?: AuthDocuments; shares?: AuthDocuments }> {
+  if (!database) return {};
+  const pairs = [
+    { sql: sqlAuthDocuments(database.db, 'tokens'), blob: blobAuthDocuments(store, TOKENS_PREFIX, tokenKey) },
+    { sql: sqlAuthDocuments(database.db, 'shares'), blob: blobAuthDocuments(store, SHARES_PREFIX, shareKey) },
+  ];
+  for (const { sql, blob } of pairs) {
+    if (await sql.any()) continue;
+    for await (const { id, value } of blob.list()) await sql.put(id, value);
+  }
+  return { tokens: pairs[0]!.sql, shares: pairs[1]!.sql };
+}
+
+/** The token store the server would use, for the CLI's `token` commands (same database or data folder). */
+export async function openTokenStore(config: ApiConfig, store: BlobStore = createBlobStore()): Promise<{ tokens: TokenStore; close: () => Promise<void> }> {
+  const database = await openDatabaseFor(config, store);
+  const auth = await authDocuments(database, store);
+  return { tokens: new TokenStore(store, undefined, auth.tokens), close: async () => database?.close() };
 }

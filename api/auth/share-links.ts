@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
+import type { BlobStore } from '../../storage/index.ts';
 import { SHARES_PREFIX, shareKey } from '../../storage/index.ts';
-import { putSecretJson } from './secret-files.ts';
+import { blobAuthDocuments, type AuthDocuments } from './documents.ts';
 import { sha256Hex, type TokenStore } from './tokens.ts';
 
 /**
@@ -39,10 +39,16 @@ export function isShareTokenShape(token: string): boolean {
 
 export class ShareLinks {
   /** @param tokens when given, a link stops working once the token that created it is revoked or gone. */
+  private readonly documents: AuthDocuments;
+
+  /** @param documents where the links live; by default owner-only objects under auth/shares/ in `store`. */
   constructor(
-    private readonly store: BlobStore,
+    store: BlobStore,
     private readonly tokens?: TokenStore,
-  ) {}
+    documents?: AuthDocuments,
+  ) {
+    this.documents = documents ?? blobAuthDocuments(store, SHARES_PREFIX, shareKey);
+  }
 
   async create(
     dossierId: string,
@@ -62,7 +68,7 @@ export class ShareLinks {
       ...(allowSupplement ? { allowSupplement: true } : {}),
     };
     const id = sha256Hex(token);
-    await putSecretJson(this.store, shareKey(id), record);
+    await this.documents.put(id, record);
     return { token, id, record };
   }
 
@@ -79,21 +85,17 @@ export class ShareLinks {
   }
 
   async get(id: string): Promise<ShareEntry | null> {
-    try {
-      return { ...(await this.store.getJson(shareKey(id), ShareRecordSchema)), id };
-    } catch (error) {
-      if (error instanceof BlobNotFoundError || error instanceof CorruptBlobError) return null;
-      throw error;
-    }
+    if (!/^[0-9a-f]{64}$/.test(id)) return null;
+    const parsed = ShareRecordSchema.safeParse(await this.documents.get(id));
+    return parsed.success ? { ...parsed.data, id } : null;
   }
 
   /** Every link of one dossier, newest first (revoked and expired ones included: the list is their record). */
   async list(dossierId: string): Promise<ShareEntry[]> {
     const out: ShareEntry[] = [];
-    for await (const item of this.store.list(SHARES_PREFIX)) {
-      const id = item.key.slice(SHARES_PREFIX.length).replace(/\.json$/, '');
-      const entry = /^[0-9a-f]{64}$/.test(id) ? await this.get(id).catch(() => null) : null;
-      if (entry?.dossierId === dossierId) out.push(entry);
+    for await (const { id, value } of this.documents.list()) {
+      const parsed = ShareRecordSchema.safeParse(value);
+      if (parsed.success && parsed.data.dossierId === dossierId && /^[0-9a-f]{64}$/.test(id)) out.push({ ...parsed.data, id });
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
@@ -105,7 +107,7 @@ export class ShareLinks {
     if (entry.revokedAt) return entry;
     const { id: _id, ...record } = entry;
     const revoked: ShareRecord = { ...record, revokedAt: now.toISOString(), revokedBy };
-    await putSecretJson(this.store, shareKey(id), revoked);
+    await this.documents.put(id, revoked);
     return { ...revoked, id };
   }
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { BlobNotFoundError, CorruptBlobError, type BlobStore } from '../../storage/index.ts';
+import type { BlobStore } from '../../storage/index.ts';
 import { TOKENS_PREFIX, tokenKey } from '../../storage/index.ts';
-import { putSecretJson } from './secret-files.ts';
+import { blobAuthDocuments, type AuthDocuments } from './documents.ts';
 
 /**
  * API tokens. A token reads `dkt_<id>_<secret>`: the id finds the stored record, the secret proves possession.
@@ -62,10 +62,16 @@ export function sha256Hex(text: string): string {
 export class TokenStore {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
+  private readonly documents: AuthDocuments;
+
+  /** @param documents where the records live; by default owner-only objects under auth/tokens/ in `store`. */
   constructor(
-    private readonly store: BlobStore,
+    store: BlobStore,
     private readonly cacheMs = 30_000,
-  ) {}
+    documents?: AuthDocuments,
+  ) {
+    this.documents = documents ?? blobAuthDocuments(store, TOKENS_PREFIX, tokenKey);
+  }
 
   /** Creates a token; the returned `token` is shown once and never stored. */
   async create(input: CreateTokenInput, now = new Date()): Promise<{ token: string; record: TokenRecord }> {
@@ -87,7 +93,7 @@ export class TokenStore {
       createdAt: now.toISOString(),
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString() : undefined,
     };
-    await putSecretJson(this.store, tokenKey(id), record);
+    await this.documents.put(id, record);
     return { token: `dkt_${id}_${secret}`, record };
   }
 
@@ -114,20 +120,16 @@ export class TokenStore {
   }
 
   async get(id: string): Promise<TokenRecord | null> {
-    try {
-      return await this.store.getJson(tokenKey(id), TokenRecordSchema);
-    } catch (error) {
-      if (error instanceof BlobNotFoundError || error instanceof CorruptBlobError) return null;
-      throw error;
-    }
+    if (!/^[0-9a-f]{16}$/.test(id)) return null;
+    const parsed = TokenRecordSchema.safeParse(await this.documents.get(id));
+    return parsed.success ? parsed.data : null;
   }
 
   async list(): Promise<TokenRecord[]> {
     const out: TokenRecord[] = [];
-    for await (const item of this.store.list(TOKENS_PREFIX)) {
-      const id = item.key.slice(TOKENS_PREFIX.length).replace(/\.json$/, '');
-      const record = await this.get(id).catch(() => null);
-      if (record) out.push(record);
+    for await (const { value } of this.documents.list()) {
+      const parsed = TokenRecordSchema.safeParse(value);
+      if (parsed.success) out.push(parsed.data);
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -136,13 +138,12 @@ export class TokenStore {
     const record = await this.get(id);
     if (!record) return null;
     const revoked = { ...record, revokedAt: record.revokedAt ?? now.toISOString() };
-    await putSecretJson(this.store, tokenKey(id), revoked);
+    await this.documents.put(id, revoked);
     this.cache.clear();
     return revoked;
   }
 
   async isEmpty(): Promise<boolean> {
-    for await (const _ of this.store.list(TOKENS_PREFIX)) return false;
-    return true;
+    return !(await this.documents.any());
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
@@ -40,9 +40,18 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/** API tokens (hash only) and share links (by the hash of the link): id → JSON, one collection each. */
+export interface AuthDocumentsTable {
+  collection: string;
+  id: string;
+  body: string;
+  updated_at: string;
+}
+
 export interface RecordTables {
   dossiers: DossiersTable;
   audit_log: AuditLogTable;
+  auth_documents: AuthDocumentsTable;
 }
 
 export interface RecordDatabase {
@@ -87,6 +96,18 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_dossier_at').on('audit_log').columns(['dossier_id', 'at']).execute();
     },
   },
+  '0002_auth_documents': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('auth_documents')
+        .addColumn('collection', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('auth_documents_pk', ['collection', 'id'])
+        .execute();
+    },
+  },
 };
 
 export interface OpenOptions {
@@ -104,7 +125,9 @@ export async function openRecordDatabase(options: OpenOptions): Promise<RecordDa
     const where = new URL(options.url);
     opened = { db, kind: 'postgres', location: `${where.hostname}:${where.port || 5432}${where.pathname}`, close: () => db.destroy() };
   } else if (options.sqliteFile) {
-    mkdirSync(dirname(options.sqliteFile), { recursive: true });
+    // The folder holds token and link hashes as the auth/ objects did: owner-only.
+    mkdirSync(dirname(options.sqliteFile), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(options.sqliteFile), 0o700);
     const sqlite = new Database(options.sqliteFile);
     // WAL lets the report page read while a check writes; NORMAL sync is safe with WAL and much faster.
     sqlite.pragma('journal_mode = WAL');

@@ -159,3 +159,31 @@ export class SqlAuditLog {
     return rows.map((r) => AuditEntrySchema.parse({ id: r.id, at: r.at, actor: r.actor, role: r.role, action: r.action, dossierId: r.dossier_id, detail: JSON.parse(r.detail) }));
   }
 }
+
+// ------------------------------------------------------------------------------------------ tokens and links
+
+/** One collection of api/auth/documents.ts in the `auth_documents` table. */
+export function sqlAuthDocuments(db: Kysely<RecordTables>, collection: 'tokens' | 'shares') {
+  return {
+    async get(id: string): Promise<unknown | null> {
+      const row = await db.selectFrom('auth_documents').select('body').where('collection', '=', collection).where('id', '=', id).executeTakeFirst();
+      return row ? JSON.parse(row.body) : null;
+    },
+    async put(id: string, value: unknown): Promise<void> {
+      const body = JSON.stringify(value);
+      const updated_at = new Date().toISOString();
+      await db
+        .insertInto('auth_documents')
+        .values({ collection, id, body, updated_at })
+        .onConflict((c) => c.columns(['collection', 'id']).doUpdateSet({ body, updated_at }))
+        .execute();
+    },
+    async *list(): AsyncIterable<{ id: string; value: unknown }> {
+      const rows = await db.selectFrom('auth_documents').select(['id', 'body']).where('collection', '=', collection).orderBy('id').execute();
+      for (const row of rows) yield { id: row.id, value: JSON.parse(row.body) };
+    },
+    async any(): Promise<boolean> {
+      return (await db.selectFrom('auth_documents').select('id').where('collection', '=', collection).limit(1).executeTakeFirst()) !== undefined;
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { listChecklists } from '../../pipeline/index.ts';
-import { createBlobStore } from '../../storage/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
-import { RoleSchema, TokenInputError, TokenStore, type Role } from '../../api/auth/tokens.ts';
+import { openTokenStore } from '../../api/context.ts';
+import { RoleSchema, TokenInputError, type Role } from '../../api/auth/tokens.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption, positiveNumberOption } from '../numeric-options.ts';
 
@@ -40,13 +40,10 @@ export function registerServeCommand(program: Command): void {
         throw new UsageError(`没有地区“${opts.jurisdiction}”的检查清单（可选：${listChecklists().map((c) => c.id).join('、')}）`);
       }
       try {
-        const { token: secret, record } = await new TokenStore(createBlobStore()).create({
-          name: opts.name,
-          role: opts.role,
-          jurisdiction: opts.jurisdiction,
-          unit: opts.unit,
-          expiresInDays: opts.expiresDays,
-        });
+        const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+        const { token: secret, record } = await tokens
+          .create({ name: opts.name, role: opts.role, jurisdiction: opts.jurisdiction, unit: opts.unit, expiresInDays: opts.expiresDays })
+          .finally(close);
         process.stderr.write(`已创建令牌 ${record.id}（${record.role}${record.jurisdiction ? ` · ${record.jurisdiction}` : ''}${record.unit ? ` · ${record.unit}` : ''}）。令牌只显示这一次：\n`);
         process.stdout.write(`${secret}\n`);
       } catch (error) {
@@ -58,7 +55,8 @@ export function registerServeCommand(program: Command): void {
     .command('list')
     .description('列出令牌（不含令牌本身）')
     .action(async () => {
-      for (const r of await new TokenStore(createBlobStore()).list()) {
+      const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+      for (const r of await tokens.list().finally(close)) {
         const scope = r.jurisdiction ?? r.unit ?? '';
         const state = r.revokedAt ? '已吊销' : r.expiresAt && Date.parse(r.expiresAt) < Date.now() ? '已过期' : '有效';
         process.stdout.write(`${r.id}\t${r.role}\t${scope}\t${r.name}\t${state}\t${r.createdAt}\n`);
@@ -70,7 +68,8 @@ export function registerServeCommand(program: Command): void {
     .argument('<id>', '令牌编号（token list 第一列）')
     .action(async (id: string) => {
       if (!/^[0-9a-f]{16}$/.test(id)) throw new UsageError('令牌编号应为 16 位十六进制');
-      const revoked = await new TokenStore(createBlobStore()).revoke(id);
+      const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+      const revoked = await tokens.revoke(id).finally(close);
       if (!revoked) throw new UsageError(`没有编号为 ${id} 的令牌`);
       process.stderr.write(`已吊销令牌 ${id}\n`);
     });

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { bearer, checkedDossier, multipart, startTestApi, textDossierZip, type TestApi } from './harness.ts';
@@ -112,9 +114,13 @@ describe('when the token is not valid', () => {
   it('keeps only a SHA-256 of the secret in storage', async () => {
     const token = await api.token('admin');
     const [, id, secret] = /^dkt_([0-9a-f]{16})_(.+)$/.exec(token)!;
-    const stored = JSON.stringify(await api.ctx.store.getJson(`auth/tokens/${id}.json`));
+    const stored = JSON.stringify(await api.ctx.tokens.get(id!));
     expect(stored).not.toContain(secret);
     expect(stored).toMatch(/"secretSha256":"[0-9a-f]{64}"/);
+    // Nor anywhere in the data folder's database file.
+    const folder = join(api.dataDir, '.database');
+    const bytes = Buffer.concat(await Promise.all((await readdir(folder)).map((name) => readFile(join(folder, name)))));
+    expect(bytes.includes(Buffer.from(secret!))).toBe(false);
   });
 });
 

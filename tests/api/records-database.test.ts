@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRecordDatabase, type RecordDatabase } from '../../api/db/database.ts';
-import { DossierSearchSchema, SqlAuditLog, SqlRecordTable } from '../../api/db/records-table.ts';
+import { DossierSearchSchema, sqlAuthDocuments, SqlAuditLog, SqlRecordTable } from '../../api/db/records-table.ts';
+import { TokenStore } from '../../api/auth/tokens.ts';
+import { ShareLinks } from '../../api/auth/share-links.ts';
+import { openTokenStore } from '../../api/context.ts';
+import { parseApiConfig } from '../../api/config.ts';
 import { DossierRepository, rowOf, type DossierRecord } from '../../api/dossiers/records.ts';
 import type { Principal } from '../../api/auth/tokens.ts';
 import { LocalFolderStore, recordKey } from '../../storage/index.ts';
@@ -173,6 +177,29 @@ describe('an existing data folder', () => {
       expect(badDate.statusCode).toBe(400);
     } finally {
       await api.close();
+    }
+  });
+
+  it('keeps the tokens and share links an older version wrote as objects working', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'records-auth-import-'));
+    const store = new LocalFolderStore({ root: dir });
+    try {
+      const { token } = await new TokenStore(store).create({ name: '老令牌', role: 'officer', jurisdiction: 'changde' });
+      const link = await new ShareLinks(store).create('d_old', 24, 'creator');
+      const opened = await openTokenStore(parseApiConfig({}), store);
+      try {
+        expect(await opened.tokens.verify(token)).toMatchObject({ name: '老令牌', role: 'officer' });
+      } finally {
+        await opened.close();
+      }
+      const database = await openRecordDatabase({ sqliteFile: join(dir, '.database', 'records.sqlite') });
+      try {
+        expect(await new ShareLinks(store, undefined, sqlAuthDocuments(database.db, 'shares')).resolve(link.token)).toMatchObject({ dossierId: 'd_old' });
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TokenStore } from '../../api/auth/tokens.ts';
+import { openTokenStore } from '../../api/context.ts';
 import { parseApiConfig } from '../../api/config.ts';
 import { startServer, type RunningServer } from '../../api/server.ts';
 import { LocalFolderStore } from '../../storage/index.ts';
@@ -43,9 +43,9 @@ describe('when the server starts on an empty data folder and is used', () => {
     expect(await mode('auth', 'webhook-secret.json')).toBe('600');
     expect(await mode('auth')).toBe('700');
 
-    const { token: admin, record } = await running.ctx.tokens.create({ name: '管理员', role: 'admin' });
-    expect(await mode('auth', 'tokens', `${record.id}.json`)).toBe('600');
-    expect(await mode('auth', 'tokens')).toBe('700');
+    // Tokens and share links are rows of the data folder's database now: its folder is owner-only.
+    const { token: admin } = await running.ctx.tokens.create({ name: '管理员', role: 'admin' });
+    expect(await mode('.database')).toBe('700');
 
     const created = await fetch(`${running.url}/api/v1/tokens`, {
       method: 'POST',
@@ -54,22 +54,21 @@ describe('when the server starts on an empty data folder and is used', () => {
     });
     expect(created.status).toBe(201);
     const officerId = ((await created.json()) as { record: { id: string } }).record.id;
-    expect(await mode('auth', 'tokens', `${officerId}.json`)).toBe('600');
-
     const revoked = await fetch(`${running.url}/api/v1/tokens/${officerId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
     expect(revoked.status).toBe(200);
-    expect(await mode('auth', 'tokens', `${officerId}.json`)).toBe('600');
-
-    const link = await running.ctx.shares.create('d_x', 1, record.id);
-    expect(await mode('auth', 'shares', `${link.id}.json`)).toBe('600');
-    expect(await mode('auth', 'shares')).toBe('700');
+    expect((await running.ctx.tokens.get(officerId))?.revokedAt).toBeDefined();
+    expect(await mode('.database')).toBe('700');
   });
 });
 
 describe('when the command line creates a token without a server', () => {
   it('writes it owner-only too', async () => {
-    const { record } = await new TokenStore(new LocalFolderStore({ root: dataDir })).create({ name: '运维', role: 'admin' });
-    expect(await mode('auth', 'tokens', `${record.id}.json`)).toBe('600');
+    const { tokens, close } = await openTokenStore(parseApiConfig({}), new LocalFolderStore({ root: dataDir }));
+    const { record } = await tokens.create({ name: '运维', role: 'admin' }).finally(close);
+    expect(await mode('.database')).toBe('700');
+    // The server started on that folder afterwards knows the token.
+    const running = await start();
+    expect((await running.ctx.tokens.get(record.id))?.name).toBe('运维');
   });
 });
 
