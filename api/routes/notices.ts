@@ -28,8 +28,9 @@ export const NoticeRecordSchema = z.object({
   createdBy: z.string(),
   format: z.enum(['docx', 'pdf']),
   fileName: z.string(),
-  /** The report the notice was made from. */
+  /** The report the notice was made from, and the 补正 round it belongs to (1: the first upload). */
   reportGeneratedAt: z.string(),
+  round: z.number().int().positive().default(1),
   title: z.string(),
   docNumber: z.string().optional(),
   deadline: z.string().optional(),
@@ -68,7 +69,17 @@ export function registerNoticeRoutes(app: FastifyInstance, ctx: AppContext): voi
       if (record.status !== 'done' && !uncheckable) throw new ApiError('REPORT_NOT_READY', record.progress.message);
       const report = await ctx.repo.getReport(id);
       if (!report) throw new ApiError('REPORT_NOT_READY');
-      const notice = await generateNotice(report, options, format, { checklist: record.city });
+      // The unit needs a way to answer: without an address of the officer's own, the notice carries a 补正 link to
+      // this dossier (valid until a week after the deadline, or the usual share time), listed with the other links.
+      let uploadUrl = options.uploadUrl;
+      if (!uploadUrl) {
+        const principal = principalOf(request);
+        const hours = options.deadline ? Math.max(24, Math.ceil((Date.parse(`${options.deadline}T23:59:59+08:00`) - Date.now()) / 3_600_000) + 7 * 24) : ctx.config.shareLinkHours;
+        const link = await ctx.shares.create(record.id, Math.min(hours, 24 * 90), principal.tokenId, new Date(), principal.name, true);
+        uploadUrl = `${ctx.publicUrl()}/s/${link.token}`;
+        await ctx.audit.record(request, 'shared', id, { shareId: link.id, expiresAt: link.record.expiresAt, allowSupplement: true, forNotice: true });
+      }
+      const notice = await generateNotice(report, { ...options, uploadUrl }, format, { checklist: record.city });
       const noticeId = `n_${Date.now().toString(36)}${randomBytes(6).toString('base64url')}`;
       const saved: NoticeRecord = {
         id: noticeId,
@@ -77,6 +88,7 @@ export function registerNoticeRoutes(app: FastifyInstance, ctx: AppContext): voi
         format,
         fileName: notice.fileName,
         reportGeneratedAt: report.generatedAt,
+        round: record.rounds?.length ?? 1,
         title: notice.content.title,
         docNumber: notice.content.docNumber,
         deadline: options.deadline,

@@ -93,7 +93,7 @@ export function buildNoticeContent(report: CompletenessReport, checklist: Loaded
   const opening =
     mustSupply.length === 0
       ? `你单位报送的《${project}》${stage}材料已收悉。经审核，材料齐全${shouldSupply.length > 0 ? '，另有以下材料建议补充' : ''}。现将有关事项一次性告知如下：`
-      : `你单位报送的《${project}》${stage}材料已收悉。根据${regulation}的规定，经审核，材料尚不齐全。现将需补正的材料一次性告知如下：`;
+      : `你单位报送的《${project}》${stage}材料已收悉。根据${regulation}的规定，经审核，结论为${report.verdict.text}。现将需补正的材料一次性告知如下：`;
   // Whether 补正 time counts against the review's time limit differs by city (the statutory clock says so); the
   // notice states only the deadline the officer set.
   const deadline = options.deadline ? `请于${chineseDate(options.deadline)}前按上述要求补正材料。` : '请按上述要求尽快补正材料。';

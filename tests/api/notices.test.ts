@@ -25,7 +25,7 @@ describe('一次性告知书 through the API', () => {
       payload: { format: 'docx', issuer: '青禾市数据资源管理局', docNumber: '青数据补〔2026〕7号', deadline: '2026-10-09', officer: '王审核', contact: '0731-1234567' },
     });
     expect(docx.statusCode).toBe(201);
-    const { notice } = docx.json() as { notice: { id: string; format: string; createdBy: string; mustSupply: number; links: { download: string } } };
+    const { notice } = docx.json() as { notice: { id: string; format: string; createdBy: string; mustSupply: number; round: number; links: { download: string } } };
     expect(notice).toMatchObject({ format: 'docx', createdBy: '王审核' });
     expect(notice.mustSupply).toBeGreaterThan(0);
 
@@ -37,6 +37,11 @@ describe('一次性告知书 through the API', () => {
     expect(text).toContain('青数据补〔2026〕7号');
     expect(text).toContain('请于2026年10月9日前');
     expect(text).toContain('经办人：王审核；联系电话：0731-1234567');
+    // No address given: the notice carries a 补正 link to this dossier, which accepts a round.
+    const link = /\/s\/([A-Za-z0-9_-]{43})/.exec(text);
+    expect(link, text).not.toBeNull();
+    expect(await api.ctx.shares.resolve(link![1]!)).toMatchObject({ dossierId: id, allowSupplement: true });
+    expect(notice).toMatchObject({ round: 1 });
 
     const pdf = await api.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/notices`, headers: bearer(officer), payload: { format: 'pdf' } });
     expect(pdf.statusCode).toBe(201);
