@@ -102,6 +102,8 @@ program
       process.stderr.write(`报告已写入 ${opts.out}：${report.verdict.text}\n`);
     } else {
       process.stdout.write(text);
+      // Exit code 2 always comes with a Chinese line on stderr, whatever the report's format on stdout.
+      if (report.verdict.outcome === 'uncheckable') process.stderr.write(`${report.verdict.text}\n`);
     }
     process.exitCode = exitCodeOf(report.verdict.outcome);
   });

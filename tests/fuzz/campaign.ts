@@ -296,8 +296,8 @@ export function describeRun(run: CliRun): string {
 /**
  * A folder run (or a single-file run) is acceptable when it ended by itself in time with exit code 0, 1 or 2, left
  * no process and no temporary file behind, and — when it printed a report — that report names every mutant. A folder
- * run must print one (exit 2 there means one file stopped the whole dossier). A single-file run may exit 2 with a
- * Chinese message and no report (an archive too broken to open is the whole input).
+ * run must print one (exit 2 without a 无法检查 report means one file stopped the whole dossier). A single-file run may
+ * exit 2 with a Chinese message and no report (an archive too broken to open is the whole input).
  */
 export function judgeRun(run: CliRun, command: 'extract' | 'check', mutants: readonly Mutant[], single: boolean): RunVerdict {
   const problems: string[] = [];
@@ -307,9 +307,13 @@ export function judgeRun(run: CliRun, command: 'extract' | 'check', mutants: rea
   if (!run.timedOut && run.leftovers.length > 0) problems.push(`临时目录有残留：${run.leftovers.join(', ')}`);
   if (run.timedOut || run.code === null || ![0, 1, 2].includes(run.code)) return { problems };
 
-  if (run.code === 2) {
+  // Exit 2 with a report whose verdict is 无法检查 is an answer about the dossier (nothing in it could be read): the
+  // report must still name every mutant, and stderr must say 无法检查.
+  const uncheckableReport = run.code === 2 && command === 'check' && /"outcome":\s*"uncheckable"/.test(run.stdout);
+  if (run.code === 2 && uncheckableReport && !/无法检查/.test(run.stderr)) problems.push(`退出码 2（无法检查）但 stderr 没有说明：${run.stderr.slice(-800)}`);
+  if (run.code === 2 && !uncheckableReport) {
     if (!single) problems.push(`整个材料包失败（退出码 2）：${run.stderr.slice(-800)}`);
-    else if (!/错误/.test(run.stderr)) problems.push(`退出码 2 但没有中文错误信息：${run.stderr.slice(-800)}`);
+    else if (!/错误|无法检查/.test(run.stderr)) problems.push(`退出码 2 但没有中文错误信息：${run.stderr.slice(-800)}`);
     else if (/\n\s+at /.test(run.stderr)) problems.push(`退出码 2 且输出了堆栈：${run.stderr.slice(-800)}`);
     return { problems };
   }
