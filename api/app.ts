@@ -20,6 +20,7 @@ import { registerTypeCorrectionRoutes } from './routes/type-corrections.ts';
 import { registerSegmentationRoutes } from './routes/segmentations.ts';
 import { registerNoticeRoutes } from './routes/notices.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerRoundRoutes } from './routes/rounds.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
@@ -155,6 +156,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerSegmentationRoutes(app, ctx);
   registerNoticeRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerDecisionRoutes(app, ctx);
   registerRoundRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
   await registerQueueDashboard(app, ctx);

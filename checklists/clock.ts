@@ -15,7 +15,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const IsoDateSchema = z.string().regex(ISO_DATE);
 
 export const ClockEventSchema = z.object({
-  kind: z.enum(['accepted', 'complete', 'supplement_requested', 'supplement_received', 'extended']),
+  kind: z.enum(['accepted', 'complete', 'supplement_requested', 'supplement_received', 'extended', 'decided']),
   /** A Beijing date, YYYY-MM-DD. */
   on: IsoDateSchema,
 });
@@ -26,7 +26,8 @@ export const ClockSchema = z.object({
   article: z.string(),
   quote: z.string(),
   /** Not started: the starting event has not happened (e.g. the materials are not complete yet). */
-  state: z.enum(['not_started', 'running', 'paused', 'overdue']),
+  /** stopped: the review was decided (accepted or refused) and the clock no longer runs. */
+  state: z.enum(['not_started', 'running', 'paused', 'overdue', 'stopped']),
   startedOn: IsoDateSchema.optional(),
   deadline: IsoDateSchema.optional(),
   /** Days of the limit's kind left, counting from `today` (negative when overdue); absent unless running or paused. */
@@ -91,6 +92,11 @@ function clockFor(limit: TimeLimit, input: ClockInput): Clock {
     deadline = nextDay(deadline);
     if (pauses.some((p) => p.to === undefined && deadline > p.from)) break;
     if (countable(deadline)) counted++;
+  }
+  const decided = events.find((e) => e.kind === 'decided' && e.on >= start.on);
+  if (decided) {
+    const onTime = decided.on <= deadline;
+    return { ...base, state: 'stopped', startedOn: start.on, deadline, text: `${`自${chineseDate(start.on)}${STARTING_EVENT_WORDS[limit.startsAt]}起${budget}${unit}内`}，截止${chineseDate(deadline)}；已于${chineseDate(decided.on)}作出决定${onTime ? '，在时限内' : '，超出时限'}`, notes };
   }
   const openPause = pauses.find((p) => p.to === undefined);
   for (const year of yearsBetween(start.on, openPause ? input.today : deadline)) {

@@ -126,6 +126,7 @@ export const AuditActionSchema = z.enum([
   'notice_generated',
   'supplemented',
   'decided',
+  'extended',
   'deleted',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -81,9 +81,12 @@ export function completedRecord(record: DossierRecord, report: CompletenessRepor
  * 收齐 the first check with nothing error-level missing; 补正 requests and arrivals; an extension granted.
  */
 export const DossierEventSchema = z.object({
-  kind: z.enum(['complete', 'supplement_requested', 'supplement_received', 'extended']),
+  kind: z.enum(['complete', 'supplement_requested', 'supplement_received', 'extended', 'decided']),
   at: z.string(),
   by: z.string().optional(),
+  /** For 'decided': the officer's decision; for 'extended' and 'decided': the reason given. */
+  decision: z.enum(['accepted', 'rejected']).optional(),
+  note: z.string().max(500).optional(),
 });
 export type DossierEvent = z.infer<typeof DossierEventSchema>;
 

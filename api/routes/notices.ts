@@ -100,6 +100,10 @@ export function registerNoticeRoutes(app: FastifyInstance, ctx: AppContext): voi
       await ctx.store.put(noticeKey(id, noticeId, format), notice.bytes, { contentType: NOTICE_MEDIA_TYPES[format] });
       await ctx.store.putJson(noticeKey(id, noticeId, 'json'), { ...saved, content: notice.content });
       request.log.info({ dossierId: id, noticeId, format, by: saved.createdBy }, 'notice generated');
+      // Handing over a notice of what must be supplied is the 补正 request the statutory clock pauses on (益阳 第十四条).
+      if (notice.content.mustSupply.length > 0) {
+        await ctx.repo.update(id, (current) => ({ ...current, events: [...(current.events ?? []), { kind: 'supplement_requested', at: saved.createdAt, by: saved.createdBy }] }));
+      }
       await ctx.audit.record(request, 'notice_generated', id, { noticeId, format, docNumber: saved.docNumber, deadline: saved.deadline });
       return reply.code(201).send({ notice: view(id, saved) });
     },

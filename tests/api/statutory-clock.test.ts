@@ -26,6 +26,29 @@ describe('the statutory clock of a dossier', () => {
     expect(view.clocks[0].text).toMatch(/^自\d{4}年\d{1,2}月\d{1,2}日受理起10个工作日内，截止\d{4}年\d{1,2}月\d{1,2}日，还剩10个工作日$/);
   });
 
+  it('pauses 益阳’s clock once a notice asks for 补正, and stops it at the officer’s decision, audited', async () => {
+    const officer = await api.token('officer', { jurisdiction: 'yiyang', name: '赵审核' });
+    const id = await checkedDossier(api, unit, { city: 'yiyang', stage: 'filing' });
+    const notice = await api.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/notices`, headers: bearer(officer), payload: { format: 'docx' } });
+    expect(notice.json().notice.mustSupply).toBeGreaterThan(0);
+    const paused = (await api.app.inject({ url: `/api/v1/dossiers/${id}`, headers: bearer(officer) })).json();
+    expect(paused.clocks[0]).toMatchObject({ state: 'paused' });
+    expect(paused.clocks[0].text).toContain('补正期间暂停计时');
+
+    const decide = (payload: Record<string, unknown>, token = officer) => api.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/decision`, headers: bearer(token), payload });
+    expect((await decide({ decision: 'accepted' }, unit)).statusCode).toBe(403);
+    const noReason = await decide({ decision: 'extended' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().error.message).toContain('须说明理由');
+    const decided = await decide({ decision: 'rejected', note: '材料逾期未补正' });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json().dossier.clocks[0]).toMatchObject({ state: 'stopped' });
+    expect(decided.json().dossier.clocks[0].text).toMatch(/已于\d{4}年\d{1,2}月\d{1,2}日作出决定/);
+    expect((await decide({ decision: 'accepted' })).statusCode).toBe(400);
+    const audit = (await api.app.inject({ url: `/api/v1/dossiers/${id}/audit`, headers: bearer(officer) })).json();
+    expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['notice_generated', 'decided']));
+  });
+
   it('shows no clock where the regulation sets none', async () => {
     const id = await checkedDossier(api, unit, { city: 'municipal-template', stage: 'filing', facts: { filingStep: 'approval' } });
     const view = (await api.app.inject({ url: `/api/v1/dossiers/${id}`, headers: bearer(unit) })).json();

@@ -66,6 +66,13 @@ describe('the statutory clock of each city’s review', () => {
     expect(clock!.text).toMatch(/已超期\d+个工作日$/);
   });
 
+  it('stops at the decision and says whether it came within the limit', () => {
+    const events: ClockEvent[] = [{ kind: 'accepted', on: '2026-09-20' }, { kind: 'complete', on: '2026-09-25' }, { kind: 'decided', on: '2026-10-20' }];
+    const [clock] = statutoryClocks({ checklist: changde, stage: 'acceptance', events, today: '2026-11-30' });
+    expect(clock).toMatchObject({ state: 'stopped', deadline: '2026-10-29' });
+    expect(clock!.text).toBe('自2026年9月25日收齐材料起20个工作日内，截止2026年10月29日；已于2026年10月20日作出决定，在时限内');
+  });
+
   it('gives today’s date in Beijing', () => {
     expect(beijingDate(new Date('2026-12-03T16:30:00Z'))).toBe('2026-12-04');
   });
