@@ -24,6 +24,8 @@ export interface DossiersTable {
   batch_id: string | null;
   /** complete / needs_supplement / uncheckable, once checked. */
   verdict: string | null;
+  /** The statutory deadline (YYYY-MM-DD) while a clock runs, for "due by" filters. */
+  deadline: string | null;
   /** The whole record (api/dossiers/records.ts DossierRecordSchema) as JSON; the columns above are its index. */
   record: string;
 }
@@ -94,6 +96,12 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_log_dossier_at').on('audit_log').columns(['dossier_id', 'at']).execute();
+    },
+  },
+  '0003_dossier_deadline': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('dossiers').addColumn('deadline', 'text').execute();
+      await db.schema.createIndex('dossiers_deadline').on('dossiers').column('deadline').execute();
     },
   },
   '0002_auth_documents': {

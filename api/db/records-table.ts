@@ -22,6 +22,8 @@ export const DossierSearchSchema = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD').optional(),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD').optional(),
   batchId: z.string().max(128).optional(),
+  /** Only dossiers whose statutory deadline falls on or before this date (YYYY-MM-DD): what is due soon. */
+  dueBy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -95,6 +97,7 @@ export class SqlRecordTable {
     if (search.status) query = query.where('status', '=', search.status);
     if (search.verdict) query = query.where('verdict', '=', search.verdict);
     if (search.batchId) query = query.where('batch_id', '=', search.batchId);
+    if (search.dueBy) query = query.where('deadline', 'is not', null).where('deadline', '<=', search.dueBy);
     // Dates are compared in Beijing time: 00:00 Beijing is 16:00 UTC the day before.
     if (search.from) query = query.where('created_at', '>=', beijingMidnightUtc(search.from, 0));
     if (search.to) query = query.where('created_at', '<', beijingMidnightUtc(search.to, 1));

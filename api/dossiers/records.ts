@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DossierFileSchema, UnreadableEntrySchema } from '../../pipeline/intake/model.ts';
-import { FileFindingSchema, SegmentationCorrectionSchema, TypeCorrectionsSchema } from '../../pipeline/index.ts';
+import { beijingDate, FileFindingSchema, loadChecklist, SegmentationCorrectionSchema, statutoryClocks, TypeCorrectionsSchema, type Clock, type ClockEvent } from '../../pipeline/index.ts';
 import { CompletenessReportSchema, FactValueSchema, ReportSummarySchema, StageSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
 import { RoundDiffSchema } from '../../pipeline/rounds/diff.ts';
 import { canSee } from '../auth/access.ts';
@@ -167,6 +167,24 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
+/**
+ * The statutory clock from the record's events: 受理 is the day the upload was accepted, the rest are recorded as
+ * they happen. Facts for a limit's condition are the declared ones; an unknown fact keeps the clock shown.
+ */
+export function clocksOf(record: DossierRecord): Clock[] {
+  const events: ClockEvent[] = [
+    { kind: 'accepted', on: beijingDate(new Date(record.createdAt)) },
+    ...(record.events ?? []).map((e) => ({ kind: e.kind, on: beijingDate(new Date(e.at)) })),
+  ];
+  const facts = (name: string) => (name in record.facts ? { known: true as const, value: record.facts[name]! } : { known: false as const, unknownFacts: [name] });
+  try {
+    return statutoryClocks({ checklist: loadChecklist(record.city), stage: record.stage, events, today: beijingDate(), facts });
+  } catch {
+    // A checklist that no longer loads (a removed custom file) must not hide the dossier itself.
+    return [];
+  }
+}
+
 /** The verdict column of a record: what the officer filters the list by. */
 function verdictOf(record: DossierRecord): DossierRow['verdict'] {
   if (record.status === 'failed' && record.error?.code === UNCHECKABLE_CODE) return 'uncheckable';
@@ -188,6 +206,8 @@ export function rowOf(record: DossierRecord): DossierRow {
     owner_token: record.owner.tokenId,
     batch_id: record.batchId ?? null,
     verdict: verdictOf(record),
+    // The deadline as it stands when the record is written (a pause or a decision changes it, and writes the record).
+    deadline: clocksOf(record).find((c) => c.deadline && c.state !== 'stopped')?.deadline ?? null,
     record: JSON.stringify(record),
   };
 }
@@ -370,6 +390,8 @@ function matchesSearch(record: DossierRecord, search: DossierSearch): boolean {
   if (search.status && record.status !== search.status) return false;
   if (search.verdict && verdictOf(record) !== search.verdict) return false;
   if (search.batchId && record.batchId !== search.batchId) return false;
+  const deadline = clocksOf(record).find((c) => c.deadline && c.state !== 'stopped')?.deadline;
+  if (search.dueBy && !(deadline && deadline <= search.dueBy)) return false;
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(record.createdAt));
   if (search.from && day < search.from) return false;
   if (search.to && day > search.to) return false;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { beijingDate, loadChecklist, statutoryClocks, type Clock, type ClockEvent } from '../../pipeline/index.ts';
+import { loadChecklist } from '../../pipeline/index.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canDelete, canSee } from '../auth/access.ts';
 import { principalOf } from '../auth/authenticate.ts';
@@ -9,7 +9,7 @@ import type { Principal } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mergeFacts, parseDeclaredFacts } from '../dossiers/facts-form.ts';
-import { UNCHECKABLE_CODE, type DossierRecord } from '../dossiers/records.ts';
+import { clocksOf, UNCHECKABLE_CODE, type DossierRecord } from '../dossiers/records.ts';
 import { newId, readSubmission, type Submission } from '../dossiers/submission.ts';
 import { receiveUpload, type StoredUpload } from '../dossiers/upload.ts';
 import { changeAndReevaluate } from '../dossiers/re-evaluation.ts';
@@ -55,24 +55,6 @@ export function dossierView(record: DossierRecord): DossierViewT {
     callbackUrl: record.callbackUrl,
     links: { self, report: `${self}/report`, reportHtml: `${self}/report?format=html`, ui: `/ui/report.html?id=${record.id}` },
   };
-}
-
-/**
- * The statutory clock from the record's events: 受理 is the day the upload was accepted, the rest are recorded as
- * they happen. Facts for a limit's condition are the declared ones; an unknown fact keeps the clock shown.
- */
-function clocksOf(record: DossierRecord): Clock[] {
-  const events: ClockEvent[] = [
-    { kind: 'accepted', on: beijingDate(new Date(record.createdAt)) },
-    ...(record.events ?? []).map((e) => ({ kind: e.kind, on: beijingDate(new Date(e.at)) })),
-  ];
-  const facts = (name: string) => (name in record.facts ? { known: true as const, value: record.facts[name]! } : { known: false as const, unknownFacts: [name] });
-  try {
-    return statutoryClocks({ checklist: loadChecklist(record.city), stage: record.stage, events, today: beijingDate(), facts });
-  } catch {
-    // A checklist that no longer loads (a removed custom file) must not hide the dossier itself.
-    return [];
-  }
 }
 
 /** The record when the caller may see it; otherwise 404, exactly as for a dossier that does not exist. */

@@ -24,6 +24,13 @@ describe('the statutory clock of a dossier', () => {
     expect(view.clocks).toEqual(expected);
     expect(view.clocks[0]).toMatchObject({ title: '项目审批', article: '第十四条', state: 'running', startedOn: today, dayKind: 'working' });
     expect(view.clocks[0].text).toMatch(/^自\d{4}年\d{1,2}月\d{1,2}日受理起10个工作日内，截止\d{4}年\d{1,2}月\d{1,2}日，还剩10个工作日$/);
+    // The list filters by deadline: due by the deadline itself, not due by the day before.
+    const officer = await api.token('officer', { jurisdiction: 'yiyang', name: '钱审核' });
+    const deadline: string = view.clocks[0].deadline;
+    const dayBefore = new Date(Date.parse(`${deadline}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const due = (day: string) => api.app.inject({ url: `/api/v1/dossiers?dueBy=${day}`, headers: bearer(officer) }).then((r) => r.json().dossiers.map((d: { id: string }) => d.id));
+    expect(await due(deadline)).toContain(id);
+    expect(await due(dayBefore)).not.toContain(id);
   });
 
   it('pauses 益阳’s clock once a notice asks for 补正, and stops it at the officer’s decision, audited', async () => {
