@@ -2,6 +2,7 @@ import type { Classification } from '../checklists/classify.ts';
 import type { PresenceEvaluation } from '../checklists/evaluate.ts';
 import type { DossierFact } from '../checklists/facts/index.ts';
 import type { RuleFinding } from '../checklists/rules/context.ts';
+import type { ReviewItem, RuleQuestion } from '../checklists/rules/engine.ts';
 import type { Segment } from '../checklists/segment/index.ts';
 import type { ExtractedDocument, Page } from '../extractors/model.ts';
 import type { AppliedCorrection } from './corrections/schema.ts';
@@ -54,6 +55,10 @@ export interface ClassifiedSegment {
 export interface DossierEvaluation {
   presence: PresenceEvaluation;
   ruleFindings: RuleFinding[];
+  /** Asked rules whose fact no document states: questions for 需确认. */
+  ruleQuestions: RuleQuestion[];
+  /** Rules left to the reviewer's judgement: 人工核验要点. */
+  reviewItems: ReviewItem[];
   facts: Record<string, DossierFact>;
 }
 

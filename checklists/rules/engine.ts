@@ -51,15 +51,19 @@ function bindRule(rule: RuleDefinition, facts: FactTable, where: string): BoundR
   const cached = boundCache.get(facts)?.get(rule);
   if (cached) return cached;
   const problems: string[] = [];
-  const check = CHECKS[rule.check];
   let params: unknown;
-  if (!check) {
-    problems.push(`${where}：检查“${rule.check}”不存在（可用的检查：${Object.keys(CHECKS).join('、')}）`);
-  } else {
-    const parsed = check.params.safeParse(rule.params, { error: ZH_CN.localeError });
-    if (parsed.success) params = parsed.data;
-    else for (const issue of parsed.error.issues) problems.push(`${where}：检查 ${rule.check} 的参数${issue.path.length ? ` ${issue.path.join('.')} ` : ''}有误：${issue.message}`);
+  if (rule.check !== undefined) {
+    const check = CHECKS[rule.check];
+    if (!check) {
+      problems.push(`${where}：检查“${rule.check}”不存在（可用的检查：${Object.keys(CHECKS).join('、')}）`);
+    } else {
+      const parsed = check.params.safeParse(rule.params, { error: ZH_CN.localeError });
+      if (parsed.success) params = parsed.data;
+      else for (const issue of parsed.error.issues) problems.push(`${where}：检查 ${rule.check} 的参数${issue.path.length ? ` ${issue.path.join('.')} ` : ''}有误：${issue.message}`);
+    }
   }
+  // An asked fact must be one the officer can declare, or the question could never be answered.
+  for (const ask of rule.ask ?? []) if (!facts.has(ask.fact)) problems.push(`${where}：询问的事实“${ask.fact}”不在事实表中（checklists/facts.yaml）`);
   let appliesWhen: BoundCondition | undefined;
   try {
     appliesWhen = bindCondition(rule.appliesWhen, facts);
@@ -106,16 +110,82 @@ export function bindRules(rules: readonly RuleDefinition[], facts: FactTable): B
   return bound;
 }
 
+/** A question the report puts in 需确认 for an asked rule whose fact no document states. */
+export interface RuleQuestion {
+  ruleId: string;
+  title: string;
+  article: string;
+  quote: string;
+  fact: string;
+  question: string;
+}
+
+/** Where a reviewer finds what a `reviewer` rule asks them to look at. */
+export interface ReviewPlace {
+  path: string;
+  docType: string;
+  firstPage?: number;
+  lastPage?: number;
+  /** The heading of a section carrying the doc type inside another document. */
+  heading?: string;
+}
+
+/** One 人工核验要点: a rule that needs a person's judgement, with where to look. */
+export interface ReviewItem {
+  ruleId: string;
+  title: string;
+  article: string;
+  quote: string;
+  look: string;
+  reason: string;
+  severity: 'error' | 'warning';
+  /** Doc types the reviewer should look in (the report names them in Chinese). */
+  docTypes: string[];
+  places: ReviewPlace[];
+  /** Facts the rule's applicability waits for: listed anyway, the reviewer decides whether it applies. */
+  unknownFacts: string[];
+}
+
+export interface RuleEvaluation {
+  findings: RuleFinding[];
+  questions: RuleQuestion[];
+  reviewItems: ReviewItem[];
+}
+
 /**
- * Runs every rule whose applicability is known to hold. A rule whose inputs are unknown produces no finding
- * (../shared/domain/requirements.md §2.2); the checks themselves skip comparisons whose values are missing.
+ * Runs every rule in its state. A checked rule whose applicability is known to hold runs its check; a rule whose
+ * inputs are unknown produces no finding (../shared/domain/requirements.md §2.2), the checks themselves skip
+ * comparisons whose values are missing. An asked rule that applies asks for its facts while they are unknown and runs
+ * its check once they are declared. A reviewer rule that applies (or may apply) becomes a 人工核验要点.
  */
-export function runRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: FactLookup): RuleFinding[] {
-  const findings: RuleFinding[] = [];
+export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: FactLookup): RuleEvaluation {
+  const out: RuleEvaluation = { findings: [], questions: [], reviewItems: [] };
   for (const { rule, appliesWhen, params } of rules) {
-    if (evaluateCondition(appliesWhen, lookup).value !== true) continue;
-    for (const result of CHECKS[rule.check]!.run(ctx, params, rule)) {
-      findings.push({
+    const applies = evaluateCondition(appliesWhen, lookup);
+    if (rule.state === 'reviewer') {
+      if (applies.value === false || !rule.review) continue;
+      out.reviewItems.push({
+        ruleId: rule.id,
+        title: rule.title,
+        article: rule.citation.article,
+        quote: rule.citation.quote,
+        look: rule.review.look,
+        reason: rule.review.reason,
+        severity: rule.severity,
+        docTypes: rule.review.docTypes,
+        places: reviewPlaces(ctx, rule.review.docTypes),
+        unknownFacts: applies.value === true ? [] : applies.unknownFacts,
+      });
+      continue;
+    }
+    if (applies.value !== true) continue;
+    const unknown = (rule.ask ?? []).filter((a) => lookup(a.fact).known !== true);
+    if (unknown.length > 0) {
+      for (const a of unknown) out.questions.push({ ruleId: rule.id, title: rule.title, article: rule.citation.article, quote: rule.citation.quote, fact: a.fact, question: a.question });
+      continue;
+    }
+    for (const result of CHECKS[rule.check!]!.run(ctx, params, rule)) {
+      out.findings.push({
         ruleId: rule.id,
         kind: rule.kind,
         severity: result.severity ?? rule.severity,
@@ -125,5 +195,25 @@ export function runRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: 
       });
     }
   }
-  return findings;
+  return out;
+}
+
+/** The findings alone (what the presence-era callers and tests read). */
+export function runRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: FactLookup): RuleFinding[] {
+  return evaluateRules(rules, ctx, lookup).findings;
+}
+
+/** Files of the doc types, with their pages, and sections of those types inside other documents. */
+function reviewPlaces(ctx: RuleContext, docTypes: readonly string[]): ReviewPlace[] {
+  const places: ReviewPlace[] = [];
+  for (const file of ctx.files) {
+    const pages = file.pages.map((p) => p.n);
+    const type = file.docTypes.find((t) => docTypes.includes(t));
+    if (type) {
+      places.push({ path: file.path, docType: type, firstPage: pages.length ? Math.min(...pages) : undefined, lastPage: pages.length ? Math.max(...pages) : undefined });
+      continue;
+    }
+    for (const s of file.sections) if (docTypes.includes(s.docType)) places.push({ path: file.path, docType: s.docType, firstPage: s.page, heading: s.heading });
+  }
+  return places;
 }

@@ -55,6 +55,8 @@ export const NoticeContentSchema = z.object({
   shouldSupply: z.array(NoticeItemSchema),
   /** Facts no document states, asked in words. */
   questions: z.array(z.string()),
+  /** 人工核验要点: what the reviewer will check by hand, so the unit can make sure the materials show it. */
+  reviewPoints: z.array(z.object({ title: z.string(), look: z.string(), basis: z.string() })).default([]),
   deadline: z.string(),
   contact: z.string().optional(),
   upload: z.object({ url: z.string(), text: z.string() }).optional(),
@@ -89,6 +91,7 @@ export function buildNoticeContent(report: CompletenessReport, checklist: Loaded
   const mustSupply = gaps.filter((r) => r.severity === 'error').map((r) => item(r, regulation));
   const shouldSupply = gaps.filter((r) => r.severity !== 'error').map((r) => item(r, regulation));
   const questions = questionsFor(report, checklist);
+  const reviewPoints = (report.reviewItems ?? []).map((r) => ({ title: r.title, look: r.look, basis: `${regulation}${r.article.split(/\s*[;；]\s*/).join('、')}` }));
 
   const opening =
     mustSupply.length === 0
@@ -107,6 +110,7 @@ export function buildNoticeContent(report: CompletenessReport, checklist: Loaded
     mustSupply,
     shouldSupply,
     questions,
+    reviewPoints,
     deadline,
     contact: contactParts.length > 0 ? contactParts.join('；') : undefined,
     upload: options.uploadUrl ? { url: options.uploadUrl, text: '补正材料请通过以下链接（或扫描二维码）上传至本项目：' } : undefined,
@@ -127,11 +131,14 @@ function item(row: Requirement, regulation: string): NoticeItem {
 /** The facts the checklist needed and no document stated, as the questions the checklist data words them. */
 function questionsFor(report: CompletenessReport, checklist: LoadedChecklist): string[] {
   const names = [...new Set(report.requirements.filter((r) => r.status === 'needs_confirmation').flatMap((r) => r.unknownFacts))];
-  return names.map((name) => {
+  const fromRows = names.map((name) => {
     const definition = checklist.facts.byName.get(name) ?? checklist.localFacts.find((f) => f.name === name);
     // A fact with no wording is asked by its label, never by its key; the key is not Chinese.
     return definition?.question ?? (definition?.label ? `请说明：${definition.label}` : '请说明本项目的有关情况');
   });
+  // An asked rule's question is worded by its checklist; a fact a row already asks is asked once.
+  const fromRules = (report.questions ?? []).filter((q) => !names.includes(q.fact)).map((q) => q.question);
+  return [...new Set([...fromRows, ...fromRules])];
 }
 
 /** A regulation is cited inside 《》. */
@@ -171,6 +178,11 @@ export function noticeParagraphs(content: NoticeContent, ordinal: (n: number) =>
     heading('需要说明的情况');
     out.push({ kind: 'para', text: '材料中未载明以下情况，请书面说明：' });
     content.questions.forEach((q, i) => out.push({ kind: 'para', text: `${i + 1}. ${q}` }));
+  }
+  if (content.reviewPoints.length > 0) {
+    heading('审核中人工核验的要点');
+    out.push({ kind: 'para', text: '以下事项由审核人员对照材料逐项人工核验，请确保材料中载明相关内容：' });
+    content.reviewPoints.forEach((r, i) => out.push({ kind: 'para', text: `${i + 1}. ${r.title}。核验：${withoutStop(r.look)}。依据：${r.basis}。` }));
   }
   if (content.mustSupply.length > 0 || content.shouldSupply.length > 0 || content.questions.length > 0) {
     heading('补正期限和方式');

@@ -129,6 +129,26 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     skipped: input.skipped,
     requirements,
     findings,
+    questions: evaluation.ruleQuestions.map((q) => ({ ...q, factLabel: factLabel(input.checklist, q.fact) })),
+    reviewItems: evaluation.reviewItems.map((r) => ({
+      ruleId: r.ruleId,
+      title: r.title,
+      article: r.article,
+      quote: r.quote,
+      severity: r.severity,
+      look: r.look,
+      reason: r.reason,
+      lookIn: r.docTypes.map((t) => sectionName(input.catalogue, t)),
+      places: r.places.map((p) => ({
+        path: p.path,
+        docType: p.docType,
+        label: p.heading ?? sectionName(input.catalogue, p.docType),
+        page: p.firstPage,
+        pageRange: p.firstPage !== undefined && p.lastPage !== undefined && p.lastPage > p.firstPage ? { first: p.firstPage, last: p.lastPage } : undefined,
+        via: p.heading ? ('section' as const) : ('file' as const),
+      })),
+      unknownFacts: r.unknownFacts,
+    })),
     summary: {
       files: files.length,
       unreadableFiles: files.filter((f) => f.status !== 'ok').length,
@@ -179,6 +199,10 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
     correction: f.correction,
     findings: f.doc.findings,
   };
+}
+
+function factLabel(checklist: LoadedChecklist, name: string): string | undefined {
+  return checklist.facts.byName.get(name)?.label ?? checklist.localFacts.find((f) => f.name === name)?.label;
 }
 
 function sectionName(catalogue: LoadedCatalogue, key: string): string {

@@ -42,6 +42,21 @@ interface ReportView {
   summary: CompletenessReport['summary'];
   missing: RequirementView[];
   confirm: RequirementView[];
+  /** Asked rules waiting for a fact, shown with the 需确认 rows. */
+  questions: Array<{ ruleId: string; title: string; question: string; article: string; quote: string; fact: string; factLabel: string }>;
+  /** 人工核验要点. */
+  review: Array<{
+    ruleId: string;
+    title: string;
+    severity: string;
+    article: string;
+    quote: string;
+    look: string;
+    reason: string;
+    lookIn: string;
+    places: Array<{ file: FileLink; pages: string; label: string }>;
+    unknownFacts: string;
+  }>;
   findings: Array<{
     ruleId: string;
     article?: string;
@@ -123,6 +138,31 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     summary: report.summary,
     missing: withStatus('missing', 'unreadable').map((r) => requirement(r, 'missing')),
     confirm: withStatus('needs_confirmation').map((r) => requirement(r, 'confirm')),
+    questions: (report.questions ?? []).map((q) => ({
+      ruleId: q.ruleId,
+      title: q.title,
+      question: q.question,
+      article: q.article,
+      quote: clip(q.quote, 160),
+      fact: q.fact,
+      factLabel: q.factLabel ?? '该事实',
+    })),
+    review: (report.reviewItems ?? []).map((r) => ({
+      ruleId: r.ruleId,
+      title: r.title,
+      severity: SEVERITY_LABEL[r.severity] ?? r.severity,
+      article: r.article,
+      quote: clip(r.quote, 160),
+      look: r.look,
+      reason: r.reason,
+      lookIn: r.lookIn.join('、'),
+      places: r.places.map((p) => ({
+        file: fileLink(p.path ?? ''),
+        pages: p.pageRange ? ` 第${p.pageRange.first}–${p.pageRange.last}页` : p.page ? ` 第${p.page}页` : '',
+        label: p.label ?? p.docType ?? '',
+      })),
+      unknownFacts: r.unknownFacts.join('、'),
+    })),
     findings: report.findings.map((f) => ({
       ruleId: f.ruleId,
       article: f.article || undefined,

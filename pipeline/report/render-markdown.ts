@@ -26,12 +26,18 @@ export function renderMarkdown(report: CompletenessReport): string {
   out.push('');
 
   const confirm = report.requirements.filter((r) => r.status === 'needs_confirmation');
-  out.push(`## 需确认事项（${confirm.length}）`);
+  const questions = report.questions ?? [];
+  out.push(`## 需确认事项（${confirm.length + questions.length}）`);
   out.push('');
-  if (confirm.length === 0) out.push('无。');
+  if (confirm.length + questions.length === 0) out.push('无。');
   for (const r of confirm) {
     out.push(...requirementBlock(r));
     if (r.unknownFacts.length) out.push(`  - 请声明：${r.unknownFacts.map((f) => `\`${f}\``).join('、')}（命令行 \`--fact 名称=值\`）`);
+  }
+  for (const q of questions) {
+    out.push(`- **${q.ruleId} ${q.title}**：${q.question}`);
+    out.push(`  - 依据：${q.article}「${clip(q.quote, 120)}」`);
+    out.push(`  - 请声明：${q.factLabel ?? '该事实'}（\`--fact ${q.fact}=值\`），声明后即按本条核对`);
   }
   out.push('');
 
@@ -53,6 +59,13 @@ export function renderMarkdown(report: CompletenessReport): string {
       .join('；');
     out.push(`- [${SEVERITY_LABEL[f.severity]}] ${f.ruleId}${f.article ? `（${f.article}）` : ''}：${f.message}${where ? `（依据：${where}）` : ''}`);
   }
+  out.push('');
+
+  const review = report.reviewItems ?? [];
+  out.push(`## 人工核验要点（${review.length}）`);
+  out.push('');
+  if (review.length === 0) out.push('无。');
+  for (const r of review) out.push(...reviewBlock(r));
   out.push('');
 
   out.push('## 已提交材料');
@@ -105,6 +118,23 @@ function requirementBlock(r: Requirement): string[] {
   if (r.message) lines.push(`  - 说明：${r.message}`);
   for (const e of r.evidence) if (e.path) lines.push(`  - 相关文件：${evidenceWhere(e)}`);
   return lines;
+}
+
+/** One 人工核验要点: the article, what to look at, where the dossier has it, and why a person decides. */
+export function reviewBlock(r: CompletenessReport['reviewItems'][number]): string[] {
+  const lines = [`- **${r.ruleId} ${r.title}**（${SEVERITY_LABEL[r.severity]}）`];
+  lines.push(`  - 依据：${r.article}「${clip(r.quote, 120)}」`);
+  lines.push(`  - 核验：${r.look}`);
+  lines.push(`  - 查看：${r.places.length ? r.places.map(reviewPlace).join('；') : `材料中未见${r.lookIn.join('、')}`}`);
+  if (r.unknownFacts.length) lines.push(`  - 是否适用取决于尚未确定的事实：${r.unknownFacts.map((f) => `\`${f}\``).join('、')}`);
+  lines.push(`  - 为何人工核验：${r.reason}`);
+  return lines;
+}
+
+/** 监理报告.pdf 第3–9页（监理报告） */
+export function reviewPlace(e: CompletenessReport['reviewItems'][number]['places'][number]): string {
+  const pages = e.pageRange ? ` 第${e.pageRange.first}–${e.pageRange.last}页` : e.page ? ` 第${e.page}页` : '';
+  return `${e.path}${pages}（${e.label ?? e.docType ?? ''}）`;
 }
 
 function clip(s: string, n: number): string {

@@ -135,6 +135,40 @@ export const FindingSchema = z.object({
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
+/** An asked rule (requirements §4) whose fact no document states: a question in 需确认, in Chinese. */
+export const RuleQuestionSchema = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  article: z.string(),
+  quote: z.string(),
+  /** The fact to declare (CLI `--fact 名称=值`, the API's recheck). */
+  fact: z.string(),
+  /** Its Chinese label, from checklists/facts.yaml. */
+  factLabel: z.string().optional(),
+  question: z.string(),
+});
+export type RuleQuestion = z.infer<typeof RuleQuestionSchema>;
+
+/** 人工核验要点: a rule that needs a person's judgement, what to look at, and the documents and pages where to look. */
+export const ReviewItemSchema = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  article: z.string(),
+  quote: z.string(),
+  severity: SeveritySchema,
+  /** What the reviewer looks at and compares. */
+  look: z.string(),
+  /** Why no machine check does it. */
+  reason: z.string(),
+  /** The doc types to look in, by name, whether or not the dossier has them. */
+  lookIn: z.array(z.string()),
+  /** Where the dossier has them: file, pages, doc type (its Chinese name in `label`). */
+  places: z.array(EvidenceSchema),
+  /** Facts its applicability waits for: the reviewer decides whether it applies. */
+  unknownFacts: z.array(z.string()).default([]),
+});
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
 export const TimingsSchema = z.object({
   intakeMs: z.number(),
   extractMs: z.number(),
@@ -178,6 +212,10 @@ const CompletenessReportObjectSchema = z.object({
   skipped: z.array(z.string()),
   requirements: z.array(RequirementSchema),
   findings: z.array(FindingSchema),
+  /** Asked rules waiting for a fact (shown with the 需确认 rows). Older reports have none. */
+  questions: z.array(RuleQuestionSchema).default([]),
+  /** Rules for the reviewer (人工核验要点). Older reports have none. */
+  reviewItems: z.array(ReviewItemSchema).default([]),
   summary: ReportSummarySchema,
   timings: TimingsSchema,
 });

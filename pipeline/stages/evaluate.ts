@@ -14,7 +14,7 @@ import {
 } from '../../checklists/facts/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
 import type { RuleFile } from '../../checklists/rules/context.ts';
-import { runRules } from '../../checklists/rules/engine.ts';
+import { evaluateRules } from '../../checklists/rules/engine.ts';
 import { extractFields } from '../../extractors/fields/extract.ts';
 import type { Classification } from '../../checklists/classify.ts';
 import type { LoadedCatalogue } from '../../checklists/load.ts';
@@ -95,8 +95,8 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
     files: presenceFiles(classified, unreadableEntries),
   });
   const facts = settledFacts(fieldFacts, presence.facts, { stage: input.stage, checklistId: checklist.id });
-  const ruleFindings = runRules(checklist.boundRules, ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), factLookup(facts));
-  const evaluation: DossierEvaluation = { presence, ruleFindings, facts };
+  const rules = evaluateRules(checklist.boundRules, ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), factLookup(facts));
+  const evaluation: DossierEvaluation = { presence, ruleFindings: rules.findings, ruleQuestions: rules.questions, reviewItems: rules.reviewItems, facts };
   const evaluateMs = performance.now() - t;
 
   return buildReport({

@@ -186,7 +186,7 @@ describe('when a checklist names a check that does not exist', () => {
   it('fails at load time with the rule named', () => {
     const checklist = loadChecklist('changde');
     expect(() =>
-      bindRules([{ id: 'XX-T01', kind: 'T', check: 'noSuchCheck', params: {}, appliesWhen: 'always', severity: 'error', title: 't', citation: { article: '第一条', quote: 'q' } }], checklist.factTable),
+      bindRules([{ id: 'XX-T01', kind: 'T', state: 'checked', check: 'noSuchCheck', params: {}, appliesWhen: 'always', severity: 'error', title: 't', citation: { article: '第一条', quote: 'q' } }], checklist.factTable),
     ).toThrow(/XX-T01.*noSuchCheck/);
   });
 });
