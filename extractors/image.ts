@@ -3,9 +3,10 @@ import type { ExtractedDocument, ExtractionLimits, Extractor, FileFinding, Page 
 import { isBmp, readBmpHeader } from './ocr/bmp.ts';
 import { OcrInputError, openImage, refuseTooLarge } from './ocr/preprocess.ts';
 import { OCR_ENGINE_VERSION } from './ocr/traineddata.ts';
+import { analysePageSeals, SEAL_READER_VERSION, type SealRecord } from './seals/index.ts';
 
 /** Bump the leading number when this extractor's output changes for the same input. */
-export const IMAGE_EXTRACTOR_VERSION = `image@1+${OCR_ENGINE_VERSION}`;
+export const IMAGE_EXTRACTOR_VERSION = `image@2+${SEAL_READER_VERSION}+${OCR_ENGINE_VERSION}`;
 
 /** Pages below this mean confidence get a warning that the text may be wrong. */
 const LOW_CONFIDENCE = 50;
@@ -117,12 +118,22 @@ export const extractImage: Extractor = async (input, ctx) => {
   const pageCount = isMultiPageDocument ? probe.pageCount : 1;
 
   const pages: Page[] = [];
+  const seals: SealRecord[] = [];
   const pageProblems: string[] = [];
   for (let index = 0; index < pagesToRead; index++) {
     const n = index + 1;
     try {
       const pageImage = await renderPageForOcr(input.bytes, index, ctx.limits, findings);
-      const result = await ctx.ocr.recognize(pageImage);
+      // Seals are read before the page: where one covers text, the page is read with its red ink lifted.
+      const opened = await openImage(input.bytes, { refuseImagePixels: ctx.limits.refuseImagePixels, page: index });
+      const found = await analysePageSeals(opened.pipeline, opened.width, opened.height, {
+        ocr: ctx.ocr,
+        page: n,
+        ...(opened.density ? { density: opened.density } : {}),
+        maxImagePixels: ctx.limits.maxImagePixels,
+      });
+      seals.push(...found.seals);
+      const result = await ctx.ocr.recognize(found.cleanedPage ?? pageImage);
       pages.push({ n, text: result.text, source: 'ocr', confidence: result.confidence });
       if (result.text !== '' && result.confidence < LOW_CONFIDENCE) {
         findings.push({
@@ -149,6 +160,7 @@ export const extractImage: Extractor = async (input, ctx) => {
     pages,
     meta: { pageCount, ocrPages: pages.length },
     findings,
+    ...(seals.length > 0 ? { seals } : {}),
     extractorVersion: IMAGE_EXTRACTOR_VERSION,
   };
   if (pages.length === 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingCodeSchema } from './finding-codes.ts';
+import { SealRecordSchema } from './seals/schema.ts';
 
 /**
  * What a file really is, sniffed from its bytes (the extension only breaks ties).
@@ -35,6 +36,11 @@ export const PageSchema = z.object({
   source: PageSourceSchema,
   /** OCR mean confidence, 0–100; absent for text-layer pages. */
   confidence: z.number().min(0).max(100).optional(),
+  /**
+   * Only the top and bottom bands of the page were OCR'd (the cheap pass that finds where the documents of a long
+   * scanned file start); its body was not read. Absent when the whole page was read.
+   */
+  partial: z.literal(true).optional(),
 });
 export type Page = z.infer<typeof PageSchema>;
 
@@ -96,6 +102,8 @@ export const ExtractedDocumentSchema = z.object({
   findings: z.array(FileFindingSchema).default([]),
   /** Electronic seals and signatures the file carries (OFD); absent when the format has none or none were found. */
   electronicSeals: z.array(ElectronicSealSchema).optional(),
+  /** Red seals found on scanned pages and photos, with what was read from them; absent when none was found. */
+  seals: z.array(SealRecordSchema).optional(),
   /** Identifies the extractor build; part of the extraction cache key. */
   extractorVersion: z.string(),
 });
@@ -125,6 +133,11 @@ export interface ExtractionLimits {
   maxOcrPagesPerDocument: number;
   /** At most this many pages of one document are read at all; the rest are named in a finding. */
   maxPagesPerDocument: number;
+  /**
+   * A file with at least this many pages to OCR is first read cheaply (the top and bottom of each page) to find its
+   * documents and titles; only the pages whose content is needed are then OCR'd in full. Default in limits.ts.
+   */
+  skimOcrFromPages?: number;
 }
 
 export interface ExtractionContext {

@@ -427,7 +427,6 @@ function fitWholeSeal(mask: Uint8Array, width: number, height: number, xs: Float
   const rectFit = rect.visible ? rect.covered / rect.visible : 0;
   const corners = cornersInked(mask, width, height, fit, tol);
   const interior = interiorInk(mask, width, height, fit, corners >= 3 ? 'rect' : 'ellipse', corners >= 3 ? 0.8 : 0.85);
-  if (process.env.SEAL_DEBUG) console.log('fit', { ...fit, aspect, ellipseFit, rectFit, corners, interior, n });
   if (corners >= 3 && rectFit >= 0.6 && rect.longestGap <= 0.08 && aspect <= 1.6) {
     // A frame with nothing inside is a red box or a character like 口, not a seal.
     if (interior < 0.05) return undefined;

@@ -1,0 +1,346 @@
+/**
+ * Turns a found seal into straight lines of text an OCR engine can read: the rim text unwrapped from its arc, the
+ * centre line (…专用章) rotated level, a square seal's columns. Only the red ink is kept (black text printed under
+ * the seal and the paper vanish), drawn black on white.
+ *
+ * Where the rim text starts is found from the seal itself, not from the image's "up": rim text runs clockwise from
+ * one end of the largest bare stretch of the rim band to the other, and that bare stretch is at the seal's bottom.
+ * That makes rotated seals read the same as upright ones.
+ */
+import { redness, type RgbImage, type SealCandidate } from './detect.ts';
+
+/** A greyscale image, 1 byte per pixel, ink dark. */
+export interface GreyImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface SealLines {
+  /** Rim text unwrapped left to right (round and oval seals). */
+  rim?: GreyImage;
+  /** The horizontal line in the middle or below the star. */
+  centre?: GreyImage;
+  /** A square seal's columns, right one first (Chinese seals read top to bottom, right to left). */
+  columns?: GreyImage[];
+  star: boolean;
+  /** Direction from the centre to the seal's bottom, in image coordinates (radians). */
+  downAngle: number;
+}
+
+/** Ink map of a region: 0 (none) to 1 (full), scaled to the seal's own ink so faint and strong seals read alike. */
+export function inkMap(img: RgbImage): Float32Array {
+  const n = img.width * img.height;
+  const out = new Float32Array(n);
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const red = redness(img.data[i * 3]!, img.data[i * 3 + 1]!, img.data[i * 3 + 2]!);
+    out[i] = red;
+    if (red >= 26) values.push(red);
+  }
+  values.sort((x, y) => x - y);
+  const high = values.length ? values[Math.floor(values.length * 0.9)]! : 120;
+  const low = 16;
+  const span = Math.max(20, high - low);
+  for (let i = 0; i < n; i++) out[i] = Math.max(0, Math.min(1, (out[i]! - low) / span));
+  return boxBlur(boxBlur(out, img.width, img.height), img.width, img.height);
+}
+
+/** 3×3 mean: closes the pin-holes and blotches of a patchy stamp before the strokes are sampled. */
+function boxBlur(src: Float32Array, width: number, height: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      let count = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          sum += src[yy * width + xx]!;
+          count++;
+        }
+      }
+      out[y * width + x] = sum / count;
+    }
+  }
+  return out;
+}
+
+/** Ink to grey, boosting weak ink: a faint, patchy stamp should read as solid strokes. */
+function shade(ink: number): number {
+  return Math.round(255 * (1 - Math.min(1, Math.sqrt(ink) * 1.15)));
+}
+
+function sample(ink: Float32Array, width: number, height: number, x: number, y: number): number {
+  if (x < 0 || y < 0 || x > width - 1 || y > height - 1) return 0;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(width - 1, x0 + 1);
+  const y1 = Math.min(height - 1, y0 + 1);
+  const fx = x - x0;
+  const fy = y - y0;
+  const top = ink[y0 * width + x0]! * (1 - fx) + ink[y0 * width + x1]! * fx;
+  const bottom = ink[y1 * width + x0]! * (1 - fx) + ink[y1 * width + x1]! * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+interface Geometry {
+  cx: number;
+  cy: number;
+  a: number;
+  b: number;
+  theta: number;
+}
+
+function pointAt(g: Geometry, phi: number, s: number): [number, number] {
+  const u = s * g.a * Math.cos(phi);
+  const v = s * g.b * Math.sin(phi);
+  const c = Math.cos(g.theta);
+  const sn = Math.sin(g.theta);
+  return [g.cx + u * c - v * sn, g.cy + u * sn + v * c];
+}
+
+/**
+ * Line height handed to OCR. Small on purpose: the pool enlarges small images smoothly (×2.5), and tesseract read
+ * those smoothed glyphs clearly better than the same line drawn large (芜湖 read as 无湖 at 52 px, right at 24).
+ */
+const TEXT_HEIGHT = 24;
+
+/** The largest bare stretch of the rim band, as [start, end] parametric angles (end may exceed 2π). */
+function rimGap(ink: Float32Array, width: number, height: number, g: Geometry): [number, number] {
+  const bins = 720;
+  const profile = new Float32Array(bins);
+  for (let k = 0; k < bins; k++) {
+    const phi = (2 * Math.PI * k) / bins;
+    let max = 0;
+    for (let s = 0.8; s <= 0.9; s += 0.02) {
+      const [x, y] = pointAt(g, phi, s);
+      max = Math.max(max, sample(ink, width, height, x, y));
+    }
+    profile[k] = max;
+  }
+  const smooth = new Float32Array(bins);
+  for (let k = 0; k < bins; k++) {
+    let sum = 0;
+    for (let d = -4; d <= 4; d++) sum += profile[(k + d + bins) % bins]!;
+    smooth[k] = sum / 9;
+  }
+  let best = [0, 0];
+  let runStart = -1;
+  for (let k = 0; k < bins * 2; k++) {
+    const empty = smooth[k % bins]! < 0.1;
+    if (empty && runStart < 0) runStart = k;
+    if ((!empty || k === bins * 2 - 1) && runStart >= 0) {
+      const end = empty ? k + 1 : k;
+      if (end - runStart > best[1]! - best[0]! && end - runStart <= bins) best = [runStart, end];
+      runStart = -1;
+    }
+  }
+  if (best[1]! - best[0]! < 10) {
+    // No clear gap (text all round, or damaged): assume the seal's bottom is the image's bottom.
+    const down = Math.atan2(Math.cos(g.theta) * g.b, -Math.sin(g.theta) * g.a);
+    return [down - 0.2, down + 0.2];
+  }
+  return [(2 * Math.PI * best[0]!) / bins, (2 * Math.PI * best[1]!) / bins];
+}
+
+/** Rows of ink between the ring and the centre: the rim text's band, as scales of the radius. */
+function rimBand(ink: Float32Array, width: number, height: number, g: Geometry, from: number, to: number): [number, number] {
+  const scales: number[] = [];
+  const levels: number[] = [];
+  for (let s = 1.04; s >= 0.36; s -= 0.01) {
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k <= 160; k++) {
+      const phi = from + ((to - from) * k) / 160;
+      const [x, y] = pointAt(g, phi, s);
+      sum += sample(ink, width, height, x, y);
+      count++;
+    }
+    scales.push(s);
+    levels.push(sum / count);
+  }
+  // The ring: the strongest row near the outside.
+  let ring = 0;
+  for (let i = 0; i < levels.length && scales[i]! >= 0.84; i++) if (levels[i]! > levels[ring]!) ring = i;
+  let i = ring;
+  while (i + 1 < levels.length && levels[i + 1]! <= levels[i]! + 0.005 && scales[i + 1]! > 0.7) i++;
+  const dip = i;
+  let peak = 0;
+  for (let j = dip; j < levels.length && scales[j]! >= 0.45; j++) peak = Math.max(peak, levels[j]!);
+  if (peak < 0.02) return [0.9, 0.6];
+  const threshold = Math.max(levels[dip]! * 1.2, peak * 0.22);
+  let start = dip;
+  while (start < levels.length - 1 && levels[start]! < threshold) start++;
+  let end = start;
+  while (end + 1 < levels.length && levels[end + 1]! >= threshold * 0.8 && scales[end + 1]! >= 0.4) end++;
+  const outer = Math.min(scales[dip]!, scales[start]! + 0.03);
+  const inner = Math.max(0.4, scales[end]! - 0.03);
+  return outer - inner < 0.12 ? [0.9, 0.6] : [outer, inner];
+}
+
+function unwrapRim(ink: Float32Array, width: number, height: number, g: Geometry, from: number, to: number): GreyImage {
+  const [outer, inner] = rimBand(ink, width, height, g, from, to);
+  const mid = (outer + inner) / 2;
+  // Arc length along the band's middle, so characters keep their width on an oval too.
+  const steps = 1000;
+  const cumulative = new Float64Array(steps + 1);
+  let [px, py] = pointAt(g, from, mid);
+  for (let k = 1; k <= steps; k++) {
+    const [x, y] = pointAt(g, from + ((to - from) * k) / steps, mid);
+    cumulative[k] = cumulative[k - 1]! + Math.hypot(x - px, y - py);
+    px = x;
+    py = y;
+  }
+  const total = cumulative[steps]!;
+  const bandPx = (outer - inner) * Math.sqrt(g.a * g.b);
+  const k = TEXT_HEIGHT / Math.max(1, bandPx);
+  const outW = Math.max(8, Math.round(total * k));
+  const outH = TEXT_HEIGHT;
+  const data = new Uint8Array(outW * outH);
+  const c = Math.cos(g.theta);
+  const sn = Math.sin(g.theta);
+  let j = 0;
+  for (let x = 0; x < outW; x++) {
+    const target = ((x + 0.5) / outW) * total;
+    while (j < steps && cumulative[j + 1]! < target) j++;
+    const span = cumulative[j + 1]! - cumulative[j]!;
+    const f = span > 0 ? (target - cumulative[j]!) / span : 0;
+    const phi = from + ((to - from) * (j + f)) / steps;
+    // Characters stand on the ellipse's normal, not on the line to the centre: on an oval the two differ.
+    const [bx, by] = pointAt(g, phi, mid);
+    let nu = Math.cos(phi) / g.a;
+    let nv = Math.sin(phi) / g.b;
+    const len = Math.hypot(nu, nv);
+    nu /= len;
+    nv /= len;
+    const nx = nu * c - nv * sn;
+    const ny = nu * sn + nv * c;
+    for (let y = 0; y < outH; y++) {
+      const t = (0.5 - (y + 0.5) / outH) * bandPx;
+      data[y * outW + x] = shade(sample(ink, width, height, bx + t * nx, by + t * ny));
+    }
+  }
+  return { data, width: outW, height: outH };
+}
+
+/**
+ * Samples a level rectangle of the seal's own frame: `right` and `down` unit vectors, u across, v down, in pixels
+ * from the centre; trims to the rows and columns that carry ink.
+ */
+function levelCrop(ink: Float32Array, width: number, height: number, cx: number, cy: number, down: number, u0: number, u1: number, v0: number, v1: number, scaleTo: number): GreyImage | undefined {
+  const dx = Math.cos(down);
+  const dy = Math.sin(down);
+  const rx = dy;
+  const ry = -dx;
+  const w = Math.max(4, Math.round(u1 - u0));
+  const h = Math.max(4, Math.round(v1 - v0));
+  const raw = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const u = u0 + x;
+      const v = v0 + y;
+      raw[y * w + x] = sample(ink, width, height, cx + u * rx + v * dx, cy + u * ry + v * dy);
+    }
+  }
+  // Rows with ink: take the longest run, which is the text line (the star's points or a stray rim character are shorter).
+  const rowInk = Array.from({ length: h }, (_, y) => {
+    let sum = 0;
+    for (let x = 0; x < w; x++) sum += raw[y * w + x]!;
+    return sum / w;
+  });
+  const peak = Math.max(...rowInk);
+  if (peak < 0.03) return undefined;
+  let best: [number, number] = [0, -1];
+  let start = -1;
+  for (let y = 0; y <= h; y++) {
+    const on = y < h && rowInk[y]! > peak * 0.12;
+    if (on && start < 0) start = y;
+    if (!on && start >= 0) {
+      if (y - start > best[1] - best[0]) best = [start, y];
+      start = -1;
+    }
+  }
+  const lineH = best[1] - best[0];
+  if (lineH < h * 0.15) return undefined;
+  const colInk = Array.from({ length: w }, (_, x) => {
+    let sum = 0;
+    for (let y = best[0]; y < best[1]; y++) sum += raw[y * w + x]!;
+    return sum / lineH;
+  });
+  let left = 0;
+  while (left < w && colInk[left]! < 0.02) left++;
+  let right = w - 1;
+  while (right > left && colInk[right]! < 0.02) right--;
+  if (right - left < lineH) return undefined;
+  const k = scaleTo / lineH;
+  const outW = Math.max(8, Math.round((right - left + 1) * k));
+  const outH = Math.max(8, Math.round(lineH * k));
+  const data = new Uint8Array(outW * outH);
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      const u = u0 + left + (x + 0.5) / k;
+      const v = v0 + best[0] + (y + 0.5) / k;
+      data[y * outW + x] = shade(sample(ink, width, height, cx + u * rx + v * dx, cy + u * ry + v * dy));
+    }
+  }
+  return { data, width: outW, height: outH };
+}
+
+/** A star fills the middle of a round seal; rim text and a centre line do not reach it. */
+function hasStar(ink: Float32Array, width: number, height: number, g: Geometry): boolean {
+  let on = 0;
+  let total = 0;
+  const r = Math.min(g.a, g.b) * 0.16;
+  for (let y = -r; y <= r; y += 1) {
+    for (let x = -r; x <= r; x += 1) {
+      if (x * x + y * y > r * r) continue;
+      total++;
+      if (sample(ink, width, height, g.cx + x, g.cy + y) > 0.3) on++;
+    }
+  }
+  return total > 0 && on / total > 0.35;
+}
+
+/**
+ * Lines to read from one seal. `region` holds the seal's pixels; the candidate's geometry is given in the region's
+ * coordinates.
+ */
+export function sealLines(region: RgbImage, seal: Pick<SealCandidate, 'shape' | 'cx' | 'cy' | 'a' | 'b' | 'theta' | 'cut'>): SealLines {
+  const ink = inkMap(region);
+  const { width, height } = region;
+  const g: Geometry = { cx: seal.cx, cy: seal.cy, a: seal.a, b: seal.b, theta: seal.theta };
+  if (seal.shape === 'square') {
+    // Upright within ±45°: the frame's angle is known only up to a quarter turn.
+    let angle = seal.theta % (Math.PI / 2);
+    if (angle > Math.PI / 4) angle -= Math.PI / 2;
+    if (angle < -Math.PI / 4) angle += Math.PI / 2;
+    const down = angle + Math.PI / 2;
+    const half = Math.min(seal.a, seal.b) * 0.86;
+    const columns = [levelCrop(ink, width, height, seal.cx, seal.cy, down, 0, half, -half, half, TEXT_HEIGHT * 2), levelCrop(ink, width, height, seal.cx, seal.cy, down, -half, 0, -half, half, TEXT_HEIGHT * 2)].filter(
+      (c): c is GreyImage => c !== undefined,
+    );
+    return { columns, star: false, downAngle: down };
+  }
+  const [gapStart, gapEnd] = rimGap(ink, width, height, g);
+  const gapMiddle = (gapStart + gapEnd) / 2;
+  const [bx, by] = pointAt(g, gapMiddle, 1);
+  const down = Math.atan2(by - g.cy, bx - g.cx);
+  const star = seal.shape === 'round' && hasStar(ink, width, height, g);
+  const result: SealLines = { star, downAngle: down };
+  if (seal.cut) return result;
+  // A few degrees into the gap on both sides: the smoothed profile ends inside the first and last characters.
+  const margin = Math.min(0.03, (gapEnd - gapStart) / 4);
+  result.rim = unwrapRim(ink, width, height, g, gapEnd - margin, gapStart + 2 * Math.PI + margin);
+  const across = seal.shape === 'oval' ? Math.max(g.a, g.b) : g.a;
+  const tall = Math.min(g.a, g.b);
+  const centre =
+    seal.shape === 'oval'
+      ? levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.62, across * 0.62, -tall * 0.3, tall * 0.45, TEXT_HEIGHT)
+      : levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.58, across * 0.58, tall * 0.3, tall * 0.8, TEXT_HEIGHT);
+  if (centre) result.centre = centre;
+  return result;
+}
