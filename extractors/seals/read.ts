@@ -203,6 +203,7 @@ function unwrapRim(ink: Float32Array, width: number, height: number, g: Geometry
   const data = new Uint8Array(outW * outH);
   const c = Math.cos(g.theta);
   const sn = Math.sin(g.theta);
+  const phiAt = new Float64Array(outW);
   let j = 0;
   for (let x = 0; x < outW; x++) {
     const target = ((x + 0.5) / outW) * total;
@@ -223,8 +224,75 @@ function unwrapRim(ink: Float32Array, width: number, height: number, g: Geometry
       const t = (0.5 - (y + 0.5) / outH) * bandPx;
       data[y * outW + x] = shade(sample(ink, width, height, bx + t * nx, by + t * ny));
     }
+    phiAt[x] = phi;
+  }
+  // Unwrapping by angle stretches each character's outer half against its inner half (by up to 1.4 on a round seal),
+  // which cost tesseract many characters. Each character is therefore drawn again in the straight frame of its own
+  // centre: the tangent and normal there, as it was engraved.
+  for (const [x0, x1] of characterCells(data, outW, outH)) {
+    const xc = Math.floor((x0 + x1) / 2);
+    const phi = phiAt[xc]!;
+    const [bx, by] = pointAt(g, phi, mid);
+    const frame = localFrame(g, phi);
+    for (let x = x0; x < x1; x++) {
+      const along = (x - xc) / k;
+      for (let y = 0; y < outH; y++) {
+        const t = (0.5 - (y + 0.5) / outH) * bandPx;
+        data[y * outW + x] = shade(sample(ink, width, height, bx + along * frame.tx + t * frame.nx, by + along * frame.ty + t * frame.ny));
+      }
+    }
   }
   return { data, width: outW, height: outH };
+}
+
+/** Unit tangent (reading direction) and outward normal of the ellipse at parametric angle `phi`, in image coordinates. */
+function localFrame(g: Geometry, phi: number): { tx: number; ty: number; nx: number; ny: number } {
+  const c = Math.cos(g.theta);
+  const s = Math.sin(g.theta);
+  let tu = -g.a * Math.sin(phi);
+  let tv = g.b * Math.cos(phi);
+  const tl = Math.hypot(tu, tv) || 1;
+  tu /= tl;
+  tv /= tl;
+  let nu = Math.cos(phi) / g.a;
+  let nv = Math.sin(phi) / g.b;
+  const nl = Math.hypot(nu, nv) || 1;
+  nu /= nl;
+  nv /= nl;
+  return { tx: tu * c - tv * s, ty: tu * s + tv * c, nx: nu * c - nv * s, ny: nu * s + nv * c };
+}
+
+/**
+ * Column ranges holding one character each: runs of inked columns, pieces of one character (阝 and 日 of 阳) joined
+ * while the whole stays about as wide as the line is high, each widened into the gaps beside it.
+ */
+function characterCells(data: Uint8Array, width: number, height: number): Array<[number, number]> {
+  const inked = Array.from({ length: width }, (_, x) => {
+    let dark = 0;
+    for (let y = 0; y < height; y++) if (data[y * width + x]! < 160) dark++;
+    return dark >= 1;
+  });
+  const runs: Array<[number, number]> = [];
+  let start = -1;
+  for (let x = 0; x <= width; x++) {
+    const on = x < width && inked[x];
+    if (on && start < 0) start = x;
+    if (!on && start >= 0) {
+      runs.push([start, x]);
+      start = -1;
+    }
+  }
+  const merged: Array<[number, number]> = [];
+  for (const run of runs) {
+    const last = merged[merged.length - 1];
+    if (last && run[1] - last[0] <= height * 1.05 && (run[1] - run[0] < height * 0.6 || last[1] - last[0] < height * 0.6)) last[1] = run[1];
+    else merged.push([run[0], run[1]]);
+  }
+  return merged.map(([x0, x1], i) => {
+    const left = i === 0 ? Math.max(0, x0 - 3) : Math.ceil((merged[i - 1]![1] + x0) / 2);
+    const right = i === merged.length - 1 ? Math.min(width, x1 + 3) : Math.floor((x1 + merged[i + 1]![0]) / 2);
+    return [left, right];
+  });
 }
 
 /**
