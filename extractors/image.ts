@@ -119,6 +119,7 @@ export const extractImage: Extractor = async (input, ctx) => {
 
   const pages: Page[] = [];
   const seals: SealRecord[] = [];
+  const sealScan = { checkedPages: [] as number[], monochromePages: [] as number[] };
   const pageProblems: string[] = [];
   for (let index = 0; index < pagesToRead; index++) {
     const n = index + 1;
@@ -133,6 +134,8 @@ export const extractImage: Extractor = async (input, ctx) => {
         maxImagePixels: ctx.limits.maxImagePixels,
       });
       seals.push(...found.seals);
+      sealScan.checkedPages.push(n);
+      if (found.monochrome) sealScan.monochromePages.push(n);
       const result = await ctx.ocr.recognize(found.cleanedPage ?? pageImage);
       pages.push({ n, text: result.text, source: 'ocr', confidence: result.confidence });
       if (result.text !== '' && result.confidence < LOW_CONFIDENCE) {
@@ -161,6 +164,7 @@ export const extractImage: Extractor = async (input, ctx) => {
     meta: { pageCount, ocrPages: pages.length },
     findings,
     ...(seals.length > 0 ? { seals } : {}),
+    ...(sealScan.checkedPages.length > 0 ? { sealScan } : {}),
     extractorVersion: IMAGE_EXTRACTOR_VERSION,
   };
   if (pages.length === 0) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FindingCodeSchema } from './finding-codes.ts';
-import { SealRecordSchema } from './seals/schema.ts';
+import { SealRecordSchema, SealScanSchema } from './seals/schema.ts';
 
 /**
  * What a file really is, sniffed from its bytes (the extension only breaks ties).
@@ -104,6 +104,8 @@ export const ExtractedDocumentSchema = z.object({
   electronicSeals: z.array(ElectronicSealSchema).optional(),
   /** Red seals found on scanned pages and photos, with what was read from them; absent when none was found. */
   seals: z.array(SealRecordSchema).optional(),
+  /** Pages the seal detector looked at (scans and photos); absent when it did not run (text layers, Word files…). */
+  sealScan: SealScanSchema.optional(),
   /** Identifies the extractor build; part of the extraction cache key. */
   extractorVersion: z.string(),
 });

@@ -5,6 +5,7 @@ import { bigramSimilarity, compareProjectNames, normOrg, normProjectName } from 
 import { foldForMatching } from '../../extractors/normalize.ts';
 import type { KnownFact, RuleContext, RuleEvidence } from './context.ts';
 import type { RuleDefinition } from './schema.ts';
+import { SEAL_CHECKS } from './seal-checks.ts';
 
 /** What a check reports; the engine adds the rule's id, kind, article and default severity. */
 export interface CheckResult {
@@ -353,6 +354,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   sameOrganisation: check(FactPairParams, sameOrganisation),
   notGreaterThan: check(FactPairParams, notGreaterThan),
   notice: check(NoticeParams, notice),
+  ...SEAL_CHECKS,
 };
 
 function dayFact(ctx: RuleContext, name: string): { day: string; fact: KnownFact } | null {

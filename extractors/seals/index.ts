@@ -3,13 +3,14 @@
  * copy of the page with the seals' red ink lifted where it covers body text, for the page's own OCR.
  */
 import sharp, { type Sharp } from 'sharp';
-import type { ElectronicSeal, OcrEngine } from '../model.ts';
+import type { OcrEngine } from '../model.ts';
 import { detectSeals, redness, type RgbImage, type SealCandidate } from './detect.ts';
 import { sealLines, type GreyImage } from './read.ts';
 import type { SealRecord } from './schema.ts';
 
 export { detectSeals, type RgbImage, type SealCandidate } from './detect.ts';
-export { SealRecordSchema, type SealRecord } from './schema.ts';
+export { SealRecordSchema, SealScanSchema, type SealRecord, type SealScan } from './schema.ts';
+export { sealsOf } from './records.ts';
 
 /** Bump when what is found or read changes; part of the image extractor's version (the extraction cache key). */
 export const SEAL_READER_VERSION = 'seals@1';
@@ -21,6 +22,8 @@ const CROP_SIDE = 160;
 
 export interface PageSealResult {
   seals: SealRecord[];
+  /** The page has no colour at all: seals cannot be seen on it. */
+  monochrome: boolean;
   /** Greyscale PNG of the page with the seals' red ink lifted; absent when the page has no seal. */
   cleanedPage?: Buffer;
 }
@@ -44,11 +47,28 @@ async function raw(pipeline: Sharp, width: number, height: number): Promise<RgbI
 }
 
 /** Finds seals on an opened page (EXIF-oriented, on white); `width`/`height` are its upright size. */
-export async function findSeals(pipeline: Sharp, width: number, height: number, density?: number): Promise<{ candidates: SealCandidate[]; scale: number }> {
+export async function findSeals(pipeline: Sharp, width: number, height: number, density?: number): Promise<{ candidates: SealCandidate[]; scale: number; monochrome: boolean }> {
   const scale = Math.min(1, DETECT_LONG_SIDE / Math.max(width, height));
   const small = await raw(pipeline.clone(), Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)));
   const pxPerMm = mmScale(density, scale);
-  return { candidates: detectSeals(small, pxPerMm ? { pxPerMm } : {}), scale };
+  return { candidates: detectSeals(small, pxPerMm ? { pxPerMm } : {}), scale, monochrome: isMonochrome(small) };
+}
+
+/**
+ * No pixel with any colour: a grey scan saved as RGB. A colour scan of a plain black-and-white page still carries
+ * the paper's tint and the sensor's colour noise, so this stays false for it.
+ */
+export function isMonochrome(img: RgbImage): boolean {
+  const d = img.data;
+  let coloured = 0;
+  for (let p = 0; p < d.length; p += 3) {
+    const r = d[p]!;
+    const g = d[p + 1]!;
+    const b = d[p + 2]!;
+    const spread = Math.max(r, g, b) - Math.min(r, g, b);
+    if (spread > 6 && ++coloured > 50) return false;
+  }
+  return true;
 }
 
 function subImage(img: RgbImage, x0: number, y0: number, w: number, h: number): RgbImage {
@@ -135,8 +155,8 @@ function liftRedInk(full: RgbImage, boxes: Array<{ x0: number; y0: number; x1: n
  * a page with seals is decoded in full once, for reading and for lifting the ink.
  */
 export async function analysePageSeals(pipeline: Sharp, width: number, height: number, options: PageSealOptions): Promise<PageSealResult> {
-  const { candidates, scale } = await findSeals(pipeline, width, height, options.density);
-  if (candidates.length === 0) return { seals: [] };
+  const { candidates, scale, monochrome } = await findSeals(pipeline, width, height, options.density);
+  if (candidates.length === 0) return { seals: [], monochrome };
   const fullScale = Math.min(1, Math.sqrt(options.maxImagePixels / (width * height)));
   const full = await raw(pipeline.clone(), Math.max(1, Math.round(width * fullScale)), Math.max(1, Math.round(height * fullScale)));
   const k = full.width / (width * scale);
@@ -183,20 +203,5 @@ export async function analysePageSeals(pipeline: Sharp, width: number, height: n
     .withMetadata(options.density ? { density: options.density * (full.width / width) } : {})
     .png({ compressionLevel: 1 })
     .toBuffer();
-  return { seals, cleanedPage };
-}
-
-/** Every seal a document carries, scanned and electronic alike (OFD signatures come from `electronicSeals`). */
-export function sealsOf(doc: { seals?: readonly SealRecord[]; electronicSeals?: readonly ElectronicSeal[] }): SealRecord[] {
-  const electronic: SealRecord[] = (doc.electronicSeals ?? []).map((e) => ({
-    source: e.source === 'ofd-signature' ? 'ofd-signature' : 'pdf-signature',
-    electronic: true,
-    sure: true,
-    ...(e.page ? { page: e.page } : {}),
-    ...(e.name ? { name: e.name, rimText: e.name } : {}),
-    ...(e.signer ? { signer: e.signer } : {}),
-    ...(e.signedAt ? { signedAt: e.signedAt } : {}),
-    verified: false,
-  }));
-  return [...(doc.seals ?? []), ...electronic];
+  return { seals, monochrome, cleanedPage };
 }

@@ -41,3 +41,13 @@ export const SealRecordSchema = z.object({
   verified: z.literal(false).optional(),
 });
 export type SealRecord = z.infer<typeof SealRecordSchema>;
+
+/**
+ * Which pages the seal detector looked at. A page is monochrome when its image carries no colour at all (a grey or
+ * black-and-white scan): a red seal cannot be told from black print there, so its absence proves nothing.
+ */
+export const SealScanSchema = z.object({
+  checkedPages: z.array(z.number().int().positive()),
+  monochromePages: z.array(z.number().int().positive()),
+});
+export type SealScan = z.infer<typeof SealScanSchema>;

@@ -14,6 +14,8 @@ import {
 } from '../../checklists/facts/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
 import type { RuleFile } from '../../checklists/rules/context.ts';
+import type { SealRuleFile } from '../../checklists/rules/seal-checks.ts';
+import { sealsOf } from '../../extractors/seals/records.ts';
 import { evaluateRules } from '../../checklists/rules/engine.ts';
 import { extractFields } from '../../extractors/fields/extract.ts';
 import type { Classification } from '../../checklists/classify.ts';
@@ -157,5 +159,11 @@ function presenceFiles(classified: ClassifiedFile[], unreadableEntries: Unreadab
 function ruleFiles(classified: ClassifiedFile[]): RuleFile[] {
   return classified
     .filter((f) => !f.duplicateOf && f.doc.status === 'ok')
-    .flatMap((f) => documentsOf(f).map((d) => ({ path: f.file.path, docTypes: d.classification.docTypes.map((t) => t.id), sections: d.classification.sections, pages: d.pages })));
+    .flatMap((f) => documentsOf(f).map((d) => ({ path: f.file.path, docTypes: d.classification.docTypes.map((t) => t.id), sections: d.classification.sections, pages: d.pages, ...sealFields(f.doc) })));
+}
+
+/** Seals found on the file (scanned and electronic) and the pages searched for them, for GEN-10 (checklists/rules/seal-checks.ts). */
+function sealFields(doc: ClassifiedFile['doc']): Pick<SealRuleFile, 'seals' | 'sealScan'> {
+  const seals = sealsOf(doc);
+  return { ...(seals.length > 0 ? { seals } : {}), ...(doc.sealScan ? { sealScan: doc.sealScan } : {}) };
 }
