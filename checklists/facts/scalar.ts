@@ -2,7 +2,8 @@ import type { FieldValue } from '../../extractors/fields/schema.ts';
 
 /**
  * A field value as one scalar, for reports and the facts: amounts as the 万元 decimal string, dates as ISO (reduced
- * precision allowed), periods as an ISO interval "start/end", verdicts as 合格/不合格, organisations by name.
+ * precision allowed), periods as an ISO interval "start/end", verdicts as 合格/不合格, organisations by name, service
+ * periods in months, payments as "15%", changes as their 万元 amount, expert lists joined by 、.
  */
 export function fieldValueToScalar(value: FieldValue): string | null {
   switch (value.kind) {
@@ -32,5 +33,17 @@ export function fieldValueToScalar(value: FieldValue): string | null {
       return value.creditCode ?? value.org;
     case 'itemization':
       return value.sum;
+    case 'payment':
+      return `${value.percent}%`;
+    case 'duration':
+      return String(value.months);
+    case 'change':
+      return value.amount.wan;
+    case 'accreditation':
+      return value.number ? `${value.mark} ${value.number}` : value.mark;
+    case 'certificate':
+      return value.validUntil ? `${value.holder ?? '?'}至${value.validUntil.iso}` : value.holder;
+    case 'names':
+      return value.names.join('、');
   }
 }

@@ -7,6 +7,7 @@ import { LABEL_ALTERNATION, LABEL_ENTRIES, labelEntry, SEAL_QUALIFIER, type Labe
 import { DOC_KIND_END, projectNameFromTitle, readClosing, readHead, readItemizations, readProjectTables, splitCells } from './layout.ts';
 import { findAliases, findCreditCodes, isValidCreditCode, looksLikeOrg, normOrg } from './orgs.ts';
 import { parseVerdict, readProse, sentencesOf } from './prose.ts';
+import { readTerms } from './terms.ts';
 import {
   cleanOrgValue,
   dateFieldValue,
@@ -67,6 +68,7 @@ export function extractFields(doc: FieldSourceDocument): FieldCandidate[] {
   state.aboutSupervision = /监理/.test(head.title);
   readLabels(state);
   readProse(state);
+  readTerms(state);
   readClosing(state);
   readProjectTables(state);
   readItemizations(state);

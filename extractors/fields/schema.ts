@@ -48,6 +48,16 @@ export const FIELD_NAMES = [
   'completionDate',
   'contractAgreedAcceptance',
   'formalOperation',
+  // Clause fields (extractors/fields/terms.ts): what the rules beyond presence read after presence.
+  'paymentTerm',
+  'maintenancePeriod',
+  'warrantyPeriod',
+  'changeAmount',
+  'accreditation',
+  'certificate',
+  'meetingDate',
+  'expertList',
+  'signInSheet',
 ] as const;
 export const FieldNameSchema = z.enum(FIELD_NAMES);
 export type FieldName = z.infer<typeof FieldNameSchema>;
@@ -178,6 +188,75 @@ export const StatementValueSchema = z.object({
   date: DateValueSchema.nullable(),
 });
 
+/**
+ * One instalment of a contract's payment schedule: "竣工验收合格后支付15%", "验收满1年后支付5%".
+ * `percent` is an exact decimal string of the contract price; `stage` says which event the instalment waits for.
+ */
+export const PaymentValueSchema = z.object({
+  kind: z.literal('payment'),
+  percent: z.string(),
+  /** The clause the percentage was read from, up to and including it. */
+  milestone: z.string(),
+  stage: z.enum(['signing', 'delivery', 'acceptance', 'afterAcceptance', 'warranty', 'other']),
+  /** For stage afterAcceptance: full years after 竣工验收 ("验收合格满一年后" → 1). */
+  yearsAfterAcceptance: z.number().int().positive().nullable(),
+  /** A condition the clause puts on it ("后评价合格", "考核合格"), as written. */
+  condition: z.string().nullable(),
+});
+export type PaymentValue = z.infer<typeof PaymentValueSchema>;
+
+/** A service period ("运维期三年", "质保期为自验收合格之日起12个月"): its length in months and where it counts from. */
+export const DurationValueSchema = z.object({
+  kind: z.literal('duration'),
+  months: z.number().int().positive(),
+  text: z.string(),
+  /** The event it counts from ("验收合格"), or a date ("2025-03-01"), when stated. */
+  from: z.string().nullable(),
+});
+export type DurationValue = z.infer<typeof DurationValueSchema>;
+
+/** A change's amount: "变更金额：增加8.60万元" (direction from 增加/调增/核减…; null when unstated). */
+export const ChangeValueSchema = z.object({
+  kind: z.literal('change'),
+  direction: z.enum(['increase', 'decrease']).nullable(),
+  amount: AmountValueSchema,
+});
+export type ChangeValue = z.infer<typeof ChangeValueSchema>;
+
+/** A testing agency's accreditation mark: CMA (检验检测机构资质认定) or CNAS (实验室认可), with its number if written. */
+export const AccreditationValueSchema = z.object({
+  kind: z.literal('accreditation'),
+  mark: z.enum(['CMA', 'CNAS']),
+  number: z.string().nullable(),
+  /** The organisation named on the same line, normalised; null if none. */
+  org: z.string().nullable(),
+});
+export type AccreditationValue = z.infer<typeof AccreditationValueSchema>;
+
+/** A qualification certificate (资质证书, 能力等级证书): who holds it, what and which level, and its validity. */
+export const CertificateValueSchema = z.object({
+  kind: z.literal('certificate'),
+  holder: z.string().nullable(),
+  /** norm(holder). */
+  holderNormalized: z.string().nullable(),
+  /** The certificate's name or 资质类别 ("信息系统建设和服务能力等级证书"). */
+  type: z.string().nullable(),
+  level: z.string().nullable(),
+  number: z.string().nullable(),
+  issuedOn: DateValueSchema.nullable(),
+  validFrom: DateValueSchema.nullable(),
+  validUntil: DateValueSchema.nullable(),
+});
+export type CertificateValue = z.infer<typeof CertificateValueSchema>;
+
+/** Names listed as experts ("专家组成员：张三、李四"), each as written. */
+export const NamesValueSchema = z.object({
+  kind: z.literal('names'),
+  role: z.string(),
+  names: z.array(z.string()).min(1),
+});
+export type NamesValue = z.infer<typeof NamesValueSchema>;
+
 export const FieldValueSchema = z.discriminatedUnion('kind', [
   TextValueSchema,
   OrgValueSchema,
@@ -192,6 +271,12 @@ export const FieldValueSchema = z.discriminatedUnion('kind', [
   OrgIdentifierValueSchema,
   ItemizationValueSchema,
   StatementValueSchema,
+  PaymentValueSchema,
+  DurationValueSchema,
+  ChangeValueSchema,
+  AccreditationValueSchema,
+  CertificateValueSchema,
+  NamesValueSchema,
 ]);
 export type FieldValue = z.infer<typeof FieldValueSchema>;
 
