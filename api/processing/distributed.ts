@@ -78,7 +78,7 @@ export class DistributedProcessor implements DossierProcessor {
     const dir = await mkdtemp(join(this.workRoot, 'dossier-enqueue-'));
     try {
       const archivePath = await materialiseUpload(this.store, record, dir);
-      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: correctionsForRun(record) });
+      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: correctionsForRun(record), segmentations: record.segmentations });
       await this.repo.update(dossierId, (r) => ({
         ...r,
         queueId: submission.dossierId,

@@ -9,7 +9,7 @@ import {
   startDossierWorker,
   type DossierStatus,
 } from '../../pipeline/queue/index.ts';
-import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
+import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, parseSegmentArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';
@@ -25,6 +25,7 @@ interface SubmitOptions {
   stage: 'filing' | 'acceptance';
   fact: string[];
   type: string[];
+  pages: string[];
   wait?: boolean;
   format: ReportFormat;
   out?: string;
@@ -73,6 +74,7 @@ export function registerQueueCommands(program: Command): void {
     .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
     .option('--fact <name=value>', '声明项目事实，可重复，如 --fact major=true', collect, [])
     .option('--type <path=docType>', '人工指定文件的材料类型（覆盖自动识别），可重复，写法同 dossier check --type', collect, [])
+    .option('--pages <path=起始页,…>', '人工指定一个文件中各份材料的起始页（覆盖自动分段），可重复，写法同 dossier check --pages', collect, [])
     .option('--wait', '等待检查完成：进度写到标准错误，报告写到标准输出或 --out')
     .addOption(new Option('--format <format>', '报告格式（配合 --wait）').choices(['json', 'md', 'html']).default('md'))
     .option('--out <file>', '报告写入文件（配合 --wait）')
@@ -84,11 +86,12 @@ export function registerQueueCommands(program: Command): void {
       loadChecklist(checklist);
       const facts = parseFactArguments(opts.fact);
       const corrections = parseTypeArguments(opts.type);
+      const segmentations = parseSegmentArguments(opts.pages);
       const config = loadDistributedConfig({ file: opts.config });
 
       if (config.redis.url === undefined) {
         process.stderr.write('未设置 REDIS_URL：在本机直接检查（与 dossier check 相同）\n');
-        const report = await checkDossier({ input: archive, checklist, stage: opts.stage, facts, corrections, ocr: getSharedOcrPool(), cache: localExtractionCache() });
+        const report = await checkDossier({ input: archive, checklist, stage: opts.stage, facts, corrections, segmentations, ocr: getSharedOcrPool(), cache: localExtractionCache() });
         await emitReport(report, opts);
         return;
       }
@@ -96,7 +99,7 @@ export function registerQueueCommands(program: Command): void {
       const connection = await connectRedis(config.redis);
       const queue = new DossierQueue({ store: createBlobStore(config.storage), connection, settings: config.queue });
       try {
-        const submission = await queue.submit({ archivePath: archive, checklist, stage: opts.stage, facts, corrections });
+        const submission = await queue.submit({ archivePath: archive, checklist, stage: opts.stage, facts, corrections, segmentations });
         process.stderr.write(
           submission.reused
             ? `相同材料和选项已提交过，沿用案卷 ${submission.dossierId}（${STATE_LABEL[submission.state]}）\n`

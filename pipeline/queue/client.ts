@@ -20,6 +20,7 @@ import type { DeclaredFacts } from '../../checklists/facts/index.ts';
 import { assertKnownFile, resolveDocType, type TypeCorrection } from '../corrections/index.ts';
 import { intake } from '../intake/index.ts';
 import { distinctContents } from '../stages/link-duplicates.ts';
+import type { SegmentationCorrection } from '../stages/segment.ts';
 import { storeContents } from '../stages/store-contents.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from '../intake/model.ts';
 import { REPORT_SCHEMA_VERSION, type CompletenessReport, type Stage } from '../report/schema.ts';
@@ -52,6 +53,8 @@ export interface SubmitInput {
   facts?: DeclaredFacts;
   /** The officers' doc types for some files; an unknown type or path is refused before anything is uploaded. */
   corrections?: readonly TypeCorrection[];
+  /** The officers' page starts for files bound of several documents; a path intake does not find is refused. */
+  segmentations?: readonly SegmentationCorrection[];
   intakeLimits?: Partial<IntakeLimits>;
 }
 
@@ -119,8 +122,9 @@ export class DossierQueue {
     const checklist = checklistRefOf(input.checklist);
     const facts = input.facts ?? {};
     const corrections = (input.corrections ?? []).map((c) => ({ ...c, docType: resolveDocType(loadChecklist(input.checklist).catalogue, c.docType) }));
+    const segmentations = [...(input.segmentations ?? [])];
     const identity = (sourceSha256: string) =>
-      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, corrections, versions: resultVersions() });
+      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, corrections, segmentations, versions: resultVersions() });
 
     const isFile = (await stat(input.archivePath)).isFile();
     const archiveSha256 = isFile ? await sha256OfFile(input.archivePath) : undefined;
@@ -133,7 +137,7 @@ export class DossierQueue {
     const workDir = await mkdtemp(join(tmpdir(), 'dossier-submit-'));
     try {
       const intakeResult = await intake(input.archivePath, { workDir, limits: input.intakeLimits });
-      for (const c of corrections) assertKnownFile([...intakeResult.files, ...intakeResult.unreadableEntries.map((e) => ({ path: e.path, sha256: '' }))], c.path);
+      for (const c of [...corrections, ...segmentations]) assertKnownFile([...intakeResult.files, ...intakeResult.unreadableEntries.map((e) => ({ path: e.path, sha256: '' }))], c.path);
       const intakeMs = performance.now() - started;
       const sourceSha256 = archiveSha256 ?? folderFingerprint(intakeResult);
       if (dossierId === undefined) {
@@ -149,7 +153,7 @@ export class DossierQueue {
         input: basename(input.archivePath),
         sourceSha256,
         createdAt: new Date().toISOString(),
-        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'], corrections },
+        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'], corrections, segmentations },
         files,
         unreadableEntries: intakeResult.unreadableEntries,
         skipped: intakeResult.skipped,

@@ -5,6 +5,7 @@ import { UnreadableEntrySchema } from '../intake/model.ts';
 import { FactValueSchema, StageSchema } from '../report/schema.ts';
 import type { DeclaredFacts } from '../../checklists/facts/index.ts';
 import { TypeCorrectionsSchema, type TypeCorrection } from '../corrections/schema.ts';
+import { SegmentationCorrectionSchema, type SegmentationCorrection } from '../stages/segment.ts';
 
 /**
  * What travels through Redis and what a submission leaves in the blob store. Jobs carry object keys and hashes,
@@ -52,6 +53,8 @@ export const DossierManifestSchema = z.object({
     facts: z.record(z.string(), FactValueSchema),
     /** The officers' doc types for some files (pipeline/corrections); absent in manifests from before. */
     corrections: TypeCorrectionsSchema.default([]),
+    /** The officers' page starts for files bound of several documents (`--pages`, PUT …/files/pages). */
+    segmentations: z.array(SegmentationCorrectionSchema).default([]),
   }),
   files: z.array(ManifestFileSchema),
   unreadableEntries: z.array(UnreadableEntrySchema),
@@ -130,6 +133,8 @@ export interface DossierIdentity {
   facts: DeclaredFacts;
   /** The officers' doc types; the same upload with other corrections is another result. */
   corrections?: readonly TypeCorrection[];
+  /** The officers' page starts; the same upload split otherwise is another result. */
+  segmentations?: readonly SegmentationCorrection[];
   /** Anything else that changes the result: extractor build, report schema. */
   versions: readonly string[];
 }
@@ -148,6 +153,8 @@ export function dossierIdFor(identity: DossierIdentity): string {
     identity.versions,
     // Only when there are any, so the ids of every dossier without corrections stay what they were.
     ...(identity.corrections?.length ? [identity.corrections.map((c) => [c.path, c.docType, c.by, c.at])] : []),
+    // Likewise: only when an officer set page starts, tagged so they can never read as corrections.
+    ...(identity.segmentations?.length ? [['pages', identity.segmentations.map((s) => [s.path, s.starts])]] : []),
   ]);
   return `d-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }

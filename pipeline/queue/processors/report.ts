@@ -53,6 +53,7 @@ export async function runReportJob(
         stage: manifest.options.stage,
         facts: manifest.options.facts,
         corrections: manifest.options.corrections,
+        segmentations: manifest.options.segmentations,
         extracted,
         unreadableEntries: manifest.unreadableEntries,
         skipped: manifest.skipped,
