@@ -1,3 +1,5 @@
+import { sealsOf } from '../../extractors/seals/records.ts';
+import type { SealRecord } from '../../extractors/seals/schema.ts';
 import type { FileFinding } from '../../extractors/model.ts';
 import { docTypeName, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
 import { fieldValueToScalar, type AggregatedFields } from '../../checklists/facts/index.ts';
@@ -196,6 +198,7 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
     })),
     seriesOf: f.seriesOf,
     series: f.series?.paths,
+    ...sealsOfFile(f),
     correction: f.correction,
     findings: f.doc.findings,
   };
@@ -254,4 +257,10 @@ function provenanceOf(p: { path: string; page: number; label: string; quote: str
 
 function roundTimings(t: CompletenessReport['timings']): CompletenessReport['timings'] {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])) as CompletenessReport['timings'];
+}
+
+/** The file's seals for the report, each with its crop beside its text; none for a duplicate (shown once, on the original). */
+function sealsOfFile(f: ClassifiedFile): { seals?: SealRecord[] } {
+  const seals = f.duplicateOf ? [] : sealsOf(f.doc);
+  return seals.length > 0 ? { seals } : {};
 }

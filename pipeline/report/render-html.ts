@@ -3,7 +3,7 @@ import { unsureNote } from './render-markdown.ts';
 import { Eta } from 'eta';
 import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
-import type { CompletenessReport, Requirement } from './schema.ts';
+import type { CompletenessReport, ReportFile, Requirement } from './schema.ts';
 import { pageRangeText, segmentLines } from './segments.ts';
 
 export interface HtmlOptions {
@@ -83,7 +83,20 @@ interface ReportView {
     correction?: { name: string; note: string };
     message: string;
   }>;
+  /** 印章: each seal's crop beside what was read from it, so an officer checks the machine's reading at a glance. */
+  seals: SealView[];
   skipped: string[];
+}
+
+interface SealView {
+  link: FileLink;
+  page?: number;
+  /** data: URL of the seal as found on the page; absent for electronic seals (nothing to crop). */
+  crop?: string;
+  rim: string;
+  centre?: string;
+  kind: string;
+  note: string;
 }
 
 interface RequirementView {
@@ -206,7 +219,37 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
       };
     }),
     segments: report.files.flatMap(segmentLines),
+    seals: report.files.flatMap((f) => (f.seals ?? []).map((seal) => sealView(fileLink(f.path), seal))),
     skipped: report.skipped,
+  };
+}
+
+const SEAL_SHAPE_LABEL: Record<string, string> = { round: '圆形', oval: '椭圆形', square: '方形' };
+
+function sealView(link: FileLink, seal: NonNullable<ReportFile['seals']>[number]): SealView {
+  if (seal.electronic) {
+    return {
+      link,
+      ...(seal.page ? { page: seal.page } : {}),
+      rim: seal.name ?? seal.signer ?? '（未命名）',
+      kind: seal.source === 'ofd-signature' ? 'OFD 电子签章' : 'PDF 数字签名',
+      note: [seal.signer ? `签名人：${seal.signer}` : '', '仅读取，未验证签名'].filter(Boolean).join('；'),
+    };
+  }
+  const notes = [
+    seal.sure ? '' : '可能是印章（边框不完整或颜色较淡）',
+    seal.cutAtEdge ? '骑缝章（仅部分在本页，文字未识别）' : '',
+    seal.inkStrength !== undefined && seal.inkStrength < 0.2 ? '印色较淡' : '',
+    seal.rimText && seal.rimConfidence !== undefined ? `识别置信度 ${seal.rimConfidence}` : '',
+  ].filter(Boolean);
+  return {
+    link,
+    ...(seal.page ? { page: seal.page } : {}),
+    ...(seal.crop?.startsWith('data:image/png;base64,') ? { crop: seal.crop } : {}),
+    rim: seal.rimText ?? '（文字未识别）',
+    ...(seal.centreText ? { centre: seal.centreText } : {}),
+    kind: `${SEAL_SHAPE_LABEL[seal.shape ?? ''] ?? ''}${seal.star ? '（有五角星）' : ''}印章`,
+    note: notes.join('；'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { SealRecordSchema } from '../../extractors/seals/schema.ts';
 import { z } from 'zod';
 import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySchema } from '../../extractors/model.ts';
 import { ClassificationGradeSchema, DocTypeEvidenceSchema } from '../../checklists/classify.ts';
@@ -109,6 +110,8 @@ export const ReportFileSchema = z.object({
   seriesOf: z.string().optional(),
   /** On that first photo: all the photos of the document, in page order. */
   series: z.array(z.string()).optional(),
+  /** Seals found on the file's pages (scans, photos) or carried by it (OFD signatures), each with a crop and its text. */
+  seals: z.array(SealRecordSchema).optional(),
   /** 已人工指定类型: the officer's doc type, who set it and when; `docTypes` then holds that type alone. */
   correction: AppliedCorrectionSchema.optional(),
   /**
