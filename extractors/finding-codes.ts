@@ -21,6 +21,7 @@ export interface FindingCodeEntry {
 const READER = {
   'pdf-truncated': { severity: 'warning', meaning: 'PDF 末尾缺少 %%EOF 结束标记，可能在上传或复制时被截断；已尽量读取' },
   'pdf-scanned-pages': { severity: 'info', meaning: 'PDF 中有页面没有文字层（扫描页），文字由 OCR 识别' },
+  'ocr-partial-pages': { severity: 'info', meaning: '长扫描件先只识别各页顶部和底部（用于划分材料、识别标题），部分页的正文未全文识别' },
   'pdf-garbled-text-layer': { severity: 'info', meaning: 'PDF 中有页面的文字层是乱码（字体缺少正确的 Unicode 映射），已改用 OCR 识别' },
   'pdf-active-content': { severity: 'warning', meaning: 'PDF 含有 JavaScript、启动外部程序的动作或嵌入的附件；系统只读取文字、不执行任何内容' },
   'page-limit': { severity: 'warning', meaning: '文件页数超过上限，只读取了前面的页' },

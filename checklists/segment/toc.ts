@@ -77,6 +77,15 @@ export function findToc(layouts: PageLayout[]): Toc | undefined {
   return { pages: pages.map((p) => p.n), entries };
 }
 
+/**
+ * A page that may be (part of) a 目录 from what little is read of it: headed 目录, or its visible lines already read
+ * as entries. The cheap pass over a scanned volume reads such a page in full.
+ */
+export function mayHoldToc(layout: PageLayout): boolean {
+  const lines = layout.lines;
+  return lines.slice(0, 4).some((l) => TOC_HEADING.test(l.replace(/\s+/g, ' ').trim())) || entryLines(lines) >= 2;
+}
+
 function spacedLines(lines: string[]): number {
   return lines.filter((l) => SPACED_ENTRY.test(l)).length;
 }

@@ -15,6 +15,8 @@ import { activeContentInBytes, activeContentInDocument, describeActiveContent } 
 import { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
 import { pageOcrInput } from './ocr-input.ts';
 import { describePages } from './page-ranges.ts';
+import { BANDS, completeSkim, pageBands } from './skim.ts';
+import { defaultExtractionLimits } from '../limits.ts';
 import { PDF_PARSE_VERSION, PDFJS_VERSION, pdfjsResourceOptions } from './pdfjs-resources.ts';
 
 export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
@@ -24,7 +26,7 @@ export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from 
  * garbage detector, the normalisation or the OCR engine.
  */
 export const PDF_EXTRACTOR_VERSION = [
-  'pdf@2',
+  'pdf@3',
   `pdf-parse@${PDF_PARSE_VERSION}`,
   `pdfjs@${PDFJS_VERSION}`,
   `garbage@${GARBAGE_DETECTOR_VERSION}`,
@@ -61,6 +63,7 @@ const FINDINGS = {
   textUnreadable: (page: number) => `第 ${page} 页的文字无法读取（页面内容已损坏）`,
   notRendered: (page: number) => `第 ${page} 页无法转为图像（页面内容已损坏），未能 OCR`,
   ocrInput: (page: number, detail: string) => `第 ${page} 页：${detail}`,
+  partialPages: (pages: string) => `${pages}仅识别了页面顶部和底部（用于划分材料、识别标题），正文未全文识别`,
   truncated: '文件末尾缺少 %%EOF 结束标记，可能不完整；已尽量读取',
   pageLimit: (total: number, limit: number) => `页数超过上限，仅读取前 ${limit} 页（文件声称共 ${total} 页）`,
 } as const;
@@ -161,7 +164,11 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
   const beyondLimit = candidates.slice(ocrLimit);
   for (const candidate of beyondLimit) settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
 
-  const recognized = await recognizePages(parser, toRecognize, ctx, findings, settle);
+  const skimFrom = ctx.limits.skimOcrFromPages ?? defaultExtractionLimits.skimOcrFromPages ?? Number.POSITIVE_INFINITY;
+  const recognized =
+    toRecognize.length >= skimFrom
+      ? await skimThenRead(parser, toRecognize, pages, ctx, findings, settle)
+      : await recognizePages(parser, toRecognize, ctx, findings, settle);
 
   const ocrPageNumbers = new Set(recognized.filter((p) => p.source === 'ocr').map((p) => p.n));
   const scanned = toRecognize.filter((c) => ocrPageNumbers.has(c.n) && isMissingText(c.verdict)).map((c) => c.n);
@@ -187,6 +194,40 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
 }
 
 /**
+ * The cheap pass (skim.ts): the top and bottom of every page first, then in full only the pages the segmentation and
+ * the checks need. `known` holds the pages settled so far (text-layer pages), indexed by page number − 1.
+ */
+async function skimThenRead(
+  parser: PDFParse,
+  candidates: readonly OcrCandidate[],
+  known: readonly (Page | undefined)[],
+  ctx: ExtractionContext,
+  findings: FileFinding[],
+  onSettled: (page: Page) => void,
+): Promise<Page[]> {
+  const byNumber = new Map(candidates.map((c) => [c.n, c]));
+  // Progress is reported as pages are skimmed (the skim is most of the wall time) and again as some are read in full.
+  const skimmed = new Map((await recognizePages(parser, candidates, ctx, findings, onSettled, 'bands')).map((p) => [p.n, p]));
+  const skimFindings = findings.length;
+  const all = known.map((page, i) => skimmed.get(i + 1) ?? page ?? { n: i + 1, text: '', source: 'text-layer' as const });
+  const readInFull = new Set<number>();
+  const final = await completeSkim(all, (numbers) => {
+    for (const n of numbers) readInFull.add(n);
+    return recognizePages(parser, numbers.map((n) => byNumber.get(n)!).filter(Boolean), ctx, findings, onSettled, 'page');
+  });
+  // A page read twice keeps the findings of its full reading only (the bands' confidence says little about it).
+  const fromBands = new Set(findings.slice(0, skimFindings));
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    if (fromBands.has(f) && f.code === 'ocr-low-confidence' && f.page !== undefined && readInFull.has(f.page)) findings.splice(i, 1);
+  }
+  const ocrd = final.filter((p) => byNumber.has(p.n));
+  const partial = ocrd.filter((p) => p.partial).map((p) => p.n);
+  if (partial.length > 0) findings.push({ code: 'ocr-partial-pages', severity: 'info', page: partial[0], message: FINDINGS.partialPages(describePages(partial)) });
+  return ocrd;
+}
+
+/**
  * Prepares page images one at a time (pdf.js is busy on this thread) while the OCR engine, which runs in its own
  * threads, works on up to OCR_PAGES_IN_FLIGHT of them.
  */
@@ -196,6 +237,8 @@ async function recognizePages(
   ctx: ExtractionContext,
   findings: FileFinding[],
   onSettled: (page: Page) => void,
+  /** `bands`: the top and bottom of the page only (the cheap pass); the pages come back marked `partial`. */
+  read: 'page' | 'bands' = 'page',
 ): Promise<Page[]> {
   const results: Page[] = [];
   const settle = (page: Page) => {
@@ -208,7 +251,8 @@ async function recognizePages(
     if (engineFailure) break;
     let image: Buffer;
     try {
-      image = (await pageOcrInput(parser, candidate.n, ctx.limits)).image;
+      const input = await pageOcrInput(parser, candidate.n, ctx.limits, read === 'bands' ? BANDS : undefined);
+      image = read === 'bands' && !input.bands ? await pageBands(input.image) : input.image;
     } catch (error) {
       findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n) });
       settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
@@ -216,6 +260,7 @@ async function recognizePages(
     }
     // Tasks never reject, so a failing page cannot leave its neighbours' promises unhandled.
     const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings)
+      .then((page) => (read === 'bands' && page.source === 'ocr' ? { ...page, partial: true as const } : page))
       .then(
         (page) => settle(page),
         (error: unknown) => void (engineFailure ??= new OcrEngineFailure('OCR engine failed', { cause: error })),
