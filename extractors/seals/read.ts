@@ -28,22 +28,50 @@ export interface SealLines {
   downAngle: number;
 }
 
-/** Ink map of a region: 0 (none) to 1 (full), scaled to the seal's own ink so faint and strong seals read alike. */
-export function inkMap(img: RgbImage): Float32Array {
+/**
+ * Ink map of a region: 0 (none) to 1 (full), scaled to the seal's own ink so faint and strong seals read alike.
+ *
+ * Red-ness says which ink is the seal's, but JPEG keeps colour at half resolution, so on a phone photo it smears
+ * small characters into blobs. Brightness is kept at full resolution: a pixel's ink is its darkness against the paper,
+ * capped by (twice) its red-ness, which keeps the sharp edges of the strokes and still drops black print.
+ */
+export function inkMap(img: RgbImage, smooth = true): Float32Array {
   const n = img.width * img.height;
-  const out = new Float32Array(n);
-  const values: number[] = [];
+  const red = new Float32Array(n);
+  const lum = new Float32Array(n);
+  const reds: number[] = [];
+  const lums: number[] = [];
+  const redLums: number[] = [];
   for (let i = 0; i < n; i++) {
-    const red = redness(img.data[i * 3]!, img.data[i * 3 + 1]!, img.data[i * 3 + 2]!);
-    out[i] = red;
-    if (red >= 26) values.push(red);
+    const r = img.data[i * 3]!;
+    const g = img.data[i * 3 + 1]!;
+    const b = img.data[i * 3 + 2]!;
+    red[i] = redness(r, g, b);
+    lum[i] = 0.299 * r + 0.587 * g + 0.114 * b;
+    if (i % 3 === 0) lums.push(lum[i]!);
+    if (red[i]! >= 26) {
+      reds.push(red[i]!);
+      redLums.push(lum[i]!);
+    }
   }
-  values.sort((x, y) => x - y);
-  const high = values.length ? values[Math.floor(values.length * 0.9)]! : 120;
+  const percentile = (xs: number[], q: number, fallback: number) => {
+    if (xs.length === 0) return fallback;
+    xs.sort((x, y) => x - y);
+    return xs[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+  };
+  const high = percentile(reds, 0.9, 120);
   const low = 16;
   const span = Math.max(20, high - low);
-  for (let i = 0; i < n; i++) out[i] = Math.max(0, Math.min(1, (out[i]! - low) / span));
-  return boxBlur(boxBlur(out, img.width, img.height), img.width, img.height);
+  const paper = percentile(lums, 0.9, 240);
+  const inkLum = percentile(redLums, 0.15, 90);
+  const lumSpan = Math.max(25, paper - inkLum);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const byColour = Math.max(0, Math.min(1, (red[i]! - low) / span));
+    const byDarkness = Math.max(0, Math.min(1, (paper - lum[i]!) / lumSpan));
+    out[i] = Math.min(byDarkness, byColour * 2);
+  }
+  return smooth ? boxBlur(boxBlur(out, img.width, img.height), img.width, img.height) : out;
 }
 
 /** 3×3 mean: closes the pin-holes and blotches of a patchy stamp before the strokes are sampled. */
@@ -111,12 +139,15 @@ const TEXT_HEIGHT = 24;
 
 /** The largest bare stretch of the rim band, as [start, end] parametric angles (end may exceed 2π). */
 function rimGap(ink: Float32Array, width: number, height: number, g: Geometry): [number, number] {
+  // The outer part of the rim text's band: every rim character reaches it, a centre line or star rarely does.
+  const [outer, inner] = rimBand(ink, width, height, g, 0, 2 * Math.PI);
+  const from = Math.max(inner, outer - (outer - inner) * 0.45);
   const bins = 720;
   const profile = new Float32Array(bins);
   for (let k = 0; k < bins; k++) {
     const phi = (2 * Math.PI * k) / bins;
     let max = 0;
-    for (let s = 0.8; s <= 0.9; s += 0.02) {
+    for (let s = from; s <= outer; s += 0.02) {
       const [x, y] = pointAt(g, phi, s);
       max = Math.max(max, sample(ink, width, height, x, y));
     }
@@ -378,7 +409,8 @@ function hasStar(ink: Float32Array, width: number, height: number, g: Geometry):
  * coordinates.
  */
 export function sealLines(region: RgbImage, seal: Pick<SealCandidate, 'shape' | 'cx' | 'cy' | 'a' | 'b' | 'theta' | 'cut'>): SealLines {
-  const ink = inkMap(region);
+  // Smoothing helps large, patchy impressions; on a small seal (a phone photo) it would melt the strokes together.
+  const ink = inkMap(region, Math.min(seal.a, seal.b) > 110);
   const { width, height } = region;
   const g: Geometry = { cx: seal.cx, cy: seal.cy, a: seal.a, b: seal.b, theta: seal.theta };
   if (seal.shape === 'square') {
