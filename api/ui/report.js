@@ -165,6 +165,7 @@ function render(dossier, report, checklist, webhook, notice) {
     ),
     h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink) : h('p', null, '无。')),
     h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), typeChoices ? h('p', { class: 'muted' }, '识别有误时可在“人工指定类型”一栏改正，保存后立即重新检查（不重新提取文件）。') : null, filesTable(report, fileLink, (path, docType, button, where) => correctType(path, docType, button, where))),
+    sealsSection(report, fileLink),
     h(
       'section',
       { class: 'card', id: 'satisfied' },
@@ -277,6 +278,49 @@ function formatValue(fact, value) {
   if (value === false) return '否';
   if (Array.isArray(value)) return value.map(label).join('、');
   return String(label(value));
+}
+
+/** 印章: each seal's crop beside the text read from it, so the officer checks the machine's reading at a glance. */
+function sealsSection(report, fileLink) {
+  const seals = report.files.flatMap((f) => (f.seals ?? []).map((seal) => ({ path: f.path, seal })));
+  if (seals.length === 0) return null;
+  const shapes = { round: '圆形', oval: '椭圆形', square: '方形' };
+  const crop = (seal) =>
+    seal.crop && seal.crop.startsWith('data:image/png;base64,') ? h('img', { src: seal.crop, alt: '印章图像', width: 96, height: 96, class: 'seal-crop' }) : '—';
+  const note = (seal) =>
+    seal.electronic
+      ? [seal.source === 'ofd-signature' ? 'OFD 电子签章' : 'PDF 数字签名', seal.signer ? `签名人：${seal.signer}` : '', '仅读取，未验证签名']
+      : [
+          `${shapes[seal.shape] ?? ''}${seal.star ? '（有五角星）' : ''}印章`,
+          seal.sure ? '' : '可能是印章（边框不完整或颜色较淡）',
+          seal.cutAtEdge ? '骑缝章（仅部分在本页，文字未识别）' : '',
+          seal.rimText && seal.rimConfidence !== undefined ? `识别置信度 ${seal.rimConfidence}` : '',
+        ];
+  return h(
+    'section',
+    { class: 'card', id: 'seals' },
+    h('h2', null, `印章（${seals.length}）`),
+    h('p', { class: 'muted' }, '机器识别的印章文字，请对照印章图像核对。'),
+    h(
+      'table',
+      null,
+      h('thead', null, h('tr', null, ['印章', '识别文字', '文件', '说明'].map((t) => h('th', null, t)))),
+      h(
+        'tbody',
+        null,
+        seals.map(({ path, seal }) =>
+          h(
+            'tr',
+            null,
+            h('td', null, crop(seal)),
+            h('td', null, seal.electronic ? (seal.name ?? seal.signer ?? '（未命名）') : (seal.rimText ?? '（文字未识别）'), seal.centreText ? [h('br'), seal.centreText] : null),
+            h('td', null, fileLink(path), seal.page ? ` 第${seal.page}页` : ''),
+            h('td', null, note(seal).filter(Boolean).join('；')),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function filesTable(report, fileLink, correctType) {
