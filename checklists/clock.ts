@@ -130,6 +130,11 @@ function supplementPauses(events: readonly ClockEvent[], after: string): Pause[]
   return pauses;
 }
 
+/** Days after `from` up to and including `to`, calendar or working (rules CD-T04…T06, YY-T07, YY-T08 count with it). */
+export function countDays(from: string, to: string, kind: TimeLimit['dayKind']): number {
+  return countBetween(from, to, (day) => countsAsDay(day, kind));
+}
+
 /** Countable days after `from` up to and including `to`. */
 function countBetween(from: string, to: string, countable: (day: string) => boolean): number {
   let n = 0;

@@ -2,6 +2,8 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { loadChecklist } from '../checklists/load.ts';
+import { runBatchRules, type BatchDossier } from '../checklists/rules/batch.ts';
 import { checkDossier, type CheckOptions } from './check-dossier.ts';
 import { mapLimited } from './concurrency.ts';
 import { htmlTemplates, renderHtml } from './report/render-html.ts';
@@ -56,6 +58,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const entries = await dossierEntries(options.folder);
   await mkdir(options.outDir, { recursive: true });
   let done = 0;
+  const reports = new Map<string, { report: CompletenessReport; reportDir: string }>();
   const rows = await mapLimited(entries, options.concurrency ?? 2, async (entry) => {
     const name = basename(entry);
     const reportDir = join(options.outDir, safeName(name));
@@ -75,10 +78,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
           if (e.stage === 'extract') options.onProgress?.({ stage: 'file', name, done: e.done, files: e.total, path: e.path });
         },
       });
-      await mkdir(reportDir, { recursive: true });
-      await writeFile(join(reportDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-      await writeFile(join(reportDir, 'report.html'), renderHtml(report));
-      await writeFile(join(reportDir, 'report.md'), renderMarkdown(report));
+      await writeReport(report, reportDir);
+      reports.set(name, { report, reportDir });
       row = rowOf(name, report, reportDir);
     } catch (error) {
       row = { ...rowWithoutReport(name, ''), errors: 1, failure: (error as Error).message, verdict: uncheckableText((error as Error).message) };
@@ -87,12 +88,56 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     options.onProgress?.({ stage: 'dossier-done', name, done, total: entries.length });
     return row;
   });
+  // Rules over the whole batch (益阳 第十六条 化整为零): each finding goes into the reports of the dossiers it names.
+  const batchFindings = runBatchRules(loadChecklist(options.checklist).boundRules, [...reports.entries()].map(([name, { report }]) => batchDossier(name, report)));
+  for (const finding of batchFindings) {
+    for (const name of finding.dossiers) {
+      const entry = reports.get(name);
+      if (!entry) continue;
+      const { dossiers: _dossiers, ...rest } = finding;
+      entry.report.findings.push(rest);
+      entry.report.summary[finding.severity === 'error' ? 'errors' : 'warnings'] += 1;
+    }
+  }
+  for (const name of new Set(batchFindings.flatMap((f) => f.dossiers))) {
+    const entry = reports.get(name);
+    if (!entry) continue;
+    await writeReport(entry.report, entry.reportDir);
+    const i = rows.findIndex((r) => r.dossier === name);
+    if (i >= 0) rows[i] = rowOf(name, entry.report, entry.reportDir);
+  }
   const sorted = sortForReview(rows);
   const files = [join(options.outDir, 'summary.html'), join(options.outDir, 'summary.csv'), join(options.outDir, 'summary.xlsx')];
   await writeFile(files[0]!, summaryHtml(sorted));
   await writeFile(files[1]!, summaryCsv(sorted));
   await summaryXlsx(sorted).xlsx.writeFile(files[2]!);
   return { rows: sorted, files };
+}
+
+async function writeReport(report: CompletenessReport, reportDir: string): Promise<void> {
+  await mkdir(reportDir, { recursive: true });
+  await writeFile(join(reportDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(reportDir, 'report.html'), renderHtml(report));
+  await writeFile(join(reportDir, 'report.md'), renderMarkdown(report));
+}
+
+/** What the batch rules read of one report: unit, year (plan year, else the approval or filing year), name, total. */
+export function batchDossier(name: string, report: CompletenessReport): BatchDossier {
+  const unit = report.fields.constructionUnit;
+  const project = report.fields.projectName;
+  const total = report.facts.totalInvestmentWan;
+  const yearOf = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d{4}/.test(v) ? Number(v.slice(0, 4)) : undefined);
+  const year = yearOf(report.facts.planYear?.value) ?? yearOf(report.facts.approvalDate?.value) ?? yearOf(report.facts.filingDate?.value);
+  const evidence = [unit?.provenance, project?.provenance].filter((p): p is NonNullable<typeof p> => Boolean(p)).map((p) => ({ path: `${name}/${p.path}`, page: p.page, quote: p.quote, label: p.label }));
+  // Paths name the dossier too: the finding is shown in the reports of the other dossiers of the group.
+  return {
+    id: name,
+    constructionUnit: typeof unit?.value === 'string' ? unit.value : undefined,
+    projectName: typeof project?.value === 'string' ? project.value : undefined,
+    totalInvestmentWan: typeof total?.value === 'number' ? total.value : undefined,
+    year,
+    evidence: [...evidence, ...(total?.evidence ?? []).map((e) => ({ path: e.path ? `${name}/${e.path}` : undefined, page: e.page, quote: e.quote }))],
+  };
 }
 
 /** Archives that hold one dossier each in a batch folder; intake opens every one of these kinds. */

@@ -7,28 +7,10 @@ import type { KnownFact, RuleContext, RuleEvidence } from './context.ts';
 import type { RuleDefinition } from './schema.ts';
 import { SEAL_CHECKS } from './seal-checks.ts';
 
-/** What a check reports; the engine adds the rule's id, kind, article and default severity. */
-export interface CheckResult {
-  message: string;
-  evidence: RuleEvidence[];
-  severity?: 'error' | 'warning';
-}
+import { check, type Check, type CheckResult } from './check.ts';
+import { DOCUMENT_CHECKS } from './document-checks.ts';
 
-/**
- * One check: the shape of the `params` a rule gives it, and what it does with them. The loader validates every rule's
- * params against `params` (checklists/rules/engine.ts), so a typo in a checklist file stops the product at load; `run`
- * receives the parsed value, defaults applied. Each check's params schema sits just above it; the table of checks that
- * checklists name (CHECKS) closes the list.
- */
-export interface Check<P = unknown> {
-  params: z.ZodType<P>;
-  // Method syntax on purpose: a check with its own params type still fits `Check<unknown>` in CHECKS.
-  run(ctx: RuleContext, params: P, rule: RuleDefinition): CheckResult[];
-}
-
-function check<S extends z.ZodType>(params: S, run: (ctx: RuleContext, params: z.output<S>, rule: RuleDefinition) => CheckResult[]): Check<z.output<S>> {
-  return { params: params as z.ZodType<z.output<S>>, run };
-}
+export type { Check, CheckResult } from './check.ts';
 
 // Params that several checks share.
 const FactName = z.string().min(1);
@@ -355,6 +337,25 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   notGreaterThan: check(FactPairParams, notGreaterThan),
   notice: check(NoticeParams, notice),
   ...SEAL_CHECKS,
+  ...DOCUMENT_CHECKS,
+  allOf: check(
+    z.strictObject({ checks: z.array(z.strictObject({ check: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}), severity: z.enum(['error', 'warning']).optional() })).min(1) }).superRefine((value, ctx) => {
+      for (const [i, part] of value.checks.entries()) {
+        const inner = CHECKS[part.check];
+        if (!inner || part.check === 'allOf') {
+          ctx.addIssue({ code: 'custom', path: ['checks', i, 'check'], message: `检查“${part.check}”不存在或不能嵌套` });
+          continue;
+        }
+        const parsed = inner.params.safeParse(part.params);
+        if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['checks', i, 'params', ...issue.path.map(String)], message: issue.message });
+      }
+    }),
+    // Several checks under one rule (CD-Q04 (a)–(d), YY-Q04): each runs with its own params and severity and reports on its own.
+    (ctx, params, rule) =>
+      params.checks.flatMap((part) =>
+        CHECKS[part.check]!.run(ctx, CHECKS[part.check]!.params.parse(part.params), rule).map((r) => (part.severity && !r.severity ? { ...r, severity: part.severity } : r)),
+      ),
+  ),
 };
 
 function dayFact(ctx: RuleContext, name: string): { day: string; fact: KnownFact } | null {

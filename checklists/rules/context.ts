@@ -45,6 +45,8 @@ export interface RuleContext {
   statements: readonly Statement[];
   amountPairs: readonly AmountPairStatement[];
   files: readonly RuleFile[];
+  /** The regulation's dates from the checklist (GEN-08): when it came into force and, where it says, until when. */
+  regulation?: { entryIntoForce?: string; validUntil?: string };
 }
 
 export interface RuleFinding {

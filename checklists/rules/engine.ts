@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { bindCondition, ConditionError, evaluateCondition, type BoundCondition, type FactLookup, type FactTable } from '../conditions/index.ts';
 import { ChecklistValidationError, describeIssue, readDataFile } from '../validation.ts';
+import { BATCH_CHECKS } from './batch.ts';
 import { CHECKS } from './checks.ts';
 import type { RuleContext, RuleFinding } from './context.ts';
 import { RuleFileSchema, type RuleDefinition } from './schema.ts';
@@ -53,9 +54,9 @@ function bindRule(rule: RuleDefinition, facts: FactTable, where: string): BoundR
   const problems: string[] = [];
   let params: unknown;
   if (rule.check !== undefined) {
-    const check = CHECKS[rule.check];
+    const check = rule.scope === 'batch' ? BATCH_CHECKS[rule.check] : CHECKS[rule.check];
     if (!check) {
-      problems.push(`${where}：检查“${rule.check}”不存在（可用的检查：${Object.keys(CHECKS).join('、')}）`);
+      problems.push(`${where}：检查“${rule.check}”不存在（可用的检查：${Object.keys(rule.scope === 'batch' ? BATCH_CHECKS : CHECKS).join('、')}）`);
     } else {
       const parsed = check.params.safeParse(rule.params, { error: ZH_CN.localeError });
       if (parsed.success) params = parsed.data;
@@ -161,6 +162,7 @@ export interface RuleEvaluation {
 export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: FactLookup): RuleEvaluation {
   const out: RuleEvaluation = { findings: [], questions: [], reviewItems: [] };
   for (const { rule, appliesWhen, params } of rules) {
+    if (rule.scope === 'batch' || !documentsAllow(rule, ctx)) continue;
     const applies = evaluateCondition(appliesWhen, lookup);
     if (rule.state === 'reviewer') {
       if (applies.value === false || !rule.review) continue;
@@ -201,6 +203,13 @@ export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, loo
 /** The findings alone (what the presence-era callers and tests read). */
 export function runRules(rules: readonly BoundRule[], ctx: RuleContext, lookup: FactLookup): RuleFinding[] {
   return evaluateRules(rules, ctx, lookup).findings;
+}
+
+function documentsAllow(rule: RuleDefinition, ctx: RuleContext): boolean {
+  const has = (types: readonly string[]) => ctx.files.some((f) => f.docTypes.some((t) => types.includes(t)) || f.sections.some((s) => types.includes(s.docType)));
+  if (rule.whenPresent && !has(rule.whenPresent)) return false;
+  if (rule.whenAbsent && has(rule.whenAbsent)) return false;
+  return true;
 }
 
 /** Files of the doc types, with their pages, and sections of those types inside other documents. */

@@ -37,12 +37,18 @@ export const RuleDefinitionSchema = z
     id: z.string().regex(/^[A-Z]{2,3}-[A-Z]?\d{2}$/, '规则编号形如 CD-T03 或 GEN-01'),
     kind: RuleKindSchema,
     state: RuleStateSchema.default('checked'),
+    /** dossier: runs on one dossier; batch: runs over every dossier of a batch (益阳 第十六条), check from BATCH_CHECKS. */
+    scope: z.enum(['dossier', 'batch']).default('dossier'),
     /** Name of a check in checklists/rules/checks.ts (CHECKS); an unknown name fails the load. Not for `reviewer`. */
     check: z.string().min(1).optional(),
     /** The check's parameters; validated against that check's own schema when the checklist loads (rules/engine.ts). */
     params: z.record(z.string(), z.unknown()).default({}),
     /** Condition over facts (checklists/conditions.ts); an unknown outcome means the rule produces no finding. */
     appliesWhen: z.string().default('always'),
+    /** The rule applies only when the dossier has a readable document of one of these types (requirements' has(type)). */
+    whenPresent: z.array(z.string().min(1)).min(1).optional(),
+    /** …and none of these (SY-Q02: only the 实施方案 route, no 可研报告). */
+    whenAbsent: z.array(z.string().min(1)).min(1).optional(),
     /** `asked`: the facts to ask for while they are unknown; the check runs once all are declared. */
     ask: z.array(RuleAskSchema).min(1).optional(),
     /** `reviewer`: what the reviewer looks at, where, and why no machine check. */

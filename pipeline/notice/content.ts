@@ -179,11 +179,6 @@ export function noticeParagraphs(content: NoticeContent, ordinal: (n: number) =>
     out.push({ kind: 'para', text: '材料中未载明以下情况，请书面说明：' });
     content.questions.forEach((q, i) => out.push({ kind: 'para', text: `${i + 1}. ${q}` }));
   }
-  if (content.reviewPoints.length > 0) {
-    heading('审核中人工核验的要点');
-    out.push({ kind: 'para', text: '以下事项由审核人员对照材料逐项人工核验，请确保材料中载明相关内容：' });
-    content.reviewPoints.forEach((r, i) => out.push({ kind: 'para', text: `${i + 1}. ${r.title}。核验：${withoutStop(r.look)}。依据：${r.basis}。` }));
-  }
   if (content.mustSupply.length > 0 || content.shouldSupply.length > 0 || content.questions.length > 0) {
     heading('补正期限和方式');
     out.push({ kind: 'para', text: content.deadline });
@@ -191,6 +186,12 @@ export function noticeParagraphs(content: NoticeContent, ordinal: (n: number) =>
       out.push({ kind: 'para', text: content.upload.text });
       out.push({ kind: 'link', text: content.upload.url });
     }
+  }
+  // After the deadline: the 补正 items stay first, numbered as before; these are for information.
+  if (content.reviewPoints.length > 0) {
+    heading('审核中人工核验的要点');
+    out.push({ kind: 'para', text: '以下事项由审核人员对照材料逐项人工核验，请确保材料中载明相关内容：' });
+    content.reviewPoints.forEach((r, i) => out.push({ kind: 'para', text: `${i + 1}. ${r.title}。核验：${withoutStop(r.look)}。依据：${r.basis}。` }));
   }
   if (content.contact) out.push({ kind: 'para', text: `${content.contact}。` });
   out.push({ kind: 'para', text: content.closing });

@@ -97,7 +97,8 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
     files: presenceFiles(classified, unreadableEntries),
   });
   const facts = settledFacts(fieldFacts, presence.facts, { stage: input.stage, checklistId: checklist.id });
-  const rules = evaluateRules(checklist.boundRules, ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), factLookup(facts));
+  const regulation = { entryIntoForce: checklist.entryIntoForce.date, validUntil: checklist.validUntil };
+  const rules = evaluateRules(checklist.boundRules, { ...ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), regulation }, factLookup(facts));
   const evaluation: DossierEvaluation = { presence, ruleFindings: rules.findings, ruleQuestions: rules.questions, reviewItems: rules.reviewItems, facts };
   const evaluateMs = performance.now() - t;
 

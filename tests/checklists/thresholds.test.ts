@@ -6,7 +6,8 @@ import { investmentThresholdsWan, shippedInvestmentThresholdsWan } from '../../c
 describe('investment thresholds come from the checklists’ conditions', () => {
   it.each([
     ['changde', [50]],
-    ['yiyang', [50, 200, 1000]],
+    // 500: YY-Q01 (第十条 初步设计方案委托专业机构编制) applies from 500万.
+    ['yiyang', [50, 200, 500, 1000]],
     ['shenyang', [100]],
     ['shucheng', [100, 500]],
     ['municipal-template', []],

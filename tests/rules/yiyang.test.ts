@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { loadChecklist } from '../../checklists/load.ts';
+import { runBatchRules, type BatchDossier } from '../../checklists/rules/batch.ts';
+import { describeRuleCases, evaluateCase, type RuleCase } from './rule-cases.ts';
+
+/** 《益阳市政府投资信息化建设项目管理办法》 rules (requirements §4.3), one table row per rule. */
+const TEST = 'mlps_evaluation_report';
+const DESIGN = 'preliminary_design';
+// `planned` (totalInvestmentWan > 50, a local fact of yiyang.yaml) is settled by the presence evaluator before the rules
+// run; the cases give it as the pipeline would.
+const cases: RuleCase[] = [
+  {
+    rule: 'YY-T01', article: '第五条',
+    pass: { stage: 'filing', facts: { totalInvestmentWan: 300, planned: true, planYear: 2025, filingDate: '2024-09-30' } },
+    fire: { stage: 'filing', facts: { totalInvestmentWan: 300, planned: true, planYear: 2025, filingDate: '2024-10-08' } },
+    silent: { stage: 'filing', facts: { totalInvestmentWan: 300, planned: true, planYear: 2025 } },
+  },
+  {
+    rule: 'YY-T02', article: '第十五条',
+    pass: { facts: { totalInvestmentWan: 300, planned: true, approvalDate: '2024-01-31', mainContractDate: '2024-07-31' } },
+    fire: { facts: { totalInvestmentWan: 300, planned: true, approvalDate: '2024-01-31', procurementNoticeDate: '2024-08-01', mainContractDate: '2024-09-01' } },
+    says: /采购公告日期（2024-08-01）/,
+    silent: { facts: { totalInvestmentWan: 300, planned: true, approvalDate: '2024-01-31' } },
+  },
+  {
+    rule: 'YY-T03', article: '第二十六条(二)',
+    pass: { facts: { totalInvestmentWan: 300, trialRunStartDate: '2024-01-31', trialRunEndDate: '2024-04-30', acceptanceApplicationDate: '2024-05-06' } },
+    fire: { facts: { totalInvestmentWan: 300, trialRunStartDate: '2024-01-31', trialRunEndDate: '2024-04-29', acceptanceApplicationDate: '2024-05-06' } },
+    silent: { facts: { totalInvestmentWan: 300 } },
+  },
+  {
+    rule: 'YY-T04', article: '第二十六条(四)',
+    pass: { facts: { acceptanceDate: '2024-06-01' }, statements: [['docDate', '2024-05-20', TEST]] },
+    fire: { facts: { acceptanceDate: '2024-06-01' }, statements: [['docDate', '2024-06-10', TEST]] },
+    silent: { statements: [['docDate', '2024-06-10', TEST]] },
+  },
+  {
+    rule: 'YY-T05', article: '第二十七条',
+    pass: { facts: { hasNationalOrProvincialFunding: true, hasMunicipalMatching: true }, declared: { higherLevelApplicationDate: '2024-06-01' }, statements: [['docDate', '2024-05-10', 'pre_acceptance_report']] },
+    fire: { facts: { hasNationalOrProvincialFunding: true, hasMunicipalMatching: true }, declared: { higherLevelApplicationDate: '2024-06-01' }, statements: [['docDate', '2024-06-10', 'pre_acceptance_report']] },
+    silent: { facts: { hasNationalOrProvincialFunding: true, hasMunicipalMatching: true }, statements: [['docDate', '2024-06-10', 'pre_acceptance_report']] },
+  },
+  {
+    rule: 'YY-T06', article: '第八条',
+    pass: { facts: { totalInvestmentWan: 40, planned: false, mainContractDate: '2024-03-01' }, statements: [['docDate', '2024-03-05', 'record_filing_receipt'], ['partyA', '益阳市档案馆', 'contract']] },
+    fire: { facts: { totalInvestmentWan: 40, planned: false, mainContractDate: '2024-03-01' }, statements: [['partyA', '益阳市档案馆', 'contract']] },
+    says: /备案/,
+    silent: { facts: { mainContractDate: '2024-03-01' }, statements: [['partyA', '益阳市档案馆', 'contract']] },
+  },
+  {
+    rule: 'YY-T07', article: '第十四条',
+    // 2024-09-30 + 10 working days (National Day week not counted, Saturday 10-12 counted) = 2024-10-18.
+    pass: { stage: 'filing', facts: { approvalDate: '2024-10-18' }, declared: { materialsCompleteDate: '2024-09-30' }, files: [['批复.pdf', 'approval_document', '批复']] },
+    fire: { stage: 'filing', facts: { approvalDate: '2024-10-21' }, declared: { materialsCompleteDate: '2024-09-30' }, files: [['批复.pdf', 'approval_document', '批复']] },
+    says: /请扣除后复核/,
+    silent: { stage: 'filing', facts: { approvalDate: '2024-10-16' }, files: [['批复.pdf', 'approval_document', '批复']] },
+  },
+  {
+    rule: 'YY-T08', article: '第二十六条(二)',
+    pass: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-15' }, declared: { materialsCompleteDate: '2024-03-01' } },
+    fire: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-18' }, declared: { materialsCompleteDate: '2024-03-01' } },
+    silent: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-18' } },
+  },
+  {
+    rule: 'YY-T09', article: '第五条',
+    pass: { stage: 'filing', facts: { filingDate: '2024-09-20' }, statements: [['docDate', '2024-09-10', 'party_group_resolution']] },
+    fire: { stage: 'filing', facts: { filingDate: '2024-09-20' }, statements: [['docDate', '2024-09-25', 'party_group_resolution']] },
+    silent: { stage: 'filing', statements: [['docDate', '2024-09-25', 'party_group_resolution']] },
+  },
+  {
+    rule: 'YY-C01', article: '第二十二条',
+    pass: { facts: { totalInvestmentWan: 300, planned: true, approvedEstimateWan: 300, projectContractsTotalWan: 295 } },
+    fire: { facts: { totalInvestmentWan: 300, planned: true, approvedEstimateWan: 300, projectContractsTotalWan: 300.5 } },
+    says: /未见变更批复/,
+    silent: { facts: { totalInvestmentWan: 300, planned: true, projectContractsTotalWan: 300.5 } },
+  },
+  {
+    rule: 'YY-C02', article: '第二十六条(四)',
+    pass: { facts: { contractor: '湖南甲科技有限公司', constructionUnit: '益阳市档案馆' }, statements: [['testingAgency', '湖南丁测评有限公司', TEST]] },
+    fire: { facts: { contractor: '湖南甲科技有限公司', constructionUnit: '益阳市档案馆' }, statements: [['testingAgency', '湖南甲科技有限公司', TEST]] },
+    says: /即承建单位/,
+    silent: { statements: [['testingAgency', '湖南甲科技有限公司', TEST]] },
+  },
+  {
+    rule: 'YY-V02', article: '第二十一条',
+    pass: { files: [['合同.pdf', 'contract', '乙方提供免费运维服务，运维期为三年。']] },
+    fire: { files: [['合同.pdf', 'contract', '乙方提供免费运维服务，运维期为1年。']] },
+    says: /12 个月/,
+    silent: { files: [['合同.pdf', 'contract', '合同价款为100万元。']] },
+  },
+  {
+    rule: 'YY-V03', article: '第四十七条',
+    pass: { stage: 'filing', facts: { totalInvestmentWan: 1000, civilWorksInvestmentWan: 300 } },
+    fire: { stage: 'filing', facts: { totalInvestmentWan: 600, civilWorksInvestmentWan: 300 } },
+    says: /分别审批/,
+    silent: { stage: 'filing', facts: { totalInvestmentWan: 600 } },
+  },
+  {
+    rule: 'YY-Q01', article: '第十条',
+    pass: { stage: 'filing', facts: { totalInvestmentWan: 600, constructionUnit: '益阳市档案馆' }, statements: [['drafter', '湖南戊设计院有限公司', DESIGN]] },
+    fire: { stage: 'filing', facts: { totalInvestmentWan: 600, constructionUnit: '益阳市档案馆' }, statements: [['drafter', '益阳市档案馆', DESIGN]] },
+    silent: { stage: 'filing', facts: { totalInvestmentWan: 600 }, statements: [['drafter', '益阳市档案馆', DESIGN]] },
+  },
+  {
+    rule: 'YY-Q02', article: '第十一条',
+    pass: { stage: 'filing', facts: { totalInvestmentWan: 300 }, declared: { reviewMeetingHeld: true }, files: [['评审意见.pdf', 'technical_review_opinion', '专家组意见']] },
+    fire: { stage: 'filing', facts: { totalInvestmentWan: 300 }, declared: { reviewMeetingHeld: false }, files: [['评审意见.pdf', 'technical_review_opinion', '专家组意见']] },
+    silent: { stage: 'filing', facts: { totalInvestmentWan: 300 }, files: [['评审意见.pdf', 'technical_review_opinion', '专家组意见']] },
+  },
+  {
+    rule: 'YY-Q03', article: '第二十六条(四)',
+    pass: { files: [['等保测评.pdf', TEST, '等级测评结论：符合']] },
+    fire: { files: [['等保测评.pdf', TEST, '等级测评结论：不符合']] },
+    says: /不符合/,
+    silent: {},
+  },
+  {
+    rule: 'YY-Q04', article: '第二十六条(三)',
+    pass: { files: [['共享说明.pdf', 'data_sharing_statement', '本项目数据资源已在市数据资源共享交换平台编目并共享。']] },
+    fire: { files: [['共享说明.pdf', 'data_sharing_statement', '本项目为内部办公系统。']] },
+    silent: { declared: { sharingExempt: true }, files: [['共享说明.pdf', 'data_sharing_statement', '本项目为内部办公系统。']] },
+  },
+  {
+    rule: 'YY-K01', article: '第十一条',
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '建设目标 规划选址 功能设计 技术思路 数据共享 系统架构 设备选型 投资概算']] },
+    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '建设目标 功能设计']] },
+    silent: { stage: 'filing' },
+  },
+  {
+    rule: 'YY-K02', article: '第二十条',
+    pass: { files: [['合同.pdf', 'contract', '第十条 合同解除与项目终止']] },
+    fire: { files: [['合同.pdf', 'contract', '第十条 付款方式']] },
+    silent: {},
+  },
+  {
+    rule: 'YY-K03', article: '第三十条',
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '第六章 密码应用方案\n本项目采用商用密码…']] },
+    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '第六章 安全设计\n文中提到密码一词。']] },
+    says: /密码应用/,
+    silent: { stage: 'filing' },
+  },
+  {
+    rule: 'YY-K04', article: '第三十八条',
+    pass: { stage: 'filing', facts: { classified: false }, files: [['设计.pdf', DESIGN, '系统部署于市政务云，不再单独新建机房。新建会议室大屏显示系统及配套设备机房。']] },
+    fire: { stage: 'filing', facts: { classified: false }, files: [['设计.pdf', DESIGN, '本项目新建数据中心机房一座。']] },
+    says: /新建数据中心机房一座/,
+    silent: { stage: 'filing', facts: { classified: true }, files: [['设计.pdf', DESIGN, '本项目新建数据中心机房一座。']] },
+  },
+  {
+    rule: 'YY-K05', article: '第四十条',
+    pass: { files: [['概算.pdf', 'budget_estimate', '地图服务依托智慧益阳时空大数据平台，不购买商业电子地图。']] },
+    fire: { files: [['概算.pdf', 'budget_estimate', '采购商业电子地图数据 20万元']] },
+    says: /商业电子地图/,
+    silent: {},
+  },
+  {
+    rule: 'YY-K06', article: '第四十一条',
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '业务办理依托市“互联网+政务服务”一体化平台建设。']] },
+    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '本项目新建部门政务服务平台一套。']] },
+    silent: { stage: 'filing' },
+  },
+  {
+    rule: 'YY-K07', article: '第四十二条',
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '新增视频监控点位30个\n视频资源接入全市统一的视频共享交换平台']] },
+    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '新增视频监控点位30个，录像保存30天']] },
+    silent: { stage: 'filing', files: [['设计.pdf', DESIGN, '新建办公自动化系统']] },
+  },
+  {
+    rule: 'YY-P02', article: '第二十六条(一)(二)',
+    pass: { facts: { totalInvestmentWan: 199.99 } },
+    fire: { facts: { totalInvestmentWan: 200 } },
+    silent: {},
+  },
+  {
+    rule: 'YY-P03', article: '第二十五条',
+    pass: { files: [['备案回执.pdf', 'record_filing_receipt', '备案回执']] },
+    fire: { files: [['合同.pdf', 'contract', '合同']] },
+    says: /报备/,
+  },
+];
+
+describeRuleCases('yiyang', cases);
+
+describe('YY-V01 (第十九条) is for the reviewer', () => {
+  it('lists the payment schedule to check in the contract, with its pages', () => {
+    const out = evaluateCase('yiyang', { files: [['合同.pdf', 'contract', '付款方式']] });
+    const item = out.reviewItems.find((r) => r.ruleId === 'YY-V01');
+    expect(item?.look).toMatch(/15%/);
+    expect(item?.places).toEqual([{ path: '合同.pdf', docType: 'contract', firstPage: 1, lastPage: 1 }]);
+  });
+  it('is not listed without a contract', () => {
+    expect(evaluateCase('yiyang', {}).reviewItems.map((r) => r.ruleId)).not.toContain('YY-V01');
+  });
+});
+
+describe('YY-P01 (第十六条) sees a whole batch', () => {
+  const rules = loadChecklist('yiyang').boundRules;
+  const dossier = (id: string, projectName: string, totalInvestmentWan: number, constructionUnit = '益阳市档案馆', year = 2024): BatchDossier => ({
+    id,
+    projectName,
+    totalInvestmentWan,
+    constructionUnit,
+    year,
+    evidence: [{ path: `${id}/申报表.pdf`, page: 1, quote: `${projectName} ${totalInvestmentWan}万元` }],
+  });
+
+  it('flags parts of one unit and year, each under 50万, that add up to it', () => {
+    const found = runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 45), dossier('b', '益阳市档案数字化二期项目', 40), dossier('c', '益阳市会议室改造', 30)]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.ruleId).toBe('YY-P01');
+    expect(found[0]!.dossiers).toEqual(['a', 'b']);
+    expect(found[0]!.article).toBe('第十六条');
+    expect(found[0]!.evidence.map((e) => e.path)).toEqual(['a/申报表.pdf', 'b/申报表.pdf']);
+  });
+
+  it('passes when the parts stay under the threshold together, or are different units or years', () => {
+    expect(runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 20), dossier('b', '益阳市档案数字化二期项目', 20)])).toEqual([]);
+    expect(runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 45), dossier('b', '益阳市档案数字化二期项目', 40, '益阳市气象局')])).toEqual([]);
+    expect(runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 45), dossier('b', '益阳市档案数字化二期项目', 40, '益阳市档案馆', 2025)])).toEqual([]);
+  });
+
+  it('says nothing of a dossier whose unit, year or total is unknown, and never runs on one dossier', () => {
+    expect(runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 45), { ...dossier('b', '益阳市档案数字化二期项目', 40), year: undefined }])).toEqual([]);
+    const single = evaluateCase('yiyang', { facts: { totalInvestmentWan: 45 } });
+    expect(single.findings.map((f) => f.ruleId)).not.toContain('YY-P01');
+  });
+});
