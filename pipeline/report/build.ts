@@ -195,6 +195,7 @@ function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {
       docTypes: s.segment.role === 'document' ? s.classification.docTypes.map((d) => ({ ...d, name: docTypeName(catalogue, d.id) })) : [],
       needsReview: s.segment.role === 'document' && s.classification.needsReview,
       duplicateOf: s.duplicateOf,
+      ...partlyRead(s.pages),
     })),
     seriesOf: f.seriesOf,
     series: f.series?.paths,
@@ -257,6 +258,12 @@ function provenanceOf(p: { path: string; page: number; label: string; quote: str
 
 function roundTimings(t: CompletenessReport['timings']): CompletenessReport['timings'] {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])) as CompletenessReport['timings'];
+}
+
+/** The pages of a segment whose body the cheap pass over a long scan did not read (extractors/pdf/skim.ts). */
+function partlyRead(pages: ReadonlyArray<{ n: number; partial?: true }>): { partlyReadPages?: number[] } {
+  const partial = pages.filter((p) => p.partial).map((p) => p.n);
+  return partial.length > 0 ? { partlyReadPages: partial } : {};
 }
 
 /** The file's seals for the report, each with its crop beside its text; none for a duplicate (shown once, on the original). */

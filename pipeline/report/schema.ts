@@ -78,6 +78,11 @@ export const ReportSegmentSchema = z.object({
   needsReview: z.boolean(),
   /** The loose file that is this same document: counted once, through that file. */
   duplicateOf: z.string().optional(),
+  /**
+   * Pages of this document only partly read: the cheap pass over a long scan OCR'd their top and bottom (to find the
+   * documents and titles), not their body. A row or check that would need their body is never called missing on them.
+   */
+  partlyReadPages: z.array(z.number().int().positive()).optional(),
 });
 export type ReportSegment = z.infer<typeof ReportSegmentSchema>;
 

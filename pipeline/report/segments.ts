@@ -1,3 +1,4 @@
+import { describePages } from '../../extractors/pdf/page-ranges.ts';
 import type { Evidence, ReportFile, ReportSegment } from './schema.ts';
 
 /** How the report words a bound volume's documents: `汇编.pdf，第4–19页：竣工验收报告（目录）`. */
@@ -30,7 +31,8 @@ export function segmentLines(file: ReportFile): string[] {
       s.role === 'front-matter' ? '封面、目录等' : s.role === 'blank' ? '空白页' : s.docTypes.map((d) => d.name).join('、') || '未能识别';
     const evidence = [SEGMENT_BOUNDARY_LABEL[s.boundary], s.titleLine && s.role === 'document' ? `「${s.titleLine}」` : ''].filter(Boolean).join('');
     const twin = s.duplicateOf ? `；与 ${s.duplicateOf} 相同，只计一次` : '';
-    return `${file.path}，${range}：${what}（${evidence}${s.needsReview ? '；需人工查看' : ''}${twin}）`;
+    const partly = s.partlyReadPages?.length ? `；${describePages(s.partlyReadPages)}仅识别页眉页脚用于分段` : '';
+    return `${file.path}，${range}：${what}（${evidence}${s.needsReview ? '；需人工查看' : ''}${twin}${partly}）`;
   });
 }
 

@@ -25,6 +25,7 @@ import type { FileFinding } from '../../extractors/model.ts';
 import type { IntakeResult } from '../intake/model.ts';
 import { isReadable, type ClassifiedFile, type DossierEvaluation, type ExtractedFile } from '../model.ts';
 import { buildReport } from '../report/build.ts';
+import { guardPartlyRead } from './partly-read.ts';
 import { documentsOf, linkBoundDuplicates, withPhotoSeries, withSegments, type SegmentationCorrection } from './segment.ts';
 import type { CompletenessReport, Stage } from '../report/schema.ts';
 
@@ -99,7 +100,8 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
   const facts = settledFacts(fieldFacts, presence.facts, { stage: input.stage, checklistId: checklist.id });
   const regulation = { entryIntoForce: checklist.entryIntoForce.date, validUntil: checklist.validUntil };
   const rules = evaluateRules(checklist.boundRules, { ...ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), regulation }, factLookup(facts));
-  const evaluation: DossierEvaluation = { presence, ruleFindings: rules.findings, ruleQuestions: rules.questions, reviewItems: rules.reviewItems, facts };
+  const guarded = guardPartlyRead(presence, rules.findings, checklist, classified);
+  const evaluation: DossierEvaluation = { presence: guarded.presence, ruleFindings: guarded.ruleFindings, ruleQuestions: rules.questions, reviewItems: rules.reviewItems, facts };
   const evaluateMs = performance.now() - t;
 
   return buildReport({
