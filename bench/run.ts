@@ -5,6 +5,7 @@ import { runOcrBench } from './ocr.ts';
 import { runOfdBench } from './ofd.ts';
 import { runPdfBench } from './pdf.ts';
 import { runSamplesBench } from './samples.ts';
+import { runSealsBench } from './seals.ts';
 import { runSheetsBench } from './sheets.ts';
 
 /**
@@ -22,6 +23,8 @@ log('== 表格与演示文稿（生成的 20,000 行 .xlsx/.xls、真实表格�
 results.sheets = await runSheetsBench({ log });
 log('== OCR（200 dpi 扫描页）');
 results.ocr = await runOcrBench({ log });
+log('== 印章：无章页面增加的耗时、生成样本上的检出率与文字识别率');
+results.seals = await runSealsBench({ log });
 log('== 样例材料包（冷启动，无提取缓存）');
 results.samples = await runSamplesBench({ log });
 log('== 大压缩包提取峰值内存');
