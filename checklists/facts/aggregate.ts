@@ -6,6 +6,7 @@ import { aggregateAmounts } from './investment.ts';
 import { aggregateOrganisations } from './organisations.ts';
 import { aggregateProjectName } from './project-name.ts';
 import type { AggregatedField, AggregatedFieldName, AggregatedFields, FieldConflict } from './schema.ts';
+import { aggregateTerms, termsStated } from './terms.ts';
 
 /**
  * Chooses one value per dossier-level field from the candidates of every document: approval-type documents outrank
@@ -39,5 +40,7 @@ export function aggregateFields(input: DossierFactsInput): AggregatedFields {
     return { path: doc.path, docTypes: doc.docTypes, fields: best };
   });
 
-  return { fields, conflicts, documents };
+  // Left out when no document states any clause, so that a dossier's fields read the same as before clauses existed.
+  const terms = aggregateTerms(input.documents);
+  return { fields, conflicts, documents, ...(termsStated(terms) ? { terms } : {}) };
 }

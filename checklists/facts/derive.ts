@@ -5,6 +5,7 @@ import type { RuleEvidence } from '../rules/context.ts';
 import type { DeclaredFacts } from './declared.ts';
 import { fieldValueToScalar } from './scalar.ts';
 import type { AggregatedFields } from './schema.ts';
+import { termFacts } from './terms.ts';
 
 /**
  * The dossier's facts (checklists/facts.yaml): what the user declared wins; the fields the documents state fill the
@@ -68,6 +69,7 @@ export function factsFromFields(declared: DeclaredFacts, fields: AggregatedField
   }
   const agreed = contractAgreedAcceptanceDate(fields, facts.mainContractDate);
   if (agreed) facts.contractAgreedAcceptanceDate = agreed;
+  if (fields.terms) for (const [name, fact] of Object.entries(termFacts(fields.terms))) facts[name] ??= fact;
   for (const [name, value] of Object.entries(declared)) facts[name] = { value, source: 'declared' };
   return facts;
 }

@@ -4,6 +4,9 @@
  *   aggregate.ts      documents → one value per field, with provenance and conflicts; by concern:
  *                       project-name.ts, organisations.ts, investment.ts, dates.ts, amount-checks.ts,
  *                       voting in evidence.ts, which documents count from the catalogue's doc-type groups
+ *   terms.ts          documents → the clause facts (terms-schema.ts) the rules beyond presence read; by concern:
+ *                       parties.ts, payment.ts, service-periods.ts, changes.ts, testing.ts, certificates.ts,
+ *                       meetings.ts, versions.ts
  *   thresholds.ts     the checklist's investment thresholds, read from its conditions
  *   derive.ts         fields + declared facts → the facts the checklist evaluates and the rules read
  *   rule-inputs.ts    what the rules beyond presence may read
@@ -17,6 +20,16 @@ export type { DocTypeGroups, DossierFactsInput, FactsDocument } from './input.ts
 export { thresholdsStraddled } from './investment.ts';
 export { factLookup, ruleContext, type RuleInputsSource } from './rule-inputs.ts';
 export { fieldValueToScalar } from './scalar.ts';
+export { aggregateTerms, TERM_FACTS, termFacts } from './terms.ts';
+export {
+  DossierTermsSchema,
+  type CertificateTerms,
+  type ContractParty,
+  type DossierTerms,
+  type PaymentSchedule,
+  type ServicePeriod,
+  type TermEvidence,
+} from './terms-schema.ts';
 export {
   AGGREGATED_FIELD_NAMES,
   AggregatedFieldSchema,

@@ -3,6 +3,8 @@ import type { RuleContext, RuleFile, Statement } from '../rules/context.ts';
 import type { DossierFact } from './derive.ts';
 import type { FactsDocument } from './input.ts';
 import { fieldValueToScalar } from './scalar.ts';
+import { aggregateTerms } from './terms.ts';
+import type { DossierTerms } from './terms-schema.ts';
 
 /**
  * What the rules beyond presence may read (checklists/rules/context.ts): the known facts, every value each document
@@ -18,8 +20,14 @@ export interface RuleInputsSource {
   files: RuleFile[];
 }
 
-export function ruleContext(source: RuleInputsSource): RuleContext {
+/**
+ * `terms` (terms-schema.ts) rides along with the context for the rules beyond presence: contract parties with their
+ * 统一社会信用代码, the awardee, the payment schedule, O&M and warranty periods, change amounts, test reports with
+ * CMA/CNAS marks, certificates, meeting evidence, version markers and drafters.
+ */
+export function ruleContext(source: RuleInputsSource): RuleContext & { terms: DossierTerms } {
   return {
+    terms: aggregateTerms(source.documents),
     stage: source.stage,
     facts: Object.fromEntries(Object.entries(source.facts).filter(([, f]) => f.value !== null && f.value !== undefined)) as RuleContext['facts'],
     statements: statementsOf(source.documents),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FieldCandidateSchema, FieldProvenanceSchema, FieldValueSchema } from '../../extractors/fields/schema.ts';
+import { DossierTermsSchema } from './terms-schema.ts';
 
 /** The dossier-level fields: one chosen value per field with its provenance, and the disagreements among documents. */
 
@@ -43,6 +44,8 @@ export const AggregatedFieldsSchema = z.object({
   fields: z.record(z.string(), AggregatedFieldSchema),
   conflicts: z.array(FieldConflictSchema),
   documents: z.array(DocumentFieldsSchema),
+  /** The clause facts (terms-schema.ts): contract parties, payment schedule, service periods, changes, tests, certificates, meetings, versions. */
+  terms: DossierTermsSchema.optional(),
 });
 export type AggregatedFields = z.infer<typeof AggregatedFieldsSchema>;
 

@@ -134,6 +134,8 @@ function readAddressee(state: ExtractionState, page: PreparedPage, lines: string
     const line = lines[i]!;
     if (!line) continue;
     const match = /^([^:：，。]{2,60})[:：]$/.exec(line);
+    // A 中标通知书 may put its 采购项目编号 between the title and the winner it is addressed to.
+    if (!match && /^[^:：，。]{0,8}编号\s*[:：]/.test(line)) continue;
     if (!match) return;
     // A notice of award is addressed to the winner.
     const awardNotice = /(?:中标|成交)(?:结果)?通知书?$/.test(title);

@@ -22,6 +22,7 @@ export function readTerms(state: ExtractionState): void {
   readChanges(state, sentences);
   readDrafter(state, sentences);
   readMeetingDate(state, sentences);
+  readCoverMarker(state);
   for (const page of state.pages) {
     readAccreditation(state, page);
     readCertificates(state, page);
@@ -83,6 +84,11 @@ function readPayments(state: ExtractionState, sentences: Sentence[]): void {
       if (/发票|金额的/.test(own)) continue;
       const percent = match[1] ? canonicalDecimal(match[1]) : decodeSmallChineseNumber(match[2]!)?.toString() ?? null;
       if (!percent || Number(percent) <= 0 || Number(percent) > 100) continue;
+      // "预留合同款的15%作为建设尾款，…5%…5%…5%": the retention is the sum of the instalments that follow, not one more.
+      if (/预留|保留|留作|作为[^，,]{0,6}(?:尾款|质保金|保证金)/.test(own)) {
+        const later = matches.filter((m) => m.index! > match.index! && m[1]).reduce((sum, m) => sum + Number(m[1]), 0);
+        if (later > 0 && Math.abs(later - Number(percent)) < 1e-9) continue;
+      }
       const { stage, years } = stageOf(clause);
       const condition = /(?:后评价|考核|评价|审计|验收)[^，。；,]{0,8}合格(?:且[^，。；,]{0,12})?|问题整改到位/.exec(clause)?.[0] ?? null;
       emit(state, {
@@ -200,7 +206,7 @@ function readAccreditation(state: ExtractionState, page: PreparedPage): void {
     const line = raw.trim();
     const marks: Array<{ mark: 'CMA' | 'CNAS'; number: string | null }> = [];
     // Letters standing alone: not part of a longer Latin word ("CMAKE", "ECMA").
-    const cma = /(?<![A-Za-z])CMA(?![A-Za-z])(?:[^0-9A-Za-z]{0,12}?([0-9]{6,14}[A-Z]?))?/.exec(line) ?? /(?:检验检测机构资质认定证书|资质认定证书)(?:编号|号)?\s*[:：]?\s*([0-9]{6,14}[A-Z]?)?/.exec(line);
+    const cma = /(?<![A-Za-z])CMA(?![A-Za-z])(?:[^0-9A-Za-z]{0,12}?([0-9]{6,14}[A-Z]?))?/.exec(line) ?? /(?:检验检测机构资质认定证书|资质认定证书)(?:[^0-9A-Za-z，。；]{0,8}?([0-9]{6,14}[A-Z]?))?/.exec(line);
     if (cma) marks.push({ mark: 'CMA', number: cma[1] ?? null });
     const cnas = /(?<![A-Za-z])CNAS(?![A-Za-z])(?:[^0-9A-Za-z]{0,12}?(L\s?\d{3,6}|\d{4,8}))?/.exec(line) ?? /(?:中国合格评定国家认可委员会|实验室认可证书)[^，。；]{0,12}?(L\s?\d{3,6})?/.exec(line);
     if (cnas) marks.push({ mark: 'CNAS', number: cnas[1]?.replace(/\s/g, '') ?? null });
@@ -342,5 +348,22 @@ function readSignIn(state: ExtractionState, page: PreparedPage): void {
     const signatures = /^专家(?:组)?(?:成员)?\s*[(（]?\s*(?:签字|签名)\s*[)）]?\s*[:：]?/.exec(line);
     if (!sheet && !signatures) continue;
     emit(state, { field: 'signInSheet', value: { kind: 'text', text: sheet ? line : '专家签字' }, page, label: sheet ? '签到表' : '专家签字', quote: line, confidence: 0.75, via: 'heading' });
+  }
+}
+
+// --- version marker on its own cover line ---
+
+const MARKER_LINE = /^[(（]?\s*(送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|讨论稿|初稿|定稿|报审稿|审定稿|最终稿|正式稿)\s*[)）]?$/;
+
+/** A cover with the marker on a line of its own below the title ("（征求意见稿）"); the title's own marker wins. */
+function readCoverMarker(state: ExtractionState): void {
+  if (state.candidates.some((c) => c.field === 'versionMarker')) return;
+  const page = state.pages[0];
+  if (!page) return;
+  for (const raw of page.lines.slice(0, 15)) {
+    const m = MARKER_LINE.exec(raw.trim());
+    if (!m) continue;
+    emit(state, { field: 'versionMarker', value: { kind: 'text', text: m[1]! }, page, label: '封面', quote: raw.trim(), confidence: 0.85, via: 'heading' });
+    return;
   }
 }
