@@ -60,13 +60,15 @@ export async function findSeals(pipeline: Sharp, width: number, height: number, 
  */
 export function isMonochrome(img: RgbImage): boolean {
   const d = img.data;
+  // A grey image stored as colour (or as a grey JPEG) keeps its channels within a unit or two of each other.
+  const enough = Math.max(50, (d.length / 3) * 0.001);
   let coloured = 0;
   for (let p = 0; p < d.length; p += 3) {
     const r = d[p]!;
     const g = d[p + 1]!;
     const b = d[p + 2]!;
     const spread = Math.max(r, g, b) - Math.min(r, g, b);
-    if (spread > 6 && ++coloured > 50) return false;
+    if (spread > 3 && ++coloured > enough) return false;
   }
   return true;
 }
