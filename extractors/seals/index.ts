@@ -118,10 +118,17 @@ export function cleanSealText(text: string): string {
 
 async function readLine(ocr: OcrEngine, line: GreyImage | undefined): Promise<{ text: string; confidence: number } | undefined> {
   if (!line) return undefined;
-  const png = await linePng(line);
-  const result = await ocr.recognize(png);
-  const text = cleanSealText(result.text);
-  return text ? { text, confidence: result.confidence } : undefined;
+  const result = await ocr.recognize(await linePng(line));
+  let text = cleanSealText(result.text);
+  let confidence = result.confidence;
+  if (!text) {
+    // Heavy strokes sometimes leave tesseract's layout analysis with no text line at all; thinner ones are found.
+    const lighter = { ...line, data: line.data.map((v) => Math.min(255, v + 60)) };
+    const retry = await ocr.recognize(await linePng(lighter));
+    text = cleanSealText(retry.text);
+    confidence = retry.confidence;
+  }
+  return text ? { text, confidence } : undefined;
 }
 
 async function cropDataUrl(region: RgbImage): Promise<string> {

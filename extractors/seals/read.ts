@@ -99,7 +99,8 @@ function boxBlur(src: Float32Array, width: number, height: number): Float32Array
 
 /** Ink to grey, boosting weak ink: a faint, patchy stamp should read as solid strokes. */
 function shade(ink: number): number {
-  return Math.round(255 * (1 - Math.min(1, Math.sqrt(ink) * 1.15)));
+  // Never quite black: on solid black blocks tesseract's page layout sometimes found no text at all.
+  return Math.round(255 - 215 * Math.min(1, Math.sqrt(ink) * 1.15));
 }
 
 function sample(ink: Float32Array, width: number, height: number, x: number, y: number): number {
@@ -141,7 +142,7 @@ const TEXT_HEIGHT = 24;
 function rimGap(ink: Float32Array, width: number, height: number, g: Geometry): [number, number] {
   // The outer part of the rim text's band: every rim character reaches it, a centre line or star rarely does.
   const [outer, inner] = rimBand(ink, width, height, g, 0, 2 * Math.PI);
-  const from = Math.max(inner, outer - (outer - inner) * 0.45);
+  const from = Math.max(inner, outer - (outer - inner) * 0.3);
   const bins = 720;
   const profile = new Float32Array(bins);
   for (let k = 0; k < bins; k++) {
@@ -330,7 +331,21 @@ function characterCells(data: Uint8Array, width: number, height: number): Array<
  * Samples a level rectangle of the seal's own frame: `right` and `down` unit vectors, u across, v down, in pixels
  * from the centre; trims to the rows and columns that carry ink.
  */
-function levelCrop(ink: Float32Array, width: number, height: number, cx: number, cy: number, down: number, u0: number, u1: number, v0: number, v1: number, scaleTo: number): GreyImage | undefined {
+function levelCrop(
+  ink: Float32Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  down: number,
+  u0: number,
+  u1: number,
+  v0: number,
+  v1: number,
+  scaleTo: number,
+  keep: (x: number, y: number) => boolean = () => true,
+): GreyImage | undefined {
+  const at = (x: number, y: number) => (keep(x, y) ? sample(ink, width, height, x, y) : 0);
   const dx = Math.cos(down);
   const dy = Math.sin(down);
   const rx = dy;
@@ -342,7 +357,7 @@ function levelCrop(ink: Float32Array, width: number, height: number, cx: number,
     for (let x = 0; x < w; x++) {
       const u = u0 + x;
       const v = v0 + y;
-      raw[y * w + x] = sample(ink, width, height, cx + u * rx + v * dx, cy + u * ry + v * dy);
+      raw[y * w + x] = at(cx + u * rx + v * dx, cy + u * ry + v * dy);
     }
   }
   // Rows with ink: take the longest run, which is the text line (the star's points or a stray rim character are shorter).
@@ -383,7 +398,7 @@ function levelCrop(ink: Float32Array, width: number, height: number, cx: number,
     for (let x = 0; x < outW; x++) {
       const u = u0 + left + (x + 0.5) / k;
       const v = v0 + best[0] + (y + 0.5) / k;
-      data[y * outW + x] = shade(sample(ink, width, height, cx + u * rx + v * dx, cy + u * ry + v * dy));
+      data[y * outW + x] = shade(at(cx + u * rx + v * dx, cy + u * ry + v * dy));
     }
   }
   return { data, width: outW, height: outH };
@@ -437,10 +452,26 @@ export function sealLines(region: RgbImage, seal: Pick<SealCandidate, 'shape' | 
   result.rim = unwrapRim(ink, width, height, g, gapEnd - margin, gapStart + 2 * Math.PI + margin);
   const across = seal.shape === 'oval' ? Math.max(g.a, g.b) : g.a;
   const tall = Math.min(g.a, g.b);
+  // The centre line lies inside the rim text or in the gap below it: ends of the rim text that reach down beside it
+  // are masked out.
+  const [, rimInner] = rimBand(ink, width, height, g, gapEnd, gapStart + 2 * Math.PI);
+  const c = Math.cos(g.theta);
+  const sn = Math.sin(g.theta);
+  const twoPi = 2 * Math.PI;
+  const inGap = (phi: number) => {
+    const from = ((gapStart % twoPi) + twoPi) % twoPi;
+    const offset = (((phi - from) % twoPi) + twoPi) % twoPi;
+    return offset <= gapEnd - gapStart;
+  };
+  const inside = (x: number, y: number) => {
+    const u = ((x - g.cx) * c + (y - g.cy) * sn) / g.a;
+    const v = (-(x - g.cx) * sn + (y - g.cy) * c) / g.b;
+    return Math.hypot(u, v) < rimInner - 0.02 || (Math.hypot(u, v) < 0.9 && inGap(Math.atan2(v, u)));
+  };
   const centre =
     seal.shape === 'oval'
-      ? levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.62, across * 0.62, -tall * 0.3, tall * 0.45, TEXT_HEIGHT)
-      : levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.58, across * 0.58, tall * 0.3, tall * 0.8, TEXT_HEIGHT);
+      ? levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.62, across * 0.62, -tall * 0.3, tall * 0.45, TEXT_HEIGHT, inside)
+      : levelCrop(ink, width, height, g.cx, g.cy, down, -across * 0.58, across * 0.58, tall * 0.3, tall * 0.8, TEXT_HEIGHT, inside);
   if (centre) result.centre = centre;
   return result;
 }
