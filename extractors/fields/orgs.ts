@@ -194,6 +194,9 @@ export interface FoundCreditCode {
   end: number;
 }
 
+// OCR and some layouts space the code out in groups ("9143 0700 MA4L 1234 59").
+const CREDIT_CODE_SPACED = /(?:统一社会信用代码|社会信用代码|信用代码)\s*[:：]?\s*([0-9A-Za-z](?:[ \t]?[0-9A-Za-z]){17})(?![0-9A-Za-z])/g;
+
 /** Labelled 统一社会信用代码 in a text, each checked against GB 32100. */
 export function findCreditCodes(text: string): FoundCreditCode[] {
   const found: FoundCreditCode[] = [];
@@ -201,6 +204,14 @@ export function findCreditCodes(text: string): FoundCreditCode[] {
     const code = match[1]!.toUpperCase();
     const start = match.index! + match[0].length - match[1]!.length;
     found.push({ code, valid: isValidCreditCode(code), start, end: start + code.length });
+  }
+  if (found.length > 0) return found;
+  // A spaced-out code is taken only when its check character holds: spaces make a chance run of 18 characters likelier.
+  for (const match of text.matchAll(CREDIT_CODE_SPACED)) {
+    const code = match[1]!.replace(/[ \t]/g, '').toUpperCase();
+    if (!isValidCreditCode(code)) continue;
+    const start = match.index! + match[0].length - match[1]!.length;
+    found.push({ code, valid: true, start, end: start + match[1]!.length });
   }
   return found;
 }

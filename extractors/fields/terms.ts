@@ -1,6 +1,6 @@
 import { findAmounts } from './amounts.ts';
 import { decodeSmallChineseNumber } from './chinese-numerals.ts';
-import { findDates } from './dates.ts';
+import { addDays, findDates } from './dates.ts';
 import { canonicalDecimal } from './decimal.ts';
 import { amountFieldValue, cleanOrgValue, dateFieldValue, emit, ORG_IN_TEXT, orgValue, stripDate, type ExtractionState, type PreparedPage } from './context.ts';
 import { normOrg } from './orgs.ts';
@@ -128,6 +128,11 @@ function readServicePeriods(state: ExtractionState, sentences: Sentence[]): void
       // "运维期三年", "质保期为自竣工验收合格之日起三年", "质量保证期为验收之日起12个月", "运维期限：36个月".
       const direct = new RegExp(String.raw`(${term})(?:限)?\s*(?:为|是|：|:)?\s*(?:${FROM})?(?:为|共)?\s*${PERIOD.source}`);
       const m = direct.exec(text);
+      const range = m ? null : rangeAfter(text, term);
+      if (range) {
+        emit(state, { field, value: { kind: 'duration', months: range.months, text: range.text, from: range.from }, page, label, quote: text, confidence: 0.85, via: 'prose' });
+        continue;
+      }
       if (m) {
         emitPeriod(state, page, field, label, text, m[0], m[m.length - 2]!, m[m.length - 1]!, m[2] ?? null, 0.85);
         continue;
@@ -143,6 +148,26 @@ function readServicePeriods(state: ExtractionState, sentences: Sentence[]): void
       if (after) emitPeriod(state, page, field, label, text, after[0], after[1]!, after[2]!, null, 0.75);
     }
   }
+}
+
+/**
+ * "运维服务期限：2024年5月1日至2027年4月30日": a period given by its two ends, counted in whole months (the end day
+ * inclusive, so 2024-05-01..2027-04-30 is 36 months). Only day-precision ends that make whole months count.
+ */
+function rangeAfter(text: string, term: string): { months: number; from: string; text: string } | null {
+  const at = new RegExp(String.raw`(${term})(?:限)?\s*(?:为|是|：|:)?\s*(?:自|从)?`).exec(text);
+  if (!at) return null;
+  const rest = text.slice(at.index + at[0].length);
+  const first = findDates(rest)[0];
+  if (!first || first.kind !== 'range' || first.offset.start > 1) return null;
+  if (first.start.precision !== 'day' || first.end.precision !== 'day') return null;
+  const [y1, m1, d1] = first.start.iso.split('-').map(Number) as [number, number, number];
+  const next = addDays(first.end.iso, 1);
+  const [y2, m2, d2] = next.split('-').map(Number) as [number, number, number];
+  if (d1 !== d2) return null;
+  const months = (y2 - y1) * 12 + (m2 - m1);
+  if (months <= 0 || months > 240) return null;
+  return { months, from: first.start.iso, text: at[0] + rest.slice(0, first.offset.end) };
 }
 
 function emitPeriod(state: ExtractionState, page: PreparedPage, field: 'maintenancePeriod' | 'warrantyPeriod', label: string, quote: string, text: string, amount: string, unit: string, fromRaw: string | null, confidence: number): void {

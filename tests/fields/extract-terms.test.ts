@@ -91,6 +91,13 @@ describe('O&M and warranty periods', () => {
     expect(values(extract(spaced(text), 'ocr'), field).map((v) => v.kind === 'duration' && v.months)).toEqual([months]);
   });
 
+  it('counts a period given by its two ends in whole months, and no months from ends that make none', () => {
+    expect(values(extract('运维服务期限：2024年5月1日至2027年4月30日。'), 'maintenancePeriod')).toEqual([
+      { kind: 'duration', months: 36, text: '运维服务期限:2024年5月1日至2027年4月30日', from: '2024-05-01' },
+    ]);
+    expect(of(extract('运维服务期限：2024年5月1日至2027年4月15日。'), 'maintenancePeriod')).toEqual([]);
+  });
+
   it('takes neither a deadline inside the period nor a service plan\'s name for a period', () => {
     const text = '卖方有义务在验收款支付函签署后12个月内应买方要求进行考核。投标文件应包括技术服务和质保期服务计划。';
     expect(of(extract(text), 'warrantyPeriod')).toEqual([]);
@@ -203,6 +210,13 @@ describe('contract parties and the drafter', () => {
         ['湖南某某信息技术有限公司', '91430700MA4L123458', false],
       ]),
     );
+  });
+
+  it('reads a code OCR spaced into groups only when its check character holds', () => {
+    const valid = values(extract('乙方：湖南某某信息技术有限公司\n统一社会信用代码：9143 0700 MA4L 1234 59', 'ocr'), 'orgIdentifier');
+    expect(valid.map((v) => v.kind === 'orgIdentifier' && [v.org, v.creditCode, v.creditCodeValid])).toEqual([['湖南某某信息技术有限公司', '91430700MA4L123459', true]]);
+    const misread = values(extract('乙方：湖南某某信息技术有限公司\n统一社会信用代码：9143 0700 MA4L 1234 58', 'ocr'), 'orgIdentifier');
+    expect(misread.filter((v) => v.kind === 'orgIdentifier' && v.creditCode)).toEqual([]);
   });
 
   it('reads the commissioned drafter of the generated plans, and none from a text that commissions nobody', () => {
