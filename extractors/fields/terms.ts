@@ -47,6 +47,9 @@ export function periodMonths(amount: string, unit: string): number | null {
 // --- payment schedule ---
 
 const PAYMENT_WORD = /支付|付款|付清|拨付|结清|尾款|余款|支付至|付至|付/;
+// The percentage's own clause must pay something under the contract: "自负30%" or "先自理10%后按规定结算" (a medical
+// co-payment) is no instalment.
+const INSTALMENT_WORD = /支付|付款|付清|拨付|付至|结清款|尾款|余款|预付款|进度款|首付款|验收款|交货款|质保金/;
 // Percentages that are not instalments: guarantees, penalties, deductions, tax, scoring weights.
 const NOT_PAYMENT = /保证金|保函|违约金|罚|扣除|扣减|滞纳|利息|税率|增值税|权重|得分|评分|分值|偏差|浮动|下浮|上浮|优惠|折扣|比例不低于|不超过|不得超过|以上|以下|罚款|赔偿|担保/;
 const PERCENT = /(\d{1,3}(?:\.\d{1,2})?)\s*[%％]|百分之([一二三四五六七八九十零]{1,4})/g;
@@ -79,7 +82,7 @@ function readPayments(state: ExtractionState, sentences: Sentence[]): void {
       const clause = text.slice(from, stop < 0 ? text.length : end + stop).replace(/^[，,；;：:\s]+/, '');
       from = stop < 0 ? text.length : end + stop;
       const own = clauseAround(text, match.index!, end);
-      if (NOT_PAYMENT.test(own) || !PAYMENT_WORD.test(clause)) continue;
+      if (NOT_PAYMENT.test(own) || !INSTALMENT_WORD.test(own)) continue;
       // "合同价格100%金额的增值税发票" is a document to hand over, not an instalment.
       if (/发票|金额的/.test(own)) continue;
       const percent = match[1] ? canonicalDecimal(match[1]) : decodeSmallChineseNumber(match[2]!)?.toString() ?? null;

@@ -263,6 +263,16 @@ describe('real files', () => {
     });
   });
 
+  it('invents no clause field from a real 176-page 学生手册 full of percentages, 会议 and 证书 (hdu 汇编)', async () => {
+    const pages = await readTextLayers(sharedPath('samples', 'real', 'pdf', 'hdu_xgxy_xuesheng_shouce_2025_huibian_wps.pdf'));
+    const text = pages.join('\n');
+    // The traps are there: co-payment percentages, meetings, certificates.
+    expect(text).toMatch(/自负\s*30%/);
+    expect(text).toMatch(/证书/);
+    const candidates = extract(pages, 'text-layer', 'hdu.pdf');
+    expect(candidates.filter((c) => CLAUSE_FIELDS.includes(c.field))).toEqual([]);
+  });
+
   it('invents no clause field from a real 公文 about something else (ofdrw 路卫发〔2011〕76号)', async () => {
     const file = sharedPath('samples', 'real', 'ofd', 'ofdrw_n_gongwen_iofd.ofd');
     const doc = await extractOfd({ path: 'n.ofd', bytes: readFileSync(file), kind: 'ofd' }, contextWithoutOcr());
