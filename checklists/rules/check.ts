@@ -19,6 +19,8 @@ export interface Check<P = unknown> {
   params: z.ZodType<P>;
   // Method syntax on purpose: a check with its own params type still fits `Check<unknown>` in CHECKS.
   run(ctx: RuleContext, params: P, rule: RuleDefinition): CheckResult[];
+  /** For an asked rule: the documents already answer its question (YY-Q02: the opinion shows the meeting), so none is asked. */
+  answers?(ctx: RuleContext, params: P): boolean;
 }
 
 export function check<S extends z.ZodType>(params: S, run: (ctx: RuleContext, params: z.output<S>, rule: RuleDefinition) => CheckResult[]): Check<z.output<S>> {

@@ -9,6 +9,7 @@ import { SEAL_CHECKS } from './seal-checks.ts';
 
 import { check, type Check, type CheckResult } from './check.ts';
 import { DOCUMENT_CHECKS } from './document-checks.ts';
+import { TERM_CHECKS } from './term-checks.ts';
 
 export type { Check, CheckResult } from './check.ts';
 
@@ -338,6 +339,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   notice: check(NoticeParams, notice),
   ...SEAL_CHECKS,
   ...DOCUMENT_CHECKS,
+  ...TERM_CHECKS,
   allOf: check(
     z.strictObject({ checks: z.array(z.strictObject({ check: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}), severity: z.enum(['error', 'warning']).optional() })).min(1) }).superRefine((value, ctx) => {
       for (const [i, part] of value.checks.entries()) {

@@ -1,4 +1,5 @@
 import type { FactValue } from '../conditions/index.ts';
+import type { DossierTerms } from '../facts/terms-schema.ts';
 
 /** Where a compared value came from: every finding cites one of these for each value it compared. */
 export interface RuleEvidence {
@@ -47,6 +48,8 @@ export interface RuleContext {
   files: readonly RuleFile[];
   /** The regulation's dates from the checklist (GEN-08): when it came into force and, where it says, until when. */
   regulation?: { entryIntoForce?: string; validUntil?: string };
+  /** The clause facts (payment schedule, service periods, certificates, meetings…) with their evidence. */
+  terms?: DossierTerms;
 }
 
 export interface RuleFinding {

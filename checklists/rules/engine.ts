@@ -182,7 +182,7 @@ export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, loo
     }
     if (applies.value !== true) continue;
     const unknown = (rule.ask ?? []).filter((a) => lookup(a.fact).known !== true);
-    if (unknown.length > 0) {
+    if (unknown.length > 0 && !CHECKS[rule.check!]!.answers?.(ctx, params)) {
       for (const a of unknown) out.questions.push({ ruleId: rule.id, title: rule.title, article: rule.citation.article, quote: rule.citation.quote, fact: a.fact, question: a.question });
       continue;
     }

@@ -34,7 +34,7 @@ export function shippedRules(): RuleWithCity[] {
 function how(rule: RuleDefinition): string {
   if (rule.state === 'asked') return `asks ${rule.ask!.map((a) => `\`${a.fact}\``).join(', ')}, then \`${rule.check}\``;
   if (rule.state === 'reviewer') return `reason: ${rule.review!.reason}`;
-  return `\`${rule.check}\`${rule.scope === 'batch' ? ' (batch)' : ''}${rule.note ? `; not checked: ${rule.note}` : ''}`;
+  return `\`${rule.check}\`${rule.scope === 'batch' ? ' (batch)' : ''}${rule.note ? `; note: ${rule.note}` : ''}`;
 }
 
 export function stateTable(rules: readonly RuleWithCity[] = shippedRules()): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRuleCases, evaluateCase, type RuleCase } from './rule-cases.ts';
+import { describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
 
 /** 《常德市电子政务工程建设管理办法》 rules (requirements §4.2), one table row per rule. */
 const cases: RuleCase[] = [
@@ -167,6 +167,27 @@ const cases: RuleCase[] = [
 ];
 
 describeRuleCases('changde', cases);
+
+describe('CD-Q01 (第十四条): a certificate out of date on the contract day', () => {
+  const certificate = (validUntil: string) => ({
+    holder: '湖南甲科技有限公司', holderNormalized: '湖南甲科技有限公司', type: '信息系统建设和服务能力等级证书', level: 'CS2', number: 'CS2-4300-000123',
+    issuedOn: null, validFrom: null, validUntil: { kind: 'date', iso: validUntil, precision: 'day', raw: validUntil } as never,
+    docTypes: ['qualification_certificate'], evidence: termEvidence('资质.pdf', `有效期至${validUntil}`),
+  });
+  const dossier = (validUntil: string) => ({
+    facts: { contractor: '湖南甲科技有限公司', mainContractDate: '2024-03-01' },
+    files: [['资质.pdf', 'qualification_certificate', '湖南甲科技有限公司 信息系统建设和服务能力等级证书']] as Array<[string, string, string]>,
+    terms: { certificates: [certificate(validUntil)] },
+  });
+  it('fires when the certificate expired before the contract was signed, quoting its validity', () => {
+    const f = evaluateCase('changde', dossier('2023-12-31')).findings.filter((x) => x.ruleId === 'CD-Q01');
+    expect(f.map((x) => x.message).join()).toMatch(/至 2023-12-31.*2024-03-01/);
+    expect(f[0]!.evidence[0]).toMatchObject({ path: '资质.pdf', quote: '有效期至2023-12-31' });
+  });
+  it('passes a certificate valid on that day', () => {
+    expect(evaluateCase('changde', dossier('2025-12-31')).findings.filter((x) => x.ruleId === 'CD-Q01')).toEqual([]);
+  });
+});
 
 describe('CD-C02 (第十三条) is for the reviewer', () => {
   it('lists what to compare and where, with the reviewed plan and the contract named by page', () => {

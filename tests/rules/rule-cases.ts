@@ -3,6 +3,7 @@ import type { FactLookup, FactValue } from '../../checklists/conditions/index.ts
 import { loadChecklist } from '../../checklists/load.ts';
 import type { KnownFact, RuleContext, RuleFile, Statement } from '../../checklists/rules/context.ts';
 import { evaluateRules, type RuleEvaluation } from '../../checklists/rules/engine.ts';
+import type { DossierTerms } from '../../checklists/facts/terms-schema.ts';
 
 /**
  * Table-driven cases for the rules beyond presence: per rule one dossier where it passes, one where it fires and,
@@ -19,6 +20,27 @@ export interface DossierCase {
   /** [path, docType, text] (one page each; a line break splits lines). */
   files?: Array<[string, string, string]>;
   regulation?: RuleContext['regulation'];
+  /** Clause facts (payment schedule, periods, certificates, meetings…); the rest empty, as for a dossier stating none. */
+  terms?: Partial<DossierTerms>;
+}
+
+const NO_TERMS: DossierTerms = {
+  contracts: [],
+  awardee: null,
+  paymentSchedule: null,
+  maintenancePeriod: null,
+  warrantyPeriod: null,
+  changes: [],
+  testReports: [],
+  certificates: [],
+  meetings: [],
+  versions: [],
+  drafters: [],
+};
+
+/** Where a clause was read, as the term aggregation records it. */
+export function termEvidence(path: string, quote: string) {
+  return { path, page: 1, label: '正文', quote, source: 'text-layer' as const };
 }
 
 export interface RuleCase {
@@ -49,7 +71,7 @@ export function context(c: DossierCase): { ctx: RuleContext; lookup: FactLookup 
   const files: RuleFile[] = (c.files ?? []).map(([path, docType, text]) => ({ path, docTypes: [docType], sections: [], pages: [{ n: 1, text }] }));
   for (const s of statements) if (!files.some((f) => f.path === s.evidence.path)) files.push({ path: s.evidence.path!, docTypes: s.docTypes, sections: [], pages: [{ n: 1, text: '' }] });
   const lookup: FactLookup = (name) => (name in facts ? { known: true, value: facts[name]!.value } : { known: false, unknownFacts: [name] });
-  return { ctx: { stage, facts, statements, amountPairs: [], files, regulation: c.regulation }, lookup };
+  return { ctx: { stage, facts, statements, amountPairs: [], files, regulation: c.regulation, terms: { ...NO_TERMS, ...c.terms } }, lookup };
 }
 
 export function evaluateCase(city: string, c: DossierCase): RuleEvaluation {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadChecklist } from '../../checklists/load.ts';
 import { runBatchRules, type BatchDossier } from '../../checklists/rules/batch.ts';
-import { describeRuleCases, evaluateCase, type RuleCase } from './rule-cases.ts';
+import { describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
 
 /** 《益阳市政府投资信息化建设项目管理办法》 rules (requirements §4.3), one table row per rule. */
 const TEST = 'mlps_evaluation_report';
@@ -82,9 +82,16 @@ const cases: RuleCase[] = [
     silent: { statements: [['testingAgency', '湖南甲科技有限公司', TEST]] },
   },
   {
+    rule: 'YY-V01', article: '第十九条',
+    pass: { files: [['合同.pdf', 'contract', '付款方式']], terms: { paymentSchedule: schedule(['合同签订后', '30', 'signing'], ['竣工验收合格后', '55', 'acceptance'], ['验收满1年后评价合格且问题整改到位', '5', 'afterAcceptance', 1, '后评价合格且问题整改到位'], ['验收满2年考核合格', '5', 'afterAcceptance', 2, '考核合格'], ['验收满3年考核合格', '5', 'afterAcceptance', 3, '考核合格']) } },
+    fire: { files: [['合同.pdf', 'contract', '付款方式']], terms: { paymentSchedule: schedule(['合同签订后', '30', 'signing'], ['竣工验收合格后', '65', 'acceptance'], ['验收满1年后', '5', 'afterAcceptance', 1, null]) } },
+    says: /应付 95%[\s\S]*未约定竣工验收2年后支付 5%[\s\S]*竣工验收合格后（65%）/,
+    silent: { files: [['合同.pdf', 'contract', '付款方式']] },
+  },
+  {
     rule: 'YY-V02', article: '第二十一条',
-    pass: { files: [['合同.pdf', 'contract', '乙方提供免费运维服务，运维期为三年。']] },
-    fire: { files: [['合同.pdf', 'contract', '乙方提供免费运维服务，运维期为1年。']] },
+    pass: { files: [['合同.pdf', 'contract', '运维']], terms: { maintenancePeriod: period(36, '运维期为三年') } },
+    fire: { files: [['合同.pdf', 'contract', '运维']], terms: { maintenancePeriod: period(12, '运维期为1年') } },
     says: /12 个月/,
     silent: { files: [['合同.pdf', 'contract', '合同价款为100万元。']] },
   },
@@ -181,17 +188,34 @@ const cases: RuleCase[] = [
 
 describeRuleCases('yiyang', cases);
 
-describe('YY-V01 (第十九条) is for the reviewer', () => {
-  it('lists the payment schedule to check in the contract, with its pages', () => {
-    const out = evaluateCase('yiyang', { files: [['合同.pdf', 'contract', '付款方式']] });
-    const item = out.reviewItems.find((r) => r.ruleId === 'YY-V01');
-    expect(item?.look).toMatch(/15%/);
-    expect(item?.places).toEqual([{ path: '合同.pdf', docType: 'contract', firstPage: 1, lastPage: 1 }]);
-  });
-  it('is not listed without a contract', () => {
-    expect(evaluateCase('yiyang', {}).reviewItems.map((r) => r.ruleId)).not.toContain('YY-V01');
+describe('YY-Q02 (第十一条): the opinion that shows the meeting answers the question', () => {
+  it('asks nothing when the review opinion gives the meeting date and the experts', () => {
+    const out = evaluateCase('yiyang', {
+      stage: 'filing',
+      facts: { totalInvestmentWan: 300 },
+      files: [['评审意见.pdf', 'technical_review_opinion', '专家评审意见']],
+      terms: { meetings: [{ path: '评审意见.pdf', docTypes: ['technical_review_opinion'], meetingDate: { kind: 'date', iso: '2024-03-01', precision: 'day', raw: '2024年3月1日' } as never, experts: ['张三', '李四'], signIn: false, evidence: [termEvidence('评审意见.pdf', '专家组成员：张三、李四')] }] },
+    });
+    expect(out.questions.map((q) => q.ruleId)).not.toContain('YY-Q02');
+    expect(out.findings.map((f) => f.ruleId)).not.toContain('YY-Q02');
   });
 });
+
+function schedule(...rows: Array<[string, string, 'signing' | 'delivery' | 'acceptance' | 'afterAcceptance' | 'warranty' | 'other', number?, (string | null)?]>) {
+  const instalments = rows.map(([milestone, percent, stage, years, condition]) => ({ milestone, percent, stage, yearsAfterAcceptance: years ?? null, condition: condition ?? null, evidence: termEvidence('合同.pdf', `${milestone}支付${percent}%`) }));
+  const sum = (xs: typeof instalments) => String(xs.reduce((n, i) => n + Number(i.percent), 0));
+  return {
+    path: '合同.pdf',
+    instalments,
+    totalPercent: sum(instalments),
+    dueByAcceptancePercent: sum(instalments.filter((i) => !['afterAcceptance', 'warranty'].includes(i.stage))),
+    retainedPercent: sum(instalments.filter((i) => ['afterAcceptance', 'warranty'].includes(i.stage))),
+  };
+}
+
+function period(months: number, text: string) {
+  return { months, from: null, text, docTypes: ['contract'], evidence: termEvidence('合同.pdf', text) };
+}
 
 describe('YY-P01 (第十六条) sees a whole batch', () => {
   const rules = loadChecklist('yiyang').boundRules;
