@@ -121,15 +121,38 @@ const MAINTENANCE_TERM = '(?:免费)?(?:运行维护服务期|运行维护期|�
 const WARRANTY_TERM = '(?:免费)?(?:质量保证期|质量保修期|质保期|保修期)';
 const FROM = String.raw`(?:自|从)?\s*([^，。；,]{2,24}?)(?:之日)?(?:起|开始)(?:计算|计)?\s*`;
 
+interface PeriodForm {
+  field: 'maintenancePeriod' | 'warrantyPeriod';
+  term: string;
+  label: string;
+  /** "运维期三年", "质保期为自竣工验收合格之日起三年", "质量保证期为验收之日起12个月", "运维期限：36个月". */
+  direct: RegExp;
+  /** "提供三年免费运维服务": the period before the service word. */
+  before: RegExp;
+  /** "免费质保3年": right after it. */
+  after: RegExp;
+}
+
+function periodForm(field: PeriodForm['field'], term: string, label: string, service: string): PeriodForm {
+  return {
+    field,
+    term,
+    label,
+    direct: new RegExp(String.raw`(${term})(?:限)?\s*(?:为|是|：|:)?\s*(?:${FROM})?(?:为|共)?\s*${PERIOD.source}`),
+    before: new RegExp(String.raw`(?:提供|负责)\s*${PERIOD.source}\s*(?:的)?\s*(?:免费)?\s*${service}`),
+    after: new RegExp(String.raw`免费\s*${service}\s*${PERIOD.source}`),
+  };
+}
+
+const PERIOD_FORMS: readonly PeriodForm[] = [
+  periodForm('maintenancePeriod', MAINTENANCE_TERM, '运维期', '(?:运行维护|运维|维保|维护)服务'),
+  periodForm('warrantyPeriod', WARRANTY_TERM, '质保期', '(?:质保|保修)'),
+];
+
 function readServicePeriods(state: ExtractionState, sentences: Sentence[]): void {
-  const forms: Array<{ field: 'maintenancePeriod' | 'warrantyPeriod'; term: string; label: string }> = [
-    { field: 'maintenancePeriod', term: MAINTENANCE_TERM, label: '运维期' },
-    { field: 'warrantyPeriod', term: WARRANTY_TERM, label: '质保期' },
-  ];
   for (const { page, text } of sentences) {
-    for (const { field, term, label } of forms) {
-      // "运维期三年", "质保期为自竣工验收合格之日起三年", "质量保证期为验收之日起12个月", "运维期限：36个月".
-      const direct = new RegExp(String.raw`(${term})(?:限)?\s*(?:为|是|：|:)?\s*(?:${FROM})?(?:为|共)?\s*${PERIOD.source}`);
+    if (!/运维|维护|维保|售后|质保|质量保证|保修/.test(text)) continue;
+    for (const { field, term, label, direct, before, after } of PERIOD_FORMS) {
       const m = direct.exec(text);
       const range = m ? null : rangeAfter(text, term);
       if (range) {
@@ -140,15 +163,13 @@ function readServicePeriods(state: ExtractionState, sentences: Sentence[]): void
         emitPeriod(state, page, field, label, text, m[0], m[m.length - 2]!, m[m.length - 1]!, m[2] ?? null, 0.85);
         continue;
       }
-      // "提供三年免费运维服务", "免费质保3年": the period stands before or right after the service word.
-      const service = field === 'maintenancePeriod' ? '(?:运行维护|运维|维保|维护)服务' : '(?:质保|保修)';
-      const before = new RegExp(String.raw`(?:提供|负责)\s*${PERIOD.source}\s*(?:的)?\s*(?:免费)?\s*${service}`).exec(text);
-      if (before) {
-        emitPeriod(state, page, field, label, text, before[0], before[1]!, before[2]!, null, 0.75);
+      const b = before.exec(text);
+      if (b) {
+        emitPeriod(state, page, field, label, text, b[0], b[1]!, b[2]!, null, 0.75);
         continue;
       }
-      const after = new RegExp(String.raw`免费\s*${service}\s*${PERIOD.source}`).exec(text);
-      if (after) emitPeriod(state, page, field, label, text, after[0], after[1]!, after[2]!, null, 0.75);
+      const a = after.exec(text);
+      if (a) emitPeriod(state, page, field, label, text, a[0], a[1]!, a[2]!, null, 0.75);
     }
   }
 }
