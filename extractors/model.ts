@@ -76,7 +76,8 @@ export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
  * not verified: `verified` stays false until something checks the cryptography.
  */
 export const ElectronicSealSchema = z.object({
-  source: z.enum(['ofd-signature']),
+  /** An OFD's Signs/Signature.xml, or a PDF signature field's signature dictionary. */
+  source: z.enum(['ofd-signature', 'pdf-signature']),
   /** `seal` for 电子签章 (a seal image with a signature), `signature` for a plain digital signature. */
   kind: z.enum(['seal', 'signature']),
   /** The seal's own name (GM/T 0031 SES_Seal property name), e.g. 某某市发展和改革委员会. */
@@ -100,7 +101,7 @@ export const ExtractedDocumentSchema = z.object({
   pages: z.array(PageSchema),
   meta: DocumentMetaSchema,
   findings: z.array(FileFindingSchema).default([]),
-  /** Electronic seals and signatures the file carries (OFD); absent when the format has none or none were found. */
+  /** Electronic seals and signatures the file carries (OFD, PDF); absent when the format has none or none were found. */
   electronicSeals: z.array(ElectronicSealSchema).optional(),
   /** Red seals found on scanned pages and photos, with what was read from them; absent when none was found. */
   seals: z.array(SealRecordSchema).optional(),

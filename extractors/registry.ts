@@ -13,6 +13,7 @@ import { NORMALIZE_VERSION } from './normalize.ts';
 import { OcrInputError } from './ocr/preprocess.ts';
 import { extractOfd, OFD_EXTRACTOR_VERSION } from './ofd/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from './pdf/index.ts';
+import { PDF_SIGNATURES_VERSION, withPdfSignatures } from './seals/pdf-signatures.ts';
 import { extractSpreadsheet, SHEET_EXTRACTOR_VERSION } from './sheets/index.ts';
 import { extractPpt, PPT_EXTRACTOR_VERSION } from './slides/ppt.ts';
 import { extractPptx, PPTX_EXTRACTOR_VERSION } from './slides/pptx.ts';
@@ -50,7 +51,7 @@ const SLIDES: FormatCapabilities = { extractsText: true, mayUseOcr: false, trueP
 /** Every file kind, what reads it, and what it can deliver: the one place to look when adding a format. */
 export const FORMATS: Record<FileKind, FormatEntry> = {
   pdf: {
-    extractor: extractPdf,
+    extractor: withPdfSignatures(extractPdf),
     label: 'PDF 文档',
     capabilities: { extractsText: true, mayUseOcr: true, truePageNumbers: true },
   },
@@ -87,6 +88,7 @@ export const EXTRACTOR_VERSION = [
   'registry-2',
   DOC_EXTRACTOR_VERSION,
   PDF_EXTRACTOR_VERSION,
+  PDF_SIGNATURES_VERSION,
   DOCX_EXTRACTOR_VERSION,
   IMAGE_EXTRACTOR_VERSION,
   TEXT_EXTRACTOR_VERSION,
