@@ -56,6 +56,8 @@ export const DossierView = z.object({
   facts: z.record(z.string(), FactValueSchema),
   /** The officers' doc types for some files, with who and when. */
   typeCorrections: TypeCorrectionsSchema,
+  /** The officers' page starts for files bound of several documents (PUT …/files/pages); the UI offers to withdraw them. */
+  segmentations: z.array(z.object({ path: z.string(), starts: z.array(z.number().int().positive()) })).default([]),
   /** The statutory clock of this stage's review, when the city's regulation sets one (受理/收齐 → deadline, days left). */
   clocks: z.array(ClockSchema),
   progress: ProgressSchema,

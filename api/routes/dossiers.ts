@@ -46,6 +46,7 @@ export function dossierView(record: DossierRecord): DossierViewT {
     input: { name: record.input.name, kind: record.input.kind, files: record.input.parts.length, bytes: record.input.parts.reduce((n, p) => n + p.size, 0) },
     facts: record.facts,
     typeCorrections: record.typeCorrections ?? [],
+    segmentations: (record.segmentations ?? []).map((s) => ({ path: s.path, starts: s.starts })),
     clocks: clocksOf(record),
     progress: record.progress,
     result: record.result,

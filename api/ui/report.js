@@ -91,6 +91,25 @@ function render(dossier, report, checklist, webhook, notice) {
     }
   };
 
+  // An officer's page starts for a bound file (PUT …/files/pages), or back to the automatic split (DELETE), re-checked at once.
+  const resegment = async (path, starts, button, where, what) => {
+    button.disabled = true;
+    try {
+      const result = starts === null
+        ? await api('DELETE', `${base}/files/pages?path=${encodeURIComponent(path)}`)
+        : await api('PUT', `${base}/files/pages`, { path, starts });
+      if (!result.report) {
+        where.replaceChildren(h('div', { class: 'notice' }, '已重新排队检查…'));
+        return load();
+      }
+      render(result.dossier, result.report, checklist, webhook, `已${what}，并已重新检查（无需重新提取文件）。`);
+      document.querySelector(`[data-segments-path="${CSS.escape(path)}"]`)?.focus();
+    } catch (error) {
+      showError(where, error);
+      button.disabled = false;
+    }
+  };
+
   const confirmItems = confirm.map((r) => {
     const controls = r.unknownFacts.map((name) => {
       const fact = factByName.get(name) ?? { name, label: name, question: `请声明 ${name}`, type: 'string', askable: true, derivable: false };
@@ -165,12 +184,13 @@ function render(dossier, report, checklist, webhook, notice) {
     ),
     h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink) : h('p', null, '无。')),
     h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), typeChoices ? h('p', { class: 'muted' }, '识别有误时可在“人工指定类型”一栏改正，保存后立即重新检查（不重新提取文件）。') : null, filesTable(report, fileLink, (path, docType, button, where) => correctType(path, docType, button, where))),
+    segmentsSection(report, dossier, fileLink, resegment),
     sealsSection(report, fileLink),
     h(
       'section',
       { class: 'card', id: 'satisfied' },
       h('h2', null, `已提交材料（${satisfied.length}）`),
-      h('table', null, h('thead', null, h('tr', null, ['编号', '材料', '依据条款', '文件'].map((t) => h('th', null, t)))), h('tbody', null, satisfied.map((r) => h('tr', null, h('td', null, r.id), h('td', null, r.title), h('td', null, r.basis.article), h('td', null, r.evidence.filter((e) => e.path).slice(0, 2).map((e) => h('div', null, fileLink(e.path), e.page ? ` 第${e.page}页` : '', e.via === 'section' ? '（章节）' : ''))))))),
+      h('table', null, h('thead', null, h('tr', null, ['编号', '材料', '依据条款', '文件'].map((t) => h('th', null, t)))), h('tbody', null, satisfied.map((r) => h('tr', null, h('td', null, r.id), h('td', null, r.title), h('td', null, r.basis.article), h('td', null, r.evidence.filter((e) => e.path).slice(0, 2).map((e) => h('div', null, fileLink(e.path), e.pageRange ? `，${pageRange(e.pageRange.first, e.pageRange.last)}` : '', e.page && !(e.pageRange && e.pageRange.first === e.page) ? ` 第${e.page}页` : '', e.via === 'section' ? '（章节）' : ''))))))),
       notApplicable.length ? h('p', { class: 'muted' }, `不适用：${notApplicable.map((r) => `${r.id} ${r.title}`).join('；')}`) : null,
     ),
     supplementSection(report),
@@ -323,6 +343,129 @@ function sealsSection(report, fileLink) {
   );
 }
 
+const SEGMENT_BOUNDARY_LABEL = {
+  single: '整份文件',
+  toc: '目录',
+  title: '标题',
+  'document-number': '公文文号',
+  cover: '封面',
+  'numbering-restart': '页码重新从1开始',
+  separator: '空白分隔页之后',
+  'photo-series': '连续拍摄的页面',
+  officer: '人工调整',
+};
+
+function pageRange(first, last) {
+  return first === last ? `第 ${first} 页` : `第 ${first}–${last} 页`;
+}
+
+/** What a segment is, in the report's words: 竣工验收报告（标题「…」）. */
+function segmentWhat(s) {
+  const what = s.role === 'front-matter' ? '封面、目录等' : s.role === 'blank' ? '空白页' : s.docTypes.map((d) => d.name).join('、') || '未能识别';
+  const why = [SEGMENT_BOUNDARY_LABEL[s.boundary] ?? '', s.titleLine && s.role === 'document' ? `「${clip(s.titleLine, 40)}」` : ''].filter(Boolean).join('');
+  const notes = [why, s.needsReview ? '需人工查看' : '', s.duplicateOf ? `与 ${s.duplicateOf} 相同，只计一次` : '', s.partlyReadPages?.length ? `${s.partlyReadPages.length} 页仅识别页眉页脚用于分段` : ''];
+  return `${what}（${notes.filter(Boolean).join('；')}）`;
+}
+
+/**
+ * The page starts the API takes for a file's current segments: a leading 封面、目录 stays in front of the first
+ * start; a blank sheet joins the document before it.
+ */
+function currentStarts(segments) {
+  return segments.filter((s, i) => !(i === 0 && s.role === 'front-matter') && s.role !== 'blank').map((s) => s.firstPage);
+}
+
+/** Segment i joined to the one before it; the merged document starts where the earlier one did. */
+function mergedStarts(segments, i) {
+  const starts = new Set(currentStarts(segments));
+  starts.delete(segments[i].firstPage);
+  if (i === 1 && segments[0].role === 'front-matter') starts.add(segments[0].firstPage);
+  return [...starts].sort((a, b) => a - b);
+}
+
+function splitStarts(segments, page, pageCount) {
+  const starts = new Set(currentStarts(segments));
+  if (starts.size === 0) starts.add(1);
+  starts.add(page);
+  return [...starts].filter((n) => n <= pageCount).sort((a, b) => a - b);
+}
+
+/**
+ * 合订文件的分段: each file bound of several documents with its segments (第 a–b 页：类型（依据）); an officer merges a
+ * segment into the one before it or splits one at a page, or withdraws the change. A file the officer merged into one
+ * document keeps its place here so the change can be undone. Every control is a button or labelled input.
+ */
+function segmentsSection(report, dossier, fileLink, resegment) {
+  const officerSet = new Set((dossier.segmentations ?? []).map((s) => s.path));
+  const bound = report.files.map((f, index) => ({ f, index })).filter(({ f }) => f.segments.length > 0 || officerSet.has(f.path));
+  const others = MAY_CORRECT ? report.files.map((f, index) => ({ f, index })).filter(({ f }) => f.segments.length === 0 && !officerSet.has(f.path) && f.pageCount > 1 && !f.series) : [];
+  if (bound.length === 0 && others.length === 0) return null;
+  const splitControl = (f, index, segments, s, k) => {
+    const id = `split-${index}-${k}`;
+    const first = s ? s.firstPage + 1 : 2;
+    const last = s ? s.lastPage : f.pageCount;
+    if (last < first) return null;
+    const input = h('input', { type: 'number', id, min: first, max: last, value: first, class: 'split-page', inputmode: 'numeric' });
+    const message = h('span', { 'aria-live': 'polite' });
+    const button = h('button', {
+      type: 'button',
+      class: 'split-segment',
+      onclick: () => {
+        const page = Number(input.value);
+        if (!Number.isInteger(page) || page < first || page > last) return showError(message, `请填写第 ${first} 至 ${last} 页之间的页码`);
+        return resegment(f.path, splitStarts(segments, page, f.pageCount), button, message, `将“${f.path}”${s ? pageRange(s.firstPage, s.lastPage) : ''}从第 ${page} 页起拆分`);
+      },
+    }, '拆分');
+    input.setAttribute('aria-label', `“${f.path}”${s ? pageRange(s.firstPage, s.lastPage) : ''}从第几页起拆分`);
+    return h('span', { class: 'segment-control' }, h('label', null, '从第 ', input, ' 页起拆分'), ' ', button, message);
+  };
+  const fileBlock = ({ f, index }) => {
+    const segments = f.segments;
+    const items = segments.map((s, k) => {
+      const message = h('span', { 'aria-live': 'polite' });
+      const merge = MAY_CORRECT && k > 0
+        ? h('button', {
+            type: 'button',
+            class: 'merge-segment',
+            'aria-label': `将${pageRange(s.firstPage, s.lastPage)}与上一份（${pageRange(segments[k - 1].firstPage, segments[k - 1].lastPage)}）合并`,
+            onclick: (event) => resegment(f.path, mergedStarts(segments, k), event.currentTarget, message, `将“${f.path}”${pageRange(s.firstPage, s.lastPage)}与上一份合并`),
+          }, '与上一份合并')
+        : null;
+      return h(
+        'li',
+        { 'data-segment': `${s.firstPage}-${s.lastPage}`, class: `segment ${s.role}` },
+        h('span', { class: 'segment-text' }, h('b', null, `${pageRange(s.firstPage, s.lastPage)}：`), segmentWhat(s)),
+        MAY_CORRECT ? h('span', { class: 'segment-actions' }, merge, splitControl(f, `${index}`, segments, s, k)) : null,
+        message,
+      );
+    });
+    const withdrawMessage = h('span', { 'aria-live': 'polite' });
+    const withdraw = MAY_CORRECT && officerSet.has(f.path)
+      ? h('button', { type: 'button', class: 'link reset-segments', onclick: (event) => resegment(f.path, null, event.currentTarget, withdrawMessage, `恢复“${f.path}”的自动分段`) }, '恢复自动分段')
+      : null;
+    return h(
+      'div',
+      { class: 'bound-file', 'data-segments-path': f.path, tabindex: -1 },
+      h('h3', null, fileLink(f.path), h('span', { class: 'muted' }, `（共 ${f.pageCount} 页${officerSet.has(f.path) ? '，已人工调整分段' : ''}）`)),
+      segments.length
+        ? h('ol', { class: 'segments' }, items)
+        : h('p', { class: 'muted' }, '整份文件作为一份材料。', MAY_CORRECT ? splitControl(f, `${index}`, [], null, 'whole') : null),
+      withdraw,
+      withdrawMessage,
+    );
+  };
+  return h(
+    'section',
+    { class: 'card', id: 'segments' },
+    h('h2', null, `合订文件的分段（${bound.length}）`),
+    h('p', { class: 'muted' }, MAY_CORRECT ? '一个文件装订了多份材料时，按页码分段识别。分段有误时可与上一份合并或从某页起拆分，保存后立即重新检查（不重新提取文件）。' : '一个文件装订了多份材料时，按页码分段识别。'),
+    bound.map(fileBlock),
+    others.length
+      ? h('details', { class: 'split-others' }, h('summary', null, '把其他多页文件拆分为多份材料'), others.map(({ f, index }) => h('div', { class: 'bound-file', 'data-segments-path': f.path, tabindex: -1 }, fileLink(f.path), h('span', { class: 'muted' }, `（共 ${f.pageCount} 页）`), ' ', splitControl(f, `${index}`, [], null, 'whole'))))
+      : null,
+  );
+}
+
 function filesTable(report, fileLink, correctType) {
   const heads = ['序号', '文件', '识别类型', '置信度', '依据（页码与原文）', '状态', ...(typeChoices ? ['人工指定类型'] : [])];
   return h(
@@ -345,6 +488,8 @@ function filesTable(report, fileLink, correctType) {
             null,
             f.correction
               ? [h('div', null, f.correction.name), h('div', { class: 'tag officer', 'data-testid': 'corrected' }, '已人工指定类型'), h('div', { class: 'muted' }, `${f.correction.by}，${beijingTime(f.correction.at)}`)]
+              : f.segments.length
+                ? [h('div', null, `合订 ${f.segments.filter((s) => s.role === 'document').length} 份材料`), h('a', { href: '#segments', class: 'muted' }, '见“合订文件的分段”')]
               : f.docTypes.length
                 ? f.docTypes.map((d) => h('div', null, d.name))
                 : f.sections.length
