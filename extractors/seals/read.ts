@@ -298,7 +298,7 @@ function localFrame(g: Geometry, phi: number): { tx: number; ty: number; nx: num
  * Column ranges holding one character each: runs of inked columns, pieces of one character (阝 and 日 of 阳) joined
  * while the whole stays about as wide as the line is high, each widened into the gaps beside it.
  */
-function characterCells(data: Uint8Array, width: number, height: number): Array<[number, number]> {
+export function characterCells(data: Uint8Array, width: number, height: number): Array<[number, number]> {
   const inked = Array.from({ length: width }, (_, x) => {
     let dark = 0;
     for (let y = 0; y < height; y++) if (data[y * width + x]! < 160) dark++;
