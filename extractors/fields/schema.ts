@@ -236,6 +236,8 @@ export type AccreditationValue = z.infer<typeof AccreditationValueSchema>;
 /** A qualification certificate (资质证书, 能力等级证书): who holds it, what and which level, and its validity. */
 export const CertificateValueSchema = z.object({
   kind: z.literal('certificate'),
+  /** A person's 执业资格 (a 总监理工程师's, 常德第十四条) says 'person'; absent or 'org' is an organisation's 资质. */
+  holderKind: z.enum(['org', 'person']).optional(),
   holder: z.string().nullable(),
   /** norm(holder). */
   holderNormalized: z.string().nullable(),

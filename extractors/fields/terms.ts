@@ -293,7 +293,7 @@ function readCertificates(state: ExtractionState, page: PreparedPage): void {
     current = null;
   };
   const fresh = (type: string | null): CertificateValue & { quote: string[] } => ({
-    kind: 'certificate', holder: null, holderNormalized: null, type, level: null, number: null, issuedOn: null, validFrom: null, validUntil: null, quote: [],
+    kind: 'certificate', holderKind: 'org', holder: null, holderNormalized: null, type, level: null, number: null, issuedOn: null, validFrom: null, validUntil: null, quote: [],
   });
   for (const raw of page.lines) {
     const line = raw.trim();
@@ -339,6 +339,32 @@ function readCertificates(state: ExtractionState, page: PreparedPage): void {
     }
   }
   flush();
+  readPersonalCertificates(state, page);
+}
+
+const PERSON_ROLE = '(?:总监理工程师|监理工程师|项目总监|项目负责人|项目经理)';
+const PERSONAL_CERTIFICATE = new RegExp(
+  String.raw`(${PERSON_ROLE})\s*[:：]?\s*([\u4e00-\u9fa5·]{2,4})\s*[(（]\s*([^()（）]{2,30}?(?:证书|证))\s*(?:编号|号)?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,30})\s*[)）]`,
+  'g',
+);
+
+/** "总监理工程师：张三（信息系统工程监理执业资格证书编号JL0457）": a person's certificate with its number. */
+function readPersonalCertificates(state: ExtractionState, page: PreparedPage): void {
+  for (const raw of page.lines) {
+    const line = raw.trim();
+    for (const m of line.matchAll(PERSONAL_CERTIFICATE)) {
+      const [, role, name, type, number] = m as unknown as [string, string, string, string, string];
+      emit(state, {
+        field: 'certificate',
+        value: { kind: 'certificate', holderKind: 'person', holder: name, holderNormalized: name, type, level: null, number, issuedOn: null, validFrom: null, validUntil: null },
+        page,
+        label: role,
+        quote: line,
+        confidence: 0.75,
+        via: 'label',
+      });
+    }
+  }
 }
 
 function dayOf(text: string): DateFieldValue | null {

@@ -148,7 +148,9 @@ describe('qualification certificates', () => {
         validUntil: { precision: 'day' },
       });
       const supervisor = certificates.find((c) => c.kind === 'certificate' && c.holder === p.supervisor);
-      expect(supervisor, p.key).toMatchObject({ type: '监理资质', level: '信息系统工程监理乙级', validUntil: null });
+      expect(supervisor, p.key).toMatchObject({ holderKind: 'org', type: '监理资质', level: '信息系统工程监理乙级', validUntil: null });
+      const chief = certificates.find((c) => c.kind === 'certificate' && c.holderKind === 'person');
+      expect(chief, p.key).toMatchObject({ holder: p.people.chiefSupervisor, type: '信息系统工程监理执业资格证书', number: expect.stringMatching(/^JL\d+/) });
     }
   });
 
