@@ -93,7 +93,8 @@ function readPayments(state: ExtractionState, sentences: Sentence[]): void {
         if (later > 0 && Math.abs(later - Number(percent)) < 1e-9) continue;
       }
       const { stage, years } = stageOf(clause);
-      const condition = /(?:后评价|考核|评价|审计|验收)[^，。；,]{0,8}合格(?:且[^，。；,]{0,12})?|问题整改到位/.exec(clause)?.[0] ?? null;
+      // The condition the payment waits for, not the milestone: "经后评价合格且问题整改到位", "考核合格".
+      const condition = /(?:后评价|考核|评价|审计|评估)[^，。；,]{0,8}?合格(?:且[^，。；,]{0,12}?(?:到位|完成|合格))?|问题整改到位/.exec(clause)?.[0] ?? null;
       emit(state, {
         field: 'paymentTerm',
         value: { kind: 'payment', percent, milestone: clause.slice(-80), stage, yearsAfterAcceptance: years, condition: stage === 'afterAcceptance' ? condition : null },

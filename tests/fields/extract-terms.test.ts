@@ -51,8 +51,8 @@ describe('payment schedule', () => {
       ['5', 'afterAcceptance', 2],
       ['5', 'afterAcceptance', 3],
     ]);
-    const first = payments[3]!;
-    expect(first.kind === 'payment' && first.condition).toContain('后评价合格');
+    expect(payments.slice(3).map((v) => v.kind === 'payment' && v.condition)).toEqual(['后评价合格且问题整改到位', '考核合格', '考核合格']);
+    expect(payments.slice(0, 3).map((v) => v.kind === 'payment' && v.condition)).toEqual([null, null, null]);
   });
 
   it('reads the same schedule from OCR text with spaces between characters', () => {
