@@ -27,9 +27,12 @@ function factQuestion(checklist: LoadedChecklist, name: string): string | undefi
   return checklist.facts.byName.get(name)?.question ?? checklist.localFacts.find((f) => f.name === name)?.question;
 }
 
-/** "未知事实 major（是否为重大电子政务工程？）" for each unknown fact. */
+/**
+ * "尚未声明“是否为重大电子政务工程？”" for the unknown facts: the question a person answers, never the fact key (the
+ * report keeps the keys in unknownFacts for the screens that show them as small ids).
+ */
 function describeUnknown(unknownFacts: string[], checklist: LoadedChecklist): string {
-  return `未知事实 ${unknownFacts.map((f) => `${f}（${factQuestion(checklist, f) ?? factWording(checklist, f)?.label ?? f}）`).join('、')}`;
+  return `尚未声明${unknownFacts.map((f) => `“${factQuestion(checklist, f) ?? factWording(checklist, f)?.label ?? f}”`).join('、')}`;
 }
 
 /** The messages of one row, each for one outcome of the evaluator's order of decisions (checklists/evaluate.ts). */
@@ -66,7 +69,7 @@ export function rowMessages(row: LoadedRow, checklist: LoadedChecklist) {
     declaredNotApplicable: (naText: string) => `请确认不适用：${row.id} ${row.title}——已声明“${naText}”，本项按不适用处理${cite}`,
     /** Missing, but the row may be declared not applicable. */
     missingUnlessDeclared: (naText: string, unknownFacts: string[]) =>
-      `缺少${row.title}${cite}。如“${naText}”，可声明${unknownFacts.join('、')}后按不适用处理`,
+      `缺少${row.title}${cite}。如“${naText}”，可声明${unknownFacts.map((f) => `“${factWording(checklist, f)?.label ?? f}”`).join('、')}后按不适用处理`,
     missing: () => missingMessage(row, checklist),
   };
 }

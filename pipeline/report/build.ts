@@ -86,7 +86,7 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     })),
     ...evaluation.presence.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => ({ ...e })) })),
     ...evaluation.ruleFindings,
-    ...unreadableFileFindings(files),
+    ...unreadableFileFindings(files, input.catalogue),
     ...(files.length === 0
       ? [
           {
@@ -218,14 +218,14 @@ function sectionName(catalogue: LoadedCatalogue, key: string): string {
 }
 
 /** A file that could not be read is a finding of its own, so it is never lost in the file table. */
-function unreadableFileFindings(files: ReportFile[]): Finding[] {
+function unreadableFileFindings(files: ReportFile[], catalogue: LoadedCatalogue): Finding[] {
   return files
     .filter((f) => f.status !== 'ok' && !f.duplicateOf)
     .map((f) => ({
       ruleId: `FILE-${f.status.toUpperCase()}`,
       kind: 'file',
       severity: 'warning' as const,
-      message: `${f.path}：${f.message ?? '无法读取'}${f.contentDocTypes.length ? `（从文件名看应为：${f.contentDocTypes.join('、')}）` : ''}`,
+      message: `${f.path}：${f.message ?? '无法读取'}${f.contentDocTypes.length ? `（从文件名看应为：${f.contentDocTypes.map((d) => docTypeName(catalogue, d)).join('、')}）` : ''}`,
       evidence: [{ path: f.path }],
     }));
 }

@@ -1,4 +1,5 @@
 import type { RequirementStatus, Stage } from './schema.ts';
+import { docTypeName, loadCatalogue, loadChecklist, loadFacts } from '../../checklists/load.ts';
 
 /** Chinese labels shared by every rendering, so Markdown, HTML and CSV say the same thing. */
 export const STATUS_LABEL: Record<RequirementStatus, string> = {
@@ -62,4 +63,27 @@ export function labelsModuleForUi(): string {
 /** The one-line verdict every rendering shows (made once, in verdict.ts, when the report is built). */
 export function verdict(report: { verdict: { text: string } }): string {
   return report.verdict.text;
+}
+
+/**
+ * A fact's Chinese label from the checklist data (checklists/facts.yaml, then the checklist's own facts), so no
+ * rendering shows a fact key alone. The key itself when no data names it (a checklist under development).
+ */
+export function factLabel(name: string, checklistId?: string): string {
+  const global = loadFacts().byName.get(name);
+  if (global) return global.label;
+  if (checklistId) {
+    try {
+      const local = loadChecklist(checklistId).localFacts.find((f) => f.name === name);
+      if (local) return local.label;
+    } catch {
+      // A report of a checklist that is no longer shipped: fall through to the key.
+    }
+  }
+  return name;
+}
+
+/** A doc type's Chinese name from the catalogue (checklists/catalogue.yaml). */
+export function docTypeLabel(id: string): string {
+  return docTypeName(loadCatalogue(), id);
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { unsureNote } from './render-markdown.ts';
 import { Eta } from 'eta';
-import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { factLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, ReportFile, Requirement } from './schema.ts';
 import { pageRangeText, segmentLines } from './segments.ts';
@@ -109,7 +109,8 @@ interface RequirementView {
   quote: string;
   whatToSubmit?: string;
   message?: string;
-  unknownFacts: string[];
+  /** The facts to declare: Chinese label first, the key after it in small grey type. */
+  unknownFacts: Array<{ label: string; key: string }>;
   files: FileLink[];
 }
 
@@ -134,7 +135,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     quote: clip(r.basis.quote, 160),
     whatToSubmit: r.whatToSubmit || undefined,
     message: r.message || undefined,
-    unknownFacts: r.unknownFacts,
+    unknownFacts: r.unknownFacts.map((key) => ({ label: factLabel(key, report.checklist.id), key })),
     files: r.evidence.filter((e) => e.path).map((e) => fileLink(e.path!)),
   });
   const withStatus = (...statuses: Requirement['status'][]) => report.requirements.filter((r) => statuses.includes(r.status));
@@ -174,7 +175,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         pages: p.pageRange ? ` 第${p.pageRange.first}–${p.pageRange.last}页` : p.page ? ` 第${p.page}页` : '',
         label: p.label ?? p.docType ?? '',
       })),
-      unknownFacts: r.unknownFacts.join('、'),
+      unknownFacts: r.unknownFacts.map((key) => factLabel(key, report.checklist.id)).join('、'),
     })),
     findings: report.findings.map((f) => ({
       ruleId: f.ruleId,

@@ -1,4 +1,4 @@
-import { FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { factLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 import { evidenceWhere, segmentLines } from './segments.ts';
@@ -32,7 +32,7 @@ export function renderMarkdown(report: CompletenessReport): string {
   if (confirm.length + questions.length === 0) out.push('无。');
   for (const r of confirm) {
     out.push(...requirementBlock(r));
-    if (r.unknownFacts.length) out.push(`  - 请声明：${r.unknownFacts.map((f) => `\`${f}\``).join('、')}（命令行 \`--fact 名称=值\`）`);
+    if (r.unknownFacts.length) out.push(`  - 请声明：${r.unknownFacts.map((f) => `${factLabel(f, report.checklist.id)}（命令行 \`--fact ${f}=值\`）`).join('、')}`);
   }
   for (const q of questions) {
     out.push(`- **${q.ruleId} ${q.title}**：${q.question}`);
@@ -126,7 +126,7 @@ export function reviewBlock(r: CompletenessReport['reviewItems'][number]): strin
   lines.push(`  - 依据：${r.article}「${clip(r.quote, 120)}」`);
   lines.push(`  - 核验：${r.look}`);
   lines.push(`  - 查看：${r.places.length ? r.places.map(reviewPlace).join('；') : `材料中未见${r.lookIn.join('、')}`}`);
-  if (r.unknownFacts.length) lines.push(`  - 是否适用取决于尚未确定的事实：${r.unknownFacts.map((f) => `\`${f}\``).join('、')}`);
+  if (r.unknownFacts.length) lines.push(`  - 是否适用取决于尚未确定的事实：${r.unknownFacts.map((f) => `${factLabel(f)}（\`${f}\`）`).join('、')}`);
   lines.push(`  - 为何人工核验：${r.reason}`);
   return lines;
 }

@@ -156,7 +156,8 @@ describe('when a shucheng row is N/A-able (SC-A08–SC-A10)', () => {
     const r = row('shucheng', 'acceptance', 'SC-A10', {}, []);
     expect(r.status).toBe('missing');
     expect(r.unknownFacts).toEqual(['customSoftware']);
-    expect(r.message).toContain('可声明customSoftware');
+    expect(r.message).toContain('可声明“含定制软件开发”');
+    expect(r.message).not.toContain('customSoftware');
   });
 
   it('is satisfied by a document even when declared not applicable', () => {
@@ -175,7 +176,7 @@ describe('when a fact a row depends on is unknown', () => {
     expect(r.status).toBe('needs_confirmation');
     expect(r.severity).toBe('warning');
     expect(r.unknownFacts).toEqual(['major']);
-    expect(r.message).toBe('需确认：未知事实 major（是否为重大电子政务工程？）。若“重大电子政务工程”成立，须提交第三方检测报告（第十七条第二款）');
+    expect(r.message).toBe('需确认：尚未声明“是否为重大电子政务工程？”。若“重大电子政务工程”成立，须提交第三方检测报告（第十七条第二款）');
   });
 
   it('settles CD-A12 once major is declared', () => {

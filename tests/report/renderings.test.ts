@@ -66,7 +66,8 @@ describe('the reports people read', () => {
   it('asks for the fact to declare when a row needs confirmation', () => {
     const row = { ...report.requirements.find((r) => r.id === 'CD-A12')!, status: 'needs_confirmation' as const, unknownFacts: ['major'] };
     const withQuestion = { ...report, requirements: [row], summary: { ...report.summary, needsConfirmation: 1 } };
-    expect(renderMarkdown(withQuestion)).toContain('请声明：`major`');
-    expect(renderHtml(withQuestion)).toContain('<code>major</code>');
+    // The Chinese label first; the key only in the command to type, or in small grey type after the label.
+    expect(renderMarkdown(withQuestion)).toContain('请声明：重大电子政务工程（命令行 `--fact major=值`）');
+    expect(renderHtml(withQuestion)).toContain('请声明：重大电子政务工程 <small class="id">major</small>');
   });
 });

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { checkDossier } from '../../pipeline/check-dossier.ts';
+import { localExtractionCache } from '../../pipeline/extraction-cache.ts';
+import { renderHtml } from '../../pipeline/report/render-html.ts';
+import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
+import { htmlText, latinWords, markdownText } from '../helpers/latin-words.ts';
+import { loadSampleTruths } from '../helpers/truth.ts';
+
+/**
+ * Issue 15: the Markdown and HTML reports of the shared sample dossiers, checked without declared facts (so every
+ * question, unknown fact and unread file shows), contain no English word or internal id outside file names, URLs,
+ * commands to type and ids in small grey type after their Chinese label.
+ */
+
+const ocr = createOcrPool({ size: 1 });
+afterAll(() => ocr.close());
+
+describe('the rendered reports of the sample dossiers are Chinese where a person reads', () => {
+  it('the scanner finds what it is meant to find', () => {
+    expect(latinWords(markdownText('请声明：是否重大（命令行 `--fact major=值`）；未知事实 major')).map((h) => h.word)).toEqual(['major']);
+    expect(latinWords('（从文件名看应为：training_report）').map((h) => h.word)).toEqual(['training_report']);
+    expect(latinWords('见 09-用户培训报告.pdf 与 https://例子/a?x=abc，Microsoft Word 文档', ['09-用户培训报告.pdf'])).toEqual([]);
+    expect(latinWords(htmlText('<p>是否重大 <small class="id">major</small></p><p>由规则 changeOccurred</p>')).map((h) => h.word)).toEqual(['changeOccurred']);
+  });
+
+  for (const { dir, truth } of loadSampleTruths()) {
+    it(`${truth.id}: Markdown and HTML`, async () => {
+      const report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: {}, ocr, cache: localExtractionCache() });
+      const paths = [...report.files.map((f) => f.path), ...report.skipped];
+      const found = [
+        ...latinWords(markdownText(renderMarkdown(report)), paths).map((h) => `Markdown：${h.word} ← ${h.context}`),
+        ...latinWords(htmlText(renderHtml(report)), paths).map((h) => `HTML：${h.word} ← ${h.context}`),
+      ];
+      expect(found).toEqual([]);
+    }, 300_000);
+  }
+});
