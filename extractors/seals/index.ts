@@ -181,15 +181,7 @@ export async function analysePageSeals(pipeline: Sharp, width: number, height: n
     const region = subImage(full, x0, y0, side, side);
     boxes.push({ x0, y0, x1: x0 + side, y1: y0 + side });
     const lines = sealLines(region, { shape: cand.shape, cx: cx - x0, cy: cy - y0, a: cand.a * k, b: cand.b * k, theta: cand.theta, ...(cand.cut ? { cut: cand.cut } : {}) });
-    let rim: { text: string; confidence: number } | undefined;
-    if (lines.columns) {
-      const parts = [];
-      for (const column of lines.columns) parts.push(await readLine(options.ocr, column));
-      const read = parts.filter((p): p is { text: string; confidence: number } => p !== undefined);
-      if (read.length) rim = { text: read.map((p) => p.text).join(''), confidence: read.reduce((s, p) => s + p.confidence, 0) / read.length };
-    } else {
-      rim = await readLine(options.ocr, lines.rim);
-    }
+    const rim = await readLine(options.ocr, lines.rim);
     const centre = await readLine(options.ocr, lines.centre);
     const visible = subImage(full, Math.max(0, x0), Math.max(0, y0), Math.min(full.width, x0 + side) - Math.max(0, x0), Math.min(full.height, y0 + side) - Math.max(0, y0));
     seals.push({

@@ -17,12 +17,10 @@ export interface GreyImage {
 }
 
 export interface SealLines {
-  /** Rim text unwrapped left to right (round and oval seals). */
+  /** Rim text unwrapped left to right (round and oval seals), or a square seal's characters in reading order. */
   rim?: GreyImage;
   /** The horizontal line in the middle or below the star. */
   centre?: GreyImage;
-  /** A square seal's columns, right one first (Chinese seals read top to bottom, right to left). */
-  columns?: GreyImage[];
   star: boolean;
   /** Direction from the centre to the seal's bottom, in image coordinates (radians). */
   downAngle: number;
@@ -404,6 +402,70 @@ function levelCrop(
   return { data, width: outW, height: outH };
 }
 
+/** Runs of `on` indices, joined across gaps shorter than `bridge`. */
+function runsOf(on: boolean[], bridge: number): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i <= on.length; i++) {
+    const lit = i < on.length && on[i];
+    if (lit && start < 0) start = i;
+    if (!lit && start >= 0) {
+      const last = runs[runs.length - 1];
+      if (last && start - last[1] < bridge) last[1] = i;
+      else runs.push([start, i]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+/**
+ * A square seal's characters as one line: columns right to left, each read top to bottom (张建/国印 → 张建国印), every
+ * character scaled into a square cell, since square seals stretch characters to fill the frame.
+ */
+function squareLine(ink: Float32Array, width: number, height: number, cx: number, cy: number, down: number, half: number): GreyImage | undefined {
+  const dx = Math.cos(down);
+  const dy = Math.sin(down);
+  const rx = dy;
+  const ry = -dx;
+  const side = Math.max(8, Math.round(half * 2));
+  const at = (u: number, v: number) => sample(ink, width, height, cx + (u - half) * rx + (v - half) * dx, cy + (u - half) * ry + (v - half) * dy);
+  const colInk = Array.from({ length: side }, (_, u) => {
+    let sum = 0;
+    for (let v = 0; v < side; v++) sum += at(u, v);
+    return sum / side;
+  });
+  // Relative to the strongest column: between two columns of a slightly turned seal the ink thins but rarely vanishes.
+  const colPeak = Math.max(...colInk);
+  const columns = runsOf(colInk.map((x) => x > Math.max(0.04, colPeak * 0.2)), side * 0.03).filter(([a, b]) => b - a > side * 0.12).reverse();
+  const cells: Array<{ u0: number; u1: number; v0: number; v1: number }> = [];
+  for (const [u0, u1] of columns) {
+    const rowInk = Array.from({ length: side }, (_, v) => {
+      let sum = 0;
+      for (let u = u0; u < u1; u++) sum += at(u, v);
+      return sum / (u1 - u0);
+    });
+    const rowPeak = Math.max(...rowInk);
+    for (const [v0, v1] of runsOf(rowInk.map((x) => x > Math.max(0.04, rowPeak * 0.15)), side * 0.03).filter(([a, b]) => b - a > side * 0.12)) cells.push({ u0, u1, v0, v1 });
+  }
+  if (cells.length === 0) return undefined;
+  const cell = TEXT_HEIGHT;
+  const gap = Math.round(cell * 0.3);
+  const outW = cells.length * (cell + gap) + gap;
+  const data = new Uint8Array(outW * cell).fill(255);
+  cells.forEach((c, i) => {
+    const left = gap + i * (cell + gap);
+    for (let y = 0; y < cell; y++) {
+      for (let x = 0; x < cell; x++) {
+        const u = c.u0 + ((x + 0.5) / cell) * (c.u1 - c.u0);
+        const v = c.v0 + ((y + 0.5) / cell) * (c.v1 - c.v0);
+        data[y * outW + left + x] = shade(at(u, v));
+      }
+    }
+  });
+  return { data, width: outW, height: cell };
+}
+
 /** A star fills the middle of a round seal; rim text and a centre line do not reach it. */
 function hasStar(ink: Float32Array, width: number, height: number, g: Geometry): boolean {
   let on = 0;
@@ -434,11 +496,8 @@ export function sealLines(region: RgbImage, seal: Pick<SealCandidate, 'shape' | 
     if (angle > Math.PI / 4) angle -= Math.PI / 2;
     if (angle < -Math.PI / 4) angle += Math.PI / 2;
     const down = angle + Math.PI / 2;
-    const half = Math.min(seal.a, seal.b) * 0.86;
-    const columns = [levelCrop(ink, width, height, seal.cx, seal.cy, down, 0, half, -half, half, TEXT_HEIGHT * 2), levelCrop(ink, width, height, seal.cx, seal.cy, down, -half, 0, -half, half, TEXT_HEIGHT * 2)].filter(
-      (c): c is GreyImage => c !== undefined,
-    );
-    return { columns, star: false, downAngle: down };
+    const line = squareLine(ink, width, height, seal.cx, seal.cy, down, Math.min(seal.a, seal.b) * 0.8);
+    return { ...(line ? { rim: line } : {}), star: false, downAngle: down };
   }
   const [gapStart, gapEnd] = rimGap(ink, width, height, g);
   const gapMiddle = (gapStart + gapEnd) / 2;
