@@ -128,9 +128,37 @@ function reviewMeeting(ctx: RuleContext, params: z.output<typeof MeetingParams>)
   return [{ message: params.message, evidence: f.evidence ?? [{ label: '已声明', quote: `${params.fact}=false` }] }];
 }
 
+const Party = z.strictObject({ docTypes: z.array(Name).min(1), party: z.enum(['A', 'B']), label: Name });
+const PartyCodesParams = z.strictObject({ a: Party, b: Party, message: Name });
+
+/**
+ * CD-C01: two roles filled by contract parties (the main contract's 乙方, the supervision contract's 乙方) carry the
+ * same 统一社会信用代码 although their names differ: one organisation under two names. Only codes whose GB 32100 check
+ * character is right count; a misread code proves nothing.
+ */
+function partyCodesDiffer(ctx: RuleContext, params: z.output<typeof PartyCodesParams>): CheckResult[] {
+  const parties = (p: z.output<typeof Party>) =>
+    (terms(ctx)?.contracts ?? [])
+      .filter((c) => c.docTypes.some((t) => p.docTypes.includes(t)))
+      .map((c) => (p.party === 'A' ? c.partyA : c.partyB))
+      .filter((x): x is NonNullable<typeof x> => x !== null && x.creditCode !== null && x.creditCodeValid === true);
+  const out: CheckResult[] = [];
+  for (const a of parties(params.a)) {
+    for (const b of parties(params.b)) {
+      if (a.creditCode !== b.creditCode || a.normalized === b.normalized) continue;
+      out.push({
+        message: `${params.a.label}「${a.name}」与${params.b.label}「${b.name}」的统一社会信用代码相同（${a.creditCode}）：${params.message}`,
+        evidence: [...a.evidence.map(ev), ...b.evidence.map(ev)],
+      });
+    }
+  }
+  return out;
+}
+
 export const TERM_CHECKS: Readonly<Record<string, Check>> = {
   paymentRetention: check(PaymentRetentionParams, paymentRetention),
   servicePeriodAtLeast: check(ServicePeriodParams, servicePeriodAtLeast),
   certificateValid: check(CertificateValidParams, certificateValid),
+  partyCodesDiffer: check(PartyCodesParams, partyCodesDiffer),
   reviewMeeting: { ...check(MeetingParams, reviewMeeting), answers: (ctx, params) => meetingShown(ctx, params as z.output<typeof MeetingParams>) },
 };

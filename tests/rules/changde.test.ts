@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
+import { dateValue, describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
 
 /** 《常德市电子政务工程建设管理办法》 rules (requirements §4.2), one table row per rule. */
 const cases: RuleCase[] = [
@@ -168,10 +168,34 @@ const cases: RuleCase[] = [
 
 describeRuleCases('changde', cases);
 
+describe('CD-C01 (第十五条): one 统一社会信用代码 under two names', () => {
+  const party = (name: string, creditCode: string, valid: boolean, path: string) => ({
+    name, normalized: name, creditCode, creditCodeValid: valid, evidence: [termEvidence(path, `乙方：${name} 统一社会信用代码：${creditCode}`)],
+  });
+  const dossier = (code: string, valid = true) => ({
+    facts: { hasSupervisor: true, contractor: '湖南甲科技有限公司', supervisor: '湖南乙监理有限公司' },
+    terms: {
+      contracts: [
+        { path: '合同.pdf', docTypes: ['contract'], partyA: null, partyB: party('湖南甲科技有限公司', '91430100MA4L0XXX1A', true, '合同.pdf') },
+        { path: '监理合同.pdf', docTypes: ['supervision_contract'], partyA: null, partyB: party('湖南乙监理有限公司', code, valid, '监理合同.pdf') },
+      ],
+    },
+  });
+  it('fires when the contractor and the supervisor carry the same valid code, quoting both contracts', () => {
+    const f = evaluateCase('changde', dossier('91430100MA4L0XXX1A')).findings.filter((x) => x.ruleId === 'CD-C01');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.evidence.map((e) => e.path)).toEqual(['合同.pdf', '监理合同.pdf']);
+  });
+  it('says nothing when the codes differ or one fails its check character', () => {
+    expect(evaluateCase('changde', dossier('91430100MA4L0YYY2B')).findings.filter((x) => x.ruleId === 'CD-C01')).toEqual([]);
+    expect(evaluateCase('changde', dossier('91430100MA4L0XXX1A', false)).findings.filter((x) => x.ruleId === 'CD-C01')).toEqual([]);
+  });
+});
+
 describe('CD-Q01 (第十四条): a certificate out of date on the contract day', () => {
   const certificate = (validUntil: string) => ({
     holder: '湖南甲科技有限公司', holderNormalized: '湖南甲科技有限公司', type: '信息系统建设和服务能力等级证书', level: 'CS2', number: 'CS2-4300-000123',
-    issuedOn: null, validFrom: null, validUntil: { kind: 'date', iso: validUntil, precision: 'day', raw: validUntil } as never,
+    issuedOn: null, validFrom: null, validUntil: dateValue(validUntil),
     docTypes: ['qualification_certificate'], evidence: termEvidence('资质.pdf', `有效期至${validUntil}`),
   });
   const dossier = (validUntil: string) => ({

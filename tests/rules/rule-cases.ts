@@ -38,6 +38,11 @@ const NO_TERMS: DossierTerms = {
   drafters: [],
 };
 
+/** A day-precise date as the field extractors give it. */
+export function dateValue(iso: string) {
+  return { kind: 'date' as const, iso, precision: 'day' as const, earliest: iso, latest: iso };
+}
+
 /** Where a clause was read, as the term aggregation records it. */
 export function termEvidence(path: string, quote: string) {
   return { path, page: 1, label: '正文', quote, source: 'text-layer' as const };

@@ -1,7 +1,13 @@
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { runBatch } from '../../pipeline/batch.ts';
+import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
 import { loadChecklist } from '../../checklists/load.ts';
 import { runBatchRules, type BatchDossier } from '../../checklists/rules/batch.ts';
-import { describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
+import { dateValue, describeRuleCases, evaluateCase, termEvidence, type RuleCase } from './rule-cases.ts';
 
 /** 《益阳市政府投资信息化建设项目管理办法》 rules (requirements §4.3), one table row per rule. */
 const TEST = 'mlps_evaluation_report';
@@ -141,7 +147,7 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'YY-K03', article: '第三十条',
-    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '第六章 密码应用方案\n本项目采用商用密码…']] },
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '五、设备选型\n4服务器密码机符合 GM/T 0030,SM2/SM3/SM4 2']] },
     fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '第六章 安全设计\n文中提到密码一词。']] },
     says: /密码应用/,
     silent: { stage: 'filing' },
@@ -194,7 +200,7 @@ describe('YY-Q02 (第十一条): the opinion that shows the meeting answers the 
       stage: 'filing',
       facts: { totalInvestmentWan: 300 },
       files: [['评审意见.pdf', 'technical_review_opinion', '专家评审意见']],
-      terms: { meetings: [{ path: '评审意见.pdf', docTypes: ['technical_review_opinion'], meetingDate: { kind: 'date', iso: '2024-03-01', precision: 'day', raw: '2024年3月1日' } as never, experts: ['张三', '李四'], signIn: false, evidence: [termEvidence('评审意见.pdf', '专家组成员：张三、李四')] }] },
+      terms: { meetings: [{ path: '评审意见.pdf', docTypes: ['technical_review_opinion'], meetingDate: dateValue('2024-03-01'), experts: ['张三', '李四'], signIn: false, evidence: [termEvidence('评审意见.pdf', '专家组成员：张三、李四')] }] },
     });
     expect(out.questions.map((q) => q.ruleId)).not.toContain('YY-Q02');
     expect(out.findings.map((f) => f.ruleId)).not.toContain('YY-Q02');
@@ -247,5 +253,34 @@ describe('YY-P01 (第十六条) sees a whole batch', () => {
     expect(runBatchRules(rules, [dossier('a', '益阳市档案数字化一期项目', 45), { ...dossier('b', '益阳市档案数字化二期项目', 40), year: undefined }])).toEqual([]);
     const single = evaluateCase('yiyang', { facts: { totalInvestmentWan: 45 } });
     expect(single.findings.map((f) => f.ruleId)).not.toContain('YY-P01');
+  });
+});
+
+describe('YY-P01 in a real dossier batch', () => {
+  it('writes the finding into the reports of the split parts only', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'yy-p01-in-'));
+    const out = await mkdtemp(join(tmpdir(), 'yy-p01-out-'));
+    const form = (name: string, wan: number) =>
+      `益阳市政府投资信息化建设项目申报表\n项目名称：${name}\n建设单位：益阳市档案馆\n项目总投资：${wan}万元\n申报单位（盖章）：益阳市档案馆\n2024年9月10日\n`;
+    for (const [dir, name, wan] of [['甲', '益阳市档案数字化一期项目', 45], ['乙', '益阳市档案数字化二期项目', 40], ['丙', '益阳市会议室视频系统改造', 30]] as const) {
+      await mkdir(join(folder, dir));
+      await writeFile(join(folder, dir, '申报表.txt'), form(name, wan));
+    }
+    // Text files need no OCR; the pool is there because a batch always has one.
+    const ocr = createOcrPool({ size: 1 });
+    try {
+      await runBatch({ folder, checklist: 'yiyang', stage: 'filing', facts: {}, outDir: out, concurrency: 1, ocr });
+    } finally {
+      await ocr.close();
+    }
+    const report = async (dir: string) => CompletenessReportSchema.parse(JSON.parse(await readFile(join(out, dir, 'report.json'), 'utf8')));
+    for (const dir of ['甲', '乙']) {
+      const f = (await report(dir)).findings.filter((x) => x.ruleId === 'YY-P01');
+      expect(f, dir).toHaveLength(1);
+      expect(f[0]!.message).toMatch(/合计 85 万元达到 50 万元/);
+      expect(f[0]!.evidence.map((e) => e.path)).toEqual(expect.arrayContaining(['甲/申报表.txt', '乙/申报表.txt']));
+      expect(await readFile(join(out, dir, 'report.md'), 'utf8')).toContain('YY-P01');
+    }
+    expect((await report('丙')).findings.map((x) => x.ruleId)).not.toContain('YY-P01');
   });
 });
