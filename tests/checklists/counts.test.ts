@@ -83,7 +83,8 @@ describe('when reading the facts', () => {
     'projectContractsTotalWan', 'reviewedAmountWan', 'approvedEstimateWan', 'plannedFundWan', 'settlementAmountWan',
     'finalInvestmentWan', 'majorContentChange', 'acceptanceHeld', 'previousAcceptanceFailed',
     // Not in §2.1: facts no document states that rules in the `asked` state ask for (checklists/rules/schema.ts).
-    'municipalFullyFundedUnit', 'applicantIsLeadUnit', 'reviewMeetingHeld', 'quarterlyProgressPushed', 'planJointlyConfirmed',
+    'municipalFullyFundedUnit', 'applicantIsLeadUnit', 'reviewMeetingHeld', 'quarterlyProgressPushed', 'fiscalReviewAcceptedDate',
+    'planJointlyConfirmed',
     'filingDate', 'fsrSubmissionDate',
     'approvalDate', 'implementationStartDate', 'constructionStartDate', 'mainContractDate', 'supervisionContractDate',
     'trialRunStartDate', 'trialRunEndDate', 'trialRunReportDate', 'preliminaryAcceptanceDate', 'selfInspectionDate',

@@ -33,11 +33,11 @@ const cases: RuleCase[] = [
     rule: 'CD-T05', article: '第十一条第一款',
     pass: {
       stage: 'filing',
-      declared: { materialsCompleteDate: '2024-03-01' },
+      declared: { fiscalReviewAcceptedDate: '2024-03-01' },
       statements: [['docDate', '2024-03-28', 'fiscal_review_opinion', '财评.pdf']],
       files: [['财评.pdf', 'fiscal_review_opinion', '经本单位负责人批准，延长10日']],
     },
-    fire: { stage: 'filing', declared: { materialsCompleteDate: '2024-03-01' }, statements: [['docDate', '2024-04-05', 'fiscal_review_opinion']] },
+    fire: { stage: 'filing', declared: { fiscalReviewAcceptedDate: '2024-03-01' }, statements: [['docDate', '2024-04-05', 'fiscal_review_opinion']] },
     silent: { stage: 'filing', statements: [['docDate', '2024-04-05', 'fiscal_review_opinion']] },
   },
   {
