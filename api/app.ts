@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { errorPage, wantsHtml } from './error-page.ts';
 import { z } from 'zod';
 import { authHook } from './auth/authenticate.ts';
 import type { AppContext } from './context.ts';
@@ -145,6 +146,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const notFoundLimit = ctx.config.rateLimit.max > 0 ? { preHandler: app.rateLimit() } : {};
   app.setNotFoundHandler(notFoundLimit, (request, reply) => {
     const error = new ApiError('NOT_FOUND', `${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`);
+    reply.header('vary', 'Accept');
+    if (wantsHtml(request)) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(error, request.id));
     return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(error, request.id)));
   });
 

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidKeyError, StorageError } from '../storage/index.ts';
+import { errorPage, wantsHtml } from './error-page.ts';
 import { ApiError, errorBody } from './errors.ts';
 
 /**
@@ -60,6 +61,12 @@ export function replyWithError(error: FastifyError, request: FastifyRequest, rep
   else request.log.info({ code: apiError.code, detail: apiError.detail }, 'request refused');
   // An upload refused part-way: do not read the rest of a body that may be gigabytes long.
   if (apiError.statusCode === 413) reply.header('connection', 'close');
+  reply.header('vary', 'Accept');
+  if (wantsHtml(request)) {
+    // A share link cut short when copied fails the token's format; to its reader it is simply an invalid link.
+    const shown = apiError.code === 'INVALID_PARAMETER' && request.url.startsWith('/s/') ? new ApiError('SHARE_LINK_INVALID') : apiError;
+    return reply.code(apiError.statusCode).type('text/html; charset=utf-8').send(errorPage(shown, request.id));
+  }
   return reply.code(apiError.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(apiError, request.id)));
 }
 

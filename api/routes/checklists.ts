@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { describeCondition, describeChecklist, docTypeName, listChecklists, type LoadedChecklist } from '../../pipeline/index.ts';
+import { withFactLabels } from '../../pipeline/report/labels.ts';
 import { ApiError } from '../errors.ts';
 import { formFacts } from '../dossiers/facts-form.ts';
 import { ChecklistIdParams, ChecklistQuery, ChecklistSummaryView, ChecklistView, ErrorResponse } from '../schemas.ts';
@@ -38,7 +39,7 @@ export function checklistView(checklist: LoadedChecklist, stage?: 'filing' | 'ac
         basis: BASIS_LABEL[r.basis],
         article: r.citation.article,
         quote: r.citation.quoteNormalised ?? r.citation.quote,
-        note: r.note,
+        note: r.note ? withFactLabels(r.note, checklist.id) : undefined,
       })),
     facts: { filing: formFacts(checklist, 'filing'), acceptance: formFacts(checklist, 'acceptance') },
   };

@@ -1,4 +1,4 @@
-import { api, DOSSIER_STATUS, formatBytes, h, progressBar, showError, sleep, STAGE_LABEL, start, uploadForm } from './common.js';
+import { CITY_LABEL, api, DOSSIER_STATUS, formatBytes, h, progressBar, showError, sleep, STAGE_LABEL, start, uploadForm } from './common.js';
 
 // Batch page: many archives (or one zip of zips) against one jurisdiction; progress; a sortable summary table
 // with CSV/XLSX export.
@@ -80,7 +80,7 @@ function renderTable(batch) {
     });
   }
   table.replaceChildren(
-    h('h2', null, `汇总（${batch.finished}/${batch.total} 份已完成，${STAGE_LABEL[batch.stage]}，${batch.city}）`),
+    h('h2', null, `汇总（${batch.finished}/${batch.total} 份已完成，${STAGE_LABEL[batch.stage]}，${CITY_LABEL[batch.city] ?? batch.city}）`),
     progressBar((batch.finished / Math.max(1, batch.total)) * 100, batch.status === 'done' ? '全部完成' : '检查中…'),
     h('div', { class: 'actions' }, h('a', { href: batch.links.csv, id: 'export-csv' }, '导出 CSV'), h('a', { href: batch.links.xlsx, id: 'export-xlsx' }, '导出 Excel（XLSX）')),
     h(

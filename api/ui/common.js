@@ -2,7 +2,8 @@
 // Text from the server is only ever inserted as text (never as HTML), so a file name cannot inject markup.
 
 // The labels come from the server (pipeline/report/labels.ts), the same ones the reports use.
-export { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS } from './labels.js';
+export { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS, CITY_LABEL } from './labels.js';
+import { CITY_LABEL } from './labels.js';
 
 /** h('a', { href: x, class: 'y' }, 'text', child) → element; attributes starting with "on" become listeners. */
 export function h(tag, attrs, ...children) {
@@ -68,9 +69,10 @@ export function showError(where, error) {
 export function progressBar(percent, text) {
   return h(
     'div',
+    // A screen reader hears the text line as it changes (the bar itself is not read out on every step).
     { class: 'progress', 'data-testid': 'progress' },
-    h('div', { class: 'progress-track', role: 'progressbar', 'aria-valuenow': Math.round(percent), 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('div', { class: 'progress-fill', style: `width:${Math.max(2, Math.min(100, percent))}%` })),
-    h('div', { class: 'progress-text' }, `${Math.round(percent)}%　${text ?? ''}`),
+    h('div', { class: 'progress-track', role: 'progressbar', 'aria-label': '检查进度', 'aria-valuenow': Math.round(percent), 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('div', { class: 'progress-fill', style: `width:${Math.max(2, Math.min(100, percent))}%` })),
+    h('div', { class: 'progress-text', role: 'status', 'aria-live': 'polite' }, `${Math.round(percent)}%　${text ?? ''}`),
   );
 }
 
@@ -86,9 +88,15 @@ const NAV = [
  */
 export async function start(current) {
   const header = document.querySelector('header');
+  // On a phone the links fold behind one 菜单 button (app.css hides the nav below 720 px unless the header is open).
+  const menu = h('button', { type: 'button', class: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'site-nav', onclick: () => {
+    const open = header.classList.toggle('open');
+    menu.setAttribute('aria-expanded', String(open));
+  } }, '菜单');
   header.replaceChildren(
     h('div', { class: 'brand' }, '电子政务项目材料完整性检查'),
-    h('nav', null, NAV.map(([href, label]) => h('a', { href: `/ui/${href}`, class: href === current ? 'active' : undefined }, label)), h('a', { href: '/docs', target: '_blank' }, 'API 文档')),
+    menu,
+    h('nav', { id: 'site-nav', 'aria-label': '主菜单' }, NAV.map(([href, label]) => h('a', { href: `/ui/${href}`, class: href === current ? 'active' : undefined }, label)), h('a', { href: '/docs', target: '_blank' }, 'API 文档')),
     h('div', { class: 'who', id: 'who' }),
   );
   const fromHash = /(?:^#|&)token=([^&]+)/.exec(location.hash);
@@ -100,7 +108,7 @@ export async function start(current) {
   if (!me) me = await signIn();
   const roles = { admin: '管理员', officer: '审核人员', unit: '申报单位' };
   document.getElementById('who').replaceChildren(
-    `${me.name}（${roles[me.role]}${me.jurisdiction ? `·${me.jurisdiction}` : ''}${me.unit ? `·${me.unit}` : ''}）`,
+    `${me.name}（${roles[me.role]}${me.jurisdiction ? `·${CITY_LABEL[me.jurisdiction] ?? me.jurisdiction}` : ''}${me.unit ? `·${me.unit}` : ''}）`,
     h('button', { class: 'link', type: 'button', onclick: async () => { await api('DELETE', '/api/v1/session'); location.reload(); } }, '退出'),
   );
   return me;
@@ -177,6 +185,7 @@ export function formatBytes(n) {
   return `${n} 字节`;
 }
 
+/** Times as officers read them, in Beijing time whatever the browser's zone: 2026年12月4日 17:05. */
 export function formatTime(iso) {
-  return iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '';
+  return iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) : '';
 }

@@ -468,6 +468,13 @@ function segmentsSection(report, dossier, fileLink, resegment) {
 
 function filesTable(report, fileLink, correctType) {
   const heads = ['序号', '文件', '识别类型', '置信度', '依据（页码与原文）', '状态', ...(typeChoices ? ['人工指定类型'] : [])];
+  const table = filesTableOf(report, fileLink, correctType, heads);
+  // On a phone each row is a card (app.css); each cell then says what it is.
+  for (const tr of table.querySelectorAll('tbody tr')) [...tr.children].forEach((td, k) => td.setAttribute('data-label', heads[k]));
+  return table;
+}
+
+function filesTableOf(report, fileLink, correctType, heads) {
   return h(
     'table',
     { class: 'files' },

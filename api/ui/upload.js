@@ -1,4 +1,4 @@
-import { api, DOSSIER_STATUS, factControl, formatBytes, formatTime, h, progressBar, showError, sleep, STAGE_LABEL, start, uploadForm } from './common.js';
+import { CITY_LABEL, api, DOSSIER_STATUS, factControl, formatBytes, formatTime, h, progressBar, showError, sleep, STAGE_LABEL, start, uploadForm } from './common.js';
 
 // Upload page: jurisdiction and stage, exactly the facts that jurisdiction's rows read, an archive or a folder,
 // then a progress bar until the report is ready.
@@ -165,7 +165,7 @@ async function listRecent() {
             h('td', null, formatTime(d.createdAt)),
             h('td', null, h('a', { href: d.links.ui }, d.input.name)),
             h('td', null, d.result?.projectName ?? ''),
-            h('td', null, d.city),
+            h('td', null, CITY_LABEL[d.city] ?? d.city),
             h('td', null, STAGE_LABEL[d.stage]),
             h('td', null, d.status === 'processing' ? `${DOSSIER_STATUS[d.status]} ${d.progress.percent}%` : DOSSIER_STATUS[d.status]),
             h('td', null, d.result ? (d.result.verdict ?? (d.result.complete ? '材料齐全' : `需补正（缺 ${d.result.summary.missing + d.result.summary.unreadable} 项）`)) : d.status === 'failed' ? (d.error?.message ?? '') : ''),

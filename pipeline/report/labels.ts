@@ -1,5 +1,5 @@
 import type { RequirementStatus, Stage } from './schema.ts';
-import { docTypeName, loadCatalogue, loadChecklist, loadFacts } from '../../checklists/load.ts';
+import { docTypeName, listChecklists, loadCatalogue, loadChecklist, loadFacts } from '../../checklists/load.ts';
 
 /** Chinese labels shared by every rendering, so Markdown, HTML and CSV say the same thing. */
 export const STATUS_LABEL: Record<RequirementStatus, string> = {
@@ -53,7 +53,7 @@ export const DOSSIER_STATUS_LABEL: Record<string, string> = {
  * drift apart.
  */
 export function labelsModuleForUi(): string {
-  const labels = { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS: DOSSIER_STATUS_LABEL };
+  const labels = { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS: DOSSIER_STATUS_LABEL, CITY_LABEL: cityLabels() };
   return Object.entries(labels)
     .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
     .join('\n')
@@ -81,6 +81,22 @@ export function factLabel(name: string, checklistId?: string): string {
     }
   }
   return name;
+}
+
+/**
+ * Free text from the checklist data (a row's note) with every fact key it mentions replaced by the fact's label:
+ * "其核定金额为 reviewedAmountWan" → "其核定金额为“评审核定金额”". Keys are matched as whole words.
+ */
+export function withFactLabels(text: string, checklistId?: string): string {
+  return text.replace(/\b[a-z][A-Za-z0-9]{2,}\b/g, (word) => {
+    const label = factLabel(word, checklistId);
+    return label === word ? word : `“${label}”`;
+  });
+}
+
+/** Each shipped checklist's id → its region's Chinese name (常德市), so no page shows `changde`. */
+export function cityLabels(): Record<string, string> {
+  return Object.fromEntries(listChecklists().map((c) => [c.id, c.name]));
 }
 
 /** A doc type's Chinese name from the catalogue (checklists/catalogue.yaml). */
