@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArchiveBench, runArchiveFormatsBench } from './archive.ts';
+import { runBoundVolumeBench } from './bound-volume.ts';
 import { runOcrBench } from './ocr.ts';
 import { runOfdBench } from './ofd.ts';
 import { runPdfBench } from './pdf.ts';
@@ -23,6 +24,8 @@ log('== 表格与演示文稿（生成的 20,000 行 .xlsx/.xls、真实表格�
 results.sheets = await runSheetsBench({ log });
 log('== OCR（200 dpi 扫描页）');
 results.ocr = await runOcrBench({ log });
+log('== 200 页扫描装订验收汇编：分段与分类（快速识别对照全页 OCR）');
+results.boundVolume = await runBoundVolumeBench({ log });
 log('== 印章：无章页面增加的耗时、生成样本上的检出率与文字识别率');
 results.seals = await runSealsBench({ log });
 log('== 样例材料包（冷启动，无提取缓存）');

@@ -10,7 +10,7 @@ import sharp from 'sharp';
  */
 
 export interface PageOcrInput {
-  /** PNG bytes (greyscale for an embedded scan). */
+  /** PNG bytes. */
   image: Buffer;
   origin: 'embedded-image' | 'rendered';
   width: number;
@@ -88,7 +88,8 @@ interface DecodedImage {
   height: number;
   /** pdf.js ImageKind: 1 one bit per pixel, 2 RGB, 3 RGBA. */
   kind: number;
-  data: Uint8Array;
+  /** pdf.js hands out a Uint8ClampedArray. */
+  data: Uint8Array | Uint8ClampedArray;
 }
 
 /** pdf.js OPS.paintImageXObject and OPS.paintInlineImageXObject. */
@@ -96,13 +97,13 @@ const PAINT_IMAGE_OPS = new Set([85, 86]);
 const CHANNELS: Record<number, 3 | 4> = { 2: 3, 3: 4 };
 
 /**
- * The scan of a page straight from pdf.js's decoded pixels, greyscale PNG written by libvips: what pdf-parse's
+ * The scan of a page straight from pdf.js's decoded pixels, PNG written by libvips: what pdf-parse's
  * getImage does through a canvas and a full-compression PNG, at about a quarter of the time (~0.3 s instead of ~1.1 s
  * a page at 200 dpi), which on a 200-page volume is minutes. Undefined when the page is not one page-sized image in a
  * layout the fast path knows (bitonal images go the slow way).
  */
 async function decodedScan(parser: PDFParse, pageNumber: number): Promise<{ image: DecodedImage; size: PageSize } | undefined> {
-  const doc = await (parser as unknown as { load(): Promise<{ getPage(n: number): Promise<PdfPageView> }> }).load();
+  const doc = await (parser as unknown as { load(): Promise<{ getPage(n: number): Promise<PdfPageView>; cleanup(): Promise<void> }> }).load();
   const page = await doc.getPage(pageNumber);
   try {
     const viewport = page.getViewport({ scale: 1 });
@@ -122,24 +123,27 @@ async function decodedScan(parser: PDFParse, pageNumber: number): Promise<{ imag
     if (!largest || !CHANNELS[largest.kind]) return undefined;
     return { image: largest, size };
   } finally {
-    // Decoded images stay in the page's object store otherwise: hundreds of MB over a long volume.
+    // Decoded images stay in the page's object store and pdf.js's document caches otherwise: ~12 MB a page, gigabytes
+    // over a long volume (the reader is stopped at 1.5 GB).
     page.cleanup();
+    await doc.cleanup().catch(() => undefined);
   }
 }
 
 function isDecodedImage(value: unknown): value is DecodedImage {
   const v = value as Partial<DecodedImage> | null;
-  return !!v && typeof v.width === 'number' && typeof v.height === 'number' && typeof v.kind === 'number' && v.data instanceof Uint8Array;
+  return !!v && typeof v.width === 'number' && typeof v.height === 'number' && typeof v.kind === 'number' && (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray);
 }
 
 /**
- * Greyscale PNG of decoded pixels; with `bands`, only the top and bottom share of the rows, stacked with a white gap
+ * PNG of decoded pixels; with `bands`, only the top and bottom share of the rows, stacked with a white gap, in grey
  * (the cheap pass of skim.ts reads just those).
  */
 export async function encodeScan(image: DecodedImage, bands?: { top: number; bottom: number; gap: number }): Promise<Buffer> {
   const channels = CHANNELS[image.kind]!;
   const raw = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  if (!bands) return sharp(raw, { raw: { width: image.width, height: image.height, channels } }).grayscale().png({ compressionLevel: 1 }).toBuffer();
+  // A whole page keeps its colour, as the page is (red seals); only the cheap pass's bands go grey.
+  if (!bands) return sharp(raw, { raw: { width: image.width, height: image.height, channels } }).png({ compressionLevel: 1 }).toBuffer();
   const row = image.width * channels;
   const topRows = Math.max(1, Math.round(image.height * bands.top));
   const bottomRows = Math.max(1, Math.min(image.height - topRows, Math.round(image.height * bands.bottom)));
