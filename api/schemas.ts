@@ -144,6 +144,8 @@ export const ChecklistView = z.object({
   agencies: z.array(z.object({ name: z.string(), role: z.string() })),
   rows: z.array(ChecklistRowView),
   facts: z.object({ filing: z.array(FormFactSchema), acceptance: z.array(FormFactSchema) }),
+  /** Rule, row and file-finding ids → Chinese title, so a finding is never shown by its id alone. */
+  findingLabels: z.record(z.string(), z.string()).default({}),
 });
 
 export const BatchView = z.object({

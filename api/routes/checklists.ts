@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { describeCondition, describeChecklist, docTypeName, listChecklists, type LoadedChecklist } from '../../pipeline/index.ts';
-import { withFactLabels } from '../../pipeline/report/labels.ts';
+import { findingLabels, withFactLabels } from '../../pipeline/report/labels.ts';
 import { ApiError } from '../errors.ts';
 import { formFacts } from '../dossiers/facts-form.ts';
 import { ChecklistIdParams, ChecklistQuery, ChecklistSummaryView, ChecklistView, ErrorResponse } from '../schemas.ts';
@@ -42,6 +42,7 @@ export function checklistView(checklist: LoadedChecklist, stage?: 'filing' | 'ac
         note: r.note ? withFactLabels(r.note, checklist.id) : undefined,
       })),
     facts: { filing: formFacts(checklist, 'filing'), acceptance: formFacts(checklist, 'acceptance') },
+    findingLabels: findingLabels(checklist.id),
   };
 }
 

@@ -56,6 +56,11 @@ function render(dossier, report, checklist, webhook, notice) {
   const factByName = new Map([...checklist.facts.filing, ...checklist.facts.acceptance].map((f) => [f.name, f]));
   const fileIndex = new Map(report.files.map((f, i) => [f.path, i]));
   const fileLink = (path) => (fileIndex.has(path) ? h('a', { href: `${base}/files/${fileIndex.get(path)}`, target: '_blank', rel: 'noopener', class: 'file-link' }, path) : path);
+  // Evidence opens where it is: a quote links to its file at the cited page (the browser's PDF viewer reads #page=).
+  fileLink.quote = (path, page, quote, n) =>
+    path && fileIndex.has(path)
+      ? h('a', { href: `${base}/files/${fileIndex.get(path)}${page ? `#page=${page}` : ''}`, target: '_blank', rel: 'noopener', class: 'quote-link', title: page ? `打开原文件第 ${page} 页` : '打开原文件' }, h('q', null, clip(quote, n)))
+      : h('q', null, clip(quote, n));
 
   const recheck = async (facts, button, where) => {
     button.disabled = true;
@@ -182,7 +187,7 @@ function render(dossier, report, checklist, webhook, notice) {
         ? h('p', { class: 'muted' }, '本地区本阶段的要求不依赖项目事实。')
         : [h('p', { class: 'muted' }, '下列事实决定哪些材料必须提交。声明或修改后可直接重新检查（不重新提取文件）。'), derivedFacts(report, formFacts), h('div', { class: 'facts' }, factControls.map((c) => c.element)), h('div', { class: 'actions' }, factsButton), factsMessage],
     ),
-    h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink) : h('p', null, '无。')),
+    h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink, checklist.findingLabels) : h('p', null, '无。')),
     h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), typeChoices ? h('p', { class: 'muted' }, '识别有误时可在“人工指定类型”一栏改正，保存后立即重新检查（不重新提取文件）。') : null, filesTable(report, fileLink, (path, docType, button, where) => correctType(path, docType, button, where))),
     segmentsSection(report, dossier, fileLink, resegment),
     sealsSection(report, fileLink),
@@ -510,7 +515,7 @@ function filesTableOf(report, fileLink, correctType, heads) {
             f.correction
               ? h('span', { class: 'muted' }, f.correction.classifiedAs.length ? `原识别为：${f.correction.classifiedAs.map((d) => d.name).join('、')}` : '原未识别出类型')
               : ev
-                ? [h('span', { class: 'muted' }, `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''} `), ev.quote ? h('q', null, clip(ev.quote, 80)) : null]
+                ? [h('span', { class: 'muted' }, `${RULE_LABEL[ev.rule] ?? ev.rule}${ev.page ? ` 第${ev.page}页` : ''} `), ev.quote ? fileLink.quote(f.path, ev.page, ev.quote, 80) : null]
                 : (f.message ?? ''),
           ),
           h('td', null, f.status === 'ok' ? (f.ocrPages ? `正常（OCR ${f.ocrPages} 页）` : '正常') : FILE_STATUS_LABEL[f.status] ?? f.status, f.status !== 'ok' && f.message ? h('div', { class: 'muted' }, f.message) : null, f.needsReview ? h('div', { class: 'tag warning' }, '需人工查看') : null),
@@ -568,12 +573,12 @@ function beijingTime(iso) {
   return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
-function findingsTable(findings, fileLink) {
+function findingsTable(findings, fileLink, labels = {}) {
   return h(
     'table',
     null,
     h('thead', null, h('tr', null, ['规则', '级别', '说明', '依据'].map((t) => h('th', null, t)))),
-    h('tbody', null, findings.map((f) => h('tr', null, h('td', null, f.ruleId, f.article ? h('div', { class: 'muted' }, f.article) : null), h('td', null, SEVERITY_LABEL[f.severity]), h('td', null, f.message), h('td', null, f.evidence.map((e) => h('div', null, e.path ? fileLink(e.path) : '', e.page ? ` 第${e.page}页` : '', e.quote ? h('q', null, clip(e.quote, 80)) : null)))))),
+    h('tbody', null, findings.map((f) => h('tr', null, h('td', null, labels[f.ruleId] ? [labels[f.ruleId], ' ', h('small', { class: 'id' }, f.ruleId)] : f.ruleId, f.article ? h('div', { class: 'muted' }, f.article) : null), h('td', null, SEVERITY_LABEL[f.severity]), h('td', null, f.message), h('td', null, f.evidence.map((e) => h('div', null, e.path ? fileLink(e.path) : '', e.page ? ` 第${e.page}页` : '', e.quote ? fileLink.quote(e.path, e.page, e.quote, 80) : null)))))),
   );
 }
 
@@ -665,7 +670,8 @@ function shareButton(allowSupplement = false) {
 }
 
 function clip(text, n) {
-  const flat = String(text).replace(/\s+/g, ' ').trim();
+  // OCR leaves spaces where a line broke inside a Chinese word (测试报 告); only Latin words keep theirs.
+  const flat = String(text).replace(/\s+/g, ' ').replace(/(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])/g, '').trim();
   return flat.length > n ? `${flat.slice(0, n)}…` : flat;
 }
 

@@ -94,6 +94,32 @@ export function withFactLabels(text: string, checklistId?: string): string {
   });
 }
 
+/**
+ * What a finding is about, in Chinese, for the id it carries: a rule's title (GEN-10 → 应盖章的文件盖有…印章), a
+ * row's title, or an unread file's state (FILE-UNREADABLE → 文件无法读取). Undefined when no data names it.
+ */
+export function findingLabel(ruleId: string, checklistId?: string): string | undefined {
+  const file = /^FILE-([A-Z]+)$/.exec(ruleId);
+  if (file) return `文件${FILE_STATUS_LABEL[file[1]!.toLowerCase()] ?? '有问题'}`;
+  if (!checklistId) return undefined;
+  try {
+    const checklist = loadChecklist(checklistId);
+    return checklist.boundRules.find((b) => b.rule.id === ruleId)?.rule.title ?? checklist.rows.find((r) => r.id === ruleId)?.title;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each rule and row id of a checklist → its Chinese title, for the web UI's findings table. */
+export function findingLabels(checklistId: string): Record<string, string> {
+  const checklist = loadChecklist(checklistId);
+  const out: Record<string, string> = {};
+  for (const r of checklist.rows) out[r.id] = r.title;
+  for (const b of checklist.boundRules) out[b.rule.id] = b.rule.title;
+  for (const status of Object.keys(FILE_STATUS_LABEL)) out[`FILE-${status.toUpperCase()}`] = findingLabel(`FILE-${status.toUpperCase()}`)!;
+  return out;
+}
+
 /** Each shipped checklist's id → its region's Chinese name (常德市), so no page shows `changde`. */
 export function cityLabels(): Record<string, string> {
   return Object.fromEntries(listChecklists().map((c) => [c.id, c.name]));

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { unsureNote } from './render-markdown.ts';
 import { Eta } from 'eta';
-import { factLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { factLabel, findingLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, ReportFile, Requirement } from './schema.ts';
 import { pageRangeText, segmentLines } from './segments.ts';
@@ -59,6 +59,8 @@ interface ReportView {
   }>;
   findings: Array<{
     ruleId: string;
+    /** The rule's or row's title, the id then follows in small grey type. */
+    label?: string;
     article?: string;
     severity: string;
     message: string;
@@ -179,6 +181,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     })),
     findings: report.findings.map((f) => ({
       ruleId: f.ruleId,
+      label: findingLabel(f.ruleId, report.checklist.id),
       article: f.article || undefined,
       severity: SEVERITY_LABEL[f.severity] ?? f.severity,
       message: f.message,

@@ -109,6 +109,23 @@ describe('when a person reads the web UI, on a desk screen or a phone', () => {
     expect(await page.textContent('#who')).not.toContain('changde');
   });
 
+  it('opens the evidence where it is: a quote links to its file at the cited page', async () => {
+    const links = page.locator('a.quote-link');
+    expect(await links.count()).toBeGreaterThan(0);
+    const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(hrefs.some((href) => /\/files\/\d+#page=\d+$/.test(href ?? ''))).toBe(true);
+    const withPage = hrefs.find((href) => /#page=\d+$/.test(href ?? ''))!;
+    const response = await page.context().request.get(`${base}${withPage.replace(/#.*$/, '')}`);
+    expect(response.status()).toBe(200);
+  });
+
+  it('names each finding by its rule’s title, the id after it in small type', async () => {
+    const first = page.locator('#findings tbody tr td:first-child').first();
+    expect(await first.locator('small.id').count()).toBe(1);
+    const label = (await first.innerText()).split('\n')[0]!.replace((await first.locator('small.id').innerText()), '').trim();
+    expect(label).toMatch(/[\u4e00-\u9fff]/);
+  });
+
   const pages = (): Array<[string, string]> => [
     ['upload', '/ui/index.html'],
     ['report', `/ui/report.html?id=${id}`],
