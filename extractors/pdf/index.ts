@@ -9,7 +9,8 @@ import type {
   Page,
 } from '../model.ts';
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
-import { OcrInputError } from '../ocr/preprocess.ts';
+import { OcrInputError, openImage } from '../ocr/preprocess.ts';
+import { analysePageSeals, SEAL_READER_VERSION, type SealRecord } from '../seals/index.ts';
 import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
 import { activeContentInBytes, activeContentInDocument, describeActiveContent } from './active-content.ts';
 import { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
@@ -20,6 +21,13 @@ import { defaultExtractionLimits } from '../limits.ts';
 import { PDF_PARSE_VERSION, PDFJS_VERSION, pdfjsResourceOptions } from './pdfjs-resources.ts';
 
 export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
+
+/** Seals found on the scanned pages read in full, and which pages were looked at (extractors/seals). */
+interface PageSeals {
+  seals: SealRecord[];
+  checkedPages: number[];
+  monochromePages: number[];
+}
 
 /**
  * Part of the extraction cache key: changes with this module (bump the leading number), pdf-parse, pdf.js, the
@@ -32,6 +40,7 @@ export const PDF_EXTRACTOR_VERSION = [
   `garbage@${GARBAGE_DETECTOR_VERSION}`,
   NORMALIZE_VERSION,
   OCR_ENGINE_VERSION,
+  SEAL_READER_VERSION,
 ].join('+');
 
 /**
@@ -164,11 +173,12 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
   const beyondLimit = candidates.slice(ocrLimit);
   for (const candidate of beyondLimit) settle({ n: candidate.n, text: textLayerFallback(candidate), source: 'text-layer' });
 
+  const pageSeals: PageSeals = { seals: [], checkedPages: [], monochromePages: [] };
   const skimFrom = ctx.limits.skimOcrFromPages ?? defaultExtractionLimits.skimOcrFromPages ?? Number.POSITIVE_INFINITY;
   const recognized =
     toRecognize.length >= skimFrom
-      ? await skimThenRead(parser, toRecognize, pages, ctx, findings, settle)
-      : await recognizePages(parser, toRecognize, ctx, findings, settle);
+      ? await skimThenRead(parser, toRecognize, pages, ctx, findings, settle, pageSeals)
+      : await recognizePages(parser, toRecognize, ctx, findings, settle, 'page', pageSeals);
 
   const ocrPageNumbers = new Set(recognized.filter((p) => p.source === 'ocr').map((p) => p.n));
   const scanned = toRecognize.filter((c) => ocrPageNumbers.has(c.n) && isMissingText(c.verdict)).map((c) => c.n);
@@ -189,6 +199,8 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
     pages: finalPages,
     meta,
     findings: findings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)),
+    ...(pageSeals.seals.length > 0 ? { seals: pageSeals.seals.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) } : {}),
+    ...(pageSeals.checkedPages.length > 0 ? { sealScan: { checkedPages: pageSeals.checkedPages.sort((a, b) => a - b), monochromePages: pageSeals.monochromePages.sort((a, b) => a - b) } } : {}),
     extractorVersion: PDF_EXTRACTOR_VERSION,
   };
 }
@@ -204,6 +216,7 @@ async function skimThenRead(
   ctx: ExtractionContext,
   findings: FileFinding[],
   onSettled: (page: Page) => void,
+  pageSeals: PageSeals,
 ): Promise<Page[]> {
   const byNumber = new Map(candidates.map((c) => [c.n, c]));
   // Progress is reported as pages are skimmed (the skim is most of the wall time) and again as some are read in full.
@@ -213,7 +226,7 @@ async function skimThenRead(
   const readInFull = new Set<number>();
   const final = await completeSkim(all, (numbers) => {
     for (const n of numbers) readInFull.add(n);
-    return recognizePages(parser, numbers.map((n) => byNumber.get(n)!).filter(Boolean), ctx, findings, onSettled, 'page');
+    return recognizePages(parser, numbers.map((n) => byNumber.get(n)!).filter(Boolean), ctx, findings, onSettled, 'page', pageSeals);
   });
   // A page read twice keeps the findings of its full reading only (the bands' confidence says little about it).
   const fromBands = new Set(findings.slice(0, skimFindings));
@@ -239,6 +252,8 @@ async function recognizePages(
   onSettled: (page: Page) => void,
   /** `bands`: the top and bottom of the page only (the cheap pass); the pages come back marked `partial`. */
   read: 'page' | 'bands' = 'page',
+  /** Where seals found on pages read in full go; bands are too little of a page to look for seals on. */
+  pageSeals?: PageSeals,
 ): Promise<Page[]> {
   const results: Page[] = [];
   const settle = (page: Page) => {
@@ -259,7 +274,7 @@ async function recognizePages(
       continue;
     }
     // Tasks never reject, so a failing page cannot leave its neighbours' promises unhandled.
-    const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings)
+    const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings, read === 'page' ? pageSeals : undefined)
       .then((page) => (read === 'bands' && page.source === 'ocr' ? { ...page, partial: true as const } : page))
       .then(
         (page) => settle(page),
@@ -275,10 +290,25 @@ async function recognizePages(
 }
 
 /** Resolves with the page; rejects only when the OCR engine itself fails. */
-async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: ExtractionContext, findings: FileFinding[]): Promise<Page> {
+async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: ExtractionContext, findings: FileFinding[], pageSeals?: PageSeals): Promise<Page> {
   let result;
   try {
-    result = await ctx.ocr.recognize(image);
+    // Seals are read before the page: where one covers text, the page is read with its red ink lifted.
+    let pageImage = image;
+    if (pageSeals) {
+      const opened = await openImage(image, { refuseImagePixels: ctx.limits.refuseImagePixels });
+      const found = await analysePageSeals(opened.pipeline, opened.width, opened.height, {
+        ocr: ctx.ocr,
+        page: candidate.n,
+        ...(opened.density ? { density: opened.density } : {}),
+        maxImagePixels: ctx.limits.maxImagePixels,
+      });
+      pageSeals.seals.push(...found.seals);
+      pageSeals.checkedPages.push(candidate.n);
+      if (found.monochrome) pageSeals.monochromePages.push(candidate.n);
+      pageImage = found.cleanedPage ?? image;
+    }
+    result = await ctx.ocr.recognize(pageImage);
   } catch (error) {
     if (!(error instanceof OcrInputError)) throw error;
     findings.push({
