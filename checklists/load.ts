@@ -317,7 +317,9 @@ function checkSection(
  * The 004 seed is Traditional with pinyin annotations: keep its words, add the Simplified reading for people
  * (../shared/domain/requirements.md §0.4).
  */
-function withNormalisedQuote(citation: Citation): Citation & { quoteNormalised?: string } {
+function withNormalisedQuote(given: Citation): Citation & { quoteNormalised?: string } {
+  // Articles listed with ASCII ';' in the data (第八条; 第十条) read with the Chinese '；' in every rendering.
+  const citation = { ...given, article: given.article.replace(/\s*;\s*/g, '；') };
   const simplified = toSimplified(stripPinyinAnnotations(citation.quote));
   return simplified === foldWidth(citation.quote.normalize('NFC')) ? citation : { ...citation, quoteNormalised: simplified };
 }

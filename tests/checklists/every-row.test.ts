@@ -79,7 +79,13 @@ for (const checklist of checklists) {
           expect(result.status).toBe('needs_confirmation');
           expect(result.severity).toBe('warning');
           expect(result.unknownFacts.length).toBeGreaterThan(0);
-          for (const fact of result.unknownFacts) expect(result.message).toContain(fact);
+          // Each unknown fact is named by its question (or label) from the data, never by its key (issue 15).
+          for (const fact of result.unknownFacts) {
+            const wording = checklist.facts.byName.get(fact) ?? checklist.localFacts.find((f) => f.name === fact);
+            expect(wording, fact).toBeDefined();
+            expect([wording!.question, wording!.label].some((w) => w && result.message!.includes(w)), `${fact}：${result.message}`).toBe(true);
+          }
+          expect(result.message).not.toMatch(/[a-z]{3,}/);
         });
       }
 

@@ -33,6 +33,12 @@ describe('the rendered reports of the sample dossiers are Chinese where a person
         ...latinWords(markdownText(renderMarkdown(report)), paths).map((h) => `Markdown：${h.word} ← ${h.context}`),
         ...latinWords(htmlText(renderHtml(report)), paths).map((h) => `HTML：${h.word} ← ${h.context}`),
       ];
+      // Chinese items are separated with the Chinese '；', never an ASCII ';' (quotes of the regulations stay verbatim).
+      const unquotedMarkdown = markdownText(renderMarkdown(report)).replace(/「[^」]*」/g, '「」');
+      const unquotedHtml = htmlText(renderHtml(report).replace(/<q>[\s\S]*?<\/q>/g, '<q></q>'));
+      for (const [name, text] of [['Markdown', unquotedMarkdown], ['HTML', unquotedHtml]] as const) {
+        for (const m of text.matchAll(/[\u4e00-\u9fff）]\s*;\s*[\u4e00-\u9fff（]/g)) found.push(`${name}：半角分号 ← ${text.slice(Math.max(0, m.index! - 20), m.index! + 20)}`);
+      }
       expect(found).toEqual([]);
     }, 300_000);
   }
