@@ -22,7 +22,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 /** What the person can do next, by what went wrong. */
 function wayForward(error: ApiError): { advice: string; links: Array<[string, string]> } {
   const home: [string, string] = ['/ui/index.html', '返回首页（上传材料）'];
-  const list: [string, string] = ['/ui/index.html#list', '查看我的材料列表'];
+  const list: [string, string] = ['/ui/index.html#recent', '查看最近的材料'];
   switch (error.code) {
     case 'SHARE_LINK_INVALID':
       return { advice: '分享链接可能已过期、已被撤销或复制不完整。请联系发送链接的单位重新生成分享链接；如有账号，也可登录后直接查看报告。', links: [home] };

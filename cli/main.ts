@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
@@ -10,8 +10,36 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerNoticeCommand } from './commands/notice.ts';
 import { registerSupplementCommand } from './commands/supplement.ts';
 
+// Help in Chinese (issue 15): commander's own headings and its help option and command, set before any subcommand
+// is made so that every subcommand inherits them.
+const BASE_HELP = new Help();
+const chineseUsage = (usage: string) => usage.replace('[options]', '[选项]').replace('[command]', '[命令]');
+const hasDefault = (value: unknown) => value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
+const withExtras = (description: string, extras: string[]) => {
+  const shown = extras.filter(Boolean);
+  return shown.length ? `${description}（${shown.join('；')}）` : description;
+};
+const HELP_TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：', 'Global Options:': '全局选项：' };
 const program = new Command('dossier')
   .description('电子政务项目立项/验收材料完整性检查')
+  .configureHelp({
+    styleTitle: (title) => HELP_TITLES[title] ?? title,
+    commandUsage: (cmd) => chineseUsage(BASE_HELP.commandUsage(cmd)),
+    subcommandTerm: (cmd) => chineseUsage(BASE_HELP.subcommandTerm(cmd)),
+    optionDescription: (option) =>
+      withExtras(option.description, [
+        option.argChoices ? `可选：${option.argChoices.join('、')}` : '',
+        hasDefault(option.defaultValue) ? `默认：${option.defaultValueDescription ?? String(option.defaultValue)}` : '',
+        option.envVar ? `环境变量 ${option.envVar}` : '',
+      ]),
+    argumentDescription: (argument) =>
+      withExtras(argument.description, [
+        argument.argChoices ? `可选：${argument.argChoices.join('、')}` : '',
+        hasDefault(argument.defaultValue) ? `默认：${argument.defaultValueDescription ?? String(argument.defaultValue)}` : '',
+      ]),
+  })
+  .helpOption('-h, --help', '显示帮助')
+  .helpCommand('help [命令]', '显示某个命令的帮助')
   .showHelpAfterError('（使用 --help 查看用法）')
   .exitOverride();
 

@@ -3,6 +3,7 @@ import { listChecklists } from '../../pipeline/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
 import { openTokenStore } from '../../api/context.ts';
 import { RoleSchema, TokenInputError, type Role } from '../../api/auth/tokens.ts';
+import { formatBeijingTime } from '../../pipeline/corrections/beijing-time.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption, positiveNumberOption } from '../numeric-options.ts';
 
@@ -56,10 +57,14 @@ export function registerServeCommand(program: Command): void {
     .description('列出令牌（不含令牌本身）')
     .action(async () => {
       const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+      const roles: Record<string, string> = { admin: '管理员', officer: '审核人员', unit: '申报单位' };
+      const cities = new Map(listChecklists().map((c) => [c.id, c.name]));
+      // Tab-separated with a header row: readable in a terminal, pasted into a spreadsheet as is.
+      process.stdout.write('编号\t角色\t地区或单位\t名称\t状态\t创建时间（北京时间）\n');
       for (const r of await tokens.list().finally(close)) {
-        const scope = r.jurisdiction ?? r.unit ?? '';
+        const scope = r.jurisdiction ? (cities.get(r.jurisdiction) ?? r.jurisdiction) : (r.unit ?? '');
         const state = r.revokedAt ? '已吊销' : r.expiresAt && Date.parse(r.expiresAt) < Date.now() ? '已过期' : '有效';
-        process.stdout.write(`${r.id}\t${r.role}\t${scope}\t${r.name}\t${state}\t${r.createdAt}\n`);
+        process.stdout.write(`${r.id}\t${roles[r.role] ?? r.role}\t${scope}\t${r.name}\t${state}\t${formatBeijingTime(r.createdAt)}\n`);
       }
     });
   token
