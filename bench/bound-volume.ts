@@ -9,7 +9,8 @@
  * load average (the machine may be shared), the segments against the truth and the rows of the two runs.
  * Target (issue 11): segmented and classified in under 4 minutes on 2 cores, peak RSS under 1 GB.
  *
- *   npx tsx bench/bound-volume.ts          prints figures, writes bench/results/bound-volume.json
+ *   npx tsx bench/bound-volume.ts                  prints figures, writes bench/results/bound-volume.json
+ *   npx tsx bench/bound-volume.ts --only cheap     one run (cheap or full) only, printed
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -221,6 +222,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [flag, mode, file, out] = process.argv.slice(2);
   if (flag === '--child') {
     await child(mode as 'cheap' | 'full', file!, out!);
+  } else if (flag === '--only' && (mode === 'cheap' || mode === 'full')) {
+    // One of the two runs, to check a figure again after a change; no ratios, nothing written.
+    const { file: volumeFile, truth } = await volume((line) => console.log(line));
+    const run = await runOnce(mode, volumeFile);
+    console.log(
+      `  ${mode}：${run.seconds.toFixed(0)} s（CPU ${run.cpuSeconds ?? '?'} s），进程树峰值内存 ${run.peakRssMb} MB，负载 ${run.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${run.loadAfter.map((l) => l.toFixed(1)).join('/')}；` +
+        `${run.segments.filter((s) => s.role === 'document').length}/${truth.ranges.length} 份材料，${withinOnePage(run, truth)} 份起止页误差不超过 1 页；${run.partlyReadPages} 页仅识别页眉页脚`,
+    );
   } else {
     const result = await runBoundVolumeBench({ log: (line) => console.log(line) });
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });

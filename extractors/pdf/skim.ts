@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { mayHoldToc } from '../../checklists/segment/toc.ts';
 import { layoutPages, segmentPages } from '../../checklists/segment/index.ts';
+import { titleBlock } from '../../checklists/segment/cues.ts';
 import type { Page } from '../model.ts';
 
 /**
@@ -58,7 +59,14 @@ export function pagesToReadInFull(pages: readonly Page[]): number[] {
     // Bands that show nothing cannot tell a blank separator from a page whose text sits in the middle.
     if (layout.blank || mayHoldToc(layout)) want.add(layout.n);
   });
-  for (const segment of segmentPages(pages)) {
+  const segments = segmentPages(pages);
+  const starts = new Set(segments.map((s) => s.firstPage));
+  // A title at the top of a page that does not start a document may lack only what the page before ends with (a
+  // signature and date in the middle of a short last page, which the bottom band misses): read that page in full.
+  layouts.forEach((layout, i) => {
+    if (i > 0 && !starts.has(layout.n) && titleBlock(layout.lines) && pages[i - 1]!.partial) want.add(pages[i - 1]!.n);
+  });
+  for (const segment of segments) {
     if (segment.role === 'front-matter') {
       for (let n = segment.firstPage; n <= Math.min(segment.lastPage, segment.firstPage + FRONT_MATTER_PAGES - 1); n++) want.add(n);
     } else if (segment.role === 'document') {
