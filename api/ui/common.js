@@ -2,7 +2,7 @@
 // Text from the server is only ever inserted as text (never as HTML), so a file name cannot inject markup.
 
 // The labels come from the server (pipeline/report/labels.ts), the same ones the reports use.
-export { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS, CITY_LABEL } from './labels.js';
+export { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS, CITY_LABEL, RULE_LABEL, FILE_STATUS_LABEL, SEGMENT_BOUNDARY_LABEL } from './labels.js';
 import { CITY_LABEL } from './labels.js';
 
 /** h('a', { href: x, class: 'y' }, 'text', child) → element; attributes starting with "on" become listeners. */

@@ -1,4 +1,4 @@
-import { api, factControl, formatBytes, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL, uploadForm } from './common.js';
+import { api, FILE_STATUS_LABEL, RULE_LABEL, SEGMENT_BOUNDARY_LABEL, factControl, formatBytes, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL, uploadForm } from './common.js';
 
 // Report page: the verdict at a glance, what is missing (article, what to submit), what needs a declared fact
 // (with the control to declare it and re-check), the file table with evidence and links to the files, findings.
@@ -10,13 +10,11 @@ const base = `/api/v1/dossiers/${encodeURIComponent(id)}`;
 
 // Same wording as pipeline/report/labels.ts, so the page and the printable report agree.
 const VERDICT_TONE = { complete: 'ok', needs_supplement: 'bad', uncheckable: 'fail' };
-const RULE_LABEL = { title: '标题', 'combined-title': '合并标题', heading: '章节标题', content: '内容特征', 'file-name': '文件名', officer: '人工指定' };
 // Officers and admins may set a file's type (PUT …/files/type); the choices come with the page's data.
 const MAY_CORRECT = me.role === 'officer' || me.role === 'admin';
 let typeChoices = null;
 // The dossier's 补正 rounds (GET …/rounds), oldest first; the last one's diff is shown under the verdict.
 let rounds = [];
-const FILE_STATUS_LABEL = { ok: '正常', empty: '无内容', unreadable: '无法读取', encrypted: '已加密', unsupported: '暂不支持' };
 
 async function load() {
   let dossier;
@@ -117,7 +115,7 @@ function render(dossier, report, checklist, webhook, notice) {
 
   const confirmItems = confirm.map((r) => {
     const controls = r.unknownFacts.map((name) => {
-      const fact = factByName.get(name) ?? { name, label: name, question: `请声明 ${name}`, type: 'string', askable: true, derivable: false };
+      const fact = factByName.get(name) ?? { name, label: '该事实', question: '请声明该事实', type: 'string', askable: true, derivable: false };
       return { name, ...factControl(fact, dossier.facts[name]) };
     });
     const message = h('div');
@@ -347,18 +345,6 @@ function sealsSection(report, fileLink) {
     ),
   );
 }
-
-const SEGMENT_BOUNDARY_LABEL = {
-  single: '整份文件',
-  toc: '目录',
-  title: '标题',
-  'document-number': '公文文号',
-  cover: '封面',
-  'numbering-restart': '页码重新从1开始',
-  separator: '空白分隔页之后',
-  'photo-series': '连续拍摄的页面',
-  officer: '人工调整',
-};
 
 function pageRange(first, last) {
   return first === last ? `第 ${first} 页` : `第 ${first}–${last} 页`;

@@ -22,7 +22,7 @@ const archiveInput = h('input', { type: 'file', id: 'archive', accept: '.zip,.7z
 const folderInput = h('input', { type: 'file', id: 'folder', multiple: true, webkitdirectory: true });
 const pickedBox = h('div', { id: 'picked', class: 'muted' }, '尚未选择文件');
 const callbackInput = h('input', { type: 'url', id: 'callbackUrl', placeholder: 'https://…（可选：检查完成后通知贵单位系统）', size: 60 });
-const statusBox = h('div', { id: 'status' });
+const statusBox = h('div', { id: 'status', 'aria-live': 'polite' });
 const submitButton = h('button', { type: 'submit', id: 'submit' }, '上传并检查');
 
 const drop = h(
@@ -127,6 +127,8 @@ async function submit(event) {
   submitButton.disabled = true;
   try {
     statusBox.replaceChildren(progressBar(0, '正在上传…'));
+    // The progress shows where the officer looks, on a phone too, without scrolling down to it.
+    statusBox.scrollIntoView({ block: 'center', behavior: 'instant' });
     const created = await uploadForm('/api/v1/dossiers', data, (loaded, total) => statusBox.replaceChildren(progressBar((loaded / total) * 100, `正在上传 ${formatBytes(loaded)} / ${formatBytes(total)}`)));
     for (;;) {
       const dossier = await api('GET', created.statusUrl);

@@ -1,4 +1,5 @@
 import type { RequirementStatus, Stage } from './schema.ts';
+import { SEGMENT_BOUNDARY_LABEL } from './segments.ts';
 import { docTypeName, listChecklists, loadCatalogue, loadChecklist, loadFacts } from '../../checklists/load.ts';
 
 /** Chinese labels shared by every rendering, so Markdown, HTML and CSV say the same thing. */
@@ -53,7 +54,7 @@ export const DOSSIER_STATUS_LABEL: Record<string, string> = {
  * drift apart.
  */
 export function labelsModuleForUi(): string {
-  const labels = { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS: DOSSIER_STATUS_LABEL, CITY_LABEL: cityLabels() };
+  const labels = { STAGE_LABEL, STATUS_LABEL, SEVERITY_LABEL, DOSSIER_STATUS: DOSSIER_STATUS_LABEL, CITY_LABEL: cityLabels(), RULE_LABEL, FILE_STATUS_LABEL, SEGMENT_BOUNDARY_LABEL };
   return Object.entries(labels)
     .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
     .join('\n')
@@ -128,4 +129,16 @@ export function cityLabels(): Record<string, string> {
 /** A doc type's Chinese name from the catalogue (checklists/catalogue.yaml). */
 export function docTypeLabel(id: string): string {
   return docTypeName(loadCatalogue(), id);
+}
+
+/**
+ * A quote as a person reads it: whitespace folded, and the spaces OCR left where a line broke inside Chinese text
+ * ("测试报 告" → "测试报告") removed; Latin words keep theirs. Clipped to n characters.
+ */
+export function readableQuote(text: string, n: number): string {
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .replace(/(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])/g, '')
+    .trim();
+  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
 }

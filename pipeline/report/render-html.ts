@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { unsureNote } from './render-markdown.ts';
 import { Eta } from 'eta';
-import { factLabel, findingLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { factLabel, readableQuote, findingLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, ReportFile, Requirement } from './schema.ts';
 import { pageRangeText, segmentLines } from './segments.ts';
@@ -258,6 +258,5 @@ function sealView(link: FileLink, seal: NonNullable<ReportFile['seals']>[number]
 }
 
 function clip(s: string, n: number): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
+  return readableQuote(s, n);
 }

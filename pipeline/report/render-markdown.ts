@@ -1,4 +1,4 @@
-import { factLabel, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
+import { factLabel, readableQuote, FILE_STATUS_LABEL, RULE_LABEL, SEVERITY_LABEL, STAGE_LABEL, STATUS_LABEL, verdict } from './labels.ts';
 import { correctionNote } from '../corrections/apply.ts';
 import type { CompletenessReport, Requirement } from './schema.ts';
 import { evidenceWhere, segmentLines } from './segments.ts';
@@ -138,8 +138,7 @@ export function reviewPlace(e: CompletenessReport['reviewItems'][number]['places
 }
 
 function clip(s: string, n: number): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > n ? `${flat.slice(0, n)}…` : flat;
+  return readableQuote(s, n);
 }
 
 function cell(s: string): string {

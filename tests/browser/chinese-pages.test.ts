@@ -92,6 +92,12 @@ describe('when a person reads the web UI, on a desk screen or a phone', () => {
     await tabTo('#submit');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="progress"] [aria-live="polite"]');
+    // The progress is on screen without scrolling.
+    const inView = await page.locator('#status').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    expect(inView).toBe(true);
     await page.waitForURL(/\/ui\/report\.html\?id=/, { timeout: 240_000 });
     await page.waitForSelector('[data-testid="verdict"]', { timeout: 60_000 });
     id = new URL(page.url()).searchParams.get('id')!;

@@ -5,6 +5,7 @@ import { checkDossier } from '../../pipeline/check-dossier.ts';
 import { localExtractionCache } from '../../pipeline/extraction-cache.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
+import { readableQuote } from '../../pipeline/report/labels.ts';
 import { htmlText, latinWords, markdownText } from '../helpers/latin-words.ts';
 import { loadSampleTruths } from '../helpers/truth.ts';
 
@@ -23,6 +24,10 @@ describe('the rendered reports of the sample dossiers are Chinese where a person
     expect(latinWords('（从文件名看应为：training_report）').map((h) => h.word)).toEqual(['training_report']);
     expect(latinWords('见 09-用户培训报告.pdf 与 https://例子/a?x=abc，Microsoft Word 文档', ['09-用户培训报告.pdf'])).toEqual([]);
     expect(latinWords(htmlText('<p>是否重大 <small class="id">major</small></p><p>由规则 changeOccurred</p>')).map((h) => h.word)).toEqual(['changeOccurred']);
+  });
+
+  it('quotes lose the spaces OCR left inside Chinese words, Latin words keep theirs', () => {
+    expect(readableQuote('第三方测试报 告\n（CMA 认证）  Microsoft Word 文档', 80)).toBe('第三方测试报告（CMA 认证） Microsoft Word 文档');
   });
 
   for (const { dir, truth } of loadSampleTruths()) {
