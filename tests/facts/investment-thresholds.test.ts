@@ -8,8 +8,9 @@ describe('the investment thresholds are the ones each checklist’s conditions u
     expect(investmentThresholdsWan(loadChecklist('changde'))).toEqual([50]);
     expect(investmentThresholdsWan(loadChecklist('shenyang'))).toEqual([100]);
     expect(investmentThresholdsWan(loadChecklist('shucheng'))).toEqual([100, 500]);
-    // yiyang's 50 is its local fact `planned := totalInvestmentWan > 50`, 200 also its YY-P02 rule.
-    expect(investmentThresholdsWan(loadChecklist('yiyang'))).toEqual([50, 200, 1000]);
+    // yiyang's 50 is its local fact `planned := totalInvestmentWan > 50`, 200 also its YY-P02 rule, 500 its YY-Q01
+    // rule (第十条: from 500万 the design is drafted by a professional agency).
+    expect(investmentThresholdsWan(loadChecklist('yiyang'))).toEqual([50, 200, 500, 1000]);
     expect(investmentThresholdsWan(loadChecklist('municipal-template'))).toEqual([]);
   });
 
