@@ -3,7 +3,7 @@ import { listChecklists } from '../../pipeline/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
 import { openTokenStore } from '../../api/context.ts';
 import { RoleSchema, TokenInputError, type Role } from '../../api/auth/tokens.ts';
-import { formatBeijingTime } from '../../pipeline/corrections/beijing-time.ts';
+import { formatBeijingTime } from '../../pipeline/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption, positiveNumberOption } from '../numeric-options.ts';
 
