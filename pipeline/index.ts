@@ -41,4 +41,3 @@ export { IntakeError } from './intake/index.ts';
 export { generateNotice, NoticeOptionsSchema, NOTICE_MEDIA_TYPES, type NoticeFormat, type NoticeOptions } from './notice/index.ts';
 export { CompletenessReportSchema } from './report/schema.ts';
 export { beijingDate, ClockSchema, statutoryClocks, type Clock, type ClockEvent } from '../checklists/clock.ts';
-export { formatBeijingTime } from './corrections/beijing-time.ts';

@@ -63,7 +63,7 @@ describe('when checking quotes against the seeds', () => {
       const checklist = loadChecklist(id);
       const articles = articlesOf(checklist.seedFile);
       for (const row of checklist.rows) {
-        const cited = row.citation.article.split(/;\s*/).map((a) => /^(第[一二三四五六七八九十百]+条|附件2)/.exec(a)?.[1]);
+        const cited = row.citation.article.split(/[;；]\s*/).map((a) => /^(第[一二三四五六七八九十百]+条|附件2)/.exec(a)?.[1]);
         expect(cited.every(Boolean), `${row.id}: ${row.citation.article}`).toBe(true);
         const inOne = cited.some((a) => parts(row.citation.quote).every((p) => articles.get(a!)?.includes(p)));
         expect(inOne, `${row.id}: ${row.citation.quote}`).toBe(true);
