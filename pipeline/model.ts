@@ -3,7 +3,7 @@ import type { PresenceEvaluation } from '../checklists/evaluate.ts';
 import type { DossierFact } from '../checklists/facts/index.ts';
 import type { RuleFinding } from '../checklists/rules/context.ts';
 import type { ReviewItem, RuleQuestion } from '../checklists/rules/engine.ts';
-import type { Segment } from '../checklists/segment/index.ts';
+import type { Segment } from '../extractors/segment/index.ts';
 import type { ExtractedDocument, Page } from '../extractors/model.ts';
 import type { AppliedCorrection } from './corrections/schema.ts';
 import type { DossierFile } from './intake/model.ts';

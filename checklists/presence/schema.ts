@@ -25,7 +25,7 @@ export type FactInput = z.infer<typeof FactInputSchema>;
 export const FileStatusSchema = z.enum(['ok', 'empty', 'unreadable', 'encrypted', 'unsupported']);
 export type FileStatus = z.infer<typeof FileStatusSchema>;
 
-/** The pages of a file one document covers, when the file binds several (checklists/segment). */
+/** The pages of a file one document covers, when the file binds several (extractors/segment). */
 export const PageRangeSchema = z.object({ first: z.number().int().positive(), last: z.number().int().positive() });
 
 export const PresenceFileSchema = z.object({

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { mayHoldToc } from '../../checklists/segment/toc.ts';
-import { layoutPages, segmentPages } from '../../checklists/segment/index.ts';
-import { titleBlock } from '../../checklists/segment/cues.ts';
+import { mayHoldToc } from '../segment/toc.ts';
+import { layoutPages, segmentPages } from '../segment/index.ts';
+import { titleBlock } from '../segment/cues.ts';
 import type { Page } from '../model.ts';
 
 /**

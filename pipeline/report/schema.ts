@@ -4,7 +4,7 @@ import { ExtractionStatusSchema, FileFindingSchema, FileKindSchema, SeveritySche
 import { ClassificationGradeSchema, DocTypeEvidenceSchema } from '../../checklists/classify.ts';
 import { RequirementResultSchema, RequirementStatusSchema } from '../../checklists/evaluate.ts';
 import { FactValueSchema, PageRangeSchema } from '../../checklists/presence/schema.ts';
-import { SegmentBoundarySchema } from '../../checklists/segment/index.ts';
+import { SegmentBoundarySchema } from '../../extractors/segment/index.ts';
 import { StageSchema } from '../../checklists/schema.ts';
 import { AppliedCorrectionSchema } from '../corrections/schema.ts';
 import { decideVerdict, VerdictSchema } from './verdict.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DocTypeClassifier } from '../../checklists/classify.ts';
-import { layoutPages, segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../checklists/segment/index.ts';
+import { layoutPages, segmentDocumentPages, segmentFileRun, segmentPages, type Segment } from '../../extractors/segment/index.ts';
 import type { Page } from '../../extractors/model.ts';
 import type { ClassifiedFile, ClassifiedSegment } from '../model.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import type { ExtractedDocument, OcrEngine } from '../../extractors/model.ts';
 import { extractPdf } from '../../extractors/pdf/index.ts';
-import { findToc, layoutPages, segmentPages, type Segment } from '../../checklists/segment/index.ts';
+import { findToc, layoutPages, segmentPages, type Segment } from '../../extractors/segment/index.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from '../../extractors/model.ts';
-import { segmentFileRun, segmentPages } from '../../checklists/segment/index.ts';
+import { segmentFileRun, segmentPages } from '../../extractors/segment/index.ts';
 
 function pages(...texts: string[]): Page[] {
   return texts.map((text, i) => ({ n: i + 1, text, source: 'text-layer' as const }));

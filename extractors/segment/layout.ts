@@ -1,4 +1,4 @@
-import type { Page } from '../../extractors/model.ts';
+import type { Page } from '../model.ts';
 
 /**
  * What one page looks like to a reader leafing through a volume: its running header and footer (the same line on most

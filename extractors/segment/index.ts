@@ -1,4 +1,4 @@
-import type { Page } from '../../extractors/model.ts';
+import type { Page } from '../model.ts';
 import { cueSegments } from './cues.ts';
 import { layoutPages, type PageLayout } from './layout.ts';
 import { locateEntries } from './locate.ts';

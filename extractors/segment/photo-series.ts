@@ -1,4 +1,4 @@
-import type { Page } from '../../extractors/model.ts';
+import type { Page } from '../model.ts';
 import { layoutPages } from './layout.ts';
 import { startCue, titleBlock } from './cues.ts';
 
