@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DocTypeClassifier, type Classification } from '../../../checklists/classify.ts';
-import { loadCatalogue } from '../../../checklists/load.ts';
+import { listChecklists, loadCatalogue, loadChecklist } from '../../../checklists/load.ts';
 import { REPO_ROOT } from '../../helpers/shared-data.ts';
 
 /**
@@ -58,4 +58,47 @@ export function classifyTitle(row: TitleRow): TitleOutcome {
 
 export function knownTypes(): Set<string> {
   return new Set(catalogue.docTypes.map((t) => t.id));
+}
+
+/** What issue 9 asks of the whole table (dev + holdout). */
+export const COVERAGE_REQUIREMENT = { titles: 400, perRequiredType: 15, none: 100 } as const;
+
+/**
+ * The doc types some row of the shipped checklists names: each needs enough real titles to be measured. Computed from
+ * the loaded checklists, so a type a city adds is counted without editing this file.
+ */
+export function requiredTypes(): string[] {
+  const types = knownTypes();
+  const required = new Set<string>();
+  for (const summary of listChecklists()) {
+    for (const row of loadChecklist(summary.id).rows) for (const id of row.docTypes) if (types.has(id) && id !== catalogue.catchAll) required.add(id);
+  }
+  return [...required].sort();
+}
+
+/** Titles per expected type over the whole table: counts only, so the holdout half stays unseen. */
+export function tableCounts(): { total: number; byType: Map<string, number> } {
+  const byType = new Map<string, number>();
+  let total = 0;
+  for (const split of ['dev', 'holdout'] as const) {
+    for (const row of readTitleTable(split)) {
+      total += 1;
+      byType.set(row.expected, (byType.get(row.expected) ?? 0) + 1);
+    }
+  }
+  return { total, byType };
+}
+
+/** Where the table falls short of issue 9's coverage, in words (empty when it meets it). */
+export function coverageShortfall(): string[] {
+  const { total, byType } = tableCounts();
+  const out: string[] = [];
+  if (total < COVERAGE_REQUIREMENT.titles) out.push(`共 ${total} 条标题，少于 ${COVERAGE_REQUIREMENT.titles} 条`);
+  const none = byType.get('none') ?? 0;
+  if (none < COVERAGE_REQUIREMENT.none) out.push(`none（非清单材料）${none} 条，少于 ${COVERAGE_REQUIREMENT.none} 条`);
+  for (const id of requiredTypes()) {
+    const n = byType.get(id) ?? 0;
+    if (n < COVERAGE_REQUIREMENT.perRequiredType) out.push(`${id} ${n} 条，少于 ${COVERAGE_REQUIREMENT.perRequiredType} 条`);
+  }
+  return out;
 }
