@@ -6,6 +6,7 @@ const reporters = process.env.CI ? ['default', 'json'] : ['default'];
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',

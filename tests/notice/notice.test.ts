@@ -10,6 +10,7 @@ import { loadChecklist } from '../../checklists/load.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 import { readZipEntries } from '../helpers/zip-reader.ts';
+import { runExtractionCache } from '../helpers/run-cache.ts';
 
 const SAMPLE = sharedPath('samples', 'dossiers', 'sample-06-changde-acceptance', '数字档案馆材料.zip');
 const ocr = createOcrPool({ size: 2 });
@@ -27,7 +28,7 @@ const OPTIONS = {
 
 beforeAll(async () => {
   // No facts declared: error- and warning-level rows go missing, one only carrier is unreadable, facts stay questions.
-  report = await checkDossier({ input: SAMPLE, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
+  report = await checkDossier({ input: SAMPLE, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr, cache: runExtractionCache() });
 }, 180_000);
 afterAll(() => ocr.close());
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
-import { localExtractionCache } from '../../pipeline/extraction-cache.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import { readableQuote } from '../../pipeline/report/labels.ts';
 import { htmlText, latinWords, markdownText } from '../helpers/latin-words.ts';
+import { runExtractionCache } from '../helpers/run-cache.ts';
 import { loadSampleTruths } from '../helpers/truth.ts';
 
 /**
@@ -32,7 +32,7 @@ describe('the rendered reports of the sample dossiers are Chinese where a person
 
   for (const { dir, truth } of loadSampleTruths()) {
     it(`${truth.id}: Markdown and HTML`, async () => {
-      const report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: {}, ocr, cache: localExtractionCache() });
+      const report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: {}, ocr, cache: runExtractionCache() });
       const paths = [...report.files.map((f) => f.path), ...report.skipped];
       const found = [
         ...latinWords(markdownText(renderMarkdown(report)), paths).map((h) => `Markdown：${h.word} ← ${h.context}`),

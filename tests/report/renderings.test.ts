@@ -6,6 +6,7 @@ import { parseFactArguments } from '../../checklists/facts/index.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
+import { runExtractionCache } from '../helpers/run-cache.ts';
 import { factPairs, loadSampleTruths } from '../helpers/truth.ts';
 
 const ocr = createOcrPool({ size: 2 });
@@ -19,7 +20,7 @@ describe('the reports people read', () => {
   let report: CompletenessReport;
   beforeAll(async () => {
     const { dir, truth } = loadSampleTruths().find((s) => s.truth.id === 'sample-06-changde-acceptance')!;
-    report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: parseFactArguments(factPairs(truth.facts)), ocr });
+    report = await checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: parseFactArguments(factPairs(truth.facts)), ocr, cache: runExtractionCache() });
   });
 
   it('Markdown puts missing items first, each with its article and what to submit, then the file table', () => {

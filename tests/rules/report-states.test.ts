@@ -8,6 +8,7 @@ import { checkDossier } from '../../pipeline/check-dossier.ts';
 import { renderHtml } from '../../pipeline/report/render-html.ts';
 import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import { CompletenessReportSchema, type CompletenessReport } from '../../pipeline/report/schema.ts';
+import { runExtractionCache } from '../helpers/run-cache.ts';
 import { factPairs, loadSampleTruths } from '../helpers/truth.ts';
 
 /** The asked rules' questions and the 人工核验要点 through the real pipeline, in the report, its renderings and the notice. */
@@ -16,7 +17,7 @@ afterAll(() => ocr.close());
 
 async function check(id: string, extraFacts: string[] = []): Promise<CompletenessReport> {
   const { dir, truth } = loadSampleTruths().find((s) => s.truth.id === id)!;
-  return checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: parseFactArguments([...factPairs(truth.facts), ...extraFacts]), ocr });
+  return checkDossier({ input: join(dir, truth.archive), checklist: truth.city, stage: truth.stage, facts: parseFactArguments([...factPairs(truth.facts), ...extraFacts]), ocr, cache: runExtractionCache() });
 }
 
 describe('an asked rule (SY-P03, 沈阳 第十七条) on sample-03', () => {

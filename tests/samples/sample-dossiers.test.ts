@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
 import { checkDossier } from '../../pipeline/check-dossier.ts';
 import { parseFactArguments } from '../../checklists/facts/index.ts';
+import { runExtractionCache } from '../helpers/run-cache.ts';
 import { compareWithTruth, factPairs, loadSampleTruths } from '../helpers/truth.ts';
 
 const ocr = createOcrPool({ size: 2 });
@@ -17,6 +18,7 @@ describe('when an officer checks the shared sample dossiers', () => {
         stage: truth.stage,
         facts: parseFactArguments(factPairs(truth.facts)),
         ocr,
+        cache: runExtractionCache(),
       });
       expect(compareWithTruth(report, truth)).toEqual([]);
       // Only error-level gaps make a dossier incomplete; a missing warning-level row is advice (建议补充).
