@@ -95,9 +95,8 @@ describe('when stderr is a terminal', () => {
       "new Progress(tty).bar(1, 3, '甲.zip');",
       "console.log('left running');",
     ].join('\n');
-    const started = Date.now();
+    // execFile's timeout kills a process the running bar kept alive, which rejects: that is the failure.
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: ROOT, timeout: 60_000 });
     expect(stdout).toContain('left running');
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 });

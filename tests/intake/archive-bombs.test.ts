@@ -50,10 +50,9 @@ describe('bomb_overlap_10k.zip (10,000 directory entries pointing at one 1 MiB b
     expect(result.findings[0]!.message).toContain('压缩包“bomb_overlap_10k.zip”疑似压缩炸弹');
     expect(result.findings[0]!.message).toContain('9999 个条目的数据位置与其他条目重叠');
     expect(result.findings[0]!.message).toContain('已拒绝解压');
+    // It used to write 2 GiB and take 16–45 s. Refused from the directory alone means not one entry was inflated to
+    // disk; the time is printed above, not asserted (a loaded machine would make a bound test the load).
     expect(await workFiles()).toEqual([]);
-    // It used to write 2 GiB and take 16–45 s; reading a 0.5 MB directory takes well under a second on a quiet
-    // machine. The bound leaves room for a loaded one and still fails if a single entry is inflated.
-    expect(elapsedMs).toBeLessThan(5_000);
   });
 
   it('is refused the same way when it sits inside the dossier, and the rest is checked', async () => {
