@@ -29,6 +29,7 @@ export const API_ERRORS = {
   INVALID_FILE_PATH: { status: 400, message: '上传文件的路径不合规（不允许“..”、绝对路径、反斜杠或控制字符）' },
   UPLOAD_EMPTY: { status: 400, message: '没有收到任何文件' },
   UPLOAD_INCOMPLETE: { status: 400, message: '上传未完成：连接中断或数据不完整' },
+  FACTS_SHEET_INVALID: { status: 400, message: '项目事实表无法读取或填写有误' },
   UNKNOWN_FACT: { status: 400, message: '未知的项目事实，或事实的取值不符合要求' },
   UNKNOWN_DOC_TYPE: { status: 400, message: '未知的材料类型' },
   UNKNOWN_DOSSIER_FILE: { status: 400, message: '材料中没有文件' },

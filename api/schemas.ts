@@ -26,6 +26,12 @@ export const UiAssetParams = z.object({ asset: z.string().regex(/^[a-z0-9-]+\.(h
 export const ReportFormatQuery = z.object({ format: z.enum(['json', 'html', 'md']).optional() });
 export const ChecklistQuery = z.object({ stage: StageSchema.optional(), format: z.enum(['json', 'text']).optional() });
 export const BatchQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).optional() });
+export const FactsSheetQuery = z.object({ format: z.enum(['csv', 'xlsx']).optional() });
+export const FactsSheetTemplateQuery = FactsSheetQuery.extend({
+  stage: StageSchema,
+  /** The names of the archives about to be uploaded, one parameter each. */
+  dossier: z.union([z.string().max(255), z.array(z.string().max(255)).max(1000)]).optional(),
+});
 /** Search and paging of the dossier list (newest first). */
 export const ListQuery = DossierSearchSchema;
 
@@ -174,7 +180,7 @@ export const BatchView = z.object({
       failure: z.string().optional(),
     }),
   ),
-  links: z.object({ self: z.string(), csv: z.string(), xlsx: z.string(), ui: z.string() }),
+  links: z.object({ self: z.string(), csv: z.string(), xlsx: z.string(), ui: z.string(), factsSheet: z.string() }),
 });
 
 export const CreateTokenBody = z.object({

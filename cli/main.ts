@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Help, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments } from '../pipeline/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments, batchDossierNames, factsSheetCsv, factsSheetXlsx } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
@@ -144,18 +144,32 @@ program
   .option('--checklist <file>', '自定义检查清单文件')
   .addOption(new Option('--stage <stage>', '阶段').choices(['filing', 'acceptance']).makeOptionMandatory())
   .option('--fact <name=value>', '对所有材料包声明的事实，可重复', collect, [])
+  .option('--facts <file>', '填好的项目事实表（.xlsx 或 .csv）：每份材料包按表中自己那一行的事实检查，表中的值优先于 --fact')
+  .option('--facts-template <file>', '只写出本文件夹的项目事实表模板（按扩展名写 .xlsx 或 .csv），不检查')
   .option('--out <dir>', '输出目录', 'batch-report')
   .option('--concurrency <n>', '同时检查的材料包数（不小于 1 的整数）', integerOption('--concurrency', { min: 1 }), 2)
-  .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; out: string; concurrency: number }) => {
+  .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; facts?: string; factsTemplate?: string; out: string; concurrency: number }) => {
     const checklist = opts.checklist ?? opts.city;
     if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
-    await loadChecklist(checklist);
+    const loaded = await loadChecklist(checklist);
+    if (opts.factsTemplate) {
+      const names = await batchDossierNames(folder);
+      if (/\.csv$/i.test(opts.factsTemplate)) await writeFile(opts.factsTemplate, factsSheetCsv(loaded, opts.stage, names));
+      else if (/\.xlsx$/i.test(opts.factsTemplate)) await factsSheetXlsx(loaded, opts.stage, names, `项目事实表（${loaded.name}，${opts.stage === 'filing' ? '申报/立项' : '竣工验收'}）`).xlsx.writeFile(opts.factsTemplate);
+      else throw new UsageError('--facts-template 的文件名应以 .xlsx 或 .csv 结尾');
+      process.stderr.write(`项目事实表模板已写入 ${opts.factsTemplate}（${names.length} 份材料包）；填好后用 --facts ${opts.factsTemplate} 检查\n`);
+      return;
+    }
+    const factsSheet = opts.facts ? await readFile(opts.facts).catch(() => {
+      throw new UsageError(`无法读取项目事实表 ${opts.facts}`);
+    }) : undefined;
     const progress = new BatchProgress();
     const summary = await runBatch({
       folder,
       checklist,
       stage: opts.stage,
       facts: parseFactArguments(opts.fact),
+      factsSheet,
       outDir: opts.out,
       concurrency: opts.concurrency,
       ocr: getSharedOcrPool(),

@@ -6,6 +6,7 @@ import { loadChecklist } from '../checklists/load.ts';
 import { runBatchRules, type BatchDossier } from '../checklists/rules/batch.ts';
 import { checkDossier, type CheckOptions } from './check-dossier.ts';
 import { mapLimited } from './concurrency.ts';
+import { readFactsSheet } from './facts-sheet.ts';
 import { htmlTemplates, renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
 import type { CompletenessReport } from './report/schema.ts';
@@ -44,6 +45,11 @@ export interface BatchOptions extends Pick<CheckOptions, 'checklist' | 'stage' |
   /** Dossiers checked at the same time: a whole number of at least 1. Default 2. */
   concurrency?: number;
   onProgress?: (event: BatchProgressEvent) => void;
+  /**
+   * A filled facts sheet ({@link factsSheetXlsx}): each dossier is checked with its own row's facts over `facts`.
+   * It is read before any dossier is checked, so a bad sheet stops the batch with a {@link FactsSheetError}.
+   */
+  factsSheet?: Buffer;
 }
 
 export interface BatchSummary {
@@ -56,6 +62,7 @@ const COLUMNS = ['序号', '材料包', '项目名称', '建设单位', '总投�
 /** Every archive or sub-folder of `folder` is one dossier; a failure of one never stops the others. */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const entries = await dossierEntries(options.folder);
+  const sheetFacts = options.factsSheet ? readFactsSheet(options.factsSheet, loadChecklist(options.checklist), options.stage, entries.map((e) => basename(e))) : {};
   await mkdir(options.outDir, { recursive: true });
   let done = 0;
   const reports = new Map<string, { report: CompletenessReport; reportDir: string }>();
@@ -69,7 +76,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         input: entry,
         checklist: options.checklist,
         stage: options.stage,
-        facts: options.facts,
+        facts: { ...options.facts, ...sheetFacts[name] },
         ocr: options.ocr,
         cache: options.cache,
         extractionLimits: options.extractionLimits,
@@ -142,6 +149,11 @@ export function batchDossier(name: string, report: CompletenessReport): BatchDos
 
 /** Archives that hold one dossier each in a batch folder; intake opens every one of these kinds. */
 const DOSSIER_ARCHIVE_EXTENSIONS = ['.zip', '.rar', '.7z'];
+
+/** The names of the dossiers of a batch folder, as the facts sheet lists them. */
+export async function batchDossierNames(folder: string): Promise<string[]> {
+  return (await dossierEntries(folder)).map((e) => basename(e));
+}
 
 async function dossierEntries(folder: string): Promise<string[]> {
   const names = (await readdir(folder)).filter((n) => !n.startsWith('.') && n !== '__MACOSX').sort((a, b) => a.localeCompare(b, 'zh-CN'));

@@ -5,7 +5,7 @@
 export { checkDossier, type CheckOptions } from './check-dossier.ts';
 export { extractDossier, type ExtractionResult } from './extract-dossier.ts';
 export { DOSSIER_STAGES, runDossierFlow, type DossierFlowOptions, type DossierFlowResult } from './flow.ts';
-export { runBatch, type BatchProgressEvent } from './batch.ts';
+export { batchDossierNames, runBatch, type BatchProgressEvent } from './batch.ts';
 export { FactArgumentError, parseFactArguments, parseFactValue } from '../checklists/facts/index.ts';
 export {
   assertKnownFile,
@@ -41,3 +41,5 @@ export { IntakeError } from './intake/index.ts';
 export { generateNotice, NoticeOptionsSchema, NOTICE_MEDIA_TYPES, type NoticeFormat, type NoticeOptions } from './notice/index.ts';
 export { CompletenessReportSchema } from './report/schema.ts';
 export { beijingDate, ClockSchema, statutoryClocks, type Clock, type ClockEvent } from '../checklists/clock.ts';
+export { formFacts, FormFactSchema, type FormFact } from './form-facts.ts';
+export { factsSheetCsv, factsSheetXlsx, FactsSheetError, FACTS_SHEET_LIMITS, readFactsSheet, type SheetFacts } from './facts-sheet.ts';

@@ -22,6 +22,8 @@ export interface StoredUpload {
 export interface UploadResult {
   fields: Map<string, string[]>;
   files: StoredUpload[];
+  /** Files sent under one of {@link ReceiveOptions.attachments}' field names, read into memory and not stored. */
+  attachments: Map<string, { filename: string; bytes: Buffer }>;
 }
 
 export interface ReceiveOptions {
@@ -31,15 +33,27 @@ export interface ReceiveOptions {
   keyFor: (path: string, index: number) => string;
   /** Called once, when the first file starts, with the fields sent before it: a bad form fails before any upload. */
   beforeFirstFile?: (fields: Map<string, string[]>) => Promise<void>;
+  /**
+   * Field names whose file is not a dossier's but goes with the upload (a batch's facts sheet), with the most bytes
+   * each may have; such a file is kept in memory, one per name.
+   */
+  attachments?: Record<string, { maxBytes: number; label: string }>;
 }
 
 export async function receiveUpload(request: FastifyRequest, options: ReceiveOptions): Promise<UploadResult> {
   if (!request.isMultipart()) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
   const fields = new Map<string, string[]>();
   const files: StoredUpload[] = [];
+  const attachments: UploadResult['attachments'] = new Map();
   let total = 0;
   try {
     for await (const part of request.parts()) {
+      const attachment = part.type === 'file' ? options.attachments?.[part.fieldname] : undefined;
+      if (part.type === 'file' && attachment) {
+        if (attachments.has(part.fieldname)) throw new ApiError('VALIDATION_FAILED', `${attachment.label}只能上传一个`);
+        attachments.set(part.fieldname, { filename: part.filename, bytes: await readSmall(part.file, attachment.maxBytes, attachment.label) });
+        continue;
+      }
       if (part.type === 'field') {
         const value = typeof part.value === 'string' ? part.value : String(part.value);
         if (part.valueTruncated) throw new ApiError('UPLOAD_TOO_LARGE', `字段 ${part.fieldname} 过长`);
@@ -66,7 +80,18 @@ export async function receiveUpload(request: FastifyRequest, options: ReceiveOpt
     await Promise.all(files.map((f) => options.store.delete(f.key).catch(() => undefined)));
     throw translateUploadError(error, options.maxBytes);
   }
-  return { fields, files };
+  return { fields, files, attachments };
+}
+
+async function readSmall(stream: AsyncIterable<Buffer>, maxBytes: number, label: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) throw new ApiError('UPLOAD_TOO_LARGE', `${label}超过上限 ${formatMb(maxBytes)}`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 class UploadOverLimit extends Error {}

@@ -3,9 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { summaryCsv, summaryXlsx } from '../../pipeline/batch.ts';
+import { listChecklists, factsSheetCsv, factsSheetXlsx, FactsSheetError, FACTS_SHEET_LIMITS, readFactsSheet, type LoadedChecklist, type SheetFacts } from '../../pipeline/index.ts';
+import type { Stage } from '../../pipeline/report/schema.ts';
+import { shippedChecklist } from '../dossiers/submission.ts';
 import { formatBytes } from '../../pipeline/intake/index.ts';
 import { originalFileKey } from '../../storage/index.ts';
 import { canSee } from '../auth/access.ts';
@@ -17,7 +20,7 @@ import { ApiError } from '../errors.ts';
 import { newId, readSubmission, type Submission } from '../dossiers/submission.ts';
 import { receiveUpload, uploadPath, type StoredUpload } from '../dossiers/upload.ts';
 import type { DossierRecord } from '../dossiers/records.ts';
-import { BatchIdParams, BatchQuery, BatchView, ErrorResponse } from '../schemas.ts';
+import { ChecklistIdParams, BatchIdParams, BatchQuery, BatchView, ErrorResponse, FactsSheetQuery, FactsSheetTemplateQuery } from '../schemas.ts';
 import { inputOf, newRecord } from './dossiers.ts';
 import { createHash } from 'node:crypto';
 import { pipeline, Transform } from 'node:stream';
@@ -37,7 +40,9 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
       schema: {
         tags: ['batches'],
         summary: '批量预审：上传多个压缩包（每个一份材料），或一个“压缩包的压缩包”',
-        description: 'multipart/form-data，字段同 POST /api/v1/dossiers（city、stage、facts、callbackUrl），对批次中每份材料生效。',
+        description:
+          'multipart/form-data，字段同 POST /api/v1/dossiers（city、stage、facts、callbackUrl），对批次中每份材料生效。' +
+          '可另附一个文件字段 factsSheet：填好的项目事实表（模板见 GET /api/v1/checklists/{id}/facts-sheet），每份材料按表中自己那一行的事实检查（表中的值优先于 facts 字段）。',
         consumes: ['multipart/form-data'],
         response: { 202: BatchView, 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
       },
@@ -57,6 +62,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
         beforeFirstFile: async (fields) => {
           if (fields.has('city') || fields.has('stage')) submission = await readSubmission(fields, principal, ctx.config.webhook.allowPrivateTargets);
         },
+        attachments: { factsSheet: { maxBytes: FACTS_SHEET_LIMITS.bytes, label: '项目事实表' } },
       });
       const created: Array<{ id: string; name: string; input: DossierRecord['input'] }> = [];
       // Every dossier id the split hands out, before anything is stored under it: a refusal removes them all.
@@ -76,6 +82,8 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
             created.push({ id: ids[i]!, name, input: { name, kind: 'archive', parts: [{ path: name, size: f.size, sha256: f.sha256 }] } });
           });
         }
+        const sheet = upload.attachments.get('factsSheet');
+        const sheetFacts = sheet ? factsOfSheet(sheet.bytes, submission.checklist, submission.stage, created.map((c) => c.name)) : {};
         const batch: BatchRecord = {
           id: batchId,
           createdAt: new Date().toISOString(),
@@ -87,7 +95,10 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
           dossiers: created.map((c) => ({ id: c.id, name: c.name })),
         };
         await ctx.batches.put(batch);
-        for (const c of created) await ctx.repo.put(newRecord(c.id, submission, request, c.input, batchId));
+        for (const c of created) {
+          const facts = { ...submission.facts, ...sheetFacts[c.name] };
+          await ctx.repo.put(newRecord(c.id, { ...submission, facts }, request, c.input, batchId));
+        }
         for (const c of created) await ctx.processor.submit(c.id);
         request.log.info({ batchId, dossiers: created.length, layout }, 'batch uploaded');
         return reply.code(202).header('location', `/api/v1/batches/${batchId}`).send(await batchView(ctx, batch));
@@ -95,6 +106,49 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
         for (const id of new Set([...ids, ...splitIds, ...created.map((c) => c.id)])) await ctx.repo.delete(id).catch(() => undefined);
         throw error;
       }
+    },
+  );
+
+  app.get(
+    '/api/v1/checklists/:id/facts-sheet',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: '批量预审的项目事实表模板（XLSX 或 CSV）：每行一份材料包，每列一项本地区本阶段要问的事实',
+        description: '用 dossier 参数（可重复）列出将要上传的材料包名称；第 1 行为中文表头，第 2 行为事实编号（请勿修改）。',
+        params: ChecklistIdParams,
+        querystring: FactsSheetTemplateQuery,
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof ChecklistIdParams>;
+      const query = request.query as z.infer<typeof FactsSheetTemplateQuery>;
+      if (!listChecklists().some((c) => c.id === id)) throw new ApiError('CHECKLIST_NOT_FOUND', id);
+      const dossiers = query.dossier === undefined ? [] : Array.isArray(query.dossier) ? query.dossier : [query.dossier];
+      return sendFactsSheet(reply, shippedChecklist(id), query.stage, dossiers, query.format ?? 'xlsx', `facts-${id}-${query.stage}`);
+    },
+  );
+
+  app.get(
+    '/api/v1/batches/:id/facts-sheet',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: '本批次的项目事实表模板（XLSX 或 CSV），列出批次中的每份材料包',
+        params: BatchIdParams,
+        querystring: FactsSheetQuery,
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof BatchIdParams>;
+      const query = request.query as z.infer<typeof FactsSheetQuery>;
+      const batch = await ctx.batches.get(id);
+      if (!batch || !canSee(principalOf(request), batch)) throw new ApiError('BATCH_NOT_FOUND');
+      return sendFactsSheet(reply, shippedChecklist(batch.city), batch.stage, batch.dossiers.map((d) => d.name), query.format ?? 'xlsx', `facts-${batch.id}`);
     },
   );
 
@@ -128,6 +182,24 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 }
 
+/** The filled sheet's facts per dossier name; a sheet that cannot be read is a 400 naming its row and column. */
+function factsOfSheet(bytes: Buffer, checklist: LoadedChecklist, stage: Stage, dossiers: string[]): SheetFacts {
+  try {
+    return readFactsSheet(bytes, checklist, stage, dossiers);
+  } catch (error) {
+    if (error instanceof FactsSheetError) throw new ApiError('FACTS_SHEET_INVALID', error.message, { row: error.row, column: error.column });
+    throw error;
+  }
+}
+
+async function sendFactsSheet(reply: FastifyReply, checklist: LoadedChecklist, stage: Stage, dossiers: string[], format: 'csv' | 'xlsx', name: string) {
+  reply.header('content-disposition', `attachment; filename="${name}.${format}"; filename*=UTF-8''${encodeURIComponent(`项目事实表-${checklist.name}.${format}`)}`);
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(factsSheetCsv(checklist, stage, dossiers));
+  const title = `项目事实表（${checklist.name}，${stage === 'filing' ? '申报/立项' : '竣工验收'}）`;
+  const buffer = Buffer.from(await factsSheetXlsx(checklist, stage, dossiers, title).xlsx.writeBuffer());
+  return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
+}
+
 async function batchView(ctx: AppContext, batch: BatchRecord): Promise<z.infer<typeof BatchView>> {
   const rows = await batchTable(batch, ctx.repo);
   const finished = rows.filter((r) => r.status === 'done' || r.status === 'failed' || r.status === 'deleted').length;
@@ -142,7 +214,7 @@ async function batchView(ctx: AppContext, batch: BatchRecord): Promise<z.infer<t
     finished,
     status: finished === rows.length ? 'done' : 'processing',
     rows: rows.map(({ reportDir: _dir, ...row }) => row),
-    links: { self, csv: `${self}?format=csv`, xlsx: `${self}?format=xlsx`, ui: `/ui/batch.html?id=${batch.id}` },
+    links: { self, csv: `${self}?format=csv`, xlsx: `${self}?format=xlsx`, ui: `/ui/batch.html?id=${batch.id}`, factsSheet: `${self}/facts-sheet` },
   };
 }
 

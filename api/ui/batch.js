@@ -10,6 +10,28 @@ const { checklists } = await api('GET', '/api/v1/checklists');
 const citySelect = h('select', { id: 'city', required: true, disabled: me.role === 'officer' }, h('option', { value: '' }, '请选择地区'), checklists.map((c) => h('option', { value: c.id, selected: me.jurisdiction === c.id }, c.name)));
 const stageSelect = h('select', { id: 'stage', required: true }, h('option', { value: '' }, '请选择阶段'), Object.entries(STAGE_LABEL).map(([v, l]) => h('option', { value: v }, l)));
 const filesInput = h('input', { type: 'file', id: 'archives', multiple: true, accept: '.zip,.7z,.rar', required: true });
+const sheetInput = h('input', { type: 'file', id: 'facts-sheet', accept: '.xlsx,.xls,.csv', 'aria-describedby': 'facts-sheet-help' });
+const templateLinks = h('span', { id: 'facts-template' });
+
+// The template lists the archives picked so far, so each row is already named; it asks what the chosen city and stage ask.
+function refreshTemplateLinks() {
+  if (!citySelect.value || !stageSelect.value) {
+    templateLinks.replaceChildren('选择地区和阶段后可下载模板。');
+    return;
+  }
+  const query = new URLSearchParams({ stage: stageSelect.value });
+  for (const f of filesInput.files) query.append('dossier', f.name);
+  const base = `/api/v1/checklists/${encodeURIComponent(citySelect.value)}/facts-sheet?${query}`;
+  templateLinks.replaceChildren(
+    '下载模板：',
+    h('a', { href: `${base}&format=xlsx`, id: 'facts-template-xlsx', download: '' }, 'Excel（XLSX）'),
+    '　',
+    h('a', { href: `${base}&format=csv`, id: 'facts-template-csv', download: '' }, 'CSV'),
+    filesInput.files.length ? `（已列出 ${filesInput.files.length} 个压缩包）` : '（先选压缩包，模板会列出它们）',
+  );
+}
+for (const control of [citySelect, stageSelect, filesInput]) control.addEventListener('change', refreshTemplateLinks);
+refreshTemplateLinks();
 const status = h('div', { id: 'status' });
 const table = h('section', { class: 'card', id: 'table' });
 const button = h('button', { type: 'submit' }, '上传并检查');
@@ -25,6 +47,7 @@ const form = h(
       data.append('city', citySelect.value);
       data.append('stage', stageSelect.value);
       for (const f of filesInput.files) data.append('file', f, f.name);
+      if (sheetInput.files.length) data.append('factsSheet', sheetInput.files[0], sheetInput.files[0].name);
       button.disabled = true;
       try {
         const batch = await uploadForm('/api/v1/batches', data, (loaded, total) => status.replaceChildren(progressBar((loaded / total) * 100, `正在上传 ${formatBytes(loaded)} / ${formatBytes(total)}`)));
@@ -41,6 +64,13 @@ const form = h(
   h('p', { class: 'muted' }, '一次上传多份材料：每个压缩包一份材料；也可以上传一个包含多个压缩包（或多个文件夹）的压缩包。'),
   h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'city' }, '地区'), citySelect), h('div', { class: 'field' }, h('label', { for: 'stage' }, '阶段'), stageSelect)),
   h('div', { class: 'field' }, h('label', { for: 'archives' }, '压缩包（可多选）'), filesInput),
+  h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'facts-sheet' }, '项目事实表（可选）'),
+    sheetInput,
+    h('p', { class: 'muted', id: 'facts-sheet-help' }, '每份材料包一行，填写机关已确认的项目事实（如是否重大项目、总投资），每份材料按自己那一行检查；不确定的留空。', templateLinks),
+  ),
   h('div', { class: 'actions' }, button),
   status,
 );

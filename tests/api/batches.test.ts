@@ -108,3 +108,54 @@ describe('when the one zip is an ordinary dossier', () => {
     expect(batch.total).toBe(1);
   });
 });
+
+describe('when a facts sheet comes with the batch', () => {
+  async function post(sheet: { filename: string; content: Buffer | string }) {
+    const body = multipart({ city: 'municipal-template', stage: 'filing' }, [
+      { filename: '甲项目.zip', content: textDossierZip() },
+      { filename: '乙项目.zip', content: textDossierZip() },
+      { name: 'factsSheet', ...sheet },
+    ]);
+    return api.app.inject({ method: 'POST', url: '/api/v1/batches', headers: { ...bearer(officer), ...body.headers }, payload: body.payload });
+  }
+
+  it('offers a template naming the archives about to be uploaded and the facts the city asks', async () => {
+    const response = await api.app.inject({ url: '/api/v1/checklists/municipal-template/facts-sheet?stage=filing&format=csv&dossier=甲项目.zip&dossier=乙项目.zip', headers: bearer(officer) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.body.split('\r\n').slice(0, 4)).toEqual(['\uFEFF"材料包","申报步骤"', '"dossier","filingStep"', '"甲项目.zip",""', '"乙项目.zip",""']);
+    const xlsx = await api.app.inject({ url: '/api/v1/checklists/municipal-template/facts-sheet?stage=filing', headers: bearer(officer) });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+  });
+
+  it('checks every dossier with the facts of its own row', async () => {
+    const response = await post({ filename: '事实表.csv', content: '材料包,申报步骤\ndossier,filingStep\n甲项目.zip,立项审批\n乙项目,计划申报\n' });
+    expect(response.statusCode, response.body).toBe(202);
+    await api.processor.idle();
+    const batch = (await api.app.inject({ url: `/api/v1/batches/${response.json().id}`, headers: bearer(officer) })).json();
+    const step = async (name: string) => {
+      const row = batch.rows.find((r: { dossier: string }) => r.dossier === name);
+      const report = (await api.app.inject({ url: `/api/v1/dossiers/${row.dossierId}/report`, headers: bearer(officer) })).json();
+      return report.facts.filingStep?.value;
+    };
+    expect(await step('甲项目.zip')).toBe('approval');
+    expect(await step('乙项目.zip')).toBe('plan');
+    // the batch's own template lists its dossiers
+    const template = await api.app.inject({ url: `${batch.links.factsSheet}?format=csv`, headers: bearer(officer) });
+    expect(template.body).toContain('"甲项目.zip"');
+  });
+
+  it('refuses a sheet with a wrong value, naming its row and column', async () => {
+    const response = await post({ filename: '事实表.csv', content: '材料包,申报步骤\n甲项目.zip,立项审批\n乙项目.zip,明年再说\n' });
+    expect(response.statusCode).toBe(400);
+    const error = response.json().error;
+    expect(error.code).toBe('FACTS_SHEET_INVALID');
+    expect(error.message).toBe('项目事实表无法读取或填写有误：事实表第 3 行第 B 列（申报步骤）：应填其中之一：计划申报、立项审批，收到“明年再说”');
+    expect([error.row, error.column]).toEqual([3, 'B']);
+  });
+
+  it('refuses a row for a dossier that is not in the batch', async () => {
+    const response = await post({ filename: '事实表.csv', content: '材料包,申报步骤\n丙项目.zip,立项审批\n' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.detail).toContain('第 2 行第 A 列：材料包“丙项目.zip”不在本批次中');
+  });
+});
