@@ -135,6 +135,17 @@ export function countDays(from: string, to: string, kind: TimeLimit['dayKind']):
   return countBetween(from, to, (day) => countsAsDay(day, kind));
 }
 
+/**
+ * Like countDays, leaving out the 补正 time the events record after `from` (from each request to the supplement's
+ * arrival): 益阳 第十四条、第二十六条(二) do not count the unit's 整改 time. `paused` is how many days were left out.
+ */
+export function countDaysWithoutSupplements(from: string, to: string, kind: TimeLimit['dayKind'], events: readonly ClockEvent[]): { days: number; paused: number } {
+  const pauses = supplementPauses([...events].sort((a, b) => a.on.localeCompare(b.on)), from);
+  const all = countDays(from, to, kind);
+  const days = countBetween(from, to, (day) => countsAsDay(day, kind) && !pauses.some((p) => day > p.from && (p.to === undefined || day <= p.to)));
+  return { days, paused: all - days };
+}
+
 /** Countable days after `from` up to and including `to`. */
 function countBetween(from: string, to: string, countable: (day: string) => boolean): number {
   let n = 0;

@@ -8,7 +8,7 @@ import { assertKnownFile, resolveDocType, type TypeCorrection } from './correcti
 import { intake } from './intake/index.ts';
 import type { DossierFile, IntakeLimits, IntakeResult } from './intake/model.ts';
 import type { CompletenessReport, Stage } from './report/schema.ts';
-import { evaluateExtracted } from './stages/evaluate.ts';
+import { evaluateExtracted, type EvaluateExtractedInput } from './stages/evaluate.ts';
 import type { SegmentationCorrection } from './stages/segment.ts';
 import { extractAll, type ExtractOptions } from './stages/extract.ts';
 
@@ -37,6 +37,8 @@ export interface DossierFlowOptions extends ExtractOptions {
   checklist: string;
   stage: Stage;
   facts?: DeclaredFacts;
+  /** The office's record of the dossier (受理, 收齐, 补正), when it has one: the time-limit rules count from it. */
+  events?: EvaluateExtractedInput['events'];
   /** The officer's doc types for some files (`--type`); an unknown type or path stops the run before extraction. */
   corrections?: readonly TypeCorrection[];
   /** The officer's page starts for files bound of several documents (`--pages`); replace the automatic split. */
@@ -87,6 +89,7 @@ export async function runDossierFlow(options: DossierFlowOptions): Promise<Dossi
       checklist: options.checklist,
       stage: options.stage,
       facts: options.facts ?? {},
+      events: options.events,
       corrections: options.corrections,
       segmentations: options.segmentations,
       extracted,

@@ -172,10 +172,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
  * they happen. Facts for a limit's condition are the declared ones; an unknown fact keeps the clock shown.
  */
 export function clocksOf(record: DossierRecord): Clock[] {
-  const events: ClockEvent[] = [
-    { kind: 'accepted', on: beijingDate(new Date(record.createdAt)) },
-    ...(record.events ?? []).map((e) => ({ kind: e.kind, on: beijingDate(new Date(e.at)) })),
-  ];
+  const events = clockEventsOf(record);
   const facts = (name: string) => (name in record.facts ? { known: true as const, value: record.facts[name]! } : { known: false as const, unknownFacts: [name] });
   try {
     return statutoryClocks({ checklist: loadChecklist(record.city), stage: record.stage, events, today: beijingDate(), facts });
@@ -183,6 +180,11 @@ export function clocksOf(record: DossierRecord): Clock[] {
     // A checklist that no longer loads (a removed custom file) must not hide the dossier itself.
     return [];
   }
+}
+
+/** The record's events as Beijing days, 受理 first: the clock counts them, and the time-limit rules read them as facts. */
+export function clockEventsOf(record: DossierRecord): ClockEvent[] {
+  return [{ kind: 'accepted', on: beijingDate(new Date(record.createdAt)) }, ...(record.events ?? []).map((e) => ({ kind: e.kind, on: beijingDate(new Date(e.at)) }))];
 }
 
 /** The verdict column of a record: what the officer filters the list by. */

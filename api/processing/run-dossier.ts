@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { type OcrEngine, runDossierFlow, type ExtractionCache, type ProgressEvent, evaluateExtracted, linkDuplicates, readCachedExtractions, storeContents } from '../../pipeline/index.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
 import { originalFileKey, type BlobStore } from '../../storage/index.ts';
-import type { DossierRecord, Manifest, Progress } from '../dossiers/records.ts';
+import { clockEventsOf, type DossierRecord, type Manifest, type Progress } from '../dossiers/records.ts';
 
 /**
  * One dossier, start to finish, in this process: originals from storage → intake → file bytes to content-addressed
@@ -47,6 +47,7 @@ export async function runDossierJob(ctx: DossierJobContext, record: DossierRecor
       checklist: record.city,
       stage: record.stage,
       facts: record.facts,
+      events: clockEventsOf(record),
       corrections: correctionsForRun(record),
       segmentations: record.segmentations,
       workDir: join(workDir, 'work'),
@@ -93,6 +94,7 @@ export async function reevaluate(ctx: Pick<DossierJobContext, 'cache'>, record: 
     checklist: record.city,
     stage: record.stage,
     facts: record.facts,
+    events: clockEventsOf(record),
     corrections: record.typeCorrections,
     segmentations: record.segmentations,
     extracted,

@@ -5,6 +5,8 @@ import type { RuleEvidence } from '../rules/context.ts';
 import type { DeclaredFacts } from './declared.ts';
 import { fieldValueToScalar } from './scalar.ts';
 import type { AggregatedFields } from './schema.ts';
+import type { ClockEvent } from '../clock.ts';
+import { eventFacts } from './events.ts';
 import { termFacts } from './terms.ts';
 
 /**
@@ -49,8 +51,11 @@ export interface DossierFact {
   evidence?: RuleEvidence[];
 }
 
-/** Declared facts win; fields the documents state fill the rest, each naming its source. */
-export function factsFromFields(declared: DeclaredFacts, fields: AggregatedFields): Record<string, DossierFact> {
+/**
+ * Declared facts win; fields the documents state fill the rest, each naming its source; the office's record of the
+ * dossier (受理, 收齐: events.ts) gives the dates no document states.
+ */
+export function factsFromFields(declared: DeclaredFacts, fields: AggregatedFields, events: readonly ClockEvent[] = []): Record<string, DossierFact> {
   const facts: Record<string, DossierFact> = {};
   for (const [name, kind] of Object.entries(FACT_FIELDS)) {
     const field = fields.fields[name];
@@ -70,6 +75,7 @@ export function factsFromFields(declared: DeclaredFacts, fields: AggregatedField
   const agreed = contractAgreedAcceptanceDate(fields, facts.mainContractDate);
   if (agreed) facts.contractAgreedAcceptanceDate = agreed;
   if (fields.terms) for (const [name, fact] of Object.entries(termFacts(fields.terms))) facts[name] ??= fact;
+  for (const [name, fact] of Object.entries(eventFacts(events))) facts[name] ??= fact;
   for (const [name, value] of Object.entries(declared)) facts[name] = { value, source: 'declared' };
   return facts;
 }

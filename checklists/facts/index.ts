@@ -8,6 +8,7 @@
  *                       parties.ts, payment.ts, service-periods.ts, changes.ts, testing.ts, certificates.ts,
  *                       meetings.ts, versions.ts
  *   thresholds.ts     the checklist's investment thresholds, read from its conditions
+ *   events.ts         the office's record of the dossier (受理, 收齐) → date facts
  *   derive.ts         fields + declared facts → the facts the checklist evaluates and the rules read
  *   rule-inputs.ts    what the rules beyond presence may read
  *   declared.ts       the facts a user declares (`--fact name=value`), parsed against checklists/facts.yaml
@@ -15,6 +16,7 @@
 
 export { aggregateFields } from './aggregate.ts';
 export { FactArgumentError, parseFactArguments, parseFactValue, type DeclaredFacts } from './declared.ts';
+export { EVENT_FACTS, eventFacts } from './events.ts';
 export { factsFromFields, presenceFacts, settledFacts, type DossierFact } from './derive.ts';
 export type { DocTypeGroups, DossierFactsInput, FactsDocument } from './input.ts';
 export { thresholdsStraddled } from './investment.ts';

@@ -1,3 +1,4 @@
+import type { ClockEvent } from '../clock.ts';
 import type { FactLookup } from '../conditions/index.ts';
 import type { RuleContext, RuleFile, Statement } from '../rules/context.ts';
 import type { DossierFact } from './derive.ts';
@@ -18,6 +19,8 @@ export interface RuleInputsSource {
   documents: FactsDocument[];
   /** The readable files, each once (no duplicates), with their pages. */
   files: RuleFile[];
+  /** The office's record of the dossier, when it has one (the API's dossiers; not a one-off `dossier check`). */
+  events?: readonly ClockEvent[];
 }
 
 /**
@@ -33,6 +36,7 @@ export function ruleContext(source: RuleInputsSource): RuleContext & { terms: Do
     statements: statementsOf(source.documents),
     amountPairs: amountPairsOf(source.documents),
     files: source.files,
+    ...(source.events && source.events.length > 0 ? { events: source.events } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FactValue } from '../conditions/index.ts';
+import type { ClockEvent } from '../clock.ts';
 import type { DossierTerms } from '../facts/terms-schema.ts';
 
 /** Where a compared value came from: every finding cites one of these for each value it compared. */
@@ -50,6 +51,8 @@ export interface RuleContext {
   regulation?: { entryIntoForce?: string; validUntil?: string };
   /** The clause facts (payment schedule, service periods, certificates, meetings…) with their evidence. */
   terms?: DossierTerms;
+  /** The office's record of the dossier (受理, 收齐, 补正 requested and received): time limits leave 补正 time out. */
+  events?: readonly ClockEvent[];
 }
 
 export interface RuleFinding {

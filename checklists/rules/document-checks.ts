@@ -3,7 +3,7 @@ import { addMonths } from '../../extractors/fields/dates.ts';
 import { compareDecimalStrings } from '../../extractors/fields/decimal.ts';
 import { normOrg } from '../../extractors/fields/orgs.ts';
 import { foldForMatching } from '../../extractors/normalize.ts';
-import { countDays } from '../clock.ts';
+import { countDays, countDaysWithoutSupplements } from '../clock.ts';
 import { check, type Check, type CheckResult } from './check.ts';
 import type { RuleContext, RuleEvidence } from './context.ts';
 import { affirmed, anyOf, evidenceOf, filesOf, headingsOf, pattern, sentencesOf, type Sentence } from './text.ts';
@@ -159,6 +159,8 @@ const DaysBetweenParams = z.strictObject({
   extension: z.strictObject({ days: z.number().int().positive(), docTypes: DocTypes, pattern: Name }).optional(),
   /** Time the regulation leaves out and the checker cannot see (整改, 技术评审): the message says to deduct it. */
   notCounted: Name.optional(),
+  /** 补正 time the office's record shows (ctx.events) is left out of the count (益阳 "不包括建设单位整改时间"). */
+  pausedDuring: z.array(z.enum(['supplement'])).default([]),
 });
 
 /** CD-T04…T06, YY-T07, YY-T08: an agency's time limit, counted with the State Council calendar (checklists/clock.ts). */
@@ -166,7 +168,8 @@ function daysBetween(ctx: RuleContext, params: z.output<typeof DaysBetweenParams
   const from = days(resolve(ctx, params.from))[0];
   const to = days(resolve(ctx, params.to)).sort((x, y) => x.value.localeCompare(y.value))[0];
   if (!from || !to || to.value < from.value) return [];
-  const n = countDays(from.value, to.value, params.dayKind);
+  const counted = params.pausedDuring.includes('supplement') && ctx.events ? countDaysWithoutSupplements(from.value, to.value, params.dayKind, ctx.events) : { days: countDays(from.value, to.value, params.dayKind), paused: 0 };
+  const n = counted.days;
   let limit = params.max;
   const extension = params.extension && affirmed(sentencesOf(filesOf(ctx, params.extension.docTypes)), pattern(params.extension.pattern))[0];
   if (extension && params.extension) limit += params.extension.days;
@@ -175,7 +178,7 @@ function daysBetween(ctx: RuleContext, params: z.output<typeof DaysBetweenParams
   return [
     {
       message:
-        `自${refLabel(params.from)}（${from.value}）至${refLabel(params.to)}（${to.value}）共 ${n} ${unit}，超过 ${limit} ${unit}的时限${extension ? '（已计入延长期限）' : ''}` +
+        `自${refLabel(params.from)}（${from.value}）至${refLabel(params.to)}（${to.value}）共 ${n} ${unit}${counted.paused > 0 ? `（已扣除办理记录中的补正期间 ${counted.paused} ${unit}）` : ''}，超过 ${limit} ${unit}的时限${extension ? '（已计入延长期限）' : ''}` +
         (params.notCounted ? `；如其间有${params.notCounted}，请扣除后复核` : ''),
       evidence: [...from.evidence, ...to.evidence, ...(extension ? [evidenceOf(extension)] : [])],
     },

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadChecklist, listChecklists } from '../load.ts';
 import { loadCommonRules } from './engine.ts';
+import { EVENT_FACTS } from '../facts/events.ts';
 import type { RuleDefinition } from './schema.ts';
 
 /**
@@ -32,7 +33,10 @@ export function shippedRules(): RuleWithCity[] {
 }
 
 function how(rule: RuleDefinition): string {
-  if (rule.state === 'asked') return `asks ${rule.ask!.map((a) => `\`${a.fact}\``).join(', ')}, then \`${rule.check}\``;
+  if (rule.state === 'asked') {
+    const fromRecord = rule.ask!.every((a) => Object.values(EVENT_FACTS).some((e) => e?.fact === a.fact));
+    return `asks ${rule.ask!.map((a) => `\`${a.fact}\``).join(', ')}${fromRecord ? ' unless the office record of the dossier knows it' : ''}, then \`${rule.check}\``;
+  }
   if (rule.state === 'reviewer') return `reason: ${rule.review!.reason}`;
   return `\`${rule.check}\`${rule.scope === 'batch' ? ' (batch)' : ''}${rule.note ? `; note: ${rule.note}` : ''}`;
 }

@@ -13,6 +13,7 @@ import {
   type FactsDocument,
 } from '../../checklists/facts/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
+import type { ClockEvent } from '../../checklists/clock.ts';
 import type { RuleFile } from '../../checklists/rules/context.ts';
 import type { SealRuleFile } from '../../checklists/rules/seal-checks.ts';
 import { sealsOf } from '../../extractors/seals/records.ts';
@@ -45,6 +46,8 @@ export interface EvaluateExtractedInput {
   unreadableEntries: IntakeResult['unreadableEntries'];
   skipped: string[];
   intakeFindings: FileFinding[];
+  /** The office's record of the dossier (受理, 收齐, 补正): dates the time-limit rules count from (checklists/facts/events.ts). */
+  events?: readonly ClockEvent[];
   /** Times of the stages that ran before (elsewhere, in a queue); `startedAt` is a performance.now() value. */
   timings?: { intakeMs?: number; extractMs?: number; startedAt?: number };
 }
@@ -90,7 +93,7 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
   const fieldsMs = performance.now() - t;
 
   t = performance.now();
-  const fieldFacts = factsFromFields(input.facts, fields);
+  const fieldFacts = factsFromFields(input.facts, fields, input.events);
   const presence = evaluatePresenceDetailed({
     checklist,
     stage: input.stage,
@@ -99,7 +102,7 @@ export function evaluateExtracted(input: EvaluateExtractedInput): CompletenessRe
   });
   const facts = settledFacts(fieldFacts, presence.facts, { stage: input.stage, checklistId: checklist.id });
   const regulation = { entryIntoForce: checklist.entryIntoForce.date, validUntil: checklist.validUntil };
-  const rules = evaluateRules(checklist.boundRules, { ...ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified) }), regulation }, factLookup(facts));
+  const rules = evaluateRules(checklist.boundRules, { ...ruleContext({ stage: input.stage, facts, documents, files: ruleFiles(classified), events: input.events }), regulation }, factLookup(facts));
   const guarded = guardPartlyRead(presence, rules.findings, checklist, classified);
   const evaluation: DossierEvaluation = { presence: guarded.presence, ruleFindings: guarded.ruleFindings, ruleQuestions: rules.questions, reviewItems: rules.reviewItems, facts };
   const evaluateMs = performance.now() - t;

@@ -88,7 +88,7 @@ describe('when reading the facts', () => {
     'filingDate', 'fsrSubmissionDate',
     'approvalDate', 'implementationStartDate', 'constructionStartDate', 'mainContractDate', 'supervisionContractDate',
     'trialRunStartDate', 'trialRunEndDate', 'trialRunReportDate', 'preliminaryAcceptanceDate', 'selfInspectionDate',
-    'acceptanceApplicationDate', 'materialsCompleteDate', 'acceptanceDate', 'contractAgreedAcceptanceDate', 'procurementNoticeDate',
+    'acceptanceApplicationDate', 'materialsCompleteDate', 'submissionAcceptedDate', 'acceptanceDate', 'contractAgreedAcceptanceDate', 'procurementNoticeDate',
     'higherLevelApplicationDate', 'formalOperationDate',
   ];
 

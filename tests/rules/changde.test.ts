@@ -24,10 +24,11 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'CD-T04', article: '第十一条第一款',
-    pass: { stage: 'filing', declared: { materialsCompleteDate: '2024-03-01' }, statements: [['docDate', '2024-03-21', 'technical_review_opinion']] },
-    fire: { stage: 'filing', declared: { materialsCompleteDate: '2024-03-01' }, statements: [['docDate', '2024-03-25', 'technical_review_opinion']] },
+    // 收齐 from the office's record of the dossier: the first check with nothing error-level missing.
+    pass: { stage: 'filing', events: [{ kind: 'accepted', on: '2024-02-27' }, { kind: 'complete', on: '2024-03-01' }], statements: [['docDate', '2024-03-21', 'technical_review_opinion']] },
+    fire: { stage: 'filing', events: [{ kind: 'accepted', on: '2024-02-27' }, { kind: 'complete', on: '2024-03-01' }], statements: [['docDate', '2024-03-25', 'technical_review_opinion']] },
     says: /24 日，超过 20 日/,
-    silent: { stage: 'filing', statements: [['docDate', '2024-03-25', 'technical_review_opinion']] },
+    silent: { stage: 'filing', events: [{ kind: 'accepted', on: '2024-02-27' }], statements: [['docDate', '2024-03-25', 'technical_review_opinion']] },
   },
   {
     rule: 'CD-T05', article: '第十一条第一款',
@@ -44,8 +45,8 @@ const cases: RuleCase[] = [
     rule: 'CD-T06', article: '第十八条',
     // From 2024-09-30: the National Day week (10-01…07) is not counted and Saturday 10-12 (调休) is, so 11-01 is the
     // 20th working day and Monday 11-04 the 21st (chinese-days).
-    pass: { facts: { acceptanceHeld: true, acceptanceDate: '2024-11-01' }, declared: { materialsCompleteDate: '2024-09-30' } },
-    fire: { facts: { acceptanceHeld: true, acceptanceDate: '2024-11-04' }, declared: { materialsCompleteDate: '2024-09-30' } },
+    pass: { facts: { acceptanceHeld: true, acceptanceDate: '2024-11-01' }, events: [{ kind: 'complete', on: '2024-09-30' }] },
+    fire: { facts: { acceptanceHeld: true, acceptanceDate: '2024-11-04' }, events: [{ kind: 'complete', on: '2024-09-30' }] },
     says: /21 个工作日/,
     silent: { facts: { acceptanceHeld: true, acceptanceDate: '2024-10-30' } },
   },

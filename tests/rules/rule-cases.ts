@@ -3,6 +3,8 @@ import type { FactLookup, FactValue } from '../../checklists/conditions/index.ts
 import { loadChecklist } from '../../checklists/load.ts';
 import type { KnownFact, RuleContext, RuleFile, Statement } from '../../checklists/rules/context.ts';
 import { evaluateRules, type RuleEvaluation } from '../../checklists/rules/engine.ts';
+import type { ClockEvent } from '../../checklists/clock.ts';
+import { eventFacts } from '../../checklists/facts/events.ts';
 import type { DossierTerms } from '../../checklists/facts/terms-schema.ts';
 
 /**
@@ -22,6 +24,8 @@ export interface DossierCase {
   regulation?: RuleContext['regulation'];
   /** Clause facts (payment schedule, periods, certificates, meetings…); the rest empty, as for a dossier stating none. */
   terms?: Partial<DossierTerms>;
+  /** The office's record of the dossier (受理, 收齐, 补正), as the API passes it: facts as events.ts derives them. */
+  events?: ClockEvent[];
 }
 
 const NO_TERMS: DossierTerms = {
@@ -66,6 +70,7 @@ export function context(c: DossierCase): { ctx: RuleContext; lookup: FactLookup 
   const stage = c.stage ?? 'acceptance';
   const facts: Record<string, KnownFact> = { stage: { value: stage, source: 'declared' } };
   for (const [k, v] of Object.entries(c.facts ?? {})) facts[k] = { value: v, source: 'derived', from: `${k}.pdf`, evidence: [{ path: `${k}.pdf`, page: 1, quote: `${k}：${String(v)}` }] };
+  for (const [k, f] of Object.entries(eventFacts(c.events ?? []))) facts[k] ??= { ...f, value: f.value as FactValue };
   for (const [k, v] of Object.entries(c.declared ?? {})) facts[k] = { value: v, source: 'declared' };
   const statements: Statement[] = (c.statements ?? []).map(([field, value, docType, path]) => ({
     field,
@@ -76,7 +81,7 @@ export function context(c: DossierCase): { ctx: RuleContext; lookup: FactLookup 
   const files: RuleFile[] = (c.files ?? []).map(([path, docType, text]) => ({ path, docTypes: [docType], sections: [], pages: [{ n: 1, text }] }));
   for (const s of statements) if (!files.some((f) => f.path === s.evidence.path)) files.push({ path: s.evidence.path!, docTypes: s.docTypes, sections: [], pages: [{ n: 1, text: '' }] });
   const lookup: FactLookup = (name) => (name in facts ? { known: true, value: facts[name]!.value } : { known: false, unknownFacts: [name] });
-  return { ctx: { stage, facts, statements, amountPairs: [], files, regulation: c.regulation, terms: { ...NO_TERMS, ...c.terms } }, lookup };
+  return { ctx: { stage, facts, statements, amountPairs: [], files, regulation: c.regulation, terms: { ...NO_TERMS, ...c.terms }, ...(c.events ? { events: c.events } : {}) }, lookup };
 }
 
 export function evaluateCase(city: string, c: DossierCase): RuleEvaluation {

@@ -55,16 +55,23 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'YY-T07', article: '第十四条',
-    // 2024-09-30 + 10 working days (National Day week not counted, Saturday 10-12 counted) = 2024-10-18.
-    pass: { stage: 'filing', facts: { approvalDate: '2024-10-18' }, declared: { materialsCompleteDate: '2024-09-30' }, files: [['批复.pdf', 'approval_document', '批复']] },
-    fire: { stage: 'filing', facts: { approvalDate: '2024-10-21' }, declared: { materialsCompleteDate: '2024-09-30' }, files: [['批复.pdf', 'approval_document', '批复']] },
-    says: /请扣除后复核/,
+    // 受理 2024-09-30 (the office's record) + 10 working days (National Day week not counted, Saturday 10-12 counted)
+    // = 2024-10-18. In the fire case the 补正 from 10-08 to 10-10 is left out: 10-25 is still the 13th day.
+    pass: { stage: 'filing', facts: { approvalDate: '2024-10-18' }, events: [{ kind: 'accepted', on: '2024-09-30' }], files: [['批复.pdf', 'approval_document', '批复']] },
+    fire: {
+      stage: 'filing',
+      facts: { approvalDate: '2024-10-25' },
+      events: [{ kind: 'accepted', on: '2024-09-30' }, { kind: 'supplement_requested', on: '2024-10-08' }, { kind: 'supplement_received', on: '2024-10-10' }],
+      files: [['批复.pdf', 'approval_document', '批复']],
+    },
+    says: /共 13 个工作日（已扣除办理记录中的补正期间 2 个工作日）/,
     silent: { stage: 'filing', facts: { approvalDate: '2024-10-16' }, files: [['批复.pdf', 'approval_document', '批复']] },
   },
   {
     rule: 'YY-T08', article: '第二十六条(二)',
-    pass: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-15' }, declared: { materialsCompleteDate: '2024-03-01' } },
-    fire: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-18' }, declared: { materialsCompleteDate: '2024-03-01' } },
+    pass: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-15' }, events: [{ kind: 'accepted', on: '2024-03-01' }] },
+    fire: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-18' }, events: [{ kind: 'accepted', on: '2024-03-01' }] },
+    says: /受理之日（2024-03-01）/,
     silent: { facts: { acceptanceHeld: true, totalInvestmentWan: 300, acceptanceDate: '2024-03-18' } },
   },
   {
@@ -282,5 +289,22 @@ describe('YY-P01 in a real dossier batch', () => {
       expect(await readFile(join(out, dir, 'report.md'), 'utf8')).toContain('YY-P01');
     }
     expect((await report('丙')).findings.map((x) => x.ruleId)).not.toContain('YY-P01');
+  });
+});
+
+describe('YY-T07 (第十四条): 受理 from the office record or declared', () => {
+  const base = { stage: 'filing' as const, facts: { approvalDate: '2024-10-21' }, files: [['批复.pdf', 'approval_document', '批复']] as Array<[string, string, string]> };
+
+  it('cites the office record as the evidence of the 受理 day', () => {
+    const out = evaluateCase('yiyang', { ...base, events: [{ kind: 'accepted', on: '2024-09-30' }] });
+    const f = out.findings.find((x) => x.ruleId === 'YY-T07')!;
+    expect(f.message).toContain('共 11 个工作日');
+    expect(f.evidence[0]).toMatchObject({ label: '办理记录', quote: expect.stringContaining('2024-09-30 受理') });
+  });
+
+  it('counts from a declared 受理 day over the record (a dossier checked without the API, or a correction)', () => {
+    const out = evaluateCase('yiyang', { ...base, events: [{ kind: 'accepted', on: '2024-10-14' }], declared: { submissionAcceptedDate: '2024-09-30' } });
+    expect(out.findings.find((x) => x.ruleId === 'YY-T07')?.message).toContain('受理之日（2024-09-30）');
+    expect(out.questions.filter((q) => q.ruleId === 'YY-T07')).toEqual([]);
   });
 });
