@@ -235,6 +235,21 @@ export const ChecklistSchema = z.object({
   rules: z.array(RuleDefinitionSchema).default([]),
   /** The statutory clock of each stage's review, as the regulation sets it. */
   timeLimits: z.array(TimeLimitSchema).default([]),
+  /**
+   * What shows that a dossier belongs to this jurisdiction, so that one checked against another's regulation is
+   * flagged (需确认：材料似乎属于…). Each word must be this jurisdiction's alone: 和平区 is a district of several
+   * cities, 津市 is inside 天津市. Matched as substrings of the documents' text.
+   */
+  cityHints: z
+    .object({
+      /** The city's and its districts' and counties' names, as documents write them (常德市, 武陵区). */
+      placeNames: z.array(z.string().min(2)).default([]),
+      /** Names of issuing agencies and their seals' text (常德市发展和改革委员会). */
+      issuerHints: z.array(z.string().min(3)).default([]),
+      /** The part of a 文号 before 〔year〕 (常政办发, 常发改投资). */
+      documentNumberPrefixes: z.array(z.string().min(2)).default([]),
+    })
+    .optional(),
 });
 export type ChecklistInput = z.input<typeof ChecklistSchema>;
 export type Checklist = z.infer<typeof ChecklistSchema>;

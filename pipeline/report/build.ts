@@ -1,7 +1,8 @@
 import { sealsOf } from '../../extractors/seals/records.ts';
 import type { SealRecord } from '../../extractors/seals/schema.ts';
 import type { FileFinding } from '../../extractors/model.ts';
-import { docTypeName, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
+import { detectCityMismatch } from '../../checklists/city-hints.ts';
+import { docTypeName, listChecklists, loadChecklist, type LoadedCatalogue, type LoadedChecklist } from '../../checklists/load.ts';
 import { fieldValueToScalar, type AggregatedFields } from '../../checklists/facts/index.ts';
 import type { ClassifiedFile, DossierEvaluation } from '../model.ts';
 import {
@@ -151,6 +152,7 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
       })),
       unknownFacts: r.unknownFacts,
     })),
+    cityMismatch: cityMismatchOf(input),
     summary: {
       files: files.length,
       unreadableFiles: files.filter((f) => f.status !== 'ok').length,
@@ -166,6 +168,20 @@ export function buildReport(input: BuildReportInput): CompletenessReport {
     timings: roundTimings(input.timings),
   };
   return CompletenessReportSchema.parse(report);
+}
+
+/** The shipped jurisdictions the documents might belong to instead, each from its own file's hints. */
+function cityMismatchOf(input: BuildReportInput): CompletenessReport['cityMismatch'] {
+  const pages = input.files.filter((f) => !f.duplicateOf).flatMap((f) => f.doc.pages.map((p) => ({ path: f.file.path, page: p.n, text: p.text })));
+  const others = listChecklists().map((c) => loadChecklist(c.path));
+  const found = detectCityMismatch(input.checklist, others, pages);
+  if (!found) return undefined;
+  return {
+    city: found.city,
+    cityName: found.cityName,
+    message: `需确认：材料似乎属于${found.cityName}（而不是${input.checklist.name}），请确认地区后再采信本报告`,
+    evidence: found.evidence.map((e) => ({ path: e.path, page: e.page, quote: e.quote, hint: e.hint })),
+  };
 }
 
 function reportFile(f: ClassifiedFile, catalogue: LoadedCatalogue): ReportFile {

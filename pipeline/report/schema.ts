@@ -224,6 +224,18 @@ const CompletenessReportObjectSchema = z.object({
   questions: z.array(RuleQuestionSchema).default([]),
   /** Rules for the reviewer (人工核验要点). Older reports have none. */
   reviewItems: z.array(ReviewItemSchema).default([]),
+  /**
+   * Set when the documents seem to belong to another jurisdiction than the one checked against (its place names,
+   * issuers and 文号 prefixes, and none or few of this one's): the officer confirms before trusting the result.
+   */
+  cityMismatch: z
+    .object({
+      city: z.string(),
+      cityName: z.string(),
+      message: z.string(),
+      evidence: z.array(z.object({ path: z.string(), page: z.number().int().optional(), quote: z.string(), hint: z.string() })),
+    })
+    .optional(),
   summary: ReportSummarySchema,
   timings: TimingsSchema,
 });
