@@ -319,7 +319,7 @@ export class DocTypeClassifier {
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
       const heads = headHits(hits);
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
-      const grammar = this.grammar(core);
+      const grammar = this.grammar(qualifiedCore(text, core));
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
       if (!termAtHead && grammar && grammar.decided.length > 0) {
         const matches: DocTypeMatch[] = grammar.decided.map((g) => ({
@@ -351,7 +351,7 @@ export class DocTypeClassifier {
         continue;
       }
       const matches: DocTypeMatch[] = heads.map((h) => {
-        const refined = termAtHead ? this.refinement(h.docType, core) : undefined;
+        const refined = termAtHead ? this.refinement(h.docType, qualifiedCore(text, core)) : undefined;
         return refined
           ? { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } }
           : { id: h.docType, confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)), evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: h.term } };
@@ -574,10 +574,14 @@ function compileTerms(docType: string, terms: string[]): CompiledTerm[] {
       out.push({ docType, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
     } else {
       out.push({ docType, term, weight: term.length });
+      // Combined titles join their parts with any conjunction: "初步设计方案及投资概算" is also "…和投资概算".
+      if (TERM_CONJUNCTION.test(term)) out.push({ docType, term, weight: term.length, regex: new RegExp(escapeRegex(term).replace(new RegExp(TERM_CONJUNCTION.source, 'g'), '[及和与暨、]')) });
     }
   }
   return out;
 }
+
+const TERM_CONJUNCTION = /[及和与]/;
 
 function matchTerm(t: CompiledTerm, text: string): { start: number; end: number } | null {
   if (t.regex) {
@@ -684,7 +688,9 @@ function isTitleLike(folded: string): boolean {
   // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
   // A long title that ends with a bracketed code ("…采购咨询公告（2025-1）") is still a title.
   const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/;
-  if (isLetterhead(folded) || (docNumber.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
+  // "…报告模版(2025版)", "…合同(2024年度)": a year with 版 or 年 in brackets is an edition or a period, not a number.
+  const edition = /[(（]\s*(19|20)\d{2}[^()（）]{0,4}(版|年度?)[)）]?$/;
+  if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;
@@ -711,12 +717,25 @@ function stripTrailingNoise(s: string): string {
     out = out
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
       .replace(/[vV]\d+(\.\d+)*$/, '')
+      .replace(/(19|20)\d{2}年度?$/, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
-      .replace(/(模板|范本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|word文档|全文)$/i, '')
+      // "…文档标准模版": 标准 qualifies the template there, it is not the head.
+      .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|word文档|全文|详细|final)$/i, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
     if (out === before) break;
   }
   return out || s;
+}
+
+/**
+ * "服务协议(网站维护)": a bracketed qualifier after the head is a modifier of it, so the grammar reads it before the
+ * head ("网站维护服务协议"). Codes, years and counts in brackets ("(2024年度)", "(二次)") are noise, not qualifiers.
+ */
+function qualifiedCore(text: string, core: string): string {
+  const m = /[(（]([^()（）]{2,12})[)）][^()（）]*$/.exec(text);
+  const qualifier = m?.[1];
+  if (!qualifier || /[\d一二三四五六七八九十]/.test(qualifier) || !text.startsWith(core) || text.indexOf(m[0]) !== core.length) return core;
+  return qualifier + core;
 }
 
 function stripVersionMarkers(s: string): string {

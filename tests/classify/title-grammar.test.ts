@@ -64,6 +64,45 @@ describe('when a title is in no list but its grammar names the type (head + near
     for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
   });
 
+  it('reads the subject before a generic 建设/改造 (等保, 密码) as a security plan, but not the bare word 安全', () => {
+    for (const title of ['某区电子政务外网等级保护建设方案', '某平台二级等保建设方案', '某系统国产密码改造方案', '某单位信息系统等级保护(三级)建设方案']) {
+      expect(top(classify('x.pdf', title)), title).toBe('security_plan');
+    }
+    // A public-security video network or a work-safety platform is built by a construction plan like any other system.
+    for (const title of ['某市公共安全视频监控建设联网应用项目建设方案', '某县安全生产监管平台建设方案']) {
+      expect(top(classify('x.pdf', title)), title).toBe('construction_plan');
+    }
+    // The evaluator's work plan for a 密评 is neither the project's implementation plan nor its security plan.
+    expect(top(classify('x.pdf', '某平台商用密码应用安全性评估实施方案'))).toBe('unsure');
+  });
+
+  it('decides heads with unseen modifiers by the catalogue: tests, completion, interfaces, postponement, submission forms', () => {
+    const cases: Array<[string, string]> = [
+      ['某系统自测报告', 'test_report'],
+      ['某系统软件评测报告', 'third_party_test_report'],
+      ['某平台CMA软件测试报告', 'third_party_test_report'],
+      ['某系统交工报告', 'completion_report'],
+      ['某平台项目实施报告', 'completion_report'],
+      // GB/T 8567's 接口需求规格说明 states requirements; the delivered interfaces are documented by 接口设计说明.
+      ['某系统接口需求规格说明', 'requirements_analysis'],
+      ['某平台HIS接口协议', 'interface_spec'],
+      ['某系统对接接口设计', 'interface_spec'],
+      ['某项目延迟验收申请报告', 'extension_application'],
+      ['某工程竣工报验单', 'acceptance_application'],
+      ['某工程竣工验收记录', 'acceptance_report'],
+      ['某项目竣工决算审计结果', 'settlement_report'],
+      ['服务协议(网站维护)', 'om_agreement'],
+      ['某平台服务合同(运维)', 'om_agreement'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+  });
+
+  it('keeps budget-performance papers (绩效自评, 绩效目标申报表) out of the self-inspection and application types', () => {
+    for (const title of ['某中心2024年度项目支出绩效单位自评报告', '某单位子活动支出绩效目标申报表']) {
+      expect(classify('x.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+
   it('resolves an unseen modifier combination with a known head to the nearest type, less sure than a listed title', () => {
     const listed = classify('x.pdf', '某平台建设项目竣工验收报告');
     const unseen = classify('x.pdf', '某平台建设项目终验报告书');
