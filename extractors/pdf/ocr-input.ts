@@ -94,13 +94,14 @@ interface DecodedImage {
 
 /** pdf.js OPS.paintImageXObject and OPS.paintInlineImageXObject. */
 const PAINT_IMAGE_OPS = new Set([85, 86]);
-const CHANNELS: Record<number, 3 | 4> = { 2: 3, 3: 4 };
+/** Channels of pdf.js's decoded pixels by ImageKind; 1-bit pages are unpacked to one 8-bit grey channel. */
+const CHANNELS: Record<number, 1 | 3 | 4> = { 1: 1, 2: 3, 3: 4 };
 
 /**
  * The scan of a page straight from pdf.js's decoded pixels, PNG written by libvips: what pdf-parse's
  * getImage does through a canvas and a full-compression PNG, at about a quarter of the time (~0.3 s instead of ~1.1 s
  * a page at 200 dpi), which on a 200-page volume is minutes. Undefined when the page is not one page-sized image in a
- * layout the fast path knows (bitonal images go the slow way).
+ * layout the fast path knows.
  */
 async function decodedScan(parser: PDFParse, pageNumber: number): Promise<{ image: DecodedImage; size: PageSize } | undefined> {
   const doc = await (parser as unknown as { load(): Promise<{ getPage(n: number): Promise<PdfPageView>; cleanup(): Promise<void> }> }).load();
@@ -140,10 +141,13 @@ function isDecodedImage(value: unknown): value is DecodedImage {
  * (the cheap pass of skim.ts reads just those).
  */
 export async function encodeScan(image: DecodedImage, bands?: { top: number; bottom: number; gap: number }): Promise<Buffer> {
-  const channels = CHANNELS[image.kind]!;
-  const raw = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  const { raw, channels, grey } = pixelsOf(image);
   // A whole page keeps its colour, as the page is (red seals); only the cheap pass's bands go grey.
-  if (!bands) return sharp(raw, { raw: { width: image.width, height: image.height, channels } }).png({ compressionLevel: 1 }).toBuffer();
+  if (!bands) {
+    const pixels = sharp(raw, { raw: { width: image.width, height: image.height, channels } });
+    // libvips takes the one channel of a grey page in its own threads, in step with the PNG writer.
+    return (grey && channels > 1 ? pixels.extractChannel(0) : pixels).png({ compressionLevel: 1 }).toBuffer();
+  }
   const row = image.width * channels;
   const topRows = Math.max(1, Math.round(image.height * bands.top));
   const bottomRows = Math.max(1, Math.min(image.height - topRows, Math.round(image.height * bands.bottom)));
@@ -151,6 +155,39 @@ export async function encodeScan(image: DecodedImage, bands?: { top: number; bot
   raw.copy(stacked, 0, 0, topRows * row);
   raw.copy(stacked, (topRows + bands.gap) * row, (image.height - bottomRows) * row, image.height * row);
   return sharp(stacked, { raw: { width: image.width, height: topRows + bands.gap + bottomRows, channels } }).grayscale().png({ compressionLevel: 1 }).toBuffer();
+}
+
+/**
+ * The page's pixels as sharp reads them. Bitonal scans (the usual office-scanner output) arrive packed eight pixels a
+ * byte and are unpacked to grey; a grey JPEG arrives as RGB from pdf.js and is written as one channel, which makes the
+ * PNG a third of the size and quicker to write and to read back. A page with any colour in it stays RGB (red seals).
+ */
+function pixelsOf(image: DecodedImage): { raw: Buffer; channels: 1 | 3 | 4; grey: boolean } {
+  const data = image.data;
+  if (image.kind === 1) return { raw: unpackBits(data, image.width, image.height), channels: 1, grey: true };
+  const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return { raw, channels: CHANNELS[image.kind]!, grey: image.kind === 2 && isGrey(data) };
+}
+
+/** pdf.js's 1-bit layout: rows padded to whole bytes, most significant bit first, 1 = white (Decode already applied). */
+function unpackBits(data: Uint8Array | Uint8ClampedArray, width: number, height: number): Buffer {
+  const rowBytes = (width + 7) >> 3;
+  const out = Buffer.allocUnsafe(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * rowBytes;
+    const at = y * width;
+    for (let x = 0; x < width; x++) out[at + x] = (data[row + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
+  }
+  return out;
+}
+
+/** Every pixel has R = G = B; a colour page fails on its first coloured pixel. */
+function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i]!;
+    if (r !== rgb[i + 1] || r !== rgb[i + 2]) return false;
+  }
+  return true;
 }
 
 export async function pageOcrInput(
