@@ -138,6 +138,8 @@ export class DocTypeClassifier {
   private readonly implies = new Map<string, string[]>();
   private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string }>;
   private readonly foreignHeads: string[];
+  /** Every head of every type, for telling "清单" from a head "单" it merely ends with. */
+  private readonly allHeads: string[];
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -150,6 +152,7 @@ export class DocTypeClassifier {
         modifiers: [...new Set(t.modifiers.map(foldForMatching))].filter(Boolean),
         refines: t.refines,
       }));
+    this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.catchAll = catalogue.catchAll;
     this.titleTerms = catalogue.docTypes.filter((t) => t.id !== this.catchAll).flatMap((t) => compileTerms(t.id, t.titleTerms));
     this.sectionHeadings = [
@@ -383,7 +386,16 @@ export class DocTypeClassifier {
       if (heads.length === 0 || this.excluded(t.id, core)) continue;
       // Each head the title ends with, longest first: "开发总结报告" is 开发总结 + 报告 when 总结报告 leaves no modifier.
       let found: GrammarHit | undefined;
+      let shadowedOnly = true;
       for (const head of heads) {
+        // "项目开发总结": a modifier that itself ends with the head (开发总结) names the whole title.
+        const whole = t.modifiers.filter((m) => m.endsWith(head) && m.length > head.length && core.endsWith(m) && core.length > m.length).sort((a, b) => b.length - a.length)[0];
+        if (whole) {
+          found = { docType: t.id, head, modifier: whole, modifierEnd: core.length };
+          break;
+        }
+        const shadow = this.shadowingHead(core, head);
+        if (!shadow) shadowedOnly = false;
         // Brackets inside a name do not separate a modifier from its head: "软件(结构)设计说明" carries 结构设计.
         const body = core.slice(0, core.length - head.length).replace(/[()（）\[\]【】]/g, '');
         let best: { modifier: string; end: number } | undefined;
@@ -393,13 +405,15 @@ export class DocTypeClassifier {
           const end = at + m.length;
           if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
         }
-        if (best) {
-          found = { docType: t.id, head, modifier: best.modifier, modifierEnd: best.end + (core.length - head.length - body.length) };
+        const modifierEnd = best ? best.end + (core.length - head.length - body.length) : -1;
+        // Under a longer head ("验收…清单" ends with 单, "建设…行动方案" with 方案) the modifier must reach into that head.
+        if (best && (!shadow || modifierEnd > core.length - shadow.length)) {
+          found = { docType: t.id, head, modifier: best.modifier, modifierEnd };
           break;
         }
       }
       if (found) decided.push(found);
-      else headOnly.push({ docType: t.id, head: heads[0]! });
+      else if (!shadowedOnly) headOnly.push({ docType: t.id, head: heads[0]! });
     }
     if (decided.length === 0 && headOnly.length === 0) return null;
     decided.sort((a, b) => b.modifierEnd - a.modifierEnd || b.modifier.length - a.modifier.length || b.head.length - a.head.length);
@@ -408,6 +422,16 @@ export class DocTypeClassifier {
     const refined = winners.map((w) => this.refinement(w.docType, core) ?? w);
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
+  }
+
+  /**
+   * A longer head the title really ends with, which `head` is only the tail of: any foreign head ("行动方案" over 方案,
+   * "填报说明" over 说明), or, for a one-character head (单, 书), a two-character word ending with it ("清单", "证书");
+   * "决算审批表" is still 决算 + 表.
+   */
+  private shadowingHead(core: string, head: string): string | undefined {
+    const longer = (h: string) => h.length > head.length && h.endsWith(head) && core.endsWith(h);
+    return this.foreignHeads.find(longer) ?? (head.length === 1 ? this.allHeads.find((h) => h.length === 2 && longer(h)) : undefined);
   }
 
   /** A narrower type (catalogue `refines`) whose own modifier the title carries before its head. */
@@ -652,6 +676,17 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
         if (completed !== folded) yield { text: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
         yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
       }
+      // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
+      // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
+      if (cells.length < 2) {
+        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]/).map((p) => p.trim()).filter(Boolean);
+        if (parts.length >= 2 && parts.length <= 3) {
+          for (const part of parts) {
+            const c = foldForMatching(part);
+            if (c.length >= 4 && isTitleLike(c)) yield { text: c, original: part, page: page.n, lineIndex, fuzzyAllowed };
+          }
+        }
+      }
       lineIndex += 1;
     }
     // A cover page with a few lines leads to page 2; a full first page is enough.
@@ -718,6 +753,8 @@ function stripTrailingNoise(s: string): string {
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
       .replace(/[vV]\d+(\.\d+)*$/, '')
       .replace(/(19|20)\d{2}年度?$/, '')
+      // A document code after the title ("…招标文件 ZGS-FW-1").
+      .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
       .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|word文档|全文|详细|final)$/i, '')

@@ -97,6 +97,33 @@ describe('when a title is in no list but its grammar names the type (head + near
     for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
   });
 
+  it('reads a title joined to a name or an issuer by a dash, a middle dot or a colon', () => {
+    const cases: Array<[string, string]> = [
+      ['测试报告 - 某文档管理系统', 'test_report'],
+      ['整改说明 — 某认证系统', 'rectification_report'],
+      ['某平台 · 成本估算', 'budget_estimate'],
+      ['某市政务服务局:某平台优化升级项目采购需求公开', 'procurement_documents'],
+      ['Web项目建议书：某商城', 'project_proposal'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+  });
+
+  it('takes the longer head a title ends with: a 清单 is no 验收单, a 行动方案 or a 填报说明 is none of ours', () => {
+    expect(classify('x.pdf', '某软件项目验收全流程资料清单').docTypes[0]!.id).not.toBe('acceptance_report');
+    expect(classify('x.pdf', '某市数字政府建设“十四五”行动方案').docTypes[0]!.id).toBe('other_material');
+    expect(classify('x.pdf', '共享数据需求填报说明').docTypes[0]!.id).toBe('other_material');
+    // The generic 表 still takes its modifier: a 决算审批表 is a settlement paper.
+    expect(top(classify('x.pdf', '某建设项目竣工财务决算审批表'))).toBe('settlement_report');
+    // A 验收方案 plans the acceptance; it is not its outcome.
+    expect(classify('x.pdf', '某系统初步验收方案').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('keeps other administrations\' approvals and acceptances (环评, 节能, 消防) and a legal representative\'s paper out of our types', () => {
+    for (const title of ['某项目环境影响评价审批意见', '某项目节能审查意见', '某大楼消防验收意见书', '某公司项目法人资格证明']) {
+      expect(classify('x.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+
   it('keeps budget-performance papers (绩效自评, 绩效目标申报表) out of the self-inspection and application types', () => {
     for (const title of ['某中心2024年度项目支出绩效单位自评报告', '某单位子活动支出绩效目标申报表']) {
       expect(classify('x.pdf', title).docTypes[0]!.id, title).toBe('other_material');
