@@ -140,7 +140,7 @@ function isDecodedImage(value: unknown): value is DecodedImage {
  * PNG of decoded pixels; with `bands`, only the top and bottom share of the rows, stacked with a white gap, in grey
  * (the cheap pass of skim.ts reads just those).
  */
-export async function encodeScan(image: DecodedImage, bands?: { top: number; bottom: number; gap: number }): Promise<Buffer> {
+export async function encodeScan(image: DecodedImage, bands?: ScanBands & { scale?: number }): Promise<Buffer> {
   const { raw, channels, grey } = pixelsOf(image);
   // A whole page keeps its colour, as the page is (red seals); only the cheap pass's bands go grey.
   if (!bands) {
@@ -154,8 +154,26 @@ export async function encodeScan(image: DecodedImage, bands?: { top: number; bot
   const stacked = Buffer.alloc((topRows + bands.gap + bottomRows) * row, 255);
   raw.copy(stacked, 0, 0, topRows * row);
   raw.copy(stacked, (topRows + bands.gap) * row, (image.height - bottomRows) * row, image.height * row);
-  return sharp(stacked, { raw: { width: image.width, height: topRows + bands.gap + bottomRows, channels } }).grayscale().png({ compressionLevel: 1 }).toBuffer();
+  const pixels = sharp(stacked, { raw: { width: image.width, height: topRows + bands.gap + bottomRows, channels } }).grayscale();
+  if (!bands.scale || bands.scale >= 1) return pixels.png({ compressionLevel: 1 }).toBuffer();
+  // Tagged as read at OCR_AS_IS_DPI so the OCR pool's preprocessing, which brings scans up to 200–300 dpi, keeps the
+  // reduced size instead of enlarging the band again.
+  return pixels.resize(Math.max(1, Math.round(image.width * bands.scale))).withDensity(OCR_AS_IS_DPI).png({ compressionLevel: 1 }).toBuffer();
 }
+
+/**
+ * The cheap pass's bands (extractors/pdf/skim.ts): shares of the page height read at the top and bottom, the white gap
+ * between them, and the resolution they are read at.
+ */
+export interface ScanBands {
+  top: number;
+  bottom: number;
+  gap: number;
+  dpi?: number;
+}
+
+/** A density the OCR pool takes as already right (extractors/ocr/preprocess.ts chooseOcrScale: 200–400 dpi as is). */
+const OCR_AS_IS_DPI = 200;
 
 /**
  * The page's pixels as sharp reads them. Bitonal scans (the usual office-scanner output) arrive packed eight pixels a
@@ -194,12 +212,14 @@ export async function pageOcrInput(
   parser: PDFParse,
   pageNumber: number,
   limits: { maxImagePixels: number },
-  bands?: { top: number; bottom: number; gap: number },
+  bands?: ScanBands,
 ): Promise<PageOcrInput & { bands: boolean }> {
   const fast = await decodedScan(parser, pageNumber).catch(() => undefined);
   if (fast) {
     const { width, height } = fast.image;
-    return { image: await encodeScan(fast.image, bands), origin: 'embedded-image', width, height, bands: !!bands };
+    const imageDpi = (width / fast.size.width) * POINTS_PER_INCH;
+    const scaled = bands?.dpi ? { ...bands, scale: Math.min(1, bands.dpi / imageDpi) } : bands;
+    return { image: await encodeScan(fast.image, scaled), origin: 'embedded-image', width, height, bands: !!bands };
   }
   const size = await pageSize(parser, pageNumber);
   const scan = await embeddedScan(parser, pageNumber, size);
