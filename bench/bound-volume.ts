@@ -32,7 +32,10 @@ interface RunSummary {
   seconds: number;
   /** CPU seconds of the run's process tree (clock ticks at 100 a second). */
   cpuSeconds?: number;
+  /** Peak RSS of the whole process tree: the check (with its OCR threads), its reader process and any helper. */
   peakRssMb: number;
+  /** Peaks of the check process (OCR threads included) and of its reader process, each at its own moment. */
+  peakRssByProcess: { check: number; reader: number };
   loadBefore: number[];
   loadAfter: number[];
   segments: Array<{ firstPage: number; lastPage: number; role: string; docTypes: string[]; partlyRead: number }>;
@@ -67,47 +70,63 @@ async function volume(log: (line: string) => void): Promise<{ file: string; trut
   return { file, truth };
 }
 
-/** Resident memory of a process and all its descendants, from /proc (Linux). */
-async function treeRssMb(root: number): Promise<number> {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      rss.set(Number(entry), kb);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while the table was read.
-    }
-  }
-  let total = 0;
+/**
+ * Resident memory of a process and each of its descendants, from /proc (Linux): the tree is walked through each
+ * thread's `children` list, so a sample reads a handful of files instead of every process's status (reading them all
+ * four times a second cost a third of a core on the shared machine).
+ */
+async function treeRss(root: number): Promise<Map<number, { mb: number; reader: boolean }>> {
+  const out = new Map<number, { mb: number; reader: boolean }>();
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
+    try {
+      const [statm, cmdline, tasks] = await Promise.all([
+        readFile(`/proc/${pid}/statm`, 'latin1'),
+        readFile(`/proc/${pid}/cmdline`, 'latin1'),
+        readdir(`/proc/${pid}/task`),
+      ]);
+      out.set(pid, { mb: (Number(statm.split(' ')[1]) * 4096) / 1_048_576, reader: cmdline.includes('child-entry') });
+      for (const tid of tasks) {
+        const children = await readFile(`/proc/${pid}/task/${tid}/children`, 'latin1').catch(() => '');
+        for (const child of children.split(' ')) if (/^\d+$/.test(child)) stack.push(Number(child));
+      }
+    } catch {
+      // The process ended while the tree was read.
+    }
   }
-  return total / 1024;
+  return out;
 }
 
 async function runOnce(mode: 'cheap' | 'full', file: string): Promise<RunSummary> {
   const out = join(tmpdir(), `dossier-bench-bound-volume-${mode}-${process.pid}.json`);
   const loadBefore = loadavg();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bound-volume.ts'), '--child', mode, file, out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  // pdf.js is loaded before tsx's loader, as the reader process does (extractors/pdf/preload-pdfjs.mjs).
+  const execArgv = ['--import', pathToFileURL(join(ROOT, 'extractors', 'pdf', 'preload-pdfjs.mjs')).href, '--import', 'tsx'];
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'bound-volume.ts'), '--child', mode, file, out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   let peak = 0;
+  let peakCheck = 0;
+  let peakReader = 0;
   const sampler = setInterval(() => {
-    void treeRssMb(child.pid!).then((mb) => (peak = Math.max(peak, mb)));
-  }, 250);
+    void treeRss(child.pid!).then((tree) => {
+      let total = 0;
+      let reader = 0;
+      for (const p of tree.values()) {
+        total += p.mb;
+        if (p.reader) reader += p.mb;
+      }
+      peak = Math.max(peak, total);
+      peakReader = Math.max(peakReader, reader);
+      peakCheck = Math.max(peakCheck, tree.get(child.pid!)?.mb ?? 0);
+    });
+  }, 500);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`bound-volume ${mode} run exited with ${code}`);
-  const summary = JSON.parse(await readFile(out, 'utf8')) as Omit<RunSummary, 'seconds' | 'peakRssMb' | 'loadBefore' | 'loadAfter'>;
-  return { ...summary, mode, seconds, peakRssMb: Math.round(peak), loadBefore, loadAfter: loadavg() };
+  const summary = JSON.parse(await readFile(out, 'utf8')) as Omit<RunSummary, 'seconds' | 'peakRssMb' | 'peakRssByProcess' | 'loadBefore' | 'loadAfter'>;
+  return { ...summary, mode, seconds, peakRssMb: Math.round(peak), peakRssByProcess: { check: Math.round(peakCheck), reader: Math.round(peakReader) }, loadBefore, loadAfter: loadavg() };
 }
 
 /**
@@ -175,6 +194,16 @@ export interface BoundVolumeBenchResult {
   targets: { seconds: number; rssMb: number; metSeconds: boolean; metRss: boolean };
 }
 
+/**
+ * Wall and CPU time, memory and load of one run. On a loaded machine wall time says little: CPU seconds / 2 is what
+ * the run would take on two free cores if both were kept busy (an estimate, printed as one).
+ */
+function figures(run: RunSummary): string {
+  const cpu = run.cpuSeconds === undefined ? '?' : `${run.cpuSeconds} s，空闲 2 核估计 ≈ ${Math.round(run.cpuSeconds / 2)} s`;
+  const load = `${run.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${run.loadAfter.map((l) => l.toFixed(1)).join('/')}`;
+  return `${run.seconds.toFixed(0)} s（CPU ${cpu}），进程树峰值内存 ${run.peakRssMb} MB（检查进程 ${run.peakRssByProcess.check} MB、读取进程 ${run.peakRssByProcess.reader} MB，各自峰值），负载 ${load}`;
+}
+
 function withinOnePage(run: RunSummary, truth: Truth): number {
   const docs = run.segments.filter((s) => s.role === 'document');
   if (docs.length !== truth.ranges.length) return 0;
@@ -185,11 +214,11 @@ export async function runBoundVolumeBench({ log }: { log: (line: string) => void
   const { file, truth } = await volume(log);
   const cheap = await runOnce('cheap', file);
   const cheapWithin = withinOnePage(cheap, truth);
-  log(`  快速识别（默认）：${cheap.seconds.toFixed(0)} s（CPU ${cheap.cpuSeconds ?? '?'} s），进程树峰值内存 ${cheap.peakRssMb} MB，负载 ${cheap.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${cheap.loadAfter.map((l) => l.toFixed(1)).join('/')}`);
+  log(`  快速识别（默认）：${figures(cheap)}`);
   log(`    ${cheap.segments.filter((s) => s.role === 'document').length}/${truth.ranges.length} 份材料，${cheapWithin} 份起止页误差不超过 1 页；${cheap.partlyReadPages} 页仅识别页眉页脚`);
   const full = await runOnce('full', file);
   const fullWithin = withinOnePage(full, truth);
-  log(`  全页 OCR（对照）：${full.seconds.toFixed(0)} s（CPU ${full.cpuSeconds ?? '?'} s），进程树峰值内存 ${full.peakRssMb} MB，负载 ${full.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${full.loadAfter.map((l) => l.toFixed(1)).join('/')}`);
+  log(`  全页 OCR（对照）：${figures(full)}`);
   log(`    ${full.segments.filter((s) => s.role === 'document').length}/${truth.ranges.length} 份材料，${fullWithin} 份起止页误差不超过 1 页`);
   const rowsDiffering = Object.keys({ ...cheap.rows, ...full.rows }).filter((k) => cheap.rows[k] !== full.rows[k]);
   const fieldsDiffering = Object.keys({ ...cheap.fields, ...full.fields }).filter((k) => cheap.fields[k] !== full.fields[k]);
@@ -227,7 +256,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const { file: volumeFile, truth } = await volume((line) => console.log(line));
     const run = await runOnce(mode, volumeFile);
     console.log(
-      `  ${mode}：${run.seconds.toFixed(0)} s（CPU ${run.cpuSeconds ?? '?'} s），进程树峰值内存 ${run.peakRssMb} MB，负载 ${run.loadBefore.map((l) => l.toFixed(1)).join('/')} → ${run.loadAfter.map((l) => l.toFixed(1)).join('/')}；` +
+      `  ${mode}：${figures(run)}；` +
         `${run.segments.filter((s) => s.role === 'document').length}/${truth.ranges.length} 份材料，${withinOnePage(run, truth)} 份起止页误差不超过 1 页；${run.partlyReadPages} 页仅识别页眉页脚`,
     );
   } else {
