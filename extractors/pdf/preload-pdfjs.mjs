@@ -4,11 +4,15 @@
 // the modules are in Node's cache when the TypeScript extractors import them. The worker module is handed to pdf.js as
 // its documented `globalThis.pdfjsWorker`, or pdf.js would import it on the first document, through the loader.
 // Import this first: the reader process (extractors/isolation/child-entry.mjs) and `node --import` of the bench.
+// Worker threads inherit `--import`: the OCR pool's tesseract threads never read a PDF and would each carry ~47 MB.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
-const pdfjsRoot = path.dirname(createRequire(require.resolve('pdf-parse')).resolve('pdfjs-dist/package.json'));
-globalThis.pdfjsWorker ??= await import(pathToFileURL(path.join(pdfjsRoot, 'legacy', 'build', 'pdf.worker.mjs')).href);
-await import('pdf-parse');
+if (isMainThread) {
+  const require = createRequire(import.meta.url);
+  const pdfjsRoot = path.dirname(createRequire(require.resolve('pdf-parse')).resolve('pdfjs-dist/package.json'));
+  globalThis.pdfjsWorker ??= await import(pathToFileURL(path.join(pdfjsRoot, 'legacy', 'build', 'pdf.worker.mjs')).href);
+  await import('pdf-parse');
+}
