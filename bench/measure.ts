@@ -4,9 +4,10 @@
  * a peer command (poppler's tools) timed the same way, so that ours and the peer's figures come from the same minute.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
+
+export { treeRssMb } from '../tests/helpers/process-memory.ts';
 
 const run = promisify(execFile);
 
@@ -59,31 +60,6 @@ export async function peerVersion(command: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** Resident memory of a process and all its descendants, in MB, from /proc. */
-export async function treeRssMb(root: number): Promise<number> {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while the table was read.
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total / 1024;
 }
 
 /** The 1-, 5- and 15-minute load averages, rounded, to print beside every figure. */

@@ -1,4 +1,5 @@
-import { OcrEngineError } from '../registry.ts';
+import { readFile } from 'node:fs/promises';
+import { EXTRACTOR_VERSION, OcrEngineError } from '../registry.ts';
 import type { ExtractedDocument, ExtractionContext, ExtractorInput, OcrEngine, OcrResult } from '../model.ts';
 import { OcrInputError } from '../ocr/preprocess.ts';
 import { asBuffer, type ChildMessage, type ParentMessage } from './protocol.ts';
@@ -69,8 +70,13 @@ async function extract(extractDocument: ExtractDocument, message: Extract<Parent
   const heartbeat = setInterval(() => send({ type: 'heartbeat', jobId: job.jobId }), HEARTBEAT_MS);
   heartbeat.unref();
   try {
+    const bytes = message.localPath !== undefined ? await readFile(message.localPath).catch(() => undefined) : asBuffer(message.bytes ?? new Uint8Array());
+    if (!bytes) {
+      send({ type: 'done', jobId: job.jobId, doc: fileGone() });
+      return;
+    }
     const doc = await extractDocument(
-      { path: message.path, kind: message.kind, bytes: asBuffer(message.bytes) },
+      { path: message.path, kind: message.kind, bytes },
       {
         ocr: ocrThroughParent,
         limits: message.limits,
@@ -89,6 +95,18 @@ async function extract(extractDocument: ExtractDocument, message: Extract<Parent
     if (currentJob === job) currentJob = undefined;
     holdChannel();
   }
+}
+
+/** The file was removed from the working folder before its reader got to it (the run was cancelled meanwhile). */
+function fileGone(): ExtractedDocument {
+  return {
+    status: 'unreadable',
+    message: '无法读取：文件在读取前已从临时目录中删除，请重新提交',
+    pages: [],
+    meta: { pageCount: 0, ocrPages: 0 },
+    findings: [],
+    extractorVersion: EXTRACTOR_VERSION,
+  };
 }
 
 /** Serves the parent's requests with `extractDocument` (the registry's; tests pass misbehaving ones). */

@@ -22,6 +22,24 @@ import { asBuffer, type ChildMessage, type ParentMessage } from './protocol.ts';
 
 export type FileExtractor = (input: ExtractorInput, ctx: ExtractionContext) => Promise<ExtractedDocument>;
 
+/**
+ * A file handed over by where it lies, not by its bytes: the reader process reads it itself, so a large file is held
+ * once (by the reader) rather than by both processes and the channel between them.
+ */
+export interface FileOnDisk {
+  path: string;
+  kind: ExtractorInput['kind'];
+  localPath: string;
+}
+
+/** How many reader processes have been started and why they were replaced, for benches and tests. */
+export interface ReaderStats {
+  started: number;
+  /** Replaced after `filesPerProcess` files or above `recycleAboveMb` (not after a limit or a crash). */
+  recycled: number;
+  filesRead: number;
+}
+
 /** Finding codes of a file given up because of a limit; see LIMIT_RESULTS. */
 export type LimitCode = 'extract-timeout' | 'extract-stalled' | 'extract-stuck' | 'extract-memory' | 'extract-crashed';
 
@@ -109,6 +127,7 @@ export class IsolatedExtraction {
   private readonly busy = new Set<Reader>();
   private nextJobId = 1;
   private closed = false;
+  private readonly counters: ReaderStats = { started: 0, recycled: 0, filesRead: 0 };
   readonly limits: IsolationLimits;
 
   /**
@@ -120,7 +139,7 @@ export class IsolatedExtraction {
   }
 
   /** Same contract as extractDocument: never throws because of the file; OCR engine failures throw OcrEngineError. */
-  readonly extract: FileExtractor = async (input, ctx) => {
+  readonly extract = async (input: ExtractorInput | FileOnDisk, ctx: ExtractionContext): Promise<ExtractedDocument> => {
     if (this.closed) throw new Error('文件读取进程池已关闭');
     const reader = this.idle.pop() ?? this.spawn();
     this.busy.add(reader);
@@ -129,12 +148,22 @@ export class IsolatedExtraction {
       await reader.ready;
       const result = await this.run(reader, input, ctx);
       reader.filesRead += 1;
+      this.counters.filesRead += 1;
       return result;
     } finally {
       this.busy.delete(reader);
       this.release(reader);
     }
   };
+
+  stats(): ReaderStats {
+    return { ...this.counters };
+  }
+
+  /** Process ids of the readers alive now (benches read their CPU time from /proc). */
+  pids(): number[] {
+    return [...this.idle, ...this.busy].filter((r) => !r.exited && r.child.pid !== undefined).map((r) => r.child.pid!);
+  }
 
   /** Ends every reader; a file being read ends as if its reader crashed. */
   async close(): Promise<void> {
@@ -152,6 +181,7 @@ export class IsolatedExtraction {
       env: { ...process.env, DOSSIER_EXTRACT_HEARTBEAT_MS: String(HEARTBEAT_MS) },
     });
     const reader: Reader = { child, ready: Promise.resolve(), filesRead: 0, retired: false, exited: false, stderrTail: '' };
+    this.counters.started += 1;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       reader.stderrTail = (reader.stderrTail + chunk).slice(-STDERR_TAIL);
@@ -188,7 +218,7 @@ export class IsolatedExtraction {
     return reader;
   }
 
-  private run(reader: Reader, input: ExtractorInput, ctx: ExtractionContext): Promise<ExtractedDocument> {
+  private run(reader: Reader, input: ExtractorInput | FileOnDisk, ctx: ExtractionContext): Promise<ExtractedDocument> {
     const { child } = reader;
     const jobId = this.nextJobId++;
     const limits = this.limits;
@@ -277,7 +307,8 @@ export class IsolatedExtraction {
         onExit();
         return;
       }
-      this.post(reader, { type: 'extract', jobId, path: input.path, kind: input.kind, bytes: input.bytes, limits: ctx.limits });
+      const file = 'localPath' in input ? { localPath: input.localPath } : { bytes: input.bytes };
+      this.post(reader, { type: 'extract', jobId, path: input.path, kind: input.kind, ...file, limits: ctx.limits });
     });
   }
 
@@ -294,6 +325,8 @@ export class IsolatedExtraction {
     const rss = residentMb(reader.child.pid);
     const worn = reader.filesRead >= this.limits.filesPerProcess || (rss !== undefined && rss > this.limits.recycleAboveMb);
     if (reader.retired || reader.exited || this.closed || worn) {
+      // pdf.js and the image decoders keep native memory for the life of a process: only its end returns it.
+      if (worn && !reader.retired && !reader.exited) this.counters.recycled += 1;
       void this.stop(reader);
       return;
     }

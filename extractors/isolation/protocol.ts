@@ -7,7 +7,8 @@ import type { ExtractedDocument, ExtractionLimits, FileKind, PageSource } from '
  */
 
 export type ParentMessage =
-  | { type: 'extract'; jobId: number; path: string; kind: FileKind; bytes: Uint8Array; limits: ExtractionLimits }
+  /** `localPath`: the child reads the file itself, so its bytes are never held by the parent as well. */
+  | { type: 'extract'; jobId: number; path: string; kind: FileKind; bytes?: Uint8Array; localPath?: string; limits: ExtractionLimits }
   | { type: 'ocr-result'; requestId: number; text: string; confidence: number }
   | { type: 'ocr-error'; requestId: number; message: string; inputReason?: 'undecodable' | 'too-large' };
 

@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { sharedIsolatedExtraction, TRANSIENT_LIMIT_CODES, type FileExtractor } from '../../extractors/isolation/isolated-extraction.ts';
+import { sharedIsolatedExtraction, TRANSIENT_LIMIT_CODES, type FileExtractor, type FileOnDisk } from '../../extractors/isolation/isolated-extraction.ts';
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import type { ExtractedDocument, ExtractionContext, ExtractionLimits, ExtractorInput, OcrEngine } from '../../extractors/model.ts';
 import { EXTRACTOR_VERSION, OcrEngineError } from '../../extractors/registry.ts';
@@ -36,11 +36,11 @@ export async function extractAll(files: DossierFile[], options: ExtractOptions):
   let done = 0;
   let ocrPages = 0;
   const docs = await mapLimited(unique, options.concurrency ?? 2, async (file) => {
-    const read = async (): Promise<ExtractorInput> => ({
-      path: file.path,
-      kind: file.kind,
-      bytes: NOT_READ_KINDS.has(file.kind) ? await readHead(file.localPath) : await readFile(file.localPath),
-    });
+    // The reader process reads the file from intake's folder itself: this process never holds its bytes.
+    const read = async (): Promise<ExtractorInput | FileOnDisk> =>
+      NOT_READ_KINDS.has(file.kind)
+        ? { path: file.path, kind: file.kind, bytes: await readHead(file.localPath) }
+        : { path: file.path, kind: file.kind, localPath: file.localPath };
     const { doc } = await extractOne(file.sha256, read, options);
     done += 1;
     ocrPages += doc.meta.ocrPages;
@@ -56,13 +56,16 @@ export async function extractAll(files: DossierFile[], options: ExtractOptions):
  */
 export async function extractOne(
   sha256: string,
-  read: () => Promise<ExtractorInput>,
+  read: () => Promise<ExtractorInput | FileOnDisk>,
   options: ExtractOptions & { onPage?: ExtractionContext['onPage'] },
 ): Promise<{ doc: ExtractedDocument; fromCache: boolean }> {
   const cached = await options.cache?.get(sha256, EXTRACTOR_VERSION).catch(() => null);
   if (cached) return { doc: cached, fromCache: true };
   const input = await read();
-  const extractFile = options.extractFile ?? sharedIsolatedExtraction().extract;
+  const given = options.extractFile;
+  const extractFile = given
+    ? async (input: ExtractorInput | FileOnDisk, c: ExtractionContext) => given('localPath' in input ? { path: input.path, kind: input.kind, bytes: await readFile(input.localPath) } : input, c)
+    : sharedIsolatedExtraction().extract;
   const ctx: ExtractionContext = {
     ocr: options.ocr,
     limits: options.extractionLimits ?? defaultExtractionLimits,
