@@ -728,7 +728,9 @@ function isTitleLike(folded: string): boolean {
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
   if (SENTENCE_END.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
-  if (REFERENCE_CUES.some((c) => folded.includes(c))) return false;
+  // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
+  const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
+  if (!officialTitle && REFERENCE_CUES.some((c) => folded.includes(c))) return false;
   // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
   if (/^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.])/.test(folded)) return false;
   return true;

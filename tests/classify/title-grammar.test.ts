@@ -124,6 +124,13 @@ describe('when a title is in no list but its grammar names the type (head + near
     }
   });
 
+  it('reads an official letter that 报送 a paper by its title, but never a body line that refers to one', () => {
+    expect(top(classify('x.pdf', '某局关于报送某项目验收申请的函'))).toBe('acceptance_application');
+    expect(classify('x.pdf', '根据某局关于某项目的批复').docTypes[0]!.evidence.rule).not.toBe('title');
+    // A letter submitting a plan reports no completed works.
+    expect(classify('x.pdf', '某单位关于某项目实施方案的报告').docTypes[0]!.id).not.toBe('completion_report');
+  });
+
   it('keeps budget-performance papers (绩效自评, 绩效目标申报表) out of the self-inspection and application types', () => {
     for (const title of ['某中心2024年度项目支出绩效单位自评报告', '某单位子活动支出绩效目标申报表']) {
       expect(classify('x.pdf', title).docTypes[0]!.id, title).toBe('other_material');
