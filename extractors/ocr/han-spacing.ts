@@ -14,12 +14,18 @@ export function removeSpacesBetweenHan(text: string): string {
 }
 
 /**
- * OCR page text as delivered to extractors: CJK spacing removed, each line trimmed (tesseract's leading blanks are
+ * Vertical bars: tesseract reads the vertical rules of a ruled table (and page borders) as `|`. Chinese dossier
+ * text has no use for the character, so it is dropped rather than left between cells (`数量 |单价`).
+ */
+const TABLE_RULE = /[ \t]*[|｜¦][ \t]*/gu;
+
+/**
+ * OCR page text as delivered to extractors: table-rule bars dropped, CJK spacing removed, each line trimmed (tesseract's leading blanks are
  * column positions, not indentation anyone typed), line breaks kept, runs of blank lines reduced to one.
  */
 export function normalizeOcrText(raw: string): string {
   const lines = raw.replace(/\r\n?/g, '\n').split('\n');
-  const cleaned = lines.map((line) => removeSpacesBetweenHan(line).replace(/^[ \t\u00A0]+|[ \t\u00A0]+$/gu, ''));
+  const cleaned = lines.map((line) => removeSpacesBetweenHan(line.replace(TABLE_RULE, ' ')).replace(/^[ \t\u00A0]+|[ \t\u00A0]+$/gu, ''));
   return cleaned
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -23,6 +23,11 @@ export interface OcrPoolOptions {
   recycleAfterPixels?: number;
   /** Folder with `chi_sim.traineddata.gz`; default: the `4.0.0_best_int` folder of @tesseract.js-data/chi_sim. */
   langPath?: string;
+  /**
+   * Tesseract page segmentation mode. Default 3 (full automatic layout analysis): the uniform-block mode 6 reads
+   * ruled tables and two-column pages as letter soup. Other values exist for the OCR bench's comparison.
+   */
+  pageSegMode?: '3' | '4' | '6' | '11';
   /** A page taking longer than this is abandoned and its worker replaced; default 180 s. */
   pageTimeoutMs?: number;
   /** Largest image handed to tesseract (bigger inputs are downscaled); default from extractors/limits.ts. */
@@ -96,7 +101,7 @@ function asError(reason: unknown): Error {
  * (`workerPath` defaults to the bundled node worker, `corePath` is ignored), so `langPath` is the only
  * path that could otherwise point at a CDN.
  */
-async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
+async function startTesseractWorker(langPath: string, pageSegMode: Tesseract.PSM): Promise<LiveWorker> {
   let failStart: (error: Error) => void = () => {};
   const startFailure = new Promise<never>((_, reject) => {
     failStart = reject;
@@ -137,7 +142,7 @@ async function startTesseractWorker(langPath: string): Promise<LiveWorker> {
     preserve_interword_spaces: '1',
     // The TessBaseAPI default is one uniform text block (PSM 6), which turns tables and multi-column pages into
     // letter soup; full automatic layout analysis (PSM 3, the command-line default) reads them.
-    tessedit_pageseg_mode: Tesseract.PSM.AUTO,
+    tessedit_pageseg_mode: pageSegMode,
     // Keeps tesseract's diagnostics ("Detected 33 diacritics", "Estimating resolution…") off our stdout.
     debug_file: '/dev/null',
   });
@@ -155,6 +160,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   };
   // Resolved now so a missing model fails at creation, not on the first page.
   const langPath = options.langPath ?? resolveChiSimLangPath();
+  const pageSegMode = (options.pageSegMode ?? Tesseract.PSM.AUTO) as Tesseract.PSM;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(langPath)) {
     // tesseract.js would download from a URL; models must come from the installed packages.
     throw new Error(`OCR langPath must be a local folder, not a URL: ${langPath}`);
@@ -168,7 +174,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   function workerFor(slot: Slot): Promise<LiveWorker> {
     if (!slot.live) {
       counters.workersStarted++;
-      const live = startTesseractWorker(langPath);
+      const live = startTesseractWorker(langPath, pageSegMode);
       slot.live = live;
       live.catch(() => {
         if (slot.live === live) slot.live = null;

@@ -46,5 +46,5 @@ function installedVersion(packageName: string): string {
 export const OCR_ENGINE_VERSION = [
   `tesseract.js@${installedVersion('tesseract.js')}`,
   `${OCR_LANGUAGE}@${OCR_MODEL_FOLDER}`,
-  'ocr-pre3',
+  'ocr-pre4',
 ].join('+');

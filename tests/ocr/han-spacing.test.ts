@@ -23,6 +23,10 @@ describe('when normalising a whole OCR page', () => {
     expect(normalizeOcrText(raw)).toBe('关于立项的请示\n项目名称：智慧政务\n\n总投资 120 万元');
   });
 
+  it('drops the bars tesseract reads from the vertical rules of a table, and the spaces they leave', () => {
+    expect(normalizeOcrText('序号 | 费用名称 |规格型号 数量 ｜单价 (万元) | 金额')).toBe('序号费用名称规格型号数量单价 (万元) 金额');
+  });
+
   it('turns Windows line endings into plain line breaks', () => {
     expect(normalizeOcrText('第一 行\r\n第二 行')).toBe('第一行\n第二行');
   });
