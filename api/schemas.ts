@@ -178,6 +178,8 @@ export const BatchView = z.object({
       errors: z.number().int(),
       warnings: z.number().int(),
       failure: z.string().optional(),
+      /** 需确认：材料似乎属于XX市 — the documents seem to belong to another jurisdiction. */
+      cityMismatch: z.string().optional(),
     }),
   ),
   links: z.object({ self: z.string(), csv: z.string(), xlsx: z.string(), ui: z.string(), factsSheet: z.string() }),

@@ -1,5 +1,6 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { loadChecklist } from '../checklists/load.ts';
@@ -9,7 +10,9 @@ import { mapLimited } from './concurrency.ts';
 import { readFactsSheet } from './facts-sheet.ts';
 import { htmlTemplates, renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
-import type { CompletenessReport } from './report/schema.ts';
+import type { CompletenessReport, Stage } from './report/schema.ts';
+import { STAGE_LABEL } from './report/labels.ts';
+import { formatBeijingTime } from './corrections/beijing-time.ts';
 import { uncheckableText } from './report/verdict.ts';
 
 /** One row of the pre-screening table an officer takes into a review meeting. */
@@ -27,6 +30,8 @@ export interface BatchRow {
   warnings: number;
   /** Set when the dossier could not be checked at all (e.g. a corrupt archive). */
   failure?: string;
+  /** 需确认：材料似乎属于XX市 — the documents seem to belong to another jurisdiction than the one checked against. */
+  cityMismatch?: string;
   reportDir: string;
 }
 
@@ -55,6 +60,25 @@ export interface BatchOptions extends Pick<CheckOptions, 'checklist' | 'stage' |
 export interface BatchSummary {
   rows: BatchRow[];
   files: string[];
+}
+
+/** What the summary's title row says and where its links point. */
+export interface SummaryMeta {
+  /** The jurisdiction's Chinese name (常德市). */
+  cityName: string;
+  stage: Stage;
+  /** When the summary was made; written in Beijing time. */
+  at: Date;
+  /**
+   * Turns a row's `reportDir` into the absolute link written in the tables: the API's public URL, or a `file:` URL
+   * for the CLI's folder. Without it the table keeps `reportDir/report.html` as it is.
+   */
+  reportUrl?: (row: BatchRow) => string;
+}
+
+/** 预审汇总｜常德市｜竣工验收｜2026年12月4日 23:08（北京时间） */
+export function summaryTitle(meta: SummaryMeta): string {
+  return `材料预审汇总｜${meta.cityName}｜${STAGE_LABEL[meta.stage]}｜${formatBeijingTime(meta.at.toISOString())}（北京时间）`;
 }
 
 const COLUMNS = ['序号', '材料包', '项目名称', '建设单位', '总投资（万元）', '结论', '缺失材料', '需确认', '错误', '警告', '报告'] as const;
@@ -115,9 +139,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   }
   const sorted = sortForReview(rows);
   const files = [join(options.outDir, 'summary.html'), join(options.outDir, 'summary.csv'), join(options.outDir, 'summary.xlsx')];
-  await writeFile(files[0]!, summaryHtml(sorted));
-  await writeFile(files[1]!, summaryCsv(sorted));
-  await summaryXlsx(sorted).xlsx.writeFile(files[2]!);
+  const checklist = loadChecklist(options.checklist);
+  const meta: SummaryMeta = { cityName: checklist.name, stage: options.stage, at: new Date(), reportUrl: (r) => pathToFileURL(resolve(r.reportDir, 'report.html')).href };
+  await writeFile(files[0]!, summaryHtml(sorted, meta));
+  await writeFile(files[1]!, summaryCsv(sorted, meta));
+  await summaryXlsx(sorted, meta).xlsx.writeFile(files[2]!);
   return { rows: sorted, files };
 }
 
@@ -194,6 +220,7 @@ export function rowOf(name: string, report: CompletenessReport, reportDir: strin
     complete: report.complete,
     verdict: report.verdict.text,
     failure: report.verdict.outcome === 'uncheckable' ? report.verdict.reason : undefined,
+    cityMismatch: report.cityMismatch ? `需确认：材料似乎属于${report.cityMismatch.cityName}` : undefined,
     missing: report.requirements.filter((r) => r.status === 'missing' || r.status === 'unreadable').map((r) => `${r.id} ${r.title}`),
     needsConfirmation: report.requirements.filter((r) => r.status === 'needs_confirmation').map((r) => `${r.id} ${r.title}`),
     errors: report.summary.errors,
@@ -202,36 +229,45 @@ export function rowOf(name: string, report: CompletenessReport, reportDir: strin
   };
 }
 
-/** Failures and incomplete dossiers first (most missing first), then complete ones, each by project name. */
+/**
+ * Failures first, then dossiers that seem to belong to another city (their result may be against the wrong
+ * regulation), then incomplete ones (most missing first), then complete ones, each by project name.
+ */
 export function sortForReview(rows: BatchRow[]): BatchRow[] {
-  const rank = (r: BatchRow) => (r.failure ? 0 : r.complete ? 2 : 1);
+  const rank = (r: BatchRow) => (r.failure ? 0 : r.cityMismatch ? 1 : r.complete ? 3 : 2);
   return [...rows].sort(
     (a, b) => rank(a) - rank(b) || b.missing.length - a.missing.length || b.errors - a.errors || a.projectName.localeCompare(b.projectName, 'zh-CN'),
   );
 }
 
-function cells(r: BatchRow, i: number): Array<string | number> {
+function cells(r: BatchRow, i: number, meta?: SummaryMeta): Array<string | number> {
   return [
     i + 1,
     r.dossier,
     r.projectName,
     r.constructionUnit,
     r.totalInvestmentWan ?? '',
-    r.verdict || (r.failure ? uncheckableText(r.failure) : ''),
+    [r.cityMismatch, r.verdict || (r.failure ? uncheckableText(r.failure) : '')].filter(Boolean).join('；'),
     r.missing.join('；'),
     r.needsConfirmation.join('；'),
     r.errors,
     r.warnings,
-    r.reportDir ? join(r.reportDir, 'report.html') : '',
+    reportLink(r, meta),
   ];
+}
+
+function reportLink(r: BatchRow, meta?: SummaryMeta): string {
+  if (!r.reportDir) return '';
+  return meta?.reportUrl ? meta.reportUrl(r) : join(r.reportDir, 'report.html');
 }
 
 /**
  * The summary as CSV for Excel and WPS: UTF-8 with a BOM (so Chinese Windows does not garble it), CRLF, every field
  * quoted, and no cell that a spreadsheet would run as a formula (see {@link neutraliseFormula}).
  */
-export function summaryCsv(rows: BatchRow[]): string {
-  return stringify([[...COLUMNS], ...rows.map((r, i) => cells(r, i))], {
+export function summaryCsv(rows: BatchRow[], meta?: SummaryMeta): string {
+  const title = meta ? [[summaryTitle(meta)]] : [];
+  return stringify([...title, [...COLUMNS], ...rows.map((r, i) => cells(r, i, meta))], {
     bom: true,
     record_delimiter: '\r\n',
     quoted: true,
@@ -253,24 +289,54 @@ export function neutraliseFormula(value: string): string {
  * The summary as XLSX. exceljs writes a JavaScript string as a text cell (a shared string, never a `<f>` formula), so
  * a name such as `=HYPERLINK(…)` is shown as typed and never run; it is kept as it is, without the CSV's quote.
  */
-export function summaryXlsx(rows: BatchRow[]): ExcelJS.Workbook {
+export function summaryXlsx(rows: BatchRow[], meta?: SummaryMeta): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('预审汇总');
+  const header = meta ? 2 : 1;
+  if (meta) {
+    sheet.addRow([summaryTitle(meta)]);
+    sheet.mergeCells(1, 1, 1, COLUMNS.length);
+    sheet.getRow(1).font = { bold: true, size: 14 };
+    sheet.getRow(1).height = 24;
+  }
   sheet.addRow([...COLUMNS]);
-  sheet.getRow(1).font = { bold: true };
-  rows.forEach((r, i) => sheet.addRow(cells(r, i)));
-  sheet.columns.forEach((c, i) => {
-    c.width = [6, 24, 36, 24, 12, 10, 50, 30, 6, 6, 40][i] ?? 12;
+  sheet.getRow(header).font = { bold: true };
+  rows.forEach((r, i) => {
+    const row = sheet.addRow(cells(r, i, meta));
+    const link = reportLink(r, meta);
+    // A clickable link where the table knows an absolute address; a bare folder path stays text.
+    if (link && /^(https?|file):/.test(link)) row.getCell(COLUMNS.length).value = { text: link, hyperlink: link };
   });
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  sheet.autoFilter = { from: 'A1', to: 'K1' };
+  sheet.columns.forEach((c, i) => {
+    c.width = [6, 24, 36, 24, 12, 28, 50, 30, 6, 6, 40][i] ?? 12;
+    // Long lists of missing items wrap inside their cell instead of running across the page.
+    c.alignment = { wrapText: true, vertical: 'top' };
+  });
+  sheet.getRow(header).alignment = { wrapText: true, vertical: 'middle' };
+  sheet.views = [{ state: 'frozen', ySplit: header }];
+  sheet.autoFilter = { from: { row: header, column: 1 }, to: { row: header, column: COLUMNS.length } };
+  // Printed for the review meeting: A4 landscape, as wide as the page, the header row on every page.
+  sheet.pageSetup = {
+    paperSize: 9,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${header}:${header}`,
+    horizontalCentered: true,
+    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+  };
+  sheet.headerFooter = { oddFooter: '第 &P 页，共 &N 页' };
   return workbook;
 }
 
 /** The summary as one HTML page (report/templates/batch-summary.eta, every value escaped by the template engine). */
-export function summaryHtml(rows: BatchRow[]): string {
+export function summaryHtml(rows: BatchRow[], meta?: SummaryMeta): string {
   return htmlTemplates.render('./batch-summary', {
     columns: COLUMNS,
+    title: meta ? summaryTitle(meta) : undefined,
+    // How each column wraps: numbers never, names and verdicts with room, lists of items with more.
+    kinds: ['num', 'text', 'long', 'text', 'num', 'verdict text', 'long', 'long', 'num', 'num'],
     completeCount: rows.filter((r) => r.complete).length,
     rows: rows.map((r, i) => ({
       tone: r.failure ? 'fail' : r.complete ? 'ok' : 'bad',

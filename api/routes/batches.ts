@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { summaryCsv, summaryXlsx } from '../../pipeline/batch.ts';
+import { summaryCsv, summaryXlsx, type SummaryMeta } from '../../pipeline/batch.ts';
 import { listChecklists, factsSheetCsv, factsSheetXlsx, FactsSheetError, FACTS_SHEET_LIMITS, readFactsSheet, type LoadedChecklist, type SheetFacts } from '../../pipeline/index.ts';
 import type { Stage } from '../../pipeline/report/schema.ts';
 import { shippedChecklist } from '../dossiers/submission.ts';
@@ -175,8 +175,11 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
       const rows = await batchTable(batch, ctx.repo);
       const filename = `batch-${batch.id}.${format}`;
       reply.header('content-disposition', `attachment; filename="${filename}"`);
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(summaryCsv(rows));
-      const buffer = Buffer.from(await summaryXlsx(rows).xlsx.writeBuffer());
+      // Links that open from a spreadsheet saved on a desktop: the configured public address, else the one asked.
+      const base = ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+      const meta: SummaryMeta = { cityName: shippedChecklist(batch.city).name, stage: batch.stage, at: new Date(), reportUrl: (r) => `${base}${r.reportDir}/report.html` };
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(summaryCsv(rows, meta));
+      const buffer = Buffer.from(await summaryXlsx(rows, meta).xlsx.writeBuffer());
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
     },
   );

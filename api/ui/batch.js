@@ -93,6 +93,7 @@ let lastBatch = null;
 
 function verdictOf(r) {
   if (r.status === 'queued' || r.status === 'processing') return `${DOSSIER_STATUS[r.status]} ${r.percent}%`;
+  if (r.cityMismatch) return `${r.cityMismatch}；${r.verdict || (r.complete ? '材料齐全' : '需补正')}`;
   if (r.verdict) return r.verdict;
   if (r.failure) return `无法检查（${r.failure}）`;
   return r.complete ? '材料齐全' : '需补正';

@@ -161,6 +161,14 @@ function render(dossier, report, checklist, webhook, notice) {
       h('h1', null, `材料完整性检查报告${project ? `：${project}` : ''}`),
       notice ? h('div', { class: 'notice', 'data-testid': 'recheck-notice' }, notice) : null,
       h('div', { class: `verdict ${VERDICT_TONE[report.verdict.outcome] ?? 'bad'}`, 'data-testid': 'verdict' }, report.verdict.text),
+      report.cityMismatch
+        ? h(
+            'div',
+            { class: 'alert city-mismatch', role: 'alert', 'data-testid': 'city-mismatch' },
+            h('strong', null, report.cityMismatch.message),
+            h('ul', null, report.cityMismatch.evidence.map((e) => h('li', null, fileLink(e.path), e.page ? ` 第 ${e.page} 页：` : '：', fileLink.quote(e.path, e.page, e.quote, 60)))),
+          )
+        : null,
       h('p', { class: 'meta' }, `适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）｜阶段：${STAGE_LABEL[report.stage]}${report.filingStep ? `（${report.filingStep === 'plan' ? '计划申报' : '立项审批'}步骤）` : ''}｜材料：${dossier.input.name}｜检查时间：${formatTime(report.generatedAt)}`),
       h(
         'ul',

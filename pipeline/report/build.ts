@@ -179,7 +179,7 @@ function cityMismatchOf(input: BuildReportInput): CompletenessReport['cityMismat
   return {
     city: found.city,
     cityName: found.cityName,
-    message: `需确认：材料似乎属于${found.cityName}（而不是${input.checklist.name}），请确认地区后再采信本报告`,
+    message: `需确认：材料似乎属于${found.cityName}，而本次按${input.checklist.name}的办法检查；请确认地区后再采信本报告`,
     evidence: found.evidence.map((e) => ({ path: e.path, page: e.page, quote: e.quote, hint: e.hint })),
   };
 }

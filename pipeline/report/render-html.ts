@@ -35,6 +35,7 @@ interface ReportView {
   /** ok / bad / fail: the verdict's colour (齐全, 需补正, 无法检查). */
   verdictTone: 'ok' | 'bad' | 'fail';
   verdict: string;
+  cityMismatch?: { message: string; evidence: Array<{ file: FileLink; page?: number; quote: string }> };
   regulation: string;
   cityName: string;
   stage: string;
@@ -147,6 +148,9 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     complete: report.complete,
     verdictTone: report.verdict.outcome === 'complete' ? 'ok' : report.verdict.outcome === 'uncheckable' ? 'fail' : 'bad',
     verdict: verdict(report),
+    cityMismatch: report.cityMismatch
+      ? { message: report.cityMismatch.message, evidence: report.cityMismatch.evidence.map((e) => ({ file: fileLink(e.path), page: e.page, quote: readableQuote(e.quote, 60) })) }
+      : undefined,
     regulation: report.checklist.regulation ?? report.checklist.name,
     cityName: report.cityName,
     stage: STAGE_LABEL[report.stage],

@@ -12,6 +12,10 @@ export function renderMarkdown(report: CompletenessReport): string {
   out.push(`- 适用办法：${report.checklist.regulation ?? report.checklist.name}（${report.cityName}）`);
   out.push(`- 阶段：${STAGE_LABEL[report.stage]}`);
   out.push(`- 结论：**${verdict(report)}**`);
+  if (report.cityMismatch) {
+    const where = report.cityMismatch.evidence.map((e) => `${e.path}${e.page ? ` 第 ${e.page} 页` : ''}“${readableQuote(e.quote, 60)}”`).join('；');
+    out.push(`- **${report.cityMismatch.message}**（依据：${where}）`);
+  }
   const s = report.summary;
   out.push(
     `- 统计：已提交 ${s.satisfied} 项，缺失 ${s.missing} 项，无法读取 ${s.unreadable} 项，需确认 ${s.needsConfirmation} 项，不适用 ${s.notApplicable} 项；文件 ${s.files} 个（无法读取 ${s.unreadableFiles} 个，OCR 识别 ${s.ocrPages} 页）`,

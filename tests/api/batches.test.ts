@@ -54,8 +54,12 @@ describe('when several archives are uploaded', () => {
     const response = await api.app.inject({ url: `/api/v1/batches/${batch.id}?format=csv`, headers: bearer(officer) });
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toContain('attachment');
-    expect(response.body.startsWith('\uFEFF"序号","材料包"')).toBe(true);
-    expect(response.body).toContain(`/api/v1/dossiers/${batch.rows[1]!.dossierId}/report.html`);
+    const [title, header] = response.body.split('\r\n');
+    // a title row: city, stage and the date in Beijing time
+    expect(title).toMatch(/^\uFEFF"材料预审汇总｜市级范本（电子政务建设流程）｜立项申报｜\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）"$/);
+    expect(header!.startsWith('"序号","材料包"')).toBe(true);
+    // absolute links, from the address the request came to when no public URL is configured
+    expect(response.body).toContain(`"http://localhost:80/api/v1/dossiers/${batch.rows[1]!.dossierId}/report.html"`);
   });
 
   it('exports the table as XLSX, by Accept as well as by ?format', async () => {
@@ -64,8 +68,14 @@ describe('when several archives are uploaded', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('预审汇总')!;
-    expect(sheet.getRow(1).getCell(2).value).toBe('材料包');
-    expect(sheet.rowCount).toBe(4);
+    expect(String(sheet.getRow(1).getCell(1).value)).toMatch(/^材料预审汇总｜市级范本（电子政务建设流程）｜立项申报｜\d{4}年/);
+    expect(sheet.getRow(2).getCell(2).value).toBe('材料包');
+    expect(sheet.rowCount).toBe(5);
+    // printed for the meeting: A4 landscape, one page wide, the header row repeated on every page
+    expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, printTitlesRow: '2:2' });
+    expect(sheet.getColumn(7).alignment?.wrapText).toBe(true);
+    const link = sheet.getRow(4).getCell(11).value as { hyperlink: string };
+    expect(link.hyperlink).toMatch(/^http:\/\/localhost:80\/api\/v1\/dossiers\/d_[\w-]+\/report\.html$/);
   });
 
   it('lets each dossier of the batch open on its own', async () => {
@@ -157,5 +167,30 @@ describe('when a facts sheet comes with the batch', () => {
     const response = await post({ filename: '事实表.csv', content: '材料包,申报步骤\n丙项目.zip,立项审批\n' });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.detail).toContain('第 2 行第 A 列：材料包“丙项目.zip”不在本批次中');
+  });
+});
+
+describe('when a dossier of the batch seems to belong to another city', () => {
+  it('flags its row and its report instead of checking it silently against the chosen city’s regulation', async () => {
+    const otherCity = writeZip([
+      { name: '项目立项申报表.txt', data: '项目立项申报表\n项目名称：武陵区数字档案馆建设项目\n建设单位：常德市档案馆\n', utf8Flag: true },
+      { name: '可研批复.txt', data: '常德市发展和改革委员会\n关于武陵区数字档案馆建设项目可行性研究报告的批复\n', utf8Flag: true },
+    ]);
+    const batch = await uploadBatch([
+      { filename: '甲项目.zip', content: textDossierZip() },
+      { filename: '常德的项目.zip', content: otherCity },
+    ]);
+    const flagged = batch.rows.find((r: { dossier: string }) => r.dossier === '常德的项目.zip');
+    expect(flagged.cityMismatch).toBe('需确认：材料似乎属于常德市');
+    expect(batch.rows.find((r: { dossier: string }) => r.dossier === '甲项目.zip').cityMismatch).toBeUndefined();
+    // flagged rows come right after failures: their result may be against the wrong regulation
+    expect(batch.rows[0].dossier).toBe('常德的项目.zip');
+    const report = (await api.app.inject({ url: `/api/v1/dossiers/${flagged.dossierId}/report`, headers: bearer(officer) })).json();
+    expect(report.cityMismatch).toMatchObject({ city: 'changde', cityName: '常德市' });
+    expect(report.cityMismatch.evidence[0]).toMatchObject({ path: '可研批复.txt', hint: '常德市发展和改革委员会' });
+    const html = await api.app.inject({ url: `/api/v1/dossiers/${flagged.dossierId}/report?format=html`, headers: bearer(officer) });
+    expect(html.body).toContain('data-testid="city-mismatch"><strong>需确认：材料似乎属于常德市，而本次按市级范本');
+    const csv = await api.app.inject({ url: `/api/v1/batches/${batch.id}?format=csv`, headers: bearer(officer) });
+    expect(csv.body).toContain('需确认：材料似乎属于常德市；');
   });
 });

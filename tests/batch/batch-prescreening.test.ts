@@ -54,18 +54,24 @@ describe('when an officer pre-screens a folder of dossiers before a review meeti
     }
   });
 
-  it('writes each report and the summary as HTML, CSV (with a BOM for Excel) and XLSX with the same rows', async () => {
+  it('writes each report and the summary as HTML, CSV (with a BOM for Excel) and XLSX with the same rows, each under a title row', async () => {
     const csv = await readFile(join(out, 'summary.csv'), 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
-    expect(csv.trim().split('\r\n')).toHaveLength(4);
-    expect(csv).toContain('项目名称');
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^\uFEFF?"材料预审汇总｜市级范本（电子政务建设流程）｜立项申报｜\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）"$/);
+    expect(lines[1]).toContain('项目名称');
+    // the report links are absolute file: URLs, which open from wherever the table is copied on this machine
+    expect(lines[3]).toMatch(/"file:\/\/\/[^"]+\/report\.html"$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(out, 'summary.xlsx'));
     const sheet = workbook.getWorksheet('预审汇总')!;
-    expect(sheet.rowCount).toBe(4);
-    expect(String(sheet.getRow(2).getCell(2).value)).toBe('损坏的材料包.zip');
+    expect(sheet.rowCount).toBe(5);
+    expect(String(sheet.getRow(3).getCell(2).value)).toBe('损坏的材料包.zip');
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, printTitlesRow: '2:2' });
     const html = await readFile(join(out, 'summary.html'), 'utf8');
-    expect(html).toContain('材料预审汇总（3 份');
+    expect(html).toContain('<h1>材料预审汇总｜市级范本');
+    expect(html).toContain('共 3 份');
     const report = JSON.parse(await readFile(join(summary.rows[1]!.reportDir, 'report.json'), 'utf8'));
     expect(report.city).toBe('municipal-template');
   });

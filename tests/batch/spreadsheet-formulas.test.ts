@@ -77,6 +77,6 @@ describe('when a dossier’s project name or unit is written like a spreadsheet 
     const html = summaryHtml([row({ projectName: '<script>alert(1)</script>', dossier: '<img src=x onerror=alert(1)>.zip' })]);
     expect(html).not.toMatch(/<script|<img/);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toContain('材料预审汇总（1 份，齐全 0 份）');
+    expect(html).toContain('共 1 份，齐全 0 份');
   });
 });

@@ -45,6 +45,8 @@ describe('the rendered reports of the sample dossiers are Chinese where a person
         for (const m of text.matchAll(/[\u4e00-\u9fff）]\s*;\s*[\u4e00-\u9fff（]/g)) found.push(`${name}：半角分号 ← ${text.slice(Math.max(0, m.index! - 20), m.index! + 20)}`);
       }
       expect(found).toEqual([]);
+      // checked against its own city, no sample is taken for another city's
+      expect(report.cityMismatch).toBeUndefined();
     }, 300_000);
   }
 });
