@@ -13,7 +13,7 @@ export { SealRecordSchema, SealScanSchema, type SealRecord, type SealScan } from
 export { sealsOf } from './records.ts';
 
 /** Bump when what is found or read changes; part of the image extractor's version (the extraction cache key). */
-export const SEAL_READER_VERSION = 'seals@1';
+export const SEAL_READER_VERSION = 'seals@2';
 
 /** Detection runs on the page scaled to at most this long side (~85 dpi on A4, 3.4 px/mm: seals are large, and a page without one must cost little). */
 const DETECT_LONG_SIDE = 1000;

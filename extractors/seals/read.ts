@@ -135,6 +135,8 @@ function pointAt(g: Geometry, phi: number, s: number): [number, number] {
  * those smoothed glyphs clearly better than the same line drawn large (芜湖 read as 无湖 at 52 px, right at 24).
  */
 const TEXT_HEIGHT = 24;
+/** White space between the redrawn rim characters, as a share of the line height. */
+const CELL_GAP = 0.12;
 
 /** The largest bare stretch of the rim band, as [start, end] parametric angles (end may exceed 2π). */
 function rimGap(ink: Float32Array, width: number, height: number, g: Geometry): [number, number] {
@@ -258,21 +260,125 @@ function unwrapRim(ink: Float32Array, width: number, height: number, g: Geometry
   }
   // Unwrapping by angle stretches each character's outer half against its inner half (by up to 1.4 on a round seal),
   // which cost tesseract many characters. Each character is therefore drawn again in the straight frame of its own
-  // centre: the tangent and normal there, as it was engraved.
-  for (const [x0, x1] of characterCells(data, outW, outH)) {
-    const xc = Math.floor((x0 + x1) / 2);
-    const phi = phiAt[xc]!;
+  // centre: the tangent and normal there, as it was engraved, in a cell of its own with white space between cells.
+  const cells = evenCells(data, outW, outH);
+  if (cells.length === 0) return { data, width: outW, height: outH };
+  const box = Math.max(...cells.map(([x0, x1]) => x1 - x0));
+  const gap = Math.round(outH * CELL_GAP);
+  const lineW = gap + cells.length * (box + gap);
+  const line = new Uint8Array(lineW * outH).fill(255);
+  cells.forEach(([x0, x1], i) => {
+    const xc = (x0 + x1) / 2;
+    const phi = phiAt[Math.max(0, Math.min(outW - 1, Math.round(xc)))]!;
     const [bx, by] = pointAt(g, phi, mid);
     const frame = localFrame(g, phi);
+    const w = x1 - x0;
+    const left = gap + i * (box + gap) + Math.round((box - w) / 2);
+    // On an oval the characters stand off the band's middle by different amounts: centre each on its own ink.
+    let rows = 0;
+    let weight = 0;
     for (let x = x0; x < x1; x++) {
-      const along = (x - xc) / k;
       for (let y = 0; y < outH; y++) {
-        const t = (0.5 - (y + 0.5) / outH) * bandPx;
-        data[y * outW + x] = shade(sample(ink, width, height, bx + along * frame.tx + t * frame.nx, by + along * frame.ty + t * frame.ny));
+        const v = 255 - data[y * outW + x]!;
+        rows += v * (y + 0.5);
+        weight += v;
       }
     }
+    const shift = weight > 0 ? (rows / weight / outH - 0.5) * bandPx : 0;
+    for (let x = 0; x < w; x++) {
+      const along = (x + 0.5 - w / 2) / k;
+      for (let y = 0; y < outH; y++) {
+        const t = (0.5 - (y + 0.5) / outH) * bandPx - shift;
+        line[y * lineW + left + x] = shade(sample(ink, width, height, bx + along * frame.tx + t * frame.nx, by + along * frame.ty + t * frame.ny));
+      }
+    }
+  });
+  return { data: line, width: lineW, height: outH };
+}
+
+/**
+ * Character cells of an unwrapped rim line. Rim characters are engraved at equal steps along the arc, so the line is
+ * cut into N equal steps, N chosen where the cuts fall on the least ink; gaps between inked columns alone fail where
+ * crowded characters touch, and a cell of several characters drawn straight shows the arc (and the ring) again.
+ */
+export function evenCells(data: Uint8Array, width: number, height: number): Array<[number, number]> {
+  const col = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    let sum = 0;
+    for (let y = 0; y < height; y++) sum += 255 - data[y * width + x]!;
+    col[x] = sum / (255 * height);
   }
-  return { data, width: outW, height: outH };
+  const peak = Math.max(...col);
+  if (peak <= 0) return [];
+  let left = 0;
+  while (left < width && col[left]! < peak * 0.08) left++;
+  let right = width - 1;
+  while (right > left && col[right]! < peak * 0.08) right--;
+  right++;
+  const extent = right - left;
+  // Glyph height: the inked rows of a column, at the tall end (a column through 一 or a gap is short).
+  const spans: number[] = [];
+  for (let x = left; x < right; x++) {
+    let top = -1;
+    let bottom = -1;
+    for (let y = 0; y < height; y++) {
+      if (data[y * width + x]! < 160) {
+        if (top < 0) top = y;
+        bottom = y;
+      }
+    }
+    if (top >= 0) spans.push(bottom - top + 1);
+  }
+  spans.sort((p, q) => p - q);
+  const glyph = Math.max(height * 0.4, spans[Math.floor(spans.length * 0.8)] ?? height);
+  if (extent < glyph * 0.5) return [];
+  const inkNear = (x: number, reach: number) => {
+    let m = Infinity;
+    for (let d = -reach; d <= reach; d++) {
+      const xx = Math.round(x) + d;
+      if (xx > left && xx < right) m = Math.min(m, col[xx]!);
+    }
+    return m === Infinity ? 0 : m;
+  };
+  let best: { score: number; n: number; pitch: number; w: number } | undefined;
+  for (let n = 1; n <= 40; n++) {
+    // Crowded names are set in narrower characters (width about 0.92 of the step); sparse ones keep square glyphs.
+    let pitch = extent / (n - 1 + 0.92);
+    let w = pitch * 0.92;
+    if (w > glyph && n > 1) {
+      w = glyph;
+      pitch = (extent - glyph) / (n - 1);
+    }
+    if (n === 1) {
+      pitch = extent;
+      w = extent;
+    }
+    if (w < glyph * 0.45) break;
+    // Sparse names leave at most about one glyph's room between characters; a longer step skips real gaps.
+    if (n > 1 && pitch > glyph * 1.9) continue;
+    let sum = 0;
+    for (let i = 1; i < n; i++) sum += inkNear(left + w + (pitch - w) / 2 + (i - 1) * pitch, Math.max(2, Math.round(pitch * 0.12)));
+    // Half the true count also cuts only at gaps (every other one): on a tie the finer cut wins. Splitting a
+    // character at its own inner gap (阝|日) is kept off by the glyph-width bound above.
+    const score = (n > 1 ? sum / (n - 1) : peak * 0.5) - 0.003 * n;
+    if (!best || score < best.score) best = { score, n, pitch, w };
+  }
+  if (!best) return [];
+  // Each cut then moves to the emptiest column near it: spacing is even on the seal, not exactly so in the line.
+  const cuts = [Math.max(0, left - 2)];
+  for (let i = 1; i < best.n; i++) {
+    const at = left + best.w + (best.pitch - best.w) / 2 + (i - 1) * best.pitch;
+    const reach = Math.max(1, Math.round(best.pitch * 0.2));
+    let x = Math.round(at);
+    for (let xx = Math.round(at) - reach; xx <= Math.round(at) + reach; xx++) {
+      if (xx > cuts[cuts.length - 1]! + 1 && xx < right && col[xx]! < col[x]!) x = xx;
+    }
+    cuts.push(x);
+  }
+  cuts.push(Math.min(width, right + 2));
+  const cells: Array<[number, number]> = [];
+  for (let i = 0; i < best.n; i++) cells.push([cuts[i]!, cuts[i + 1]!]);
+  return cells;
 }
 
 /** Unit tangent (reading direction) and outward normal of the ellipse at parametric angle `phi`, in image coordinates. */
@@ -290,39 +396,6 @@ function localFrame(g: Geometry, phi: number): { tx: number; ty: number; nx: num
   nu /= nl;
   nv /= nl;
   return { tx: tu * c - tv * s, ty: tu * s + tv * c, nx: nu * c - nv * s, ny: nu * s + nv * c };
-}
-
-/**
- * Column ranges holding one character each: runs of inked columns, pieces of one character (阝 and 日 of 阳) joined
- * while the whole stays about as wide as the line is high, each widened into the gaps beside it.
- */
-export function characterCells(data: Uint8Array, width: number, height: number): Array<[number, number]> {
-  const inked = Array.from({ length: width }, (_, x) => {
-    let dark = 0;
-    for (let y = 0; y < height; y++) if (data[y * width + x]! < 160) dark++;
-    return dark >= 1;
-  });
-  const runs: Array<[number, number]> = [];
-  let start = -1;
-  for (let x = 0; x <= width; x++) {
-    const on = x < width && inked[x];
-    if (on && start < 0) start = x;
-    if (!on && start >= 0) {
-      runs.push([start, x]);
-      start = -1;
-    }
-  }
-  const merged: Array<[number, number]> = [];
-  for (const run of runs) {
-    const last = merged[merged.length - 1];
-    if (last && run[1] - last[0] <= height * 1.05 && (run[1] - run[0] < height * 0.6 || last[1] - last[0] < height * 0.6)) last[1] = run[1];
-    else merged.push([run[0], run[1]]);
-  }
-  return merged.map(([x0, x1], i) => {
-    const left = i === 0 ? Math.max(0, x0 - 3) : Math.ceil((merged[i - 1]![1] + x0) / 2);
-    const right = i === merged.length - 1 ? Math.min(width, x1 + 3) : Math.floor((x1 + merged[i + 1]![0]) / 2);
-    return [left, right];
-  });
 }
 
 /**
