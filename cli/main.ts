@@ -4,6 +4,7 @@ import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, par
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
+import { chineseCommanderError } from './commander-messages.ts';
 import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE, exitCodeOf } from './exit-codes.ts';
 import { registerQueueCommands } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -41,6 +42,7 @@ const program = new Command('dossier')
   .helpOption('-h, --help', '显示帮助')
   .helpCommand('help [命令]', '显示某个命令的帮助')
   .showHelpAfterError('（使用 --help 查看用法）')
+  .configureOutput({ outputError: (text, write) => write(chineseCommanderError(text)) })
   .exitOverride();
 
 program
