@@ -449,8 +449,11 @@ function levelCrop(
       start = -1;
     }
   }
+  if (best[1] - best[0] < h * 0.15) return undefined;
+  // The thin ends of a glyph (the foot of 章) carry little ink per row: a margin keeps them.
+  const margin = Math.round((best[1] - best[0]) * 0.12);
+  best = [Math.max(0, best[0] - margin), Math.min(h, best[1] + margin)];
   const lineH = best[1] - best[0];
-  if (lineH < h * 0.15) return undefined;
   const colInk = Array.from({ length: w }, (_, x) => {
     let sum = 0;
     for (let y = best[0]; y < best[1]; y++) sum += raw[y * w + x]!;
@@ -575,7 +578,12 @@ export function sealLines(region: RgbImage, seal: Pick<SealCandidate, 'shape' | 
   const [gapStart, gapEnd] = rimGap(ink, width, height, g);
   const gapMiddle = (gapStart + gapEnd) / 2;
   const [bx, by] = pointAt(g, gapMiddle, 1);
-  const down = Math.atan2(by - g.cy, bx - g.cx);
+  let down = Math.atan2(by - g.cy, bx - g.cx);
+  if (seal.shape === 'oval') {
+    // An oval's text runs along its long axis: its "down" is the short axis, which the fitted frame knows exactly.
+    const minor = g.theta + Math.PI / 2;
+    down = Math.cos(down - minor) >= 0 ? minor : minor + Math.PI;
+  }
   const star = seal.shape === 'round' && hasStar(ink, width, height, g);
   const result: SealLines = { star, downAngle: down };
   if (seal.cut) return result;
