@@ -87,6 +87,8 @@ const COLUMNS = [
   ['errors', '错误'],
   ['warnings', '警告'],
 ];
+// How each column wraps (app.css): numbers never, names and the verdict with room, lists with more.
+const CELL_KIND = { dossier: 'text', projectName: 'text', constructionUnit: 'text', verdict: 'verdict-cell text' };
 let sortKey = null;
 let sortAsc = true;
 let lastBatch = null;
@@ -116,7 +118,7 @@ function renderTable(batch) {
     h('div', { class: 'actions' }, h('a', { href: batch.links.csv, id: 'export-csv' }, '导出 CSV'), h('a', { href: batch.links.xlsx, id: 'export-xlsx' }, '导出 Excel（XLSX）')),
     h(
       'table',
-      { class: 'sortable', id: 'summary' },
+      { class: 'sortable files', id: 'summary' },
       h('thead', null, h('tr', null, h('th', null, '序号'), COLUMNS.map(([key, label]) => h('th', { class: 'sort', 'data-key': key, onclick: () => { sortAsc = sortKey === key ? !sortAsc : true; sortKey = key; renderTable(lastBatch); } }, label, sortKey === key ? (sortAsc ? ' ▲' : ' ▼') : '')), h('th', null, '缺失材料'), h('th', null, '报告'))),
       h(
         'tbody',
@@ -125,10 +127,10 @@ function renderTable(batch) {
           h(
             'tr',
             { class: r.failure ? 'fail' : r.status !== 'done' ? 'running' : r.complete ? 'ok' : 'bad' },
-            h('td', null, i + 1),
-            COLUMNS.map(([key]) => h('td', { class: key === 'verdict' ? 'verdict-cell' : undefined }, r[key] ?? '')),
-            h('td', null, r.missing.join('；')),
-            h('td', null, r.status === 'done' ? h('a', { href: `/ui/report.html?id=${r.dossierId}` }, '查看') : ''),
+            h('td', { class: 'num', 'data-label': '序号' }, i + 1),
+            COLUMNS.map(([key, label]) => h('td', { class: CELL_KIND[key] ?? 'num', 'data-label': label }, r[key] ?? '')),
+            h('td', { class: 'long', 'data-label': '缺失材料' }, r.missing.join('；')),
+            h('td', { class: 'num', 'data-label': '报告' }, r.status === 'done' ? h('a', { href: `/ui/report.html?id=${r.dossierId}` }, '查看') : ''),
           ),
         ),
       ),
