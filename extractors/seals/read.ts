@@ -340,28 +340,35 @@ export function evenCells(data: Uint8Array, width: number, height: number): Arra
     }
     return m === Infinity ? 0 : m;
   };
-  let best: { score: number; n: number; pitch: number; w: number } | undefined;
-  for (let n = 1; n <= 40; n++) {
+  const layout = (n: number) => {
     // Crowded names are set in narrower characters (width about 0.92 of the step); sparse ones keep square glyphs.
+    if (n === 1) return { n, pitch: extent, w: extent, ink: peak * 0.5 };
     let pitch = extent / (n - 1 + 0.92);
     let w = pitch * 0.92;
-    if (w > glyph && n > 1) {
+    if (w > glyph) {
       w = glyph;
       pitch = (extent - glyph) / (n - 1);
     }
-    if (n === 1) {
-      pitch = extent;
-      w = extent;
-    }
-    if (w < glyph * 0.45) break;
-    // Sparse names leave at most about one glyph's room between characters; a longer step skips real gaps.
-    if (n > 1 && pitch > glyph * 1.9) continue;
     let sum = 0;
     for (let i = 1; i < n; i++) sum += inkNear(left + w + (pitch - w) / 2 + (i - 1) * pitch, Math.max(2, Math.round(pitch * 0.12)));
-    // Half the true count also cuts only at gaps (every other one): on a tie the finer cut wins. Splitting a
-    // character at its own inner gap (阝|日) is kept off by the glyph-width bound above.
-    const score = (n > 1 ? sum / (n - 1) : peak * 0.5) - 0.003 * n;
-    if (!best || score < best.score) best = { score, n, pitch, w };
+    return { n, pitch, w, ink: sum / (n - 1) };
+  };
+  let best: { score: number; n: number; pitch: number; w: number; ink: number } | undefined;
+  for (let n = 1; n <= 40; n++) {
+    const l = layout(n);
+    if (l.w < glyph * 0.45) break;
+    // Sparse names leave at most about one glyph's room between characters; a longer step skips real gaps.
+    if (n > 1 && l.pitch > glyph * 1.9) continue;
+    // Half the true count also cuts only at gaps (every other one): on a tie the finer cut wins.
+    const score = l.ink - 0.003 * n;
+    if (!best || score < best.score) best = { score, ...l };
+  }
+  if (best && best.n > 1) {
+    // Very narrow characters (a long name on an oval) fall below the width bound, and half their count cuts only at
+    // gaps too: twice the count is taken when its extra cuts also find (nearly) empty columns. A character's own
+    // inner gap (阝|日) cannot pass this for a whole line.
+    const twice = layout(best.n * 2);
+    if (twice.w >= glyph * 0.25 && twice.ink <= best.ink * 1.5 + peak * 0.03) best = { score: 0, ...twice };
   }
   if (!best) return [];
   // Each cut then moves to the emptiest column near it: spacing is even on the seal, not exactly so in the line.
