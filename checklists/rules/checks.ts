@@ -3,6 +3,7 @@ import { addMonths } from '../../extractors/fields/dates.ts';
 import { compareDecimalStrings } from '../../extractors/fields/decimal.ts';
 import { bigramSimilarity, compareProjectNames, normOrg, normProjectName } from '../../extractors/fields/orgs.ts';
 import { foldForMatching } from '../../extractors/normalize.ts';
+import { affirmed, anyOf, definesSection, evidenceOf, namesSection, sectionTitles, sentencesOf, type Sentence } from './text.ts';
 import type { KnownFact, RuleContext, RuleEvidence } from './context.ts';
 import type { RuleDefinition } from './schema.ts';
 import { SEAL_CHECKS } from './seal-checks.ts';
@@ -22,6 +23,8 @@ const FactPairParams = z.strictObject({ facts: z.tuple([FactName, FactName]), la
 /** One name or several; the check reads both as a list. */
 const OneOrMore = z.union([FactName, z.array(FactName).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 const NoParams = z.strictObject({});
+/** An allOf part that runs only when a number fact is at least / below a threshold. */
+const PartWhen = z.strictObject({ fact: FactName, atLeast: z.number().optional(), below: z.number().optional() }).optional();
 
 /** GEN-01: every document that states a project name names the same project. */
 function consistentProjectName(ctx: RuleContext): CheckResult[] {
@@ -256,26 +259,68 @@ function trialRunThenPreliminaryAcceptance(ctx: RuleContext): CheckResult[] {
   return out;
 }
 
+const SectionMatch = z.enum(['heading', 'definingSentence', 'anywhere']);
+
 const SectionItemsParams = z.strictObject({
   /** The doc type (or types) whose text must address the items. */
   docType: OneOrMore,
-  items: z.array(z.strictObject({ name: z.string().min(1), synonyms: z.array(z.string().min(1)).default([]) })).min(1),
+  items: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        synonyms: z.array(z.string().min(1)).default([]),
+        /** Regular expressions of a defining sentence of the item beyond the generic ones ("有权解除合同"). */
+        sentences: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .min(1),
   /** One finding per missing item (SC-K01) rather than one finding listing them. */
   perItem: z.boolean().default(false),
+  /**
+   * What makes an item present: a heading that names it (numbered 一、/（一）/1./第X章 or a short title line, or the
+   * classifier's section), a defining sentence ("本项目密码应用方案如下", "本章说明系统架构"), or the word anywhere.
+   * A word in passing ("详见安全方案") is no section; `anywhere` is for documents without headings.
+   */
+  match: z.union([SectionMatch, z.array(SectionMatch).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])).default(['anywhere']),
 });
 
-/** SC-K01 and the like: a document of a type must address each listed item (heading or substantive text). */
+/** SC-K01 and the like: a document of a type must address each listed item, as `match` says. */
 function sectionItems(ctx: RuleContext, params: z.output<typeof SectionItemsParams>): CheckResult[] {
-  const { docType: docTypes, items } = params;
+  const { docType: docTypes, items, match } = params;
   const hosts = ctx.files.filter((f) => f.docTypes.some((t) => docTypes.includes(t)));
   if (hosts.length === 0) return [];
   const text = foldForMatching(hosts.flatMap((f) => f.pages.map((p) => p.text)).join('\n'));
-  const absent = items.filter((item) => ![item.name, ...item.synonyms].some((term) => text.includes(foldForMatching(term))));
+  const headings = match.includes('heading') ? sectionTitles(hosts) : [];
+  const sentences = match.includes('definingSentence') ? sentencesOf(hosts) : [];
+  const present = (item: z.output<typeof SectionItemsParams>['items'][number]) => {
+    const terms = [item.name, ...item.synonyms].map(foldForMatching);
+    if (match.includes('anywhere') && terms.some((t) => text.includes(t))) return true;
+    if (headings.some((h) => terms.some((t) => namesSection(h, t)))) return true;
+    if (sentences.some((s) => terms.some((t) => definesSection(s.text, t)))) return true;
+    return item.sentences.length > 0 && match.includes('definingSentence') && affirmed(sentences, anyOf(item.sentences)).length > 0;
+  };
+  const absent = items.filter((item) => !present(item));
   if (absent.length === 0) return [];
-  const evidence = [{ path: hosts[0]!.path }];
+  const path = hosts[0]!.path;
+  const strict = !match.includes('anywhere');
+  // A word in passing is worth quoting: the officer sees at once why it does not count as the section.
+  const passing = (item: (typeof absent)[number]): Sentence | undefined => {
+    if (!strict) return undefined;
+    const terms = [item.name, ...item.synonyms].map(foldForMatching);
+    return sentencesOf(hosts).find((s) => terms.some((t) => s.text.includes(t)));
+  };
+  const what = strict ? '章节（标题或定义性语句）' : '相关内容';
+  const describe = (item: (typeof absent)[number]) => {
+    const seen = passing(item);
+    return `「${item.name}」${seen ? `（仅在第${seen.page}页顺带提及：「${seen.text.slice(0, 40)}」）` : ''}`;
+  };
+  const evidenceFor = (list: typeof absent) => {
+    const quoted = list.map(passing).filter((s): s is Sentence => s !== undefined).map(evidenceOf);
+    return quoted.length > 0 ? quoted.slice(0, 5) : [{ path }];
+  };
   // SC-K01 wants one finding per missing item; review-criteria lists (YY-K01, SY-K01) read better as one finding.
-  if (params.perItem) return absent.map((item) => ({ message: `${hosts[0]!.path} 未见「${item.name}」相关内容`, evidence }));
-  return [{ message: `${hosts[0]!.path} 未见以下内容：${absent.map((i) => `「${i.name}」`).join('、')}`, evidence }];
+  if (params.perItem) return absent.map((item) => ({ message: `${path} 未见${describe(item)}的${what}`, evidence: evidenceFor([item]) }));
+  return [{ message: `${path} 未见以下${what}：${absent.map(describe).join('、')}`, evidence: evidenceFor(absent) }];
 }
 
 /** MT-Q01 and the like: two roles must be filled by the same organisation (the supervisor does the 初验). */
@@ -341,7 +386,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   ...DOCUMENT_CHECKS,
   ...TERM_CHECKS,
   allOf: check(
-    z.strictObject({ checks: z.array(z.strictObject({ check: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}), severity: z.enum(['error', 'warning']).optional() })).min(1) }).superRefine((value, ctx) => {
+    z.strictObject({ checks: z.array(z.strictObject({ check: z.string().min(1), params: z.record(z.string(), z.unknown()).default({}), severity: z.enum(['error', 'warning']).optional(), when: PartWhen })).min(1) }).superRefine((value, ctx) => {
       for (const [i, part] of value.checks.entries()) {
         const inner = CHECKS[part.check];
         if (!inner || part.check === 'allOf') {
@@ -354,11 +399,22 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     }),
     // Several checks under one rule (CD-Q04 (a)–(d), YY-Q04): each runs with its own params and severity and reports on its own.
     (ctx, params, rule) =>
-      params.checks.flatMap((part) =>
+      params.checks.filter((part) => partApplies(ctx, part.when)).flatMap((part) =>
         CHECKS[part.check]!.run(ctx, CHECKS[part.check]!.params.parse(part.params), rule).map((r) => (part.severity && !r.severity ? { ...r, severity: part.severity } : r)),
       ),
   ),
 };
+
+/**
+ * A part of an allOf rule that holds on one side of a threshold only (舒城 第九条第三款: 500万元以上 its own 实施方案,
+ * below a bundled proposal); unknown amount: the part does not run.
+ */
+function partApplies(ctx: RuleContext, when: z.output<typeof PartWhen>): boolean {
+  if (!when) return true;
+  const value = ctx.facts[when.fact]?.value;
+  if (typeof value !== 'number') return false;
+  return (when.atLeast === undefined || value >= when.atLeast) && (when.below === undefined || value < when.below);
+}
 
 function dayFact(ctx: RuleContext, name: string): { day: string; fact: KnownFact } | null {
   const fact = ctx.facts[name];

@@ -543,9 +543,73 @@ const FormLabelsParams = z.strictObject({
   labels: z.array(Name).min(1),
   /** A label whose value must match a pattern: 建设年度 YYYY年MM月至YYYY年MM月. */
   formats: z.array(z.strictObject({ label: Name, pattern: Name, expected: Name })).default([]),
+  /** Amount fields that must add up to another (舒城 附件2: 资金筹措 columns = 项目投资); labels are regular expressions. */
+  sums: z.array(z.strictObject({ total: Name, parts: z.array(Name).min(2) })).default([]),
+  /** A field's text limit in characters (舒城 附件2: 简要说明 200字以内); its text runs to the next label. */
+  maxChars: z.array(z.strictObject({ label: Name, chars: z.number().int().positive() })).default([]),
 });
 
-/** SC-K02 (a)(d): a form has its fields, and a field written the way the form asks. */
+/** The 万元 figure written right after a label (and its 万元 unit) on the form, with the line it stands on. */
+function amountAfter(lines: readonly Sentence[], label: string): { value: string; line: Sentence } | undefined {
+  const re = new RegExp(`(?:${label})(?:\\(万元\\))?[:：|]?(?<amount>\\d+(?:\\.\\d+)?)(?!\\d)`, 'i');
+  for (const line of lines) {
+    const m = re.exec(line.text);
+    if (m?.groups?.amount) return { value: m.groups.amount, line };
+  }
+  return undefined;
+}
+
+/** Lines of a form, folded, each with its page (a form's row is a line; its cells may hold ；). */
+function formLines(files: ReturnType<typeof filesOf>): Sentence[] {
+  return files.flatMap((f) => f.pages.flatMap((p) => p.text.split('\n').map((raw) => ({ path: f.path, page: p.n, text: foldForMatching(raw) })).filter((l) => l.text.length > 0)));
+}
+
+function sumChecks(files: ReturnType<typeof filesOf>, sums: z.output<typeof FormLabelsParams>['sums']): CheckResult[] {
+  const lines = formLines(files);
+  const out: CheckResult[] = [];
+  for (const { total, parts } of sums) {
+    const t = amountAfter(lines, total);
+    const found = parts.map((label) => ({ label, at: amountAfter(lines, label) }));
+    const known = found.filter((x): x is { label: string; at: NonNullable<typeof x.at> } => x.at !== undefined);
+    if (!t || known.length === 0) continue;
+    // Cents as integers: 0.1 + 0.2 must equal 0.3.
+    const cents = (v: string) => Math.round(Number(v) * 100);
+    const sum = known.reduce((acc, x) => acc + cents(x.at.value), 0);
+    const complete = known.length === parts.length;
+    // With a column unread, only a sum already above the total proves the breach.
+    if (complete ? sum === cents(t.value) : sum <= cents(t.value)) continue;
+    // The label as words: the first alternative without its regex syntax (银行[货贷]款\\(万元\\) → 银行货款).
+    const plain = (label: string) => label.split('|')[0]!.replace(/\\\(万元\\\)/g, '').replace(/\[(.)[^\]]*\]/g, '$1').replace(/\([^)]*\)\?/g, '').replace(/\\/g, '');
+    out.push({
+      message: `${files[0]!.path}：${known.map((x) => `${plain(x.label)} ${x.at.value}`).join(' + ')} = ${(sum / 100).toFixed(2)} 万元，与${plain(total)}（${t.value}万元）不符`,
+      evidence: [t.line, ...known.map((x) => x.at.line)].filter((l, i, all) => all.indexOf(l) === i).map(evidenceOf),
+    });
+  }
+  return out;
+}
+
+function lengthChecks(files: ReturnType<typeof filesOf>, params: z.output<typeof FormLabelsParams>): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const { label, chars } of params.maxChars) {
+    for (const f of files) {
+      const lines = f.pages.flatMap((p) => p.text.split('\n').map((raw) => ({ page: p.n, raw })));
+      const i = lines.findIndex((l) => foldForMatching(l.raw).includes(foldForMatching(label)));
+      if (i < 0) continue;
+      const others = params.labels.filter((l) => l !== label).map(foldForMatching);
+      const first = lines[i]!.raw.slice(lines[i]!.raw.indexOf(label) >= 0 ? lines[i]!.raw.indexOf(label) + label.length : 0);
+      const body = [first];
+      for (const l of lines.slice(i + 1)) {
+        if (others.some((o) => foldForMatching(l.raw).startsWith(o))) break;
+        body.push(l.raw);
+      }
+      const text = body.join('').replace(/^[\s:：|]+/, '').replace(/\s+/g, '');
+      if (text.length > chars) out.push({ message: `${f.path}：「${label}」共 ${text.length} 字，超过 ${chars} 字的限制`, evidence: [{ path: f.path, page: lines[i]!.page, quote: `${label}：${text.slice(0, 60)}…` }] });
+    }
+  }
+  return out;
+}
+
+/** SC-K02 (a)–(d): a form has its fields, a field written the way the form asks, amounts that add up, a text within its limit. */
 function formLabels(ctx: RuleContext, params: z.output<typeof FormLabelsParams>): CheckResult[] {
   const files = filesOf(ctx, params.docTypes);
   if (files.length === 0) return [];
@@ -560,6 +624,7 @@ function formLabels(ctx: RuleContext, params: z.output<typeof FormLabelsParams>)
     // Only a value written on the label's own line: a header row would put the next column's label there.
     if (/^\d/.test(after) && !pattern(f.pattern).test(after)) out.push({ message: `「${f.label}」应写作${f.expected}：「${line.text.slice(0, 60)}」`, evidence: [evidenceOf(line)] });
   }
+  out.push(...sumChecks(files, params.sums), ...lengthChecks(files, params));
   return out;
 }
 

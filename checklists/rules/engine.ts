@@ -164,7 +164,7 @@ export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, loo
   for (const { rule, appliesWhen, params } of rules) {
     if (rule.scope === 'batch' || !documentsAllow(rule, ctx)) continue;
     const applies = evaluateCondition(appliesWhen, lookup);
-    if (rule.state === 'reviewer') {
+    if (rule.state === 'reviewer' || (rule.review && applies.value === true)) {
       if (applies.value === false || !rule.review) continue;
       out.reviewItems.push({
         ruleId: rule.id,
@@ -178,7 +178,8 @@ export function evaluateRules(rules: readonly BoundRule[], ctx: RuleContext, loo
         places: reviewPlaces(ctx, rule.review.docTypes),
         unknownFacts: applies.value === true ? [] : applies.unknownFacts,
       });
-      continue;
+      // A checked rule's reviewer part is listed; its check still runs below.
+      if (rule.state === 'reviewer') continue;
     }
     if (applies.value !== true) continue;
     const unknown = (rule.ask ?? []).filter((a) => lookup(a.fact).known !== true);

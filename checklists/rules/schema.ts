@@ -51,7 +51,11 @@ export const RuleDefinitionSchema = z
     whenAbsent: z.array(z.string().min(1)).min(1).optional(),
     /** `asked`: the facts to ask for while they are unknown; the check runs once all are declared. */
     ask: z.array(RuleAskSchema).min(1).optional(),
-    /** `reviewer`: what the reviewer looks at, where, and why no machine check. */
+    /**
+     * `reviewer`: what the reviewer looks at, where, and why no machine check. A `checked` rule may carry one too, for
+     * the part of its article no machine should judge (YY-C01(b): the contract's scope item by item): the check runs,
+     * and that part is listed under 人工核验要点 with its reason.
+     */
     review: RuleReviewSchema.optional(),
     severity: z.enum(['error', 'warning']),
     citation: z.object({ article: z.string().min(1), quote: z.string().min(1) }),
@@ -66,7 +70,7 @@ export const RuleDefinitionSchema = z
     if (rule.state === 'asked' && !rule.ask) problem('ask', '状态为 asked 的规则必须列出要询问的事实（ask）');
     if (rule.state !== 'asked' && rule.ask) problem('ask', '只有状态为 asked 的规则才列出询问（ask）');
     if (rule.state === 'reviewer' && !rule.review) problem('review', '状态为 reviewer 的规则必须写明核验要点（review：look、docTypes、reason）');
-    if (rule.state !== 'reviewer' && rule.review) problem('review', '只有状态为 reviewer 的规则才写核验要点（review）');
+    if (rule.state === 'asked' && rule.review) problem('review', '状态为 asked 的规则不写核验要点（review）；检查部分之外需人工判断的，规则应为 checked');
     if (rule.state === 'reviewer' && rule.check) problem('check', '状态为 reviewer 的规则不运行检查（check）');
   });
 export type RuleDefinition = z.infer<typeof RuleDefinitionSchema>;

@@ -38,7 +38,7 @@ function how(rule: RuleDefinition): string {
     return `asks ${rule.ask!.map((a) => `\`${a.fact}\``).join(', ')}${fromRecord ? ' unless the office record of the dossier knows it' : ''}, then \`${rule.check}\``;
   }
   if (rule.state === 'reviewer') return `reason: ${rule.review!.reason}`;
-  return `\`${rule.check}\`${rule.scope === 'batch' ? ' (batch)' : ''}${rule.note ? `; note: ${rule.note}` : ''}`;
+  return `\`${rule.check}\`${rule.scope === 'batch' ? ' (batch)' : ''}${rule.review ? `; reviewer part: ${rule.review.reason}` : ''}${rule.note ? `; note: ${rule.note}` : ''}`;
 }
 
 export function stateTable(rules: readonly RuleWithCity[] = shippedRules()): string {

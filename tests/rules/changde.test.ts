@@ -129,7 +129,8 @@ const cases: RuleCase[] = [
   {
     rule: 'CD-K01', article: '第十一条第一款',
     pass: { stage: 'filing', files: [['技术方案.pdf', 'technical_plan', '一、功能设计\n二、系统架构\n三、技术参数\n四、产品价格']] },
-    fire: { stage: 'filing', files: [['技术方案.pdf', 'technical_plan', '一、功能设计\n二、系统架构']] },
+    fire: { stage: 'filing', files: [['技术方案.pdf', 'technical_plan', '一、功能设计\n二、系统架构\n三、实施计划\n设备的技术参数和产品价格详见报价单。']] },
+    says: /「技术参数」（仅在第1页顺带提及[\s\S]*「产品价格」/,
     silent: { stage: 'filing' },
   },
   {

@@ -1,4 +1,5 @@
-import { describeRuleCases, type RuleCase } from './rule-cases.ts';
+import { describe, expect, it } from 'vitest';
+import { describeRuleCases, evaluateCase, type RuleCase } from './rule-cases.ts';
 
 /** 《沈阳市电子政务工程建设项目管理试行办法》 rules (requirements §4.4), one table row per rule. */
 const cases: RuleCase[] = [
@@ -51,8 +52,13 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'SY-K01', article: '第十条',
-    pass: { stage: 'filing', files: [['可研.pdf', 'feasibility_report', '建设基础 必要性 建设方案 运营模式 资金来源 技术方案 资源整合 设备选型 投资估算 安全评估 保密']] },
-    fire: { stage: 'filing', files: [['可研.pdf', 'feasibility_report', '必要性 建设方案']] },
+    pass: {
+      stage: 'filing',
+      files: [['可研.pdf', 'feasibility_report', '第一章 建设基础条件\n第二章 项目建设的必要性\n第三章 建设方案\n第四章 运营模式\n项目资金来源为市级财政资金。\n第五章 技术方案\n第六章 资源整合方案\n第七章 设备选型\n第八章 投资估算\n第九章 安全评估\n第十章 保密事项']],
+    },
+    // Words in running text are no chapters: "设备选型详见附表" and "安全评估另行委托" mention them in passing.
+    fire: { stage: 'filing', files: [['可研.pdf', 'feasibility_report', '第一章 项目建设的必要性\n第二章 建设方案\n本项目设备选型详见附表，安全评估另行委托，投资估算、资源整合与运营模式按惯例处理。']] },
+    says: /「设备选型」（仅在第1页顺带提及/,
     silent: { stage: 'filing' },
   },
   {
@@ -83,3 +89,27 @@ const cases: RuleCase[] = [
 ];
 
 describeRuleCases('shenyang', cases);
+
+describe('SY-V02 (第十八条) (b)(c): parameter changes reviewed by 市大数据局', () => {
+  const base = { facts: { approvedEstimateWan: 100 }, files: [['招标文件.pdf', 'procurement_documents', '技术参数']] as Array<[string, string, string]> };
+  const cases: Array<{ name: string; issuer?: string; fires: boolean }> = [
+    { name: 'passes a change opinion issued by 市大数据局', issuer: '沈阳市大数据管理局', fires: false },
+    { name: 'fires on a change opinion issued by another office', issuer: '沈阳市财政局', fires: true },
+    { name: 'says nothing without a change opinion', fires: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = evaluateCase('shenyang', { ...base, statements: [['procurementBudget', '98', 'procurement_documents', '招标文件.pdf'], ...(c.issuer ? [['issuer', c.issuer, 'change_approval', '审核意见.pdf'] as [string, string, string, string]] : [])] });
+      const found = out.findings.filter((f) => f.ruleId === 'SY-V02');
+      expect(found.length > 0).toBe(c.fires);
+      if (c.fires) expect(found[0]!.message).toContain('市大数据局（市电子政务管理办公室）');
+    });
+  }
+
+  it('lists (b) the parameters against the approved plan for the reviewer, with the procurement file', () => {
+    const out = evaluateCase('shenyang', { ...base, statements: [['procurementBudget', '98', 'procurement_documents', '招标文件.pdf']] });
+    const item = out.reviewItems.find((r) => r.ruleId === 'SY-V02')!;
+    expect(item.reason).toMatch(/逐项/);
+    expect(item.places.map((p) => p.path)).toContain('招标文件.pdf');
+  });
+});

@@ -1,4 +1,5 @@
-import { describeRuleCases, type RuleCase } from './rule-cases.ts';
+import { describe, expect, it } from 'vitest';
+import { describeRuleCases, evaluateCase, type RuleCase } from './rule-cases.ts';
 
 /** 《舒城县电子政务项目建设管理办法》 rules (requirements §4.5), one table row per rule. */
 const PLAN = 'construction_plan';
@@ -32,9 +33,11 @@ const cases: RuleCase[] = [
     rule: 'SC-K01', article: '第九条第二款',
     pass: {
       stage: 'filing',
-      files: [['建设方案.pdf', PLAN, '现状 需求分析 编制依据 总体目标 投资概算 主要建设内容 技术参数 流程设计 总体架构 数据共享 进度安排 商用密码 安全保障']],
+      files: [['建设方案.pdf', PLAN, '一、电子政务现状\n二、需求分析\n三、编制依据\n四、建设目标\n五、投资概算及资金筹措\n六、主要建设内容\n七、设备参数\n八、业务流程\n九、技术架构\n十、数据资源共享开放\n十一、进度计划\n本项目密码应用方案如下：采用国产商用密码。\n十三、安全保障']],
     },
-    fire: { stage: 'filing', files: [['建设方案.pdf', PLAN, '现状 需求分析 编制依据']] },
+    // 密码 appears, but only in a sentence that sends the reader elsewhere: no 密码应用 section.
+    fire: { stage: 'filing', files: [['建设方案.pdf', PLAN, '一、电子政务现状\n二、需求分析\n三、编制依据\n密码应用详见安全方案，不在本方案中展开。']] },
+    says: /未见「密码应用」（仅在第1页顺带提及：「密码应用详见安全方案/,
     silent: { stage: 'filing' },
   },
   {
@@ -52,8 +55,9 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'SC-K04', article: '第十八条',
-    pass: { files: [['三清单.pdf', 'data_three_lists', '数据责任清单 数据需求清单 数据负面清单（无）']] },
-    fire: { files: [['三清单.pdf', 'data_three_lists', '数据责任清单 数据需求清单']] },
+    pass: { files: [['三清单.pdf', 'data_three_lists', '一、数据责任清单\n二、数据需求清单\n三、数据负面清单（无）']] },
+    fire: { files: [['三清单.pdf', 'data_three_lists', '一、数据责任清单\n二、数据需求清单\n负面清单按有关规定另行报送。']] },
+    says: /数据负面清单/,
     silent: {},
   },
   {
@@ -97,3 +101,48 @@ const cases: RuleCase[] = [
 ];
 
 describeRuleCases('shucheng', cases);
+
+const FORM_HEAD = '建设单位  舒城县数据资源管理局\n项目名称  舒城县政务数据平台\n建设年度  2025年1月至2025年12月\n负责人  张三\n联系人  李四\n联系电话  0564-1234567\n电子邮箱  a@example.gov.cn';
+
+describe('SC-K02 (附件2) (b)(c): the form adds up and keeps its summary short', () => {
+  const cases: Array<{ name: string; form: string; says?: RegExp }> = [
+    { name: 'passes columns that add up to the investment and a short summary', form: '项目投资（万元）  320.00\n资金筹措  财政资金（万元）300.00；银行货款（万元）0.00；自筹（万元）20.00；其他（万元）0.00\n项目简要说明及建设依据  建设全县统一的政务数据平台。' },
+    { name: 'fires on columns that do not add up, quoting both rows', form: '项目投资（万元）  320.00\n资金筹措  财政资金（万元）300.00；银行货款（万元）0.00；自筹（万元）10.00；其他（万元）0.00\n项目简要说明及建设依据  建设平台。', says: /= 310\.00 万元，与项目投资（320\.00万元）不符/ },
+    { name: 'fires on a summary over 200 characters', form: `项目投资（万元）  320.00\n项目简要说明及建设依据  ${'建设全县统一的政务数据共享交换平台，'.repeat(12)}\n资金筹措  财政资金（万元）320.00`, says: /「项目简要说明及建设依据」共 2\d\d 字，超过 200 字/ },
+    { name: 'says nothing of the sum when the columns are not on the form', form: '项目投资（万元）  320.00\n资金筹措  见附表\n项目简要说明及建设依据  建设平台。' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = evaluateCase('shucheng', { stage: 'filing', files: [['申报表.pdf', 'application_form', `${FORM_HEAD}\n${c.form}`]] });
+      const found = out.findings.filter((f) => f.ruleId === 'SC-K02');
+      if (!c.says) return expect(found.map((f) => f.message)).toEqual([]);
+      expect(found.map((f) => f.message).join('\n')).toMatch(c.says);
+      for (const f of found) expect(f.evidence.every((e) => e.path === '申报表.pdf' && e.quote)).toBe(true);
+    });
+  }
+
+  it('lists (f) 宋体五号字 for the reviewer, naming the form', () => {
+    const out = evaluateCase('shucheng', { stage: 'filing', files: [['申报表.pdf', 'application_form', FORM_HEAD]] });
+    const item = out.reviewItems.find((r) => r.ruleId === 'SC-K02')!;
+    expect(item.look).toContain('宋体五号字');
+    expect(item.places.map((p) => p.path)).toEqual(['申报表.pdf']);
+  });
+});
+
+describe('SC-Q01 (第九条第三款) below 500万元: a bundled proposal', () => {
+  const cases: Array<{ name: string; total?: number; proposal: string; fires: boolean }> = [
+    { name: 'passes a proposal the county bureau bundled', total: 120, proposal: '舒城县2025年度电子政务项目（打捆）项目建议书\n由县数管局会同各项目建设单位打捆编制。', fires: false },
+    { name: 'fires on a proposal of its own under 500万元', total: 120, proposal: '舒城县政务数据平台项目建议书\n编制单位：舒城县某某局', fires: true },
+    { name: 'says nothing while the investment is unknown', proposal: '舒城县政务数据平台项目建议书', fires: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = evaluateCase('shucheng', { stage: 'filing', ...(c.total ? { facts: { totalInvestmentWan: c.total } } : {}), files: [['建议书.pdf', 'project_proposal', c.proposal]] });
+      const found = out.findings.filter((f) => f.ruleId === 'SC-Q01');
+      expect(found.length > 0).toBe(c.fires);
+      if (c.fires) expect(found[0]!.message).toContain('打捆编制');
+      // The project list of the bundle is for the reviewer in every case.
+      expect(out.reviewItems.some((r) => r.ruleId === 'SC-Q01')).toBe(true);
+    });
+  }
+});

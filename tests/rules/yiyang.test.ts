@@ -142,14 +142,16 @@ const cases: RuleCase[] = [
   },
   {
     rule: 'YY-K01', article: '第十一条',
-    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '建设目标 规划选址 功能设计 技术思路 数据共享 系统架构 设备选型 投资概算']] },
-    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '建设目标 功能设计']] },
+    pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '1.1 建设目标\n1.2 规划选址\n2.1 功能设计\n2.2 技术思路\n2.3 数据共享方案\n2.4 系统架构\n3.1 设备选型\n本项目投资概算为320万元。']] },
+    fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '1.1 建设目标\n2.1 功能设计\n系统架构、设备选型与投资概算详见可研报告。']] },
+    says: /「系统架构」（仅在第1页顺带提及/,
     silent: { stage: 'filing' },
   },
   {
     rule: 'YY-K02', article: '第二十条',
-    pass: { files: [['合同.pdf', 'contract', '第十条 合同解除与项目终止']] },
-    fire: { files: [['合同.pdf', 'contract', '第十条 付款方式']] },
+    pass: { files: [['合同.pdf', 'contract', '第十条 付款方式\n有下列情形之一的，甲方有权书面通知乙方解除本合同：乙方逾期交付超过30日。']] },
+    fire: { files: [['合同.pdf', 'contract', '第十条 付款方式\n本合同未尽事宜，双方协商解决，详见项目终止机制的相关规定。']] },
+    says: /项目终止机制/,
     silent: {},
   },
   {
@@ -177,6 +179,8 @@ const cases: RuleCase[] = [
     rule: 'YY-K06', article: '第四十一条',
     pass: { stage: 'filing', files: [['设计.pdf', DESIGN, '业务办理依托市“互联网+政务服务”一体化平台建设。']] },
     fire: { stage: 'filing', files: [['设计.pdf', DESIGN, '本项目新建部门政务服务平台一套。']] },
+    // The flag quotes the sentence that raised it, so the officer judges it at a glance.
+    says: /「本项目新建部门政务服务平台一套」/,
     silent: { stage: 'filing' },
   },
   {
@@ -306,5 +310,21 @@ describe('YY-T07 (第十四条): 受理 from the office record or declared', () 
     const out = evaluateCase('yiyang', { ...base, events: [{ kind: 'accepted', on: '2024-10-14' }], declared: { submissionAcceptedDate: '2024-09-30' } });
     expect(out.findings.find((x) => x.ruleId === 'YY-T07')?.message).toContain('受理之日（2024-09-30）');
     expect(out.questions.filter((q) => q.ruleId === 'YY-T07')).toEqual([]);
+  });
+});
+
+describe('YY-C01 (第二十二条) (b): the contract scope against the approved design is for the reviewer', () => {
+  it('is listed with the contract and the design once the rule applies, and its amount check still runs', () => {
+    const out = evaluateCase('yiyang', {
+      facts: { planned: true, projectContractsTotalWan: 120, approvedEstimateWan: 100 },
+      files: [['合同.pdf', 'contract', '合同'], ['初步设计.pdf', 'preliminary_design', '初步设计']],
+    });
+    const item = out.reviewItems.find((r) => r.ruleId === 'YY-C01')!;
+    expect(item.places.map((p) => p.path).sort()).toEqual(['初步设计.pdf', '合同.pdf']);
+    expect(out.findings.some((f) => f.ruleId === 'YY-C01' && /超过批复的投资概算/.test(f.message))).toBe(true);
+  });
+
+  it('is not listed for a filing', () => {
+    expect(evaluateCase('yiyang', { stage: 'filing', facts: { planned: true } }).reviewItems.some((r) => r.ruleId === 'YY-C01')).toBe(false);
   });
 });
