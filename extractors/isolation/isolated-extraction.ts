@@ -336,11 +336,17 @@ export class IsolatedExtraction {
 
   private async stop(reader: Reader): Promise<void> {
     reader.retired = true;
-    holdsParentAlive(reader, false);
-    if (reader.exited) return;
+    if (reader.exited) {
+      holdsParentAlive(reader, false);
+      return;
+    }
+    // Held until the exit arrives: with the child unreferenced first, a caller awaiting close() had nothing left on
+    // its event loop and Node ended it mid-await (exit code 13; the bound-volume bench lost its summary that way).
+    holdsParentAlive(reader, true);
     const exited = new Promise<void>((resolve) => reader.child.once('exit', () => resolve()));
     reader.child.kill('SIGKILL');
     await exited;
+    holdsParentAlive(reader, false);
   }
 }
 
