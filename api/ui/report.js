@@ -1,3 +1,4 @@
+import { factChanges, factEntries } from './fact-entries.js';
 import { api, FILE_STATUS_LABEL, RULE_LABEL, SEGMENT_BOUNDARY_LABEL, factControl, formatBytes, formatTime, h, progressBar, SEVERITY_LABEL, showError, sleep, STAGE_LABEL, start, STATUS_LABEL, uploadForm } from './common.js';
 
 // Report page: the verdict at a glance, what is missing (article, what to submit), what needs a declared fact
@@ -54,10 +55,11 @@ function render(dossier, report, checklist, webhook, notice) {
   const factByName = new Map([...checklist.facts.filing, ...checklist.facts.acceptance].map((f) => [f.name, f]));
   const fileIndex = new Map(report.files.map((f, i) => [f.path, i]));
   const fileLink = (path) => (fileIndex.has(path) ? h('a', { href: `${base}/files/${fileIndex.get(path)}`, target: '_blank', rel: 'noopener', class: 'file-link' }, path) : path);
-  // Evidence opens where it is: a quote links to its file at the cited page (the browser's PDF viewer reads #page=).
+  // Evidence opens where it is: a quote links to the evidence viewer, which shows the cited page with the quote marked.
+  const viewHref = (i, page, quote) => `${base}/files/${i}/view?${new URLSearchParams({ ...(page ? { page: String(page) } : {}), q: quote.slice(0, 500) })}`;
   fileLink.quote = (path, page, quote, n) =>
     path && fileIndex.has(path)
-      ? h('a', { href: `${base}/files/${fileIndex.get(path)}${page ? `#page=${page}` : ''}`, target: '_blank', rel: 'noopener', class: 'quote-link', title: page ? `打开原文件第 ${page} 页` : '打开原文件' }, h('q', null, clip(quote, n)))
+      ? h('a', { href: viewHref(fileIndex.get(path), page, quote), target: '_blank', rel: 'noopener', class: 'quote-link', title: page ? `在原文件第 ${page} 页查看引文` : '在原文件中查看引文' }, h('q', null, clip(quote, n)))
       : h('q', null, clip(quote, n));
 
   const recheck = async (facts, button, where) => {
@@ -113,46 +115,46 @@ function render(dossier, report, checklist, webhook, notice) {
     }
   };
 
-  const confirmItems = confirm.map((r) => {
-    const controls = r.unknownFacts.map((name) => {
-      const fact = factByName.get(name) ?? { name, label: '该事实', question: '请声明该事实', type: 'string', askable: true, derivable: false };
-      return { name, ...factControl(fact, dossier.facts[name]) };
-    });
-    const message = h('div');
-    const button = h('button', {
-      type: 'button',
-      class: 'recheck',
-      onclick: () => {
-        const facts = {};
-        for (const c of controls) {
-          const v = c.read();
-          if (v !== undefined) facts[c.name] = v;
-        }
-        if (Object.keys(facts).length === 0) return showError(message, '请先声明至少一个事实');
-        return recheck(facts, button, message);
-      },
-    }, '声明并重新检查');
-    return h('div', { class: 'item confirm', 'data-row': r.id }, requirementHead(r), basis(r), r.message ? h('div', null, `说明：${r.message}`) : null, h('div', { class: 'declare' }, controls.map((c) => c.element), button), message);
+  // One control per fact: the 需确认 rows point to it, the derived value starts in it with its source beside it.
+  const entries = factEntries({ formFacts, factByName, confirm, declared: dossier.facts, reportFacts: report.facts });
+  const confirmItems = confirm.map((r) =>
+    h(
+      'div',
+      { class: 'item confirm', 'data-row': r.id },
+      requirementHead(r),
+      basis(r),
+      r.message ? h('div', null, `说明：${r.message}`) : null,
+      h('div', { class: 'declare' }, '请在下方“项目事实”中填写：', r.unknownFacts.map((name, i) => [i > 0 ? '、' : '', h('a', { href: `#fact-${name}`, class: 'to-fact', 'data-to-fact': name, onclick: (event) => focusFact(event, name) }, factByName.get(name)?.label ?? '该事实')])),
+    ),
+  );
+  const factControls = entries.map((entry) => {
+    const { element, read } = factControl(entry.fact, entry.value);
+    element.dataset.origin = entry.origin;
+    element.querySelector('label')?.after(' ', h('small', { class: 'id' }, entry.fact.name));
+    if (entry.origin === 'declared') element.append(h('div', { class: 'fact-source declared' }, '已声明'));
+    if (entry.origin === 'derived') element.append(h('div', { class: 'fact-source derived' }, entry.source));
+    if (entry.rows.length) element.append(h('div', { class: 'hint' }, `需确认：${entry.rows.map((row) => row.title).join('；')}`));
+    return { name: entry.fact.name, element, read };
   });
-
-  // Every fact this checklist's rows read, with its current value: change any of them and check again.
-  const factControls = formFacts.map((f) => ({ name: f.name, ...factControl(f, dossier.facts[f.name]) }));
-  const factsMessage = h('div');
-  const factsButton = h('button', {
-    type: 'button',
-    id: 'recheck-facts',
-    onclick: () => {
-      const facts = {};
-      for (const c of factControls) {
-        const v = c.read();
-        const before = dossier.facts[c.name];
-        if (v === undefined && before !== undefined) facts[c.name] = null;
-        else if (v !== undefined && JSON.stringify(v) !== JSON.stringify(before)) facts[c.name] = v;
-      }
-      if (Object.keys(facts).length === 0) return showError(factsMessage, '事实没有变化');
-      return recheck(facts, factsButton, factsMessage);
+  const factsMessage = h('div', { 'aria-live': 'polite' });
+  const factsButton = h('button', { type: 'submit', id: 'recheck-facts' }, '按这些事实重新检查');
+  const factsForm = h(
+    'form',
+    {
+      class: 'facts-form',
+      'aria-labelledby': 'facts-title',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const values = new Map(factControls.map((c) => [c.name, c.read()]));
+        const facts = factChanges(entries, (name) => values.get(name));
+        if (Object.keys(facts).length === 0) return showError(factsMessage, '事实没有变化');
+        return recheck(facts, factsButton, factsMessage);
+      },
     },
-  }, '按这些事实重新检查');
+    h('div', { class: 'facts' }, factControls.map((c) => c.element)),
+    h('div', { class: 'actions' }, factsButton),
+    factsMessage,
+  );
 
   const sections = [
     h(
@@ -188,10 +190,10 @@ function render(dossier, report, checklist, webhook, notice) {
     h(
       'section',
       { class: 'card', id: 'facts' },
-      h('h2', null, '项目事实'),
-      formFacts.length === 0
+      h('h2', { id: 'facts-title' }, '项目事实'),
+      entries.length === 0
         ? h('p', { class: 'muted' }, '本地区本阶段的要求不依赖项目事实。')
-        : [h('p', { class: 'muted' }, '下列事实决定哪些材料必须提交。声明或修改后可直接重新检查（不重新提取文件）。'), derivedFacts(report, formFacts), h('div', { class: 'facts' }, factControls.map((c) => c.element)), h('div', { class: 'actions' }, factsButton), factsMessage],
+        : [h('p', { class: 'muted' }, '下列事实决定哪些材料必须提交。从材料中读出的值已填入，并注明出处；声明或修改后可直接重新检查（不重新提取文件），声明的事实随本材料保存。'), factsForm],
     ),
     h('section', { class: 'card', id: 'findings' }, h('h2', null, `其他问题（${report.findings.length}）`), report.findings.length ? findingsTable(report.findings, fileLink, checklist.findingLabels) : h('p', null, '无。')),
     h('section', { class: 'card', id: 'files' }, h('h2', null, `文件清单（${report.files.length}）`), typeChoices ? h('p', { class: 'muted' }, '识别有误时可在“人工指定类型”一栏改正，保存后立即重新检查（不重新提取文件）。') : null, filesTable(report, fileLink, (path, docType, button, where) => correctType(path, docType, button, where))),
@@ -288,6 +290,15 @@ function supplementSection(report) {
   );
 }
 
+/** A question's link takes the keyboard to its fact's control, not only the view. */
+function focusFact(event, name) {
+  const target = document.getElementById(`fact-${name}`);
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({ block: 'center' });
+  (target.matches('input, select') ? target : target.querySelector('input, select'))?.focus();
+}
+
 function requirementHead(r) {
   return h('div', { class: 'item-head' }, h('b', null, `${r.id} ${r.title}`), h('span', { class: `tag ${r.status}` }, STATUS_LABEL[r.status]), h('span', { class: `tag ${r.severity}` }, SEVERITY_LABEL[r.severity]));
 }
@@ -295,20 +306,6 @@ function requirementHead(r) {
 function basis(r) {
   const quote = r.basis.quoteNormalised ?? r.basis.quote;
   return h('div', { class: 'basis' }, `依据：${r.basis.article}`, quote ? h('q', null, clip(quote, 160)) : null);
-}
-
-function derivedFacts(report, formFacts) {
-  const derived = formFacts.filter((f) => report.facts[f.name]?.source === 'derived');
-  if (derived.length === 0) return null;
-  return h('div', { class: 'derived' }, '系统从材料中得出：', derived.map((f) => h('span', { class: 'derived-fact' }, `${f.label} = ${formatValue(f, report.facts[f.name].value)}`, report.facts[f.name].from ? h('span', { class: 'muted' }, `（${clip(report.facts[f.name].from, 60)}）`) : null)));
-}
-
-function formatValue(fact, value) {
-  const label = (v) => fact.values?.find((x) => x.value === v)?.label ?? v;
-  if (value === true) return '是';
-  if (value === false) return '否';
-  if (Array.isArray(value)) return value.map(label).join('、');
-  return String(label(value));
 }
 
 /** 印章: each seal's crop beside the text read from it, so the officer checks the machine's reading at a glance. */
