@@ -23,6 +23,7 @@ import { registerNoticeRoutes } from './routes/notices.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerRoundRoutes } from './routes/rounds.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
 
 // Validation messages reach people: zod's own wording in Chinese, where a schema does not give its own.
 z.config(z.locales.zhCN());
@@ -155,6 +156,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerAuthRoutes(app, ctx);
   registerChecklistRoutes(app);
   registerDossierRoutes(app, ctx);
+  registerEvidenceRoutes(app, ctx);
   registerTypeCorrectionRoutes(app, ctx);
   registerSegmentationRoutes(app, ctx);
   registerNoticeRoutes(app, ctx);

@@ -136,7 +136,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 }
 
-async function sharedReport(ctx: AppContext, token: string) {
+export async function sharedReport(ctx: AppContext, token: string) {
   const share = await ctx.shares.resolve(token);
   if (!share) throw new ApiError('SHARE_LINK_INVALID');
   const record = await ctx.repo.get(share.dossierId);
