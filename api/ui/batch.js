@@ -12,6 +12,13 @@ const stageSelect = h('select', { id: 'stage', required: true }, h('option', { v
 const filesInput = h('input', { type: 'file', id: 'archives', multiple: true, accept: '.zip,.7z,.rar', required: true });
 const sheetInput = h('input', { type: 'file', id: 'facts-sheet', accept: '.xlsx,.xls,.csv', 'aria-describedby': 'facts-sheet-help' });
 const templateLinks = h('span', { id: 'facts-template' });
+// The inputs sit inside Chinese button-like labels (as on the upload page): Chromium's own "Choose Files / No file
+// chosen" is English whatever the page's language. What was picked is said beside the button instead.
+const filesPicked = h('span', { id: 'archives-picked', class: 'muted', 'aria-live': 'polite' }, '尚未选择文件');
+const sheetPicked = h('span', { id: 'facts-sheet-picked', class: 'muted', 'aria-live': 'polite' }, '尚未选择文件');
+const pickedText = (files) => (files.length === 0 ? '尚未选择文件' : `已选择 ${files.length} 个：${[...files].map((f) => f.name).join('、')}`);
+filesInput.addEventListener('change', () => filesPicked.replaceChildren(pickedText(filesInput.files)));
+sheetInput.addEventListener('change', () => sheetPicked.replaceChildren(pickedText(sheetInput.files)));
 
 // The template lists the archives picked so far, so each row is already named; it asks what the chosen city and stage ask.
 function refreshTemplateLinks() {
@@ -63,12 +70,12 @@ const form = h(
   h('h1', null, '批量预审'),
   h('p', { class: 'muted' }, '一次上传多份材料：每个压缩包一份材料；也可以上传一个包含多个压缩包（或多个文件夹）的压缩包。'),
   h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'city' }, '地区'), citySelect), h('div', { class: 'field' }, h('label', { for: 'stage' }, '阶段'), stageSelect)),
-  h('div', { class: 'field' }, h('label', { for: 'archives' }, '压缩包（可多选）'), filesInput),
+  h('div', { class: 'field' }, h('label', { for: 'archives' }, '压缩包（可多选）'), h('div', { class: 'pickers' }, h('label', { class: 'button-like' }, '选择压缩包', filesInput), filesPicked)),
   h(
     'div',
     { class: 'field' },
     h('label', { for: 'facts-sheet' }, '项目事实表（可选）'),
-    sheetInput,
+    h('div', { class: 'pickers' }, h('label', { class: 'button-like' }, '选择事实表', sheetInput), sheetPicked),
     h('p', { class: 'muted', id: 'facts-sheet-help' }, '每份材料包一行，填写机关已确认的项目事实（如是否重大项目、总投资），每份材料按自己那一行检查；不确定的留空。', templateLinks),
   ),
   h('div', { class: 'actions' }, button),
