@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { ErrorResponse, FileParams, ShareFileParams } from '../schemas.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
+import { readCachedExtractions, type ExtractionCache } from '../../pipeline/index.ts';
 import { visibleDossier } from './dossiers.ts';
 import { sharedReport } from './public.ts';
 
@@ -61,7 +62,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
       const record = await visibleDossier(ctx, request, id);
       const report = record.status === 'done' ? await ctx.repo.getReport(id) : null;
       if (!report) throw new ApiError('REPORT_NOT_READY');
-      return sendViewer(reply, report, n, query, `/api/v1/dossiers/${encodeURIComponent(id)}/files/${n}`, `/ui/report.html?id=${encodeURIComponent(id)}`);
+      return sendViewer(reply, ctx.cache, report, n, query, `/api/v1/dossiers/${encodeURIComponent(id)}/files/${n}`, `/ui/report.html?id=${encodeURIComponent(id)}`);
     },
   );
   app.get(
@@ -83,7 +84,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
       const { token, n } = request.params as z.infer<typeof ShareFileParams>;
       const query = request.query as z.infer<typeof ViewerQuery>;
       const report = await sharedReport(ctx, token);
-      return sendViewer(reply.header('referrer-policy', 'no-referrer'), report, n, query, `/api/v1/shared/${token}/files/${n}`, `/api/v1/shared/${token}`);
+      return sendViewer(reply.header('referrer-policy', 'no-referrer'), ctx.cache, report, n, query, `/api/v1/shared/${token}/files/${n}`, `/api/v1/shared/${token}`);
     },
   );
   app.get(
@@ -123,7 +124,7 @@ async function sendAsset(reply: FastifyReply, asset: string, n: number): Promise
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function sendViewer(reply: FastifyReply, report: CompletenessReport, n: number, query: z.infer<typeof ViewerQuery>, fileUrl: string, backUrl: string): FastifyReply {
+async function sendViewer(reply: FastifyReply, cache: ExtractionCache, report: CompletenessReport, n: number, query: z.infer<typeof ViewerQuery>, fileUrl: string, backUrl: string): Promise<FastifyReply> {
   const file = report.files[n];
   if (!file) throw new ApiError('FILE_NOT_FOUND', `编号 ${n}`);
   const page = query.page ?? 1;
@@ -146,7 +147,13 @@ function sendViewer(reply: FastifyReply, report: CompletenessReport, n: number, 
     body = `<div class="viewer-grid"><div class="page-box"><img src="${escape(fileUrl)}" alt="${escape(name)}" class="scan"></div>
 <aside class="card side">${quoteBox}<p class="muted" data-testid="position-unknown">提取时未记录引文在图中的位置，请对照右侧引文在图中查找。</p></aside></div>`;
   } else {
-    body = `<section class="card">${quoteBox}<p class="muted">该格式不能在浏览器中按页显示，请<a href="${escape(fileUrl)}">下载原文件</a>，在第 ${page} 页查找上面的引文。</p></section>`;
+    // DOCX, OFD, sheets: no page image in the browser, but the page's extracted text, kept by the extraction cache.
+    const docs = await readCachedExtractions(cache, [file]).catch(() => null);
+    const text = docs?.get(file.sha256)?.pages.find((p) => p.n === page)?.text;
+    const pageText = text
+      ? `<h2 class="sub">第 ${page} 页的文字（提取所得）</h2><div class="page-text" id="page-text">${markQuote(text, quote)}</div>`
+      : '<p class="muted">没有保存该页提取出的文字。</p>';
+    body = `<div class="viewer-grid"><section class="card">${pageText}</section><aside class="card side">${quoteBox}<p class="muted">该格式不能在浏览器中按原样显示，可<a href="${escape(fileUrl)}">下载原文件</a>核对。</p></aside></div>`;
   }
   const html = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -167,6 +174,9 @@ h1{font-size:1.15rem;margin:.2rem 0 .8rem;overflow-wrap:anywhere}
 mark.quote{background:#ffe27a;color:#1f2933;overflow-wrap:anywhere}
 .quote-label{font-weight:600;margin:0}
 .muted{color:#52606d}
+.sub{font-size:1rem;margin:0 0 .5rem}
+.page-text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.7}
+.page-text mark{background:#ffe27a;outline:2px solid #c77700}
 a{color:#0b5cad}
 </style></head>
 <body><header><a href="${escape(backUrl)}">← 返回报告</a></header>
@@ -174,4 +184,29 @@ a{color:#0b5cad}
 ${body}
 <p><a href="${escape(fileUrl)}">打开整个原文件</a></p></main></body></html>`;
   return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'private, no-store').send(html);
+}
+
+/**
+ * The page's text with the quote wrapped in <mark>. White space is ignored in the comparison (OCR and PDF text put
+ * breaks inside Chinese words); a quote not found whole is found by its longest leading part.
+ */
+export function markQuote(text: string, quote: string): string {
+  const kept: number[] = [];
+  let flat = '';
+  for (let i = 0; i < text.length; i++) {
+    if (/\s/.test(text[i]!)) continue;
+    kept.push(i);
+    flat += text[i];
+  }
+  const wanted = quote.replace(/\s+/g, '').replace(/…$/, '');
+  let length = wanted.length;
+  let at = -1;
+  while (length >= Math.min(4, wanted.length) && length > 0 && at < 0) {
+    at = flat.indexOf(wanted.slice(0, length));
+    if (at < 0) length -= 1;
+  }
+  if (!wanted || at < 0) return escape(text);
+  const start = kept[at]!;
+  const end = kept[at + length - 1]! + 1;
+  return `${escape(text.slice(0, start))}<mark class="hl" data-testid="highlight">${escape(text.slice(start, end))}</mark>${escape(text.slice(end))}`;
 }

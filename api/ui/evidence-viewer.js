@@ -73,7 +73,7 @@ async function show() {
   let length = quote.replace(/…$/, '').length;
   while (length >= Math.min(4, quote.length) && at < 0) {
     at = joined.indexOf(quote.slice(0, length));
-    if (at < 0) length = Math.floor(length * 0.75);
+    if (at < 0) length -= 1;
   }
   if (at < 0) {
     note.textContent = spans.length

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, checkedDossier, startTestApi, type TestApi } from './harness.ts';
+import { markQuote } from '../../api/routes/evidence.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 import { htmlText, latinWords } from '../helpers/latin-words.ts';
 
@@ -24,6 +25,7 @@ let elsewhere: string;
 let id: string;
 let cited: Cited;
 let pageCount: number;
+let docx: Cited | undefined;
 
 beforeAll(async () => {
   api = await startTestApi({ processConcurrency: 1 });
@@ -38,6 +40,8 @@ beforeAll(async () => {
   const file = report.files[index]!;
   cited = { index, path: file.path, page: file.docTypes[0]!.evidence!.page!, quote: file.docTypes[0]!.evidence!.quote };
   pageCount = file.pageCount;
+  const d = report.files.findIndex((f) => /\.docx$/i.test(f.path) && f.docTypes[0]?.evidence?.quote);
+  if (d >= 0) docx = { index: d, path: report.files[d]!.path, page: report.files[d]!.docTypes[0]!.evidence!.page ?? 1, quote: report.files[d]!.docTypes[0]!.evidence!.quote };
 }, 300_000);
 afterAll(async () => api?.close());
 
@@ -100,5 +104,26 @@ describe('the evidence viewer of a PDF', () => {
       // A traversal is refused by the router's own guard (400) before it reaches the asset list (404).
       expect([400, 404], asset).toContain(response.statusCode);
     }
+  });
+});
+
+describe('the evidence viewer of a DOCX', () => {
+  it('shows the extracted text of the cited page with the quote marked', async () => {
+    expect(docx, '样例材料中应有带引文的 DOCX 证据').toBeDefined();
+    const response = await api.app.inject({ url: `/api/v1/dossiers/${id}/files/${docx!.index}/view?${new URLSearchParams({ page: String(docx!.page), q: docx!.quote })}`, headers: bearer(officer) });
+    expect(response.statusCode, response.body).toBe(200);
+    const marked = /<mark class="hl" data-testid="highlight">([^<]*)<\/mark>/.exec(response.body)?.[1] ?? '';
+    expect(marked.replace(/\s+/g, '')).toContain(docx!.quote.replace(/\s+/g, '').replace(/…$/, '').slice(0, 4));
+    expect(latinWords(htmlText(response.body), [docx!.path])).toEqual([]);
+  });
+});
+
+describe('markQuote', () => {
+  it('marks the quote across the line-break spaces the extraction left, escaping the rest', () => {
+    expect(markQuote('甲<乙>\n测试报 告见附件', '测试报告')).toBe('甲&lt;乙&gt;\n<mark class="hl" data-testid="highlight">测试报 告</mark>见附件');
+  });
+  it('finds a clipped quote by its leading part, and marks nothing when it is not there', () => {
+    expect(markQuote('项目名称：青禾市智慧档案管理系统', '项目名称：青禾市智慧城市…')).toContain('<mark class="hl" data-testid="highlight">项目名称：青禾市智慧</mark>');
+    expect(markQuote('项目名称', '验收报告')).toBe('项目名称');
   });
 });
