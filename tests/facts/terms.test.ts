@@ -10,7 +10,7 @@ import {
   type FactsDocument,
 } from '../../checklists/facts/index.ts';
 import { loadChecklist } from '../../checklists/load.ts';
-import { makeDocument, PROFILES, type ProjectProfile } from '../fixtures/dossiers/documents.ts';
+import { creditCodeOf, makeDocument, PROFILES, type ProjectProfile } from '../fixtures/dossiers/documents.ts';
 import { HUAXIN_PDF, readTextLayers } from '../pdf/text-layers.ts';
 
 /**
@@ -51,7 +51,8 @@ describe('a generated dossier with every clause-bearing document', () => {
 
       const main = terms.contracts.find((c) => c.docTypes.includes('contract'))!;
       expect([main.partyA?.name, main.partyB?.name], p.key).toEqual([p.constructionUnit, p.contractor]);
-      expect(main.partyA?.creditCode, p.key).toBeNull();
+      expect([main.partyA?.creditCode, main.partyA?.creditCodeValid], p.key).toEqual([creditCodeOf(p.constructionUnit, '11'), true]);
+      expect([main.partyB?.creditCode, main.partyB?.creditCodeValid], p.key).toEqual([creditCodeOf(p.contractor, '91'), true]);
       const supervision = terms.contracts.find((c) => c.docTypes.includes('supervision_contract'))!;
       expect(supervision.partyB?.name, p.key).toBe(p.supervisor);
       expect(terms.awardee?.name, p.key).toBe(p.contractor);
@@ -65,7 +66,9 @@ describe('a generated dossier with every clause-bearing document', () => {
 
       expect(terms.changes.map((c) => [c.direction, c.wan]), p.key).toEqual([['increase', '8.6']]);
 
-      expect(terms.testReports, p.key).toEqual([expect.objectContaining({ agency: p.testingAgency, marks: [expect.objectContaining({ mark: 'CMA' })] })]);
+      expect(terms.testReports, p.key).toEqual([
+        expect.objectContaining({ agency: p.testingAgency, marks: expect.arrayContaining([expect.objectContaining({ mark: 'CMA' }), expect.objectContaining({ mark: 'CNAS' })]) }),
+      ]);
 
       const contractorCertificate = terms.certificates.find((c) => c.holder === p.contractor);
       expect(contractorCertificate, p.key).toMatchObject({ level: '叁级', validUntil: { precision: 'day' } });

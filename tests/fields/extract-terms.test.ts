@@ -7,7 +7,7 @@ import { extractOfd } from '../../extractors/ofd/index.ts';
 import type { FieldCandidate, FieldName } from '../../extractors/fields/schema.ts';
 import { FieldCandidateSchema } from '../../extractors/fields/schema.ts';
 import { contextWithoutOcr } from '../extractors/context.ts';
-import { makeDocument, PROFILES, type ProjectProfile } from '../fixtures/dossiers/documents.ts';
+import { creditCodeOf, makeDocument, PROFILES, type ProjectProfile } from '../fixtures/dossiers/documents.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
 import { HUAXIN_PDF, readTextLayers } from '../pdf/text-layers.ts';
 import { extract } from './extract-helpers.ts';
@@ -120,10 +120,15 @@ describe('change amounts', () => {
 });
 
 describe('testing agency accreditation', () => {
-  it('reads the generated report\'s CMA number and the agency without the bracket', () => {
+  it('reads the generated report\'s CMA number and CNAS registration, and the agency without the bracket', () => {
     for (const p of profiles) {
       const marks = values(generated('third_party_test_report', p), 'accreditation');
-      expect(marks, p.key).toEqual([{ kind: 'accreditation', mark: 'CMA', number: expect.stringMatching(/^2019\d{6}$/), org: p.testingAgency }]);
+      expect(marks, p.key).toEqual(
+        expect.arrayContaining([
+          { kind: 'accreditation', mark: 'CMA', number: expect.stringMatching(/^2019\d{6}$/), org: p.testingAgency },
+          expect.objectContaining({ kind: 'accreditation', mark: 'CNAS', number: expect.stringMatching(/^L\d{4}$/) }),
+        ]),
+      );
     }
   });
 
@@ -212,6 +217,21 @@ describe('contract parties and the drafter', () => {
         ['湖南某某信息技术有限公司', '91430700MA4L123458', false],
       ]),
     );
+  });
+
+  it('reads both parties of the generated contracts with their 统一社会信用代码, each passing GB 32100\'s check', () => {
+    for (const p of profiles) {
+      const candidates = generated('contract', p);
+      expect(values(candidates, 'partyA'), p.key).toEqual([expect.objectContaining({ name: p.constructionUnit })]);
+      expect(values(candidates, 'partyB'), p.key).toEqual([expect.objectContaining({ name: p.contractor })]);
+      const identifiers = values(candidates, 'orgIdentifier').map((v) => v.kind === 'orgIdentifier' && [v.org, v.creditCode, v.creditCodeValid]);
+      expect(identifiers, p.key).toEqual(
+        expect.arrayContaining([
+          [p.constructionUnit, creditCodeOf(p.constructionUnit, '11'), true],
+          [p.contractor, creditCodeOf(p.contractor, '91'), true],
+        ]),
+      );
+    }
   });
 
   it('reads a code OCR spaced into groups only when its check character holds', () => {
