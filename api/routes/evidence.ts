@@ -84,7 +84,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
       const { token, n } = request.params as z.infer<typeof ShareFileParams>;
       const query = request.query as z.infer<typeof ViewerQuery>;
       const report = await sharedReport(ctx, token);
-      return sendViewer(reply.header('referrer-policy', 'no-referrer'), ctx.cache, report, n, query, `/api/v1/shared/${token}/files/${n}`, `/api/v1/shared/${token}`);
+      return sendViewer(reply.header('referrer-policy', 'no-referrer'), ctx.cache, report, n, query, `/api/v1/shared/${token}/files/${n}`, `/s/${token}`);
     },
   );
   app.get(

@@ -31,7 +31,7 @@ export function reportFormat(request: FastifyRequest, explicit: ReportFormat | u
 export function sendReport(reply: FastifyReply, report: CompletenessReport, format: ReportFormat, fileHref?: (index: number) => string): FastifyReply {
   reply.header('vary', 'Accept');
   if (format === 'html') {
-    return reply.type('text/html; charset=utf-8').send(renderHtml(report, { fileHref: fileHref ? (i) => fileHref(i) : undefined }));
+    return reply.type('text/html; charset=utf-8').send(renderHtml(report, { fileHref: fileHref ? (i) => fileHref(i) : undefined, evidenceHref: fileHref ? (i, page, quote) => `${fileHref(i)}/view?${new URLSearchParams({ ...(page ? { page: String(page) } : {}), q: quote.slice(0, 500) })}` : undefined }));
   }
   if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));

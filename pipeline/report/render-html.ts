@@ -9,6 +9,8 @@ import { pageRangeText, segmentLines } from './segments.ts';
 export interface HtmlOptions {
   /** Builds a link to open a file of the dossier (the API serves originals); absent in the CLI. */
   fileHref?: (index: number, path: string) => string;
+  /** Builds a link that opens a file at a cited page with the quote marked (the API's evidence viewer). */
+  evidenceHref?: (index: number, page: number | undefined, quote: string) => string;
 }
 
 /**
@@ -35,7 +37,7 @@ interface ReportView {
   /** ok / bad / fail: the verdict's colour (齐全, 需补正, 无法检查). */
   verdictTone: 'ok' | 'bad' | 'fail';
   verdict: string;
-  cityMismatch?: { message: string; evidence: Array<{ file: FileLink; page?: number; quote: string }> };
+  cityMismatch?: { message: string; evidence: Array<{ file: FileLink; page?: number; quote: string; quoteHref?: string }> };
   regulation: string;
   cityName: string;
   stage: string;
@@ -65,7 +67,7 @@ interface ReportView {
     article?: string;
     severity: string;
     message: string;
-    evidence: Array<{ file?: FileLink; page?: number; quote?: string }>;
+    evidence: Array<{ file?: FileLink; page?: number; quote?: string; quoteHref?: string }>;
   }>;
   satisfied: Array<{ id: string; title: string; article: string; file?: FileLink; pages?: string; page?: number; viaSection: boolean }>;
   /** 一个文件中装订的多份材料: one line per document of a bound volume. */
@@ -81,7 +83,7 @@ interface ReportView {
     pageCount: number;
     ocrPages: number;
     docTypes: Array<{ name: string; percent: number }>;
-    basis?: { rule: string; page?: number; quote: string };
+    basis?: { rule: string; page?: number; quote: string; quoteHref?: string };
     /** 已人工指定类型: the officer's type and the note saying who, when and what the classifier had said. */
     correction?: { name: string; note: string };
     message: string;
@@ -128,6 +130,10 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     const i = report.files.findIndex((f) => f.path === path);
     return options.fileHref && i >= 0 ? { text: path, href: options.fileHref(i, path) } : { text: path };
   };
+  const quoteHref = (path: string | undefined, page: number | undefined, quote: string): string | undefined => {
+    const i = path ? report.files.findIndex((f) => f.path === path) : -1;
+    return options.evidenceHref && i >= 0 ? options.evidenceHref(i, page || undefined, quote) : undefined;
+  };
   const requirement = (r: Requirement, cls: 'missing' | 'confirm'): RequirementView => ({
     id: r.id,
     title: r.title,
@@ -149,7 +155,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
     verdictTone: report.verdict.outcome === 'complete' ? 'ok' : report.verdict.outcome === 'uncheckable' ? 'fail' : 'bad',
     verdict: verdict(report),
     cityMismatch: report.cityMismatch
-      ? { message: report.cityMismatch.message, evidence: report.cityMismatch.evidence.map((e) => ({ file: fileLink(e.path), page: e.page, quote: readableQuote(e.quote, 60) })) }
+      ? { message: report.cityMismatch.message, evidence: report.cityMismatch.evidence.map((e) => ({ file: fileLink(e.path), page: e.page, quote: readableQuote(e.quote, 60), quoteHref: quoteHref(e.path, e.page, e.quote) })) }
       : undefined,
     regulation: report.checklist.regulation ?? report.checklist.name,
     cityName: report.cityName,
@@ -193,6 +199,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         file: e.path ? fileLink(e.path) : undefined,
         page: e.page || undefined,
         quote: e.quote ? clip(e.quote, 80) : undefined,
+        quoteHref: e.quote ? quoteHref(e.path, e.page, e.quote) : undefined,
       })),
     })),
     satisfied: withStatus('satisfied').map((r) => {
@@ -221,7 +228,7 @@ function reportView(report: CompletenessReport, options: HtmlOptions): ReportVie
         pageCount: f.pageCount,
         ocrPages: f.ocrPages,
         docTypes: f.docTypes.map((d) => ({ name: d.name, percent: Math.round(d.confidence * 100) })),
-        basis: ev ? { rule: RULE_LABEL[ev.rule] ?? ev.rule, page: ev.page || undefined, quote: clip(ev.quote, 60) } : undefined,
+        basis: ev ? { rule: RULE_LABEL[ev.rule] ?? ev.rule, page: ev.page || undefined, quote: clip(ev.quote, 60), quoteHref: quoteHref(f.path, ev.page, ev.quote) } : undefined,
         correction: f.correction ? { name: f.correction.name, note: correctionNote(f.correction) } : undefined,
         message: f.message ?? '',
       };

@@ -91,6 +91,11 @@ describe('the evidence viewer of a PDF', () => {
     const shared = await api.app.inject({ url: viewUrl(`/api/v1/shared/${link.token}`, cited.page, cited.quote) });
     expect(shared.statusCode, shared.body).toBe(200);
     expect(shared.body).toContain(`/api/v1/shared/${link.token}/files/${cited.index}/pdfjs/viewer.js`);
+    // The shared HTML report links its quotes to the viewer under the same link.
+    const page = await api.app.inject({ url: `/s/${link.token}` });
+    const href = /<a class="quote-link" href="([^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+    expect(href).toMatch(new RegExp(`^/api/v1/shared/${link.token}/files/\\d+/view\\?`));
+    expect((await api.app.inject({ url: href! })).statusCode).toBe(200);
     const bad = await api.app.inject({ url: viewUrl(`/api/v1/shared/${'x'.repeat(43)}`, cited.page, cited.quote) });
     expect(bad.statusCode).toBe(404);
     expect(bad.json().error.message).toMatch(/[\u4e00-\u9fff]/);
