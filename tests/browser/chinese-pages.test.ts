@@ -115,13 +115,13 @@ describe('when a person reads the web UI, on a desk screen or a phone', () => {
     expect(await page.textContent('#who')).not.toContain('changde');
   });
 
-  it('opens the evidence where it is: a quote links to its file at the cited page', async () => {
+  it('opens the evidence where it is: a quote links to the evidence viewer at the cited page', async () => {
     const links = page.locator('a.quote-link');
     expect(await links.count()).toBeGreaterThan(0);
     const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute('href')));
-    expect(hrefs.some((href) => /\/files\/\d+#page=\d+$/.test(href ?? ''))).toBe(true);
-    const withPage = hrefs.find((href) => /#page=\d+$/.test(href ?? ''))!;
-    const response = await page.context().request.get(`${base}${withPage.replace(/#.*$/, '')}`);
+    const withPage = hrefs.find((href) => /\/files\/\d+\/view\?page=\d+&q=/.test(href ?? ''));
+    expect(withPage).toBeDefined();
+    const response = await page.context().request.get(`${base}${withPage}`);
     expect(response.status()).toBe(200);
   });
 
