@@ -87,7 +87,7 @@ async function runChild(zipPath: string): Promise<{ peakRssMb: number; treePeakR
     await sharedIsolatedExtraction().close();
     const pages = r.files.reduce((n, f) => n + f.doc.pages.length, 0);
     // VmHWM, not getrusage's maxRSS, which survives exec on Linux and so would include this bench's own peak.
-    const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    const peakKb = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
     // utime, stime, cutime, cstime (fields 14–17 of proc(5)): this process and its reaped readers.
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
