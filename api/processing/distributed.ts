@@ -13,7 +13,7 @@ import {
   type RedisClient,
 } from '../../pipeline/queue/index.ts';
 import { BlobNotFoundError, manifestKey, type BlobStore } from '../../storage/index.ts';
-import type { DossierRepository, Manifest } from '../dossiers/records.ts';
+import { clockEventsOf, type DossierRepository, type Manifest } from '../dossiers/records.ts';
 import { finishCheck } from '../dossiers/rounds.ts';
 import { blobExtractionCache } from '../../pipeline/extraction-cache.ts';
 import type { ExtractionCache } from '../../pipeline/index.ts';
@@ -78,7 +78,7 @@ export class DistributedProcessor implements DossierProcessor {
     const dir = await mkdtemp(join(this.workRoot, 'dossier-enqueue-'));
     try {
       const archivePath = await materialiseUpload(this.store, record, dir);
-      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: correctionsForRun(record), segmentations: record.segmentations });
+      const submission = await this.queue.submit({ archivePath, checklist: record.city, stage: record.stage, facts: record.facts, corrections: correctionsForRun(record), segmentations: record.segmentations, events: clockEventsOf(record) });
       await this.repo.update(dossierId, (r) => ({
         ...r,
         queueId: submission.dossierId,

@@ -17,6 +17,7 @@ import {
 } from '../../storage/index.ts';
 import { mapLimited } from '../concurrency.ts';
 import type { DeclaredFacts } from '../../checklists/facts/index.ts';
+import type { ClockEvent } from '../../checklists/clock.ts';
 import { assertKnownFile, resolveDocType, type TypeCorrection } from '../corrections/index.ts';
 import { intake } from '../intake/index.ts';
 import { distinctContents } from '../stages/link-duplicates.ts';
@@ -55,6 +56,8 @@ export interface SubmitInput {
   corrections?: readonly TypeCorrection[];
   /** The officers' page starts for files bound of several documents; a path intake does not find is refused. */
   segmentations?: readonly SegmentationCorrection[];
+  /** The office's record of the dossier (受理, 补正, 收齐), for the rules that count days from it. */
+  events?: readonly ClockEvent[];
   intakeLimits?: Partial<IntakeLimits>;
 }
 
@@ -123,8 +126,9 @@ export class DossierQueue {
     const facts = input.facts ?? {};
     const corrections = (input.corrections ?? []).map((c) => ({ ...c, docType: resolveDocType(loadChecklist(input.checklist).catalogue, c.docType) }));
     const segmentations = [...(input.segmentations ?? [])];
+    const events = [...(input.events ?? [])];
     const identity = (sourceSha256: string) =>
-      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, corrections, segmentations, versions: resultVersions() });
+      dossierIdFor({ sourceSha256, checklist, stage: input.stage, facts, corrections, segmentations, events, versions: resultVersions() });
 
     const isFile = (await stat(input.archivePath)).isFile();
     const archiveSha256 = isFile ? await sha256OfFile(input.archivePath) : undefined;
@@ -153,7 +157,7 @@ export class DossierQueue {
         input: basename(input.archivePath),
         sourceSha256,
         createdAt: new Date().toISOString(),
-        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'], corrections, segmentations },
+        options: { checklist, stage: input.stage, facts: facts as DossierManifest['options']['facts'], corrections, segmentations, events },
         files,
         unreadableEntries: intakeResult.unreadableEntries,
         skipped: intakeResult.skipped,

@@ -4,6 +4,7 @@ import { FileFindingSchema, FileKindSchema } from '../../extractors/model.ts';
 import { UnreadableEntrySchema } from '../intake/model.ts';
 import { FactValueSchema, StageSchema } from '../report/schema.ts';
 import type { DeclaredFacts } from '../../checklists/facts/index.ts';
+import { ClockEventSchema, type ClockEvent } from '../../checklists/clock.ts';
 import { TypeCorrectionsSchema, type TypeCorrection } from '../corrections/schema.ts';
 import { SegmentationCorrectionSchema, type SegmentationCorrection } from '../stages/segment.ts';
 
@@ -55,6 +56,8 @@ export const DossierManifestSchema = z.object({
     corrections: TypeCorrectionsSchema.default([]),
     /** The officers' page starts for files bound of several documents (`--pages`, PUT …/files/pages). */
     segmentations: z.array(SegmentationCorrectionSchema).default([]),
+    /** The office's record of the dossier (受理, 补正, 收齐): dates some rules count from; absent in manifests from before. */
+    events: z.array(ClockEventSchema).default([]),
   }),
   files: z.array(ManifestFileSchema),
   unreadableEntries: z.array(UnreadableEntrySchema),
@@ -135,6 +138,8 @@ export interface DossierIdentity {
   corrections?: readonly TypeCorrection[];
   /** The officers' page starts; the same upload split otherwise is another result. */
   segmentations?: readonly SegmentationCorrection[];
+  /** The office's record of the dossier; the same upload with another record is another result. */
+  events?: readonly ClockEvent[];
   /** Anything else that changes the result: extractor build, report schema. */
   versions: readonly string[];
 }
@@ -155,6 +160,7 @@ export function dossierIdFor(identity: DossierIdentity): string {
     ...(identity.corrections?.length ? [identity.corrections.map((c) => [c.path, c.docType, c.by, c.at])] : []),
     // Likewise: only when an officer set page starts, tagged so they can never read as corrections.
     ...(identity.segmentations?.length ? [['pages', identity.segmentations.map((s) => [s.path, s.starts])]] : []),
+    ...(identity.events?.length ? [['events', identity.events]] : []),
   ]);
   return `d-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }

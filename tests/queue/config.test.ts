@@ -109,4 +109,12 @@ describe('when a dossier id is derived', () => {
     expect(dossierIdFor({ ...base, checklist: { ...base.checklist, sha256: 'd'.repeat(64) } })).not.toBe(id);
     expect(dossierIdFor({ ...base, versions: ['y'] })).not.toBe(id);
   });
+
+  it('gives another id when the office record of the dossier (受理, 收齐) differs, and the same id when there is none', () => {
+    const id = dossierIdFor(base);
+    expect(dossierIdFor({ ...base, events: [] })).toBe(id);
+    const received = dossierIdFor({ ...base, events: [{ kind: 'accepted', on: '2026-09-01' }] });
+    expect(received).not.toBe(id);
+    expect(dossierIdFor({ ...base, events: [{ kind: 'accepted', on: '2026-09-01' }, { kind: 'complete', on: '2026-09-20' }] })).not.toBe(received);
+  });
 });

@@ -111,6 +111,15 @@ describe('when a dossier goes through the queue', () => {
     // New objects: originals under the new dossier, its manifest and its three report files; no file content, no extraction.
     expect(s3.objectPutCount - putsBefore).toBe(4 + 1 + 3);
   });
+
+  it('carries the office record of the dossier (受理 date) to the worker, whose rules see it as a fact from 办理记录', async () => {
+    const events = [{ kind: 'accepted' as const, on: '2026-09-01' }];
+    const withRecord = await queue.submit({ archivePath: SAMPLE_05, ...OPTIONS, events });
+    const manifest = await store.getJson(manifestKey(withRecord.dossierId), DossierManifestSchema);
+    expect(manifest.options.events).toEqual(events);
+    const report = await queue.waitForReport(withRecord.dossierId, { timeoutMs: 120_000 });
+    expect(report.facts.submissionAcceptedDate).toMatchObject({ value: '2026-09-01' });
+  });
 });
 
 async function countJobs(config: DistributedConfig): Promise<number> {

@@ -54,6 +54,7 @@ export async function runReportJob(
         facts: manifest.options.facts,
         corrections: manifest.options.corrections,
         segmentations: manifest.options.segmentations,
+        events: manifest.options.events,
         extracted,
         unreadableEntries: manifest.unreadableEntries,
         skipped: manifest.skipped,
