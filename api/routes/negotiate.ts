@@ -31,8 +31,17 @@ export function reportFormat(request: FastifyRequest, explicit: ReportFormat | u
 export function sendReport(reply: FastifyReply, report: CompletenessReport, format: ReportFormat, fileHref?: (index: number) => string): FastifyReply {
   reply.header('vary', 'Accept');
   if (format === 'html') {
-    return reply.type('text/html; charset=utf-8').send(renderHtml(report, { fileHref: fileHref ? (i) => fileHref(i) : undefined, evidenceHref: fileHref ? (i, page, quote) => `${fileHref(i)}/view?${new URLSearchParams({ ...(page ? { page: String(page) } : {}), q: quote.slice(0, 500) })}` : undefined }));
+    return reply.type('text/html; charset=utf-8').send(renderHtml(report, reportLinks(fileHref)));
   }
   if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));
+}
+
+/** The HTML report's links: each file, and each quote to the evidence viewer at its page (api/routes/evidence.ts). */
+export function reportLinks(fileHref?: (index: number) => string): { fileHref?: (index: number) => string; evidenceHref?: (index: number, page: number | undefined, quote: string) => string } {
+  if (!fileHref) return {};
+  return {
+    fileHref: (i) => fileHref(i),
+    evidenceHref: (i, page, quote) => `${fileHref(i)}/view?${new URLSearchParams({ ...(page ? { page: String(page) } : {}), q: quote.slice(0, 500) })}`,
+  };
 }

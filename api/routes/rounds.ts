@@ -12,7 +12,7 @@ import { renderMarkdown } from '../../pipeline/report/render-markdown.ts';
 import { receiveUpload } from '../dossiers/upload.ts';
 import { DossierIdParams, DossierView, ErrorResponse, ReportFormatQuery, ShareParams } from '../schemas.ts';
 import { dossierView, uploadKeyGuard, visibleDossier } from './dossiers.ts';
-import { reportFormat, sendReport } from './negotiate.ts';
+import { reportFormat, reportLinks, sendReport } from './negotiate.ts';
 
 /**
  * 补正 rounds over HTTP: the dossier's unit, officers of its jurisdiction and admins (whoever may see it), or a share
@@ -110,7 +110,7 @@ async function sendRoundReport(ctx: AppContext, request: FastifyRequest, reply: 
     return reply.type('text/markdown; charset=utf-8').send(`${md.slice(0, cut)}\n## ${title}\n\n${changes.map((l) => `- ${l}`).join('\n')}\n${md.slice(cut)}`);
   }
   const section = `<section class="round-diff"><h2>${escapeHtml(title!)}</h2><ul>${changes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></section>`;
-  const html = renderHtml(report, { fileHref: links });
+  const html = renderHtml(report, reportLinks(links));
   return reply.type('text/html; charset=utf-8').send(html.replace(/<body[^>]*>/, (body) => `${body}${section}`));
 }
 

@@ -95,6 +95,8 @@ describe('when a unit supplements its dossier in rounds', () => {
     expect(md).toContain('- 新增文件：需求分析报告.txt');
     const html = (await api.app.inject({ url: `/api/v1/dossiers/${id}/rounds/2/report?format=html`, headers: bearer(unit) })).body;
     expect(html).toMatch(/<section class="round-diff"><h2>第 2 轮补正：[^<]*<\/h2><ul><li>新增文件：需求分析报告.txt<\/li>/);
+    // The current round's quotes open the evidence viewer at their page, as the dossier's own report does.
+    expect(html).toMatch(/href="[^"]*\/files\/\d+\/view\?[^"]*q=/);
 
     // The audit log names who sent the round and what it changed.
     const audit = await get<{ entries: Array<{ action: string; actor: string; detail: Record<string, unknown> }> }>(`/api/v1/dossiers/${id}/audit`, officer);
