@@ -10,17 +10,22 @@ describe('when the classifier reads published titles kept apart while it was dev
     expect(rows.filter((r) => !/^https?:\/\//.test(r.source)).map((r) => r.line)).toEqual([]);
   });
 
-  // Measured once, at the end of the work on the classifier (2026-12-04): 189 of 206 exact (91.7 %), 7 of the 91
-  // none titles forced into a type — short of issue 9's 97 %. The dev half is at 99.4 % (660/664): the grammar fits
-  // what it was tuned on better than what it has not seen. The holdout's failures are now known, so tuning on them
-  // would no longer measure anything; this test holds the figure as a floor so that it cannot fall unnoticed, and a
-  // fresh holdout needs newly gathered titles (merge.ts splits them by the same SHA-1 rule).
-  it('types at least as many exactly as when it was measured once (91.7 %; the issue asks 97 %), and forces no more none titles into a type', () => {
+  // Measured twice, each time once and by counts only (tests/classify/real-titles/score.ts prints no title):
+  // - 2026-12-04, first: 189 of 206 exact (91.7 %), 7 of the 91 none titles forced into a type. Those failures were then
+  //   looked at, so the first 206 rows no longer measure anything unseen.
+  // - 2026-12-04, second, before any change to the classifier: the table grew by a new gathering (merge.ts, same SHA-1
+  //   split) and the half was measured again: 202 of 221 exact (91.4 %), 8 of the 96 none titles forced into a type;
+  //   the 15 new rows alone: 13 of 15 exact (86.7 %), 1 of their 5 none titles forced. Short of issue 9's 97 %: the
+  //   grammar fits what it was tuned on (dev) better than what it has not seen. The classifier was then changed on dev
+  //   failures only; this test holds the measured figure as a floor so that it cannot fall unnoticed. A fresh holdout
+  //   needs newly gathered titles.
+  it('types at least as many exactly as when it was last measured (202 of 221; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
-    const share = outcomes.filter((o) => o.exact).length / outcomes.length;
-    expect(share, wrong.join('\n')).toBeGreaterThanOrEqual(189 / 206);
+    const exact = outcomes.filter((o) => o.exact).length;
+    expect(rows.length).toBeGreaterThanOrEqual(221);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(202);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(7);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(8);
   });
 });
