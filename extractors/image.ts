@@ -1,12 +1,13 @@
 import sharp from 'sharp';
 import type { ExtractedDocument, ExtractionLimits, Extractor, FileFinding, Page } from './model.ts';
 import { isBmp, readBmpHeader } from './ocr/bmp.ts';
+import { rescaleLayout } from './ocr/layout.ts';
 import { OcrInputError, openImage, refuseTooLarge } from './ocr/preprocess.ts';
 import { OCR_ENGINE_VERSION } from './ocr/traineddata.ts';
 import { analysePageSeals, SEAL_READER_VERSION, type SealRecord } from './seals/index.ts';
 
 /** Bump the leading number when this extractor's output changes for the same input. */
-export const IMAGE_EXTRACTOR_VERSION = `image@2+${SEAL_READER_VERSION}+${OCR_ENGINE_VERSION}`;
+export const IMAGE_EXTRACTOR_VERSION = `image@3+${SEAL_READER_VERSION}+${OCR_ENGINE_VERSION}`;
 
 /** Pages below this mean confidence get a warning that the text may be wrong. */
 const LOW_CONFIDENCE = 50;
@@ -137,7 +138,10 @@ export const extractImage: Extractor = async (input, ctx) => {
       sealScan.checkedPages.push(n);
       if (found.monochrome) sealScan.monochromePages.push(n);
       const result = await ctx.ocr.recognize(found.cleanedPage ?? pageImage);
-      pages.push({ n, text: result.text, source: 'ocr', confidence: result.confidence });
+      // The OCR input may have been downscaled (large images, the seal-lifted copy): boxes go back to the picture as
+      // the browser shows it, upright at its own size.
+      const ocrLayout = result.layout ? rescaleLayout(result.layout, opened.width, opened.height) : undefined;
+      pages.push({ n, text: result.text, source: 'ocr', confidence: result.confidence, ...(ocrLayout ? { ocrLayout } : {}) });
       if (result.text !== '' && result.confidence < LOW_CONFIDENCE) {
         findings.push({
           code: 'ocr-low-confidence',

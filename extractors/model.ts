@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingCodeSchema } from './finding-codes.ts';
+import { OcrLayoutSchema, type OcrLayout } from './ocr/layout.ts';
 import { SealRecordSchema, SealScanSchema } from './seals/schema.ts';
 
 /**
@@ -41,6 +42,11 @@ export const PageSchema = z.object({
    * scanned file start); its body was not read. Absent when the whole page was read.
    */
   partial: z.literal(true).optional(),
+  /**
+   * Where OCR read each line, in pixels of the page image (an image file's own picture, upright; a scanned PDF page's
+   * scan): the evidence viewer marks a quote there. Absent for text-layer pages and for pages only partly read.
+   */
+  ocrLayout: OcrLayoutSchema.optional(),
 });
 export type Page = z.infer<typeof PageSchema>;
 
@@ -117,6 +123,8 @@ export interface OcrResult {
   text: string;
   /** Mean confidence 0–100. */
   confidence: number;
+  /** The lines read and their boxes, in pixels of the image handed to `recognize` (upright). */
+  layout?: OcrLayout;
 }
 
 /** The OCR service an extractor may use. Implemented by extractors/ocr (a tesseract.js worker pool). */

@@ -28,6 +28,7 @@ export type { ExtractionCache, ExtractedFile, ProgressEvent } from './model.ts';
 export { evaluateExtracted } from './stages/evaluate.ts';
 export { parseSegmentArguments, SegmentArgumentError, SegmentationCorrectionSchema, type SegmentationCorrection } from './stages/segment.ts';
 export { readCachedExtractions } from './stages/extract.ts';
+export { quoteRegions, QuoteRegionsSchema, type QuoteRegions } from './report/quote-region.ts';
 export { linkDuplicates } from './stages/link-duplicates.ts';
 export { storeContents } from './stages/store-contents.ts';
 export { describeChecklist } from '../checklists/describe.ts';

@@ -54,7 +54,7 @@ function settleOcr(message: Extract<ParentMessage, { type: 'ocr-result' | 'ocr-e
   const pending = pendingOcr.get(message.requestId);
   if (!pending) return;
   pendingOcr.delete(message.requestId);
-  if (message.type === 'ocr-result') pending.resolve({ text: message.text, confidence: message.confidence });
+  if (message.type === 'ocr-result') pending.resolve({ text: message.text, confidence: message.confidence, ...(message.layout ? { layout: message.layout } : {}) });
   else if (message.inputReason) pending.reject(new OcrInputError(message.message, message.inputReason));
   else pending.reject(new Error(message.message));
   releaseChannelIfWorking();

@@ -258,7 +258,7 @@ export class IsolatedExtraction {
 
       const answerOcr = (requestId: number, image: Uint8Array) => {
         ctx.ocr.recognize(asBuffer(image)).then(
-          (result) => this.post(reader, { type: 'ocr-result', requestId, text: result.text, confidence: result.confidence }),
+          (result) => this.post(reader, { type: 'ocr-result', requestId, text: result.text, confidence: result.confidence, ...(result.layout ? { layout: result.layout } : {}) }),
           (error: unknown) =>
             this.post(reader, {
               type: 'ocr-error',

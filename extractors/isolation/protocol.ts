@@ -1,4 +1,5 @@
 import type { ExtractedDocument, ExtractionLimits, FileKind, PageSource } from '../model.ts';
+import type { OcrLayout } from '../ocr/layout.ts';
 
 /**
  * Messages between the extraction parent and the child process that reads one file at a time. Both ends are our
@@ -9,7 +10,7 @@ import type { ExtractedDocument, ExtractionLimits, FileKind, PageSource } from '
 export type ParentMessage =
   /** `localPath`: the child reads the file itself, so its bytes are never held by the parent as well. */
   | { type: 'extract'; jobId: number; path: string; kind: FileKind; bytes?: Uint8Array; localPath?: string; limits: ExtractionLimits }
-  | { type: 'ocr-result'; requestId: number; text: string; confidence: number }
+  | { type: 'ocr-result'; requestId: number; text: string; confidence: number; layout?: OcrLayout }
   | { type: 'ocr-error'; requestId: number; message: string; inputReason?: 'undecodable' | 'too-large' };
 
 export type ChildMessage =

@@ -4,6 +4,7 @@ import Tesseract from 'tesseract.js';
 import { defaultExtractionLimits } from '../limits.ts';
 import type { OcrEngine, OcrResult } from '../model.ts';
 import { normalizeOcrText } from './han-spacing.ts';
+import { linesFromTsv, rescaleLayout } from './layout.ts';
 import { prepareImageForOcr } from './preprocess.ts';
 import { OCR_LANGUAGE, resolveChiSimLangPath } from './traineddata.ts';
 
@@ -214,13 +215,16 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
       const worker = await workerFor(slot);
       if (closed) throw new OcrPoolClosedError('OCR pool was closed');
       timeout = rejectAfter(pageTimeoutMs, `OCR of one page took longer than ${pageTimeoutMs} ms`);
-      const recognition = worker.tesseract.recognize(prepared.png, {}, { text: true });
+      // TSV carries each line's box; tesseract writes it from the result it already holds (no second recognition).
+      const recognition = worker.tesseract.recognize(prepared.png, {}, { text: true, tsv: true });
       const { data } = await Promise.race([recognition, worker.death, timeout.promise]);
       counters.pagesRecognized++;
       worker.pagesDone++;
       page.resolve({
         text: normalizeOcrText(data.text ?? ''),
         confidence: Math.max(0, Math.min(100, Number.isFinite(data.confidence) ? data.confidence : 0)),
+        // Boxes back in the caller's pixels: preprocessing scaled the image for the model, the caller knows only its own.
+        layout: rescaleLayout({ width: prepared.width, height: prepared.height, lines: linesFromTsv(data.tsv ?? '') }, prepared.sourceWidth, prepared.sourceHeight),
       });
       if (worker.pagesDone >= recycleAfterPages || prepared.width * prepared.height > recycleAfterPixels) {
         counters.recycled++;

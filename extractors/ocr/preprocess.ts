@@ -65,6 +65,9 @@ export interface PreparedOcrImage {
   height: number;
   /** Factor applied to the source (after EXIF orientation). */
   scale: number;
+  /** Size of the source after EXIF orientation, before scaling: what OCR boxes are mapped back to. */
+  sourceWidth: number;
+  sourceHeight: number;
 }
 
 function formatMegapixels(pixels: number): string {
@@ -167,7 +170,7 @@ export async function prepareImageForOcr(
   if (opened.density && opened.density >= 100) pipeline = pipeline.withDensity(opened.density * scale);
   try {
     const png = await pipeline.png({ compressionLevel: 1 }).toBuffer();
-    return { png, width, height, scale };
+    return { png, width, height, scale, sourceWidth: opened.width, sourceHeight: opened.height };
   } catch (error) {
     throw new OcrInputError('图片内容已损坏，无法解码', 'undecodable', { cause: error });
   }

@@ -9,6 +9,7 @@ import type {
   Page,
 } from '../model.ts';
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
+import { rescaleLayout } from '../ocr/layout.ts';
 import { OcrInputError, openImage } from '../ocr/preprocess.ts';
 import { analysePageSeals, SEAL_READER_VERSION, type SealRecord } from '../seals/index.ts';
 import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
@@ -34,7 +35,7 @@ interface PageSeals {
  * garbage detector, the normalisation or the OCR engine.
  */
 export const PDF_EXTRACTOR_VERSION = [
-  'pdf@3',
+  'pdf@4',
   `pdf-parse@${PDF_PARSE_VERSION}`,
   `pdfjs@${PDFJS_VERSION}`,
   `garbage@${GARBAGE_DETECTOR_VERSION}`,
@@ -275,7 +276,8 @@ async function recognizePages(
     }
     // Tasks never reject, so a failing page cannot leave its neighbours' promises unhandled.
     const tracked: Promise<void> = recognizeOne(candidate, image, ctx, findings, read === 'page' ? pageSeals : undefined)
-      .then((page) => (read === 'bands' && page.source === 'ocr' ? { ...page, partial: true as const } : page))
+      // The bands are two strips stacked into one picture: their boxes are not the page's, so they are not kept.
+      .then(({ ocrLayout, ...page }) => (read === 'bands' && page.source === 'ocr' ? { ...page, partial: true as const } : { ...page, ...(ocrLayout ? { ocrLayout } : {}) }))
       .then(
         (page) => settle(page),
         (error: unknown) => void (engineFailure ??= new OcrEngineFailure('OCR engine failed', { cause: error })),
@@ -295,6 +297,7 @@ async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: Extract
   try {
     // Seals are read before the page: where one covers text, the page is read with its red ink lifted.
     let pageImage = image;
+    let imageSize: { width: number; height: number } | undefined;
     if (pageSeals) {
       const opened = await openImage(image, { refuseImagePixels: ctx.limits.refuseImagePixels });
       const found = await analysePageSeals(opened.pipeline, opened.width, opened.height, {
@@ -307,8 +310,11 @@ async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: Extract
       pageSeals.checkedPages.push(candidate.n);
       if (found.monochrome) pageSeals.monochromePages.push(candidate.n);
       pageImage = found.cleanedPage ?? image;
+      imageSize = { width: opened.width, height: opened.height };
     }
     result = await ctx.ocr.recognize(pageImage);
+    // The seal-lifted copy may be smaller than the page's scan; boxes are kept in the scan's pixels.
+    if (result.layout && imageSize) result = { ...result, layout: rescaleLayout(result.layout, imageSize.width, imageSize.height) };
   } catch (error) {
     if (!(error instanceof OcrInputError)) throw error;
     findings.push({
@@ -328,7 +334,7 @@ async function recognizeOne(candidate: OcrCandidate, image: Buffer, ctx: Extract
   if (text !== '' && confidence < LOW_CONFIDENCE) {
     findings.push({ code: 'ocr-low-confidence', severity: 'warning', page: candidate.n, message: FINDINGS.lowConfidence(candidate.n, confidence) });
   }
-  return { n: candidate.n, text, source: 'ocr', confidence };
+  return { n: candidate.n, text, source: 'ocr', confidence, ...(result.layout ? { ocrLayout: result.layout } : {}) };
 }
 
 /** What a page keeps when it is not OCR'd: a short text layer is still true text; garbage is dropped, not passed on. */
