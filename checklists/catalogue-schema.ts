@@ -131,6 +131,11 @@ export const CatalogueSchema = z.object({
    * resolves its head.
    */
   foreignHeads: z.array(z.string().min(1)).default([]),
+  /**
+   * Generic nouns a title may add after its real head ("源代码说明文档"): when what precedes one ends with a head of
+   * some type, that head is read as the title's head.
+   */
+  headSuffixes: z.array(z.string().min(1)).default([]),
   groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
   /**
    * Which document's value wins when documents state a field differently (../shared/domain/requirements.md §2.1 "the

@@ -140,6 +140,8 @@ export class DocTypeClassifier {
   private readonly foreignHeads: string[];
   /** Every head of every type, for telling "清单" from a head "单" it merely ends with. */
   private readonly allHeads: string[];
+  /** Generic nouns after a real head ("…说明文档"): dropped when a head precedes them. */
+  private readonly headSuffixes: string[];
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -153,6 +155,7 @@ export class DocTypeClassifier {
         refines: t.refines,
       }));
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
+    this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
     this.catchAll = catalogue.catchAll;
     this.titleTerms = catalogue.docTypes.filter((t) => t.id !== this.catchAll).flatMap((t) => compileTerms(t.id, t.titleTerms));
     this.sectionHeadings = [
@@ -318,7 +321,7 @@ export class DocTypeClassifier {
     for (const candidate of titleCandidates(pages)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
       const text = stripVersionMarkers(candidate.text);
-      const core = stripTrailingNoise(text);
+      const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
       const heads = headHits(hits);
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
@@ -422,6 +425,20 @@ export class DocTypeClassifier {
     const refined = winners.map((w) => this.refinement(w.docType, core) ?? w);
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
+  }
+
+  /**
+   * "源代码说明文档" → "源代码说明": a generic noun after a head of some type (two characters or more) is not the head,
+   * unless the grammar already reads the title with it as head ("需求文档" is requirements analysis).
+   */
+  private withoutHeadSuffix(core: string): string {
+    if ((this.grammar(core)?.decided.length ?? 0) > 0) return core;
+    for (const suffix of this.headSuffixes) {
+      if (!core.endsWith(suffix)) continue;
+      const rest = core.slice(0, core.length - suffix.length);
+      if (this.allHeads.some((h) => h.length >= 2 && rest.endsWith(h) && rest.length > h.length)) return rest;
+    }
+    return core;
   }
 
   /**
@@ -679,7 +696,8 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
       if (cells.length < 2) {
-        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]/).map((p) => p.trim()).filter(Boolean);
+        // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控"), not in a code ("5-1", "2024-Z").
+        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           for (const part of parts) {
             const c = foldForMatching(part);
