@@ -18,7 +18,8 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   the 15 new rows alone: 13 of 15 exact (86.7 %), 1 of their 5 none titles forced. Short of issue 9's 97 %: the
   //   grammar fits what it was tuned on (dev) better than what it has not seen. The classifier was then changed on dev
   //   failures only (指导意见/实施意见 as policy heads, 文档 after a head, a bare hyphen between Chinese words as a
-  //   joint); counted again afterwards, still by counts only: 203 of 221, 8 none forced. This test holds the measured
+  //   joint); counted again afterwards, still by counts only: 203 of 221, 8 none forced. A second, smaller gathering
+  //   then added one holdout row, typed exactly on its first count (204 of 222). This test holds the first measured
   //   figure as a floor so that it cannot fall unnoticed. A fresh holdout needs newly gathered titles.
   it('types at least as many exactly as when it was last measured (202 of 221; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
