@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { ErrorResponse, FileParams, ShareFileParams } from '../schemas.ts';
 import type { CompletenessReport } from '../../pipeline/report/schema.ts';
-import { readCachedExtractions, type ExtractionCache } from '../../pipeline/index.ts';
+import { quoteRegions, QuoteRegionsSchema, readCachedExtractions, type ExtractionCache, type QuoteRegions } from '../../pipeline/index.ts';
 import { visibleDossier } from './dossiers.ts';
 import { sharedReport } from './public.ts';
 
@@ -15,7 +15,9 @@ import { sharedReport } from './public.ts';
  * Issue 15: evidence opens where it is. `…/files/:n/view?page=N&q=引文` is a page of our own that shows the cited
  * page of the file with the quote marked: a PDF through pdf.js (served from node_modules under the same address,
  * so the same token or share link that sees the file sees its viewer, and nothing is fetched from outside the
- * offline 政务外网), an image with the quote beside it, any other format as its quote alone with a download link.
+ * offline 政务外网), an image with the quoted lines marked on it (where OCR read them), any other format as the page's
+ * extracted text with the quote marked and a download link. `…/files/:n/region` answers where the quote is on a
+ * scanned page as JSON.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +41,19 @@ export const ViewerQuery = z.object({
   page: z.string().regex(/^\d{1,5}$/, '页码应为正整数').transform(Number).optional(),
   q: z.string().max(2000, '引文过长').optional(),
 });
+export const EvidenceRegionResponse = z.object({
+  path: z.string(),
+  page: z.number().int().positive(),
+  /**
+   * `located`: the quote's lines were found on the page's OCR layout; `not-found`: the page has a layout but the quote
+   * is not on it; `no-layout`: the page was not OCR'd (text layer, DOCX…) or was read before OCR kept line boxes.
+   */
+  status: z.enum(['located', 'not-found', 'no-layout']),
+  /** Where the quote is, in pixels of the page image; absent unless located. */
+  located: QuoteRegionsSchema.optional(),
+});
+export const RegionQuery = ViewerQuery.extend({ q: z.string().min(1, '缺少引文').max(2000, '引文过长') });
+
 const AssetParams = z.object({ asset: z.string().regex(/^[a-z_.]+(?:\/[A-Za-z0-9_.-]+)?$/, '资源名无效') });
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp)$/i;
@@ -66,6 +81,26 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
   app.get(
+    '/api/v1/dossiers/:id/files/:n/region',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: '引文在扫描页（图片或扫描的 PDF 页）上的位置：OCR 读出的行框，以该页图像的像素计',
+        params: FileParams,
+        querystring: RegionQuery,
+        response: { 200: EvidenceRegionResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { id, n } = request.params as z.infer<typeof FileParams>;
+      const query = request.query as z.infer<typeof RegionQuery>;
+      const record = await visibleDossier(ctx, request, id);
+      const report = record.status === 'done' ? await ctx.repo.getReport(id) : null;
+      if (!report) throw new ApiError('REPORT_NOT_READY');
+      return regionAnswer(ctx.cache, report, n, query);
+    },
+  );
+  app.get(
     '/api/v1/dossiers/:id/files/:n/pdfjs/*',
     { schema: { hide: true, params: FileParams.extend({ '*': z.string() }) } },
     async (request, reply) => {
@@ -88,6 +123,20 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
   app.get(
+    '/api/v1/shared/:token/files/:n/region',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['share'], summary: '分享链接：引文在扫描页上的位置', params: ShareFileParams, querystring: RegionQuery, response: { 200: EvidenceRegionResponse, 404: ErrorResponse } },
+    },
+    async (request, reply) => {
+      const { token, n } = request.params as z.infer<typeof ShareFileParams>;
+      const query = request.query as z.infer<typeof RegionQuery>;
+      const report = await sharedReport(ctx, token);
+      reply.header('referrer-policy', 'no-referrer');
+      return regionAnswer(ctx.cache, report, n, query);
+    },
+  );
+  app.get(
     '/api/v1/shared/:token/files/:n/pdfjs/*',
     { config: { auth: 'public' }, schema: { hide: true, params: ShareFileParams.extend({ '*': z.string() }) } },
     async (request, reply) => {
@@ -97,6 +146,50 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: AppContext): v
     },
   );
 }
+
+type ReportFile = CompletenessReport['files'][number];
+
+function citedFile(report: CompletenessReport, n: number, page: number): ReportFile {
+  const file = report.files[n];
+  if (!file) throw new ApiError('FILE_NOT_FOUND', `编号 ${n}`);
+  if (page < 1 || (file.pageCount > 0 && page > file.pageCount)) {
+    throw new ApiError('FILE_NOT_FOUND', `第 ${page} 页不存在（该文件共 ${file.pageCount} 页）`);
+  }
+  return file;
+}
+
+/** The quote's place on the page's OCR layout, from the extraction cache (the file is not read again). */
+async function locateQuote(cache: ExtractionCache, file: ReportFile, page: number, quote: string): Promise<{ status: z.infer<typeof EvidenceRegionResponse>['status']; located?: QuoteRegions }> {
+  const docs = await readCachedExtractions(cache, [file]).catch(() => null);
+  const layout = docs?.get(file.sha256)?.pages.find((p) => p.n === page)?.ocrLayout;
+  if (!layout) return { status: 'no-layout' };
+  const located = quote ? quoteRegions(layout, quote) : null;
+  return located ? { status: 'located', located } : { status: 'not-found' };
+}
+
+async function regionAnswer(cache: ExtractionCache, report: CompletenessReport, n: number, query: z.infer<typeof RegionQuery>): Promise<z.infer<typeof EvidenceRegionResponse>> {
+  const page = query.page ?? 1;
+  const file = citedFile(report, n, page);
+  return { path: file.path, page, ...(await locateQuote(cache, file, page, query.q)) };
+}
+
+/** Percent of the page image, so the marks scale with the picture at any width (CSS, no script needed). */
+function percentBoxes(located: QuoteRegions): Array<{ left: number; top: number; width: number; height: number; text: string }> {
+  const pct = (v: number, of: number) => Math.round((v / of) * 100_000) / 1000;
+  return located.regions.map((r) => {
+    // A little air around the line (a third of its height), so the frame does not sit on the strokes it marks.
+    const padX = r.height / 3;
+    const padY = r.height / 3;
+    const x = Math.max(0, r.x - padX);
+    const y = Math.max(0, r.y - padY);
+    const right = Math.min(located.image.width, r.x + r.width + padX);
+    const bottom = Math.min(located.image.height, r.y + r.height + padY);
+    return { left: pct(x, located.image.width), top: pct(y, located.image.height), width: pct(right - x, located.image.width), height: pct(bottom - y, located.image.height), text: r.text };
+  });
+}
+
+const REGION_FOUND = '已标出引文所在位置';
+const REGION_MISSING = '未能在图像上定位引文，请查看整页';
 
 async function sendAsset(reply: FastifyReply, asset: string, n: number): Promise<FastifyReply> {
   const parsed = AssetParams.safeParse({ asset });
@@ -125,12 +218,8 @@ async function sendAsset(reply: FastifyReply, asset: string, n: number): Promise
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 async function sendViewer(reply: FastifyReply, cache: ExtractionCache, report: CompletenessReport, n: number, query: z.infer<typeof ViewerQuery>, fileUrl: string, backUrl: string): Promise<FastifyReply> {
-  const file = report.files[n];
-  if (!file) throw new ApiError('FILE_NOT_FOUND', `编号 ${n}`);
   const page = query.page ?? 1;
-  if (page < 1 || (file.pageCount > 0 && page > file.pageCount)) {
-    throw new ApiError('FILE_NOT_FOUND', `第 ${page} 页不存在（该文件共 ${file.pageCount} 页）`);
-  }
+  const file = citedFile(report, n, page);
   const quote = (query.q ?? '').replace(/\s+/g, ' ').trim();
   const name = file.path.split('/').at(-1) ?? file.path;
   const pdf = /\.pdf$/i.test(name);
@@ -139,13 +228,25 @@ async function sendViewer(reply: FastifyReply, cache: ExtractionCache, report: C
     ? `<p class="quote-label">引文</p><p><mark class="quote" data-testid="quote">${escape(quote)}</mark></p>`
     : '<p class="muted">未指定引文，仅显示该页。</p>';
   let body: string;
+  // A scanned page (a picture, or a PDF page read by OCR) knows where its lines are; a text layer does not need to.
+  const located = (pdf || image) && quote ? await locateQuote(cache, file, page, quote) : undefined;
+  const boxes = located?.located ? percentBoxes(located.located) : [];
   if (pdf) {
-    body = `<div class="viewer-grid"><div id="page-box" class="page-box" data-file="${escape(fileUrl)}" data-page="${page}" data-quote="${escape(quote)}" data-assets="${escape(fileUrl)}/pdfjs/" aria-label="第 ${page} 页"><p class="muted" id="viewer-status" role="status" aria-live="polite">正在打开第 ${page} 页…</p></div>
+    const regions = boxes.length ? ` data-regions="${escape(JSON.stringify(boxes.map(({ text: _text, ...box }) => box)))}"` : '';
+    body = `<div class="viewer-grid"><div id="page-box" class="page-box" data-file="${escape(fileUrl)}" data-page="${page}" data-quote="${escape(quote)}" data-assets="${escape(fileUrl)}/pdfjs/"${regions} aria-label="第 ${page} 页"><p class="muted" id="viewer-status" role="status" aria-live="polite">正在打开第 ${page} 页…</p></div>
 <aside class="card side">${quoteBox}<p class="muted" id="match-note"></p></aside></div>
 <script type="module" src="${escape(fileUrl)}/pdfjs/viewer.js"></script>`;
   } else if (image) {
-    body = `<div class="viewer-grid"><div class="page-box"><img src="${escape(fileUrl)}" alt="${escape(name)}" class="scan"></div>
-<aside class="card side">${quoteBox}<p class="muted" data-testid="position-unknown">提取时未记录引文在图中的位置，请对照右侧引文在图中查找。</p></aside></div>`;
+    const size = located?.located?.image;
+    const marks = boxes
+      .map((b, i) => `<div class="region"${i === 0 ? ' id="quote-region"' : ''} data-testid="image-region" role="img" aria-label="引文所在位置${boxes.length > 1 ? `（第 ${i + 1} 行，共 ${boxes.length} 行）` : ''}：${escape(b.text)}" style="left:${b.left}%;top:${b.top}%;width:${b.width}%;height:${b.height}%"></div>`)
+      .join('');
+    const caption = !quote ? '' : boxes.length ? REGION_FOUND : REGION_MISSING;
+    // The frame is exactly as wide as the picture is shown (never wider than its own pixels), so the percentages of
+    // the marks land on the same lines at 390 px and at 1280 px.
+    body = `<div class="viewer-grid"><figure class="page-box scan-figure"><div class="scan-frame"${size ? ` style="max-width:${size.width}px"` : ''}><img src="${escape(fileUrl)}" alt="${escape(name)}，第 ${page} 页的图像" class="scan">${marks}</div>${caption ? `<figcaption class="region-note${boxes.length ? '' : ' missing'}" data-testid="region-note">${caption}</figcaption>` : ''}</figure>
+<aside class="card side">${quoteBox}${caption ? `<p class="muted">${caption}${boxes.length ? '（黄色框内）' : ''}</p>` : ''}</aside></div>
+${boxes.length ? `<script type="module" src="${escape(fileUrl)}/pdfjs/viewer.js"></script>` : ''}`;
   } else {
     // DOCX, OFD, sheets: no page image in the browser, but the page's extracted text, kept by the extraction cache.
     const docs = await readCachedExtractions(cache, [file]).catch(() => null);
@@ -177,6 +278,12 @@ mark.quote{background:#ffe27a;color:#1f2933;overflow-wrap:anywhere}
 .sub{font-size:1rem;margin:0 0 .5rem}
 .page-text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.7}
 .page-text mark{background:#ffe27a;outline:2px solid #c77700}
+.scan-figure{margin:0}
+.scan-frame{position:relative}
+.scan-frame .scan{width:100%}
+.region,.text-layer .region{position:absolute;box-sizing:border-box;background:rgba(255,213,0,.28);border:3px solid #c77700;border-radius:3px;box-shadow:0 0 0 2px rgba(255,255,255,.8)}
+.region-note{margin:0;padding:.4rem .6rem;border-top:1px solid #d9e2ec;background:#fff8db;color:#1f2933}
+.region-note.missing{background:#f4f6f8;color:#52606d}
 a{color:#0b5cad}
 </style></head>
 <body><header><a href="${escape(backUrl)}">← 返回报告</a></header>

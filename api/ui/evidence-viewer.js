@@ -1,12 +1,14 @@
-// The evidence viewer's PDF page: pdf.js draws the cited page on a canvas, its text items are laid over it as
-// transparent spans, and the spans that make up the quote are marked. The page's script is a file of its own
-// because the API's CSP allows no inline script; pdf.js comes from the same address (offline network, same access).
+// The evidence viewer's page script. A PDF page: pdf.js draws the cited page on a canvas, its text items are laid
+// over it as transparent spans, and the spans that make up the quote are marked; a scanned page without text items
+// gets the boxes of the OCR lines the server found the quote on. A picture: the server has drawn the marks already,
+// the script only brings the first into view. The script is a file of its own because the API's CSP allows no inline
+// script; pdf.js comes from the same address (offline network, same access).
 
 const box = document.getElementById('page-box');
 const status = document.getElementById('viewer-status');
 const note = document.getElementById('match-note');
-const assets = box.dataset.assets;
-const pageNumber = Number(box.dataset.page);
+const assets = box?.dataset.assets;
+const pageNumber = Number(box?.dataset.page);
 
 // OCR and PDF text both carry line-break spaces inside Chinese ("测试报 告"); the comparison ignores all white space
 // and the full-width/half-width difference of ASCII characters.
@@ -76,9 +78,28 @@ async function show() {
     if (at < 0) length -= 1;
   }
   if (at < 0) {
+    // A scanned page: where OCR read the quote, as percentages of the page, drawn over the canvas.
+    const regions = JSON.parse(box.dataset.regions ?? '[]');
+    if (regions.length) {
+      const marks = regions.map((r) =>
+        Object.assign(document.createElement('div'), {
+          className: 'region',
+          style: `left:${r.left}%;top:${r.top}%;width:${r.width}%;height:${r.height}%`,
+        }),
+      );
+      marks.forEach((mark, i) => {
+        mark.setAttribute('role', 'img');
+        mark.setAttribute('aria-label', regions.length > 1 ? `引文所在位置（第 ${i + 1} 行，共 ${regions.length} 行）` : '引文所在位置');
+        mark.setAttribute('data-testid', i === 0 ? 'highlight' : 'image-region');
+      });
+      layer.append(...marks);
+      note.textContent = '已标出引文所在位置（本页是扫描图像，按识别出的文字行标出）。';
+      marks[0].scrollIntoView({ block: 'center' });
+      return;
+    }
     note.textContent = spans.length
       ? '未能在本页的文字中找到这段引文，请对照上方引文查看页面。'
-      : '本页是扫描图像，没有可定位的文字；请对照上方引文查看页面。';
+      : '未能在图像上定位引文，请查看整页。';
     return;
   }
   const marked = new Set(owner.slice(at, at + length));
@@ -89,6 +110,8 @@ async function show() {
   first.scrollIntoView({ block: 'center' });
 }
 
-show().catch(() => {
+const imageRegion = document.getElementById('quote-region');
+if (imageRegion) imageRegion.scrollIntoView({ block: 'center' });
+else if (box) show().catch(() => {
   box.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: '无法在浏览器中显示该页，请打开整个原文件查看。' }));
 });
