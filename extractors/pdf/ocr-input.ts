@@ -1,5 +1,7 @@
 import type { EmbeddedImage, PDFParse } from 'pdf-parse';
 import sharp from 'sharp';
+import { defaultExtractionLimits } from '../limits.ts';
+import type { PageGeometry, RawScan } from './raw-scan.ts';
 
 /**
  * Picks the picture of a page that OCR should read.
@@ -10,7 +12,7 @@ import sharp from 'sharp';
  */
 
 export interface PageOcrInput {
-  /** PNG bytes. */
+  /** An image file sharp reads: PNG, or the scan's own JPEG when the file stores one (raw-scan.ts). */
   image: Buffer;
   origin: 'embedded-image' | 'rendered';
   width: number;
@@ -141,7 +143,20 @@ function isDecodedImage(value: unknown): value is DecodedImage {
  * (the cheap pass of skim.ts reads just those).
  */
 export async function encodeScan(image: DecodedImage, bands?: ScanBands & { scale?: number }): Promise<Buffer> {
-  const { raw, channels, grey } = pixelsOf(image);
+  return encodePixels({ ...pixelsOf(image), width: image.width, height: image.height }, bands);
+}
+
+/** Raw pixels as sharp reads them: `channels` bytes a pixel, rows unpadded; `grey` when every pixel has R = G = B. */
+interface Pixels {
+  raw: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  grey: boolean;
+}
+
+async function encodePixels(image: Pixels, bands?: ScanBands & { scale?: number }): Promise<Buffer> {
+  const { raw, channels, grey } = image;
   // A whole page keeps its colour, as the page is (red seals); only the cheap pass's bands go grey.
   if (!bands) {
     const pixels = sharp(raw, { raw: { width: image.width, height: image.height, channels } });
@@ -180,7 +195,7 @@ const OCR_AS_IS_DPI = 200;
  * byte and are unpacked to grey; a grey JPEG arrives as RGB from pdf.js and is written as one channel, which makes the
  * PNG a third of the size and quicker to write and to read back. A page with any colour in it stays RGB (red seals).
  */
-function pixelsOf(image: DecodedImage): { raw: Buffer; channels: 1 | 3 | 4; grey: boolean } {
+function pixelsOf(image: DecodedImage): Omit<Pixels, 'width' | 'height'> {
   const data = image.data;
   if (image.kind === 1) return { raw: unpackBits(data, image.width, image.height), channels: 1, grey: true };
   const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -200,7 +215,7 @@ function unpackBits(data: Uint8Array | Uint8ClampedArray, width: number, height:
 }
 
 /** Every pixel has R = G = B; a colour page fails on its first coloured pixel. */
-function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
+export function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
   for (let i = 0; i < rgb.length; i += 3) {
     const r = rgb[i]!;
     if (r !== rgb[i + 1] || r !== rgb[i + 2]) return false;
@@ -208,18 +223,47 @@ function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
   return true;
 }
 
+/**
+ * The page's scan as the file stores it (raw-scan.ts): a JPEG handed on undecoded, or Flate pixels inflated natively.
+ * Undefined when the page is not a plain one-image scan, or the stream is in a form only pdf.js should decode.
+ */
+async function storedScan(parser: PDFParse, pageNumber: number, maxPixels: number): Promise<{ scan: RawScan; size: PageSize } | undefined> {
+  const doc = await (parser as unknown as { load(): Promise<{ getPage(n: number): Promise<PdfPageView & PageGeometry>; getData(): Promise<Uint8Array> }> }).load();
+  const page = await doc.getPage(pageNumber);
+  try {
+    const viewport = page.getViewport({ scale: 1 });
+    // Loaded on the first scanned page: a reader that meets only text pages never holds pdf-lib (~10–20 MB).
+    const { rawPageScan } = await import('./raw-scan.ts');
+    const scan = await rawPageScan(doc, page, maxPixels);
+    return scan && { scan, size: { width: viewport.width, height: viewport.height } };
+  } finally {
+    page.cleanup();
+  }
+}
+
 export async function pageOcrInput(
   parser: PDFParse,
   pageNumber: number,
-  limits: { maxImagePixels: number },
+  limits: { maxImagePixels: number; refuseImagePixels?: number },
   bands?: ScanBands,
 ): Promise<PageOcrInput & { bands: boolean }> {
+  const bandsAt = (width: number, size: PageSize) => {
+    const imageDpi = (width / size.width) * POINTS_PER_INCH;
+    return bands?.dpi ? { ...bands, scale: Math.min(1, bands.dpi / imageDpi) } : bands;
+  };
+  // pdf.js refuses images above refuseImagePixels (its maxImageSize); the stored path does the same before inflating.
+  const stored = await storedScan(parser, pageNumber, limits.refuseImagePixels ?? defaultExtractionLimits.refuseImagePixels).catch(() => undefined);
+  if (stored) {
+    const { scan, size } = stored;
+    const { width, height } = scan;
+    if (scan.kind !== 'pixels' && !bands) return { image: scan.bytes, origin: 'embedded-image', width, height, bands: false };
+    const pixels = scan.kind === 'pixels' ? { raw: scan.raw, width, height, channels: scan.channels, grey: scan.channels === 1 || isGrey(scan.raw) } : await storedPixels(scan.bytes);
+    return { image: await encodePixels(pixels, bandsAt(width, size)), origin: 'embedded-image', width, height, bands: !!bands };
+  }
   const fast = await decodedScan(parser, pageNumber).catch(() => undefined);
   if (fast) {
     const { width, height } = fast.image;
-    const imageDpi = (width / fast.size.width) * POINTS_PER_INCH;
-    const scaled = bands?.dpi ? { ...bands, scale: Math.min(1, bands.dpi / imageDpi) } : bands;
-    return { image: await encodeScan(fast.image, scaled), origin: 'embedded-image', width, height, bands: !!bands };
+    return { image: await encodeScan(fast.image, bandsAt(width, fast.size)), origin: 'embedded-image', width, height, bands: !!bands };
   }
   const size = await pageSize(parser, pageNumber);
   const scan = await embeddedScan(parser, pageNumber, size);
@@ -235,4 +279,12 @@ export async function pageOcrInput(
   const shot = result.pages.find((p) => p.pageNumber === pageNumber);
   if (!shot) throw new Error(`page ${pageNumber} did not render`);
   return { image: Buffer.from(shot.data.buffer, shot.data.byteOffset, shot.data.byteLength), origin: 'rendered', width: shot.width, height: shot.height, bands: false };
+}
+
+/** A stored JPEG's or PNG's pixels, for the cheap pass's bands. */
+async function storedPixels(image: Buffer): Promise<Pixels> {
+  const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+  // raw-scan.ts passes only grey or RGB images without alpha.
+  if (info.channels !== 1 && info.channels !== 3) throw new Error(`stored scan decoded to ${info.channels} channels`);
+  return { raw: data, width: info.width, height: info.height, channels: info.channels, grey: info.channels === 1 };
 }
