@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractImage } from '../../extractors/image.ts';
+import { extractPdf } from '../../extractors/pdf/index.ts';
+import { ensurePdfFixtures } from '../fixtures/pdf/generate.ts';
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import type { OcrLayout } from '../../extractors/ocr/layout.ts';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
@@ -153,5 +155,20 @@ describe('a phone photo stored sideways with an EXIF orientation', () => {
     const found = quoteRegions(layout, '项目总投资：120万元');
     const region: QuoteRegion = found!.regions[0]!;
     expect(iou(region, { x: margin, y: margin + 1.5 * fontPx, width: 10 * fontPx, height: fontPx })).toBeGreaterThan(0.5);
+  });
+});
+
+describe('a scanned PDF page (the scan of SCANNED_PAGE_TEXT, A4 at 200 dpi, drawn over the whole page)', () => {
+  it('keeps the boxes in the pixels of the page scan, so they fall on the page as pdf.js draws it', async () => {
+    const fixtures = await ensurePdfFixtures();
+    const doc = await extractPdf({ path: '立项请示-扫描件.pdf', bytes: await readFile(fixtures.scanned), kind: 'pdf' }, { ocr: pool, limits: defaultExtractionLimits });
+    const page = doc.pages[0]!;
+    expect(page.source).toBe('ocr');
+    expect(page.ocrLayout).toMatchObject({ width: 1654, height: 2339 });
+    const margin = Math.round((25 / 25.4) * 200);
+    const fontPx = (12 / 72) * 200;
+    const found = quoteRegions(page.ocrLayout!, '关于智慧政务服务平台建设项目立项的请示');
+    expect(found).not.toBeNull();
+    expect(iou(found!.regions[0]!, { x: margin, y: margin, width: 19 * fontPx, height: fontPx })).toBeGreaterThan(0.5);
   });
 });
