@@ -20,7 +20,7 @@ import { distance } from 'fastest-levenshtein';
 import sharp from 'sharp';
 import { normOrg } from '../extractors/fields/orgs.ts';
 import { createOcrPool, type OcrPool } from '../extractors/ocr/index.ts';
-import { analysePageSeals, findSeals } from '../extractors/seals/index.ts';
+import { analysePageSeals, findSeals, sealTextModel } from '../extractors/seals/index.ts';
 import { bodyLines, generatedCases, renderSealPage, seededRandom, type SealPageOptions } from '../tests/fixtures/seals/generate.ts';
 import { renderScan } from '../tests/fixtures/scan/render.ts';
 import { characterErrorRate } from '../tests/helpers/cer.ts';
@@ -35,8 +35,14 @@ export interface SealsBenchResult {
     byKind: Record<string, { n: number; exact: number; withinTwo: number }>;
     centre: { n: number; exact: number };
     seconds: number;
+    /** Which engine read the seal text (PP-OCR where its model is installed). */
+    engines: Record<string, number>;
+    /** Wall time of analysing one sealed page (finding, reading, lifting the ink), pages three at a time. */
+    medianMsPerSealedPage: number;
   };
   inkLifting: { pages: number; cerBefore: number; cerAfter: number };
+  /** One sealed page at a time, the text model already loaded: what finding and reading one seal costs. */
+  perSeal: { pages: number; engine: string; medianMs: number; cpuMsPerSeal: number; modelLoadMs: number; loadAverage: number };
 }
 
 function percentile(xs: number[], q: number): number {
@@ -104,12 +110,17 @@ async function measureAccuracy(pool: OcrPool, sealedCount: number, log: (line: s
   let exact = 0;
   let withinTwo = 0;
   const centre = { n: 0, exact: 0 };
+  const engines: Record<string, number> = {};
+  const pageTimes: number[] = [];
   const started = performance.now();
   // A few pages in flight keep both OCR workers busy.
   const inFlight: Array<Promise<void>> = [];
   const one = async (options: SealPageOptions) => {
     const page = await renderSealPage(options);
+    const t = performance.now();
     const result = await analysePageSeals(sharp(page.image), page.width, page.height, { ocr: pool, page: 1, density: page.dpi, maxImagePixels: 40_000_000 });
+    if (page.seals.length > 0) pageTimes.push(performance.now() - t);
+    for (const s of result.seals) if (s.textEngine) engines[s.textEngine] = (engines[s.textEngine] ?? 0) + 1;
     const used = new Set<number>();
     for (const truth of page.seals) {
       total++;
@@ -162,11 +173,12 @@ async function measureAccuracy(pool: OcrPool, sealedCount: number, log: (line: s
     falseSealRate: falsePages / sealFreePages.length,
     extraSealsOnSealedPages: Math.max(0, extraOnSealed),
   };
-  const reading = { whole, rimExact: exact / whole, rimWithinTwo: withinTwo / whole, byKind, centre, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  const reading = { whole, rimExact: exact / whole, rimWithinTwo: withinTwo / whole, byKind, centre, seconds: Math.round((performance.now() - started) / 100) / 10, engines, medianMsPerSealedPage: Math.round(percentile(pageTimes, 0.5)) };
   log(`  检出率 ${(detection.recall * 100).toFixed(1)}%（${found}/${total}），无章页面误检 ${falsePages}/${sealFreePages.length}（${(detection.falseSealRate * 100).toFixed(1)}%）`);
   log(`  印章外圈文字：完全正确（norm() 后）${(reading.rimExact * 100).toFixed(1)}%，误差不超过 2 字 ${(reading.rimWithinTwo * 100).toFixed(1)}%（${whole} 枚完整印章）`);
   for (const [kind, s] of Object.entries(byKind).sort()) log(`    ${kind}: ${s.n} 枚，完全正确 ${((s.exact / s.n) * 100).toFixed(0)}%，不超过 2 字 ${((s.withinTwo / s.n) * 100).toFixed(0)}%`);
   log(`  中心文字（…专用章）完全正确 ${centre.exact}/${centre.n}`);
+  log(`  识别引擎：${Object.entries(engines).map(([e, n]) => `${e} ${n} 枚`).join('，')}；有章页面分析耗时中位数 ${reading.medianMsPerSealedPage} ms（3 页并行），全部 ${reading.seconds} s`);
   return { detection, reading };
 }
 
@@ -199,15 +211,46 @@ async function measureInkLifting(pool: OcrPool, log: (line: string) => void): Pr
   return result;
 }
 
+async function measurePerSeal(pool: OcrPool, log: (line: string) => void): Promise<SealsBenchResult['perSeal']> {
+  const loadStart = performance.now();
+  const model = await sealTextModel();
+  const modelLoadMs = Math.round(performance.now() - loadStart);
+  const { sealed } = generatedCases(12, 4242);
+  const pages = [];
+  for (const c of sealed) pages.push(await renderSealPage(c.options));
+  const times: number[] = [];
+  let seals = 0;
+  const cpuStart = process.cpuUsage();
+  for (const page of pages) {
+    const t = performance.now();
+    const result = await analysePageSeals(sharp(page.image), page.width, page.height, { ocr: pool, page: 1, density: page.dpi, maxImagePixels: 40_000_000 });
+    times.push(performance.now() - t);
+    seals += result.seals.length;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const result = {
+    pages: pages.length,
+    engine: model ? 'ppocr-v4-rec' : 'tesseract',
+    medianMs: Math.round(percentile(times, 0.5)),
+    // Main-thread CPU: with PP-OCR all reading runs here; tesseract's worker threads are counted in the same process.
+    cpuMsPerSeal: Math.round((cpu.user + cpu.system) / 1000 / Math.max(1, seals)),
+    modelLoadMs,
+    loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+  };
+  log(`  每枚印章（逐页，模型已加载，${result.engine}）：耗时中位数 ${result.medianMs} ms，CPU ${result.cpuMsPerSeal} ms；模型加载 ${modelLoadMs} ms（负载 ${result.loadAverage}）`);
+  return result;
+}
+
 export async function runSealsBench(options: { log?: (line: string) => void; sealed?: number; speedOnly?: boolean } = {}): Promise<SealsBenchResult | Pick<SealsBenchResult, 'speed'>> {
   const log = options.log ?? (() => {});
   const pool = createOcrPool({ size: 2 });
   try {
     const speed = await measureSpeed(pool, log);
     if (options.speedOnly) return { speed };
+    const perSeal = await measurePerSeal(pool, log);
     const accuracy = await measureAccuracy(pool, options.sealed ?? 300, log);
     const inkLifting = await measureInkLifting(pool, log);
-    return { speed, ...accuracy, inkLifting };
+    return { speed, ...accuracy, inkLifting, perSeal };
   } finally {
     await pool.close();
   }

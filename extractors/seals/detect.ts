@@ -325,9 +325,10 @@ function cornersInked(mask: Uint8Array, width: number, height: number, fit: Fit,
   const s = Math.sin(fit.theta);
   let inked = 0;
   for (const [su, sv] of [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const) {
-    const u = su * fit.a * 0.93;
-    const v = sv * fit.b * 0.93;
-    if (inkNear(mask, width, height, fit.cx + u * c - v * s, fit.cy + u * s + v * c, tol)) inked++;
+    // A few steps in along the diagonal: the box, fitted at 3° steps round the dilated ink, can overshoot a thin
+    // frame's corner by its width. Even 0.84 of the box's half-diagonal stays outside a ring or an ellipse.
+    const hit = [0.93, 0.88, 0.84].some((k) => inkNear(mask, width, height, fit.cx + su * fit.a * k * c - sv * fit.b * k * s, fit.cy + su * fit.a * k * s + sv * fit.b * k * c, tol));
+    if (hit) inked++;
   }
   return inked;
 }

@@ -5,7 +5,8 @@
 import sharp, { type Sharp } from 'sharp';
 import type { OcrEngine } from '../model.ts';
 import { detectSeals, redness, type RgbImage, type SealCandidate } from './detect.ts';
-import { sealLines, type GreyImage } from './read.ts';
+import { PPOCR_ENGINE, PPOCR_LINE_HEIGHT, loadPpocrLineReader, ppocrModelFiles, type PpocrLineReader } from './ppocr-line-reader.ts';
+import { sealLines, TEXT_HEIGHT, type GreyImage } from './read.ts';
 import type { SealRecord } from './schema.ts';
 
 export { detectSeals, type RgbImage, type SealCandidate } from './detect.ts';
@@ -13,7 +14,31 @@ export { SealRecordSchema, SealScanSchema, type SealRecord, type SealScan } from
 export { sealsOf } from './records.ts';
 
 /** Bump when what is found or read changes; part of the image extractor's version (the extraction cache key). */
-export const SEAL_READER_VERSION = 'seals@2';
+export const SEAL_READER_VERSION = 'seals@3';
+
+/** Engines that read seal text: PP-OCRv4's recogniser where its model is installed, else the shared tesseract pool. */
+export const SEAL_TEXT_ENGINES = [PPOCR_ENGINE, 'tesseract'] as const;
+export type SealTextEngine = (typeof SEAL_TEXT_ENGINES)[number];
+
+let ppocrReader: Promise<PpocrLineReader | undefined> | undefined;
+
+/**
+ * The PP-OCR line reader, loaded once per process on the first seal. Undefined when its model files are not installed
+ * or fail to load: seals are then read by tesseract, and each record says which engine read it.
+ */
+export function sealTextModel(): Promise<PpocrLineReader | undefined> {
+  ppocrReader ??= (async () => {
+    const files = ppocrModelFiles();
+    if (!files) return undefined;
+    try {
+      return await loadPpocrLineReader(files);
+    } catch (error) {
+      process.emitWarning(`印章文字识别模型（PP-OCRv4）加载失败，改用 tesseract：${(error as Error).message}`);
+      return undefined;
+    }
+  })();
+  return ppocrReader;
+}
 
 /** Detection runs on the page scaled to at most this long side (~85 dpi on A4, 3.4 px/mm: seals are large, and a page without one must cost little). */
 const DETECT_LONG_SIDE = 1000;
@@ -35,6 +60,8 @@ export interface PageSealOptions {
   density?: number;
   /** Largest image decoded in full for reading (pixels). */
   maxImagePixels: number;
+  /** Which engine reads seal text; default: PP-OCR where its model is installed, else tesseract. */
+  sealTextEngine?: SealTextEngine;
 }
 
 function mmScale(density: number | undefined, scale: number): number | undefined {
@@ -116,6 +143,13 @@ export function cleanSealText(text: string): string {
   return text.replace(/[^\p{Script=Han}A-Za-z0-9()（）]/gu, '');
 }
 
+async function readLineWithModel(model: PpocrLineReader, line: GreyImage | undefined): Promise<{ text: string; confidence: number } | undefined> {
+  if (!line) return undefined;
+  const result = await model.read(line);
+  const text = cleanSealText(result.text);
+  return text ? { text, confidence: result.confidence } : undefined;
+}
+
 async function readLine(ocr: OcrEngine, line: GreyImage | undefined): Promise<{ text: string; confidence: number } | undefined> {
   if (!line) return undefined;
   const result = await ocr.recognize(await linePng(line));
@@ -169,6 +203,8 @@ export async function analysePageSeals(pipeline: Sharp, width: number, height: n
   const fullScale = Math.min(1, Math.sqrt(options.maxImagePixels / (width * height)));
   const full = await raw(pipeline.clone(), Math.max(1, Math.round(width * fullScale)), Math.max(1, Math.round(height * fullScale)));
   const k = full.width / (width * scale);
+  const model = options.sealTextEngine === 'tesseract' ? undefined : await sealTextModel();
+  const engine: SealTextEngine = model ? PPOCR_ENGINE : 'tesseract';
   const seals: SealRecord[] = [];
   const boxes: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
   for (const cand of candidates) {
@@ -180,9 +216,10 @@ export async function analysePageSeals(pipeline: Sharp, width: number, height: n
     const side = Math.ceil(half * 2);
     const region = subImage(full, x0, y0, side, side);
     boxes.push({ x0, y0, x1: x0 + side, y1: y0 + side });
-    const lines = sealLines(region, { shape: cand.shape, cx: cx - x0, cy: cy - y0, a: cand.a * k, b: cand.b * k, theta: cand.theta, ...(cand.cut ? { cut: cand.cut } : {}) });
-    const rim = await readLine(options.ocr, lines.rim);
-    const centre = await readLine(options.ocr, lines.centre);
+    const lines = sealLines(region, { shape: cand.shape, cx: cx - x0, cy: cy - y0, a: cand.a * k, b: cand.b * k, theta: cand.theta, ...(cand.cut ? { cut: cand.cut } : {}) }, model ? { textHeight: PPOCR_LINE_HEIGHT, redrawCells: false } : { textHeight: TEXT_HEIGHT });
+    const read = (line: GreyImage | undefined) => (model ? readLineWithModel(model, line) : readLine(options.ocr, line));
+    const rim = await read(lines.rim);
+    const centre = await read(lines.centre);
     const visible = subImage(full, Math.max(0, x0), Math.max(0, y0), Math.min(full.width, x0 + side) - Math.max(0, x0), Math.min(full.height, y0 + side) - Math.max(0, y0));
     seals.push({
       source: 'scan',
@@ -196,6 +233,7 @@ export async function analysePageSeals(pipeline: Sharp, width: number, height: n
       sure: cand.sure,
       ...(rim ? { rimText: rim.text, rimConfidence: Math.round(rim.confidence) } : {}),
       ...(centre ? { centreText: centre.text, centreConfidence: Math.round(centre.confidence) } : {}),
+      ...(rim || centre ? { textEngine: engine } : {}),
       crop: await cropDataUrl(visible.width > 0 && visible.height > 0 ? visible : region),
     });
   }

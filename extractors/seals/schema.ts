@@ -30,6 +30,8 @@ export const SealRecordSchema = z.object({
   /** The line in the middle or below the star (…专用章). */
   centreText: z.string().optional(),
   centreConfidence: z.number().min(0).max(100).optional(),
+  /** Which engine read the rim and centre text: PP-OCRv4's line recogniser, or tesseract where its model is missing. */
+  textEngine: z.enum(['ppocr-v4-rec', 'tesseract']).optional(),
   /** Electronic: the seal's own name (GM/T 0031 property name). */
   name: z.string().optional(),
   /** Electronic: who signed (the certificate's subject, or the PDF signature's /Name). */
