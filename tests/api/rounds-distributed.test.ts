@@ -1,19 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDistributedConfig, startDossierWorker, type DossierWorker } from '../../pipeline/queue/index.ts';
-import { LocalFolderStore } from '../../storage/index.ts';
-import { buildApp } from '../../api/app.ts';
-import { parseApiConfig } from '../../api/config.ts';
-import { createContext, type AppContext } from '../../api/context.ts';
-import { DistributedProcessor } from '../../api/processing/distributed.ts';
-import { requireRedis, TEST_REDIS_URL } from '../helpers/redis.ts';
-import { purgePrefix } from '../queue/support/environment.ts';
+import type { AppContext } from '../../api/context.ts';
+import { dossier } from '../cli/run.ts';
+import { startDistributedApi, type DistributedTestApi } from './distributed-harness.ts';
 import { bearer, multipart, textDossierZip } from './harness.ts';
 
 /**
@@ -21,29 +14,18 @@ import { bearer, multipart, textDossierZip } from './harness.ts';
  * the queue like an upload, only its new file is extracted, and the diff and the kept reports are the embedded mode's.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
 const ZIP = textDossierZip([{ name: '附件/加密附件.txt', data: '机密', utf8Flag: true, encrypted: true }]);
 const ANALYSIS = '青禾市智慧档案管理系统建设项目需求分析报告\n第一章 需求概述\n本报告分析档案管理业务需求。\n';
 type Report = { generatedAt: string; requirements: Array<{ id: string; status: string }>; files: Array<{ path: string }> };
 
 describe('when a unit supplements its dossier in distributed mode', () => {
-  const prefix = `drounds-${process.pid}-${Date.now().toString(36)}`;
-  let dataDir: string;
-  let ctx: AppContext;
+  let d: DistributedTestApi;
   let app: FastifyInstance;
-  let worker: DossierWorker;
+  let ctx: AppContext;
   let unit: string;
   let id: string;
 
-  async function waitDone(): Promise<string> {
-    for (let i = 0; i < 600; i++) {
-      const status = (await app.inject({ url: `/api/v1/dossiers/${id}`, headers: bearer(unit) })).json().status as string;
-      if (status === 'done' || status === 'failed') return status;
-      await sleep(200);
-    }
-    return 'timeout';
-  }
+  const waitDone = () => d.waitDone(id, unit);
   async function extractedKeys(): Promise<string[]> {
     const keys: string[] = [];
     for await (const item of ctx.store.list('extracted/')) keys.push(item.key);
@@ -51,30 +33,15 @@ describe('when a unit supplements its dossier in distributed mode', () => {
   }
 
   beforeAll(async () => {
-    await requireRedis(TEST_REDIS_URL);
-    dataDir = await mkdtemp(join(tmpdir(), 'api-rounds-distributed-'));
-    const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir, WORKER_CONCURRENCY: '1' };
-    worker = startDossierWorker({ config: loadDistributedConfig({ env }) });
-    ctx = await createContext(parseApiConfig({ redisUrl: TEST_REDIS_URL, rateLimit: { max: 0, uploads: 0 }, bootstrapAdmin: false }), {
-      store: new LocalFolderStore({ root: dataDir }),
-      processor: (parts) => DistributedProcessor.connect({ ...parts, env }),
-    });
-    app = await buildApp(ctx, { logger: false });
-    await app.ready();
+    d = await startDistributedApi('drounds');
+    ({ app, ctx } = d);
     unit = (await ctx.tokens.create({ name: '档案馆经办人', role: 'unit', unit: '青禾市档案馆' })).token;
-    const body = multipart({ city: 'municipal-template', stage: 'filing', facts: JSON.stringify({ filingStep: 'approval' }) }, [{ filename: 'dossier.zip', content: ZIP }]);
-    const created = await app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: { ...bearer(unit), ...body.headers }, payload: body.payload });
-    expect(created.statusCode).toBe(202);
-    id = created.json().id;
+    id = await d.upload(unit, { city: 'municipal-template', stage: 'filing', facts: JSON.stringify({ filingStep: 'approval' }) }, ZIP);
     expect(await waitDone()).toBe('done');
   });
 
   afterAll(async () => {
-    await app?.close();
-    await ctx?.close();
-    await worker?.close({ graceMs: 10_000 });
-    await purgePrefix(TEST_REDIS_URL, prefix);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await d?.close();
   });
 
   it('adds the missing file through the queue, extracting only that file', async () => {
@@ -107,8 +74,7 @@ describe('when a unit supplements its dossier in distributed mode', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rounds-distributed-cli-'));
     try {
       await writeFile(join(dir, '附件说明.txt'), '附件说明\n本材料附件包括项目组成员名单。\n');
-      const env = { ...process.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE: 'local', DATA_DIR: dataDir };
-      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'supplement', id, join(dir, '附件说明.txt'), '--by', '运维'], { cwd: ROOT, env }).catch((e) => e as { stdout: string });
+      const { stdout } = await dossier(['supplement', id, join(dir, '附件说明.txt'), '--by', '运维'], { env: d.env });
       expect(stdout).toMatch(/^第 3 轮补正检查完成：/);
       expect(stdout).toContain('新增文件：附件说明.txt');
     } finally {
