@@ -8,6 +8,7 @@ import type {
   FileFinding,
   Page,
 } from '../model.ts';
+import { handedOverBytes } from '../handed-over-bytes.ts';
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
 import { rescaleLayout } from '../ocr/layout.ts';
 import { OcrInputError, openImage } from '../ocr/preprocess.ts';
@@ -99,8 +100,10 @@ interface OcrCandidate {
  */
 export const extractPdf: Extractor = async (input, ctx) => {
   if (input.bytes.length === 0) return withoutPages('empty', MESSAGES.zeroBytes);
+  // Read before pdf.js is given the file: handed-over bytes are empty once it has them.
+  const bytesSeen: BytesSeen = { endMarker: hasEndMarker(input.bytes), activeContent: activeContentInBytes(input.bytes) };
   const parser = new PDFParse({
-    data: input.bytes,
+    data: handedOverBytes(input.bytes) ?? input.bytes,
     ...pdfjsResourceOptions,
     // Untrusted input: no code generated from PDF content (fonts, functions).
     isEvalSupported: false,
@@ -109,10 +112,10 @@ export const extractPdf: Extractor = async (input, ctx) => {
     verbosity: VerbosityLevel.ERRORS,
   });
   try {
-    return await extractWith(parser, input.bytes, ctx);
+    return await extractWith(parser, bytesSeen, ctx);
   } catch (error) {
     if (error instanceof OcrEngineFailure) throw error.cause;
-    return failureResult(error, input.bytes);
+    return failureResult(error, bytesSeen);
   } finally {
     await parser.destroy().catch(() => undefined);
   }
@@ -133,7 +136,13 @@ function pdfDocumentOf(parser: PDFParse): Promise<PdfDocumentView> {
   return (parser as unknown as { load(): Promise<PdfDocumentView> }).load();
 }
 
-async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionContext): Promise<ExtractedDocument> {
+/** What the extractor reads from the file's raw bytes, before pdf.js takes them. */
+interface BytesSeen {
+  endMarker: boolean;
+  activeContent: ReturnType<typeof activeContentInBytes>;
+}
+
+async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionContext): Promise<ExtractedDocument> {
   const doc = await pdfDocumentOf(parser);
   const declaredPages = doc.numPages;
   // getInfo() would walk every page's labels; the metadata alone is enough and costs nothing per page.
@@ -141,11 +150,11 @@ async function extractWith(parser: PDFParse, bytes: Buffer, ctx: ExtractionConte
   const pageCount = Math.min(declaredPages, Math.max(0, ctx.limits.maxPagesPerDocument));
   const pages: (Page | undefined)[] = new Array<Page | undefined>(pageCount);
   const findings: FileFinding[] = [];
-  if (!hasEndMarker(bytes)) findings.push({ code: 'pdf-truncated', severity: 'warning', message: FINDINGS.truncated });
+  if (!bytes.endMarker) findings.push({ code: 'pdf-truncated', severity: 'warning', message: FINDINGS.truncated });
   if (declaredPages > pageCount) {
     findings.push({ code: 'page-limit', severity: 'warning', message: FINDINGS.pageLimit(declaredPages, pageCount) });
   }
-  const active = new Set([...activeContentInBytes(bytes), ...(await activeContentInDocument(doc))]);
+  const active = new Set([...bytes.activeContent, ...(await activeContentInDocument(doc))]);
   if (active.size > 0) findings.push({ code: 'pdf-active-content', severity: 'warning', message: describeActiveContent(active) });
 
   const settle = (page: Page) => {
@@ -377,9 +386,9 @@ function isPasswordError(error: unknown): boolean {
   return error instanceof PasswordException || (error instanceof Error && error.name === 'PasswordException');
 }
 
-function failureResult(error: unknown, bytes: Buffer): ExtractedDocument {
+function failureResult(error: unknown, bytes: BytesSeen): ExtractedDocument {
   if (isPasswordError(error)) return withoutPages('encrypted', MESSAGES.encrypted);
-  return withoutPages('unreadable', hasEndMarker(bytes) ? MESSAGES.corrupt : MESSAGES.truncated);
+  return withoutPages('unreadable', bytes.endMarker ? MESSAGES.corrupt : MESSAGES.truncated);
 }
 
 function withoutPages(status: ExtractionStatus, message: string): ExtractedDocument {

@@ -101,8 +101,9 @@ export function readPdfSignatures(bytes: Buffer): ElectronicSeal[] {
 /** The PDF extractor with the file's signature fields added as electronic seals. */
 export function withPdfSignatures(extract: Extractor): Extractor {
   return async (input, ctx) => {
-    const doc = await extract(input, ctx);
+    // Read first: the extractor may leave handed-over bytes empty (extractors/handed-over-bytes.ts).
     const signatures = readPdfSignatures(input.bytes);
+    const doc = await extract(input, ctx);
     if (signatures.length === 0) return doc;
     return { ...doc, electronicSeals: [...(doc.electronicSeals ?? []), ...signatures] };
   };
