@@ -8,7 +8,7 @@
  *   3. Redis memory per queued dossier (flow of 4 extract jobs + 1 report job, nothing running); target < 50 KB
  *   4. resubmission of a processed dossier, submit → report in hand, against its first run;    target < 5 %
  *
- *   npm run bench:queue          prints the figures and writes bench/results/queue.json
+ *   npm run bench:queue          prints the figures and writes bench/results/queue.json (also a part of `npm run bench`)
  *   BENCH_QUEUE_DOSSIERS=6 BENCH_QUEUE_PAGES=3 BENCH_QUEUE_ROUNDS=3 npm run bench:queue     other sizes
  *
  * The two cores are shared with whatever else runs: the load average at start and end is recorded with the figures.
@@ -17,7 +17,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import {
   connectForSubmission,
@@ -235,7 +235,28 @@ async function resubmission(env: Environment) {
   }
 }
 
-async function main(): Promise<void> {
+export interface QueueBenchResult {
+  machine: { cpus: number; model: string | undefined; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  throughput: {
+    oneWorker: ThroughputRun;
+    twoWorkers: ThroughputRun;
+    /** Two workers' dossiers per minute over one worker's (target ≥ 1.8). */
+    speedup: number;
+    cpuPerDossierRatio: number;
+    coresObtainedRatio: number;
+    runs: ThroughputRun[];
+    target: string;
+  };
+  queueOverhead: Awaited<ReturnType<typeof queueOverhead>> & { target: string };
+  redisMemory: Awaited<ReturnType<typeof memoryPerQueuedDossier>> & { target: string };
+  resubmission: Awaited<ReturnType<typeof resubmission>> & { target: string };
+}
+
+type ThroughputRun = Awaited<ReturnType<typeof throughput>>;
+
+/** The whole queue bench: prints as it goes (stderr for progress, `log` for the figures), writes bench/results/queue.json. */
+export async function runQueueBench(options: { log?: (line: string) => void } = {}): Promise<QueueBenchResult> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const loadBefore = loadavg();
   const archives: string[] = [];
   for (let i = 0; i < DOSSIERS; i++) archives.push(await scannedDossier({ pages: PAGES, seed: 800 + i }));
@@ -246,24 +267,24 @@ async function main(): Promise<void> {
   try {
     // The machine is shared: alternate the two set-ups and keep each one's best run, so a burst of someone else's
     // load does not decide the comparison.
-    const runs: Array<Awaited<ReturnType<typeof throughput>>> = [];
+    const runs: ThroughputRun[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const count of [1, 2]) {
-        process.stderr.write(`throughput round ${round}/${ROUNDS}: ${DOSSIERS} dossiers × ${PAGES} scanned pages, ${count} worker process(es)…\n`);
+        process.stderr.write(`吞吐量第 ${round}/${ROUNDS} 轮：${DOSSIERS} 份材料包 × ${PAGES} 页扫描件，${count} 个工作进程…\n`);
         runs.push(await throughput(env, archives, count));
       }
     }
     const best = (count: number) => runs.filter((r) => r.workers === count).reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const one = best(1);
     const two = best(2);
-    process.stderr.write(`queue overhead: ${OVERHEAD_JOBS} near-free jobs…\n`);
+    process.stderr.write(`队列开销：${OVERHEAD_JOBS} 个几乎不耗时的任务…\n`);
     const overhead = await queueOverhead(env);
-    process.stderr.write(`Redis memory: ${MEMORY_DOSSIERS} queued dossiers…\n`);
+    process.stderr.write(`Redis 内存：${MEMORY_DOSSIERS} 份排队的材料包…\n`);
     const memory = await memoryPerQueuedDossier(env);
     process.stderr.write(`resubmission…\n`);
     const resubmit = await resubmission(env);
 
-    const result = {
+    const result: QueueBenchResult = {
       machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadBefore, loadAverageAtEnd: loadavg() },
       throughput: {
         oneWorker: one,
@@ -283,23 +304,22 @@ async function main(): Promise<void> {
     await writeFile(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
 
     const f = (n: number, digits = 2) => n.toFixed(digits);
-    process.stdout.write(
-      [
-        `machine: ${result.machine.cpus} cores, ${process.version}, load average at start ${loadBefore.map((l) => f(l)).join(' ')}`,
-        `throughput (${DOSSIERS} dossiers, ${one.ocrPages} OCR pages): 1 worker ${f(one.seconds, 1)} s (${f(one.dossiersPerMinute)} /min), ` +
-          `2 workers ${f(two.seconds, 1)} s (${f(two.dossiersPerMinute)} /min) → ${f(result.throughput.speedup)}× (target ≥ 1.8×)`,
-        `  CPU obtained: 1 worker ${f(one.coresObtained)} cores, 2 workers ${f(two.coresObtained)} cores; CPU-seconds for the same work ${f(one.cpuSeconds, 1)} vs ${f(two.cpuSeconds, 1)}`,
-        `queue overhead: ${f(overhead.overheadMsPerJob)} ms per job over ${overhead.jobs} jobs (${f(overhead.totalMsPerJob)} ms per job in all; target < 5 ms)`,
-        `Redis memory: ${f(memory.kbPerDossier, 1)} KB per queued dossier of ${memory.jobsPerDossier} jobs (target < 50 KB)`,
-        `resubmission: ${f(resubmit.resubmitSeconds, 3)} s vs first run ${f(resubmit.firstSeconds, 1)} s → ${f(resubmit.ratio * 100)} % (target < 5 %)`,
-        `written to ${path.relative(process.cwd(), RESULT_FILE)}`,
-        '',
-      ].join('\n'),
-    );
+    for (const line of [
+      `机器：${result.machine.cpus} 核，${process.version}，开始时负载 ${loadBefore.map((l) => f(l)).join(' ')}，结束时 ${result.machine.loadAverageAtEnd.map((l) => f(l)).join(' ')}`,
+      `吞吐量（${DOSSIERS} 份材料包，${one.ocrPages} 页 OCR）：1 个工作进程 ${f(one.seconds, 1)} s（${f(one.dossiersPerMinute)} 份/分钟），` +
+        `2 个工作进程 ${f(two.seconds, 1)} s（${f(two.dossiersPerMinute)} 份/分钟）→ ${f(result.throughput.speedup)}×（目标 ≥ 1.8×）`,
+      `  得到的 CPU：1 个工作进程 ${f(one.coresObtained)} 核，2 个 ${f(two.coresObtained)} 核；同样工作的 CPU 秒 ${f(one.cpuSeconds, 1)} 对 ${f(two.cpuSeconds, 1)}`,
+      `队列开销：每个任务 ${f(overhead.overheadMsPerJob)} ms（${overhead.jobs} 个任务；连同处理共 ${f(overhead.totalMsPerJob)} ms/任务；目标 < 5 ms）`,
+      `Redis 内存：每份排队的材料包 ${f(memory.kbPerDossier, 1)} KB（${memory.jobsPerDossier} 个任务；目标 < 50 KB）`,
+      `重新提交：${f(resubmit.resubmitSeconds, 3)} s，首次 ${f(resubmit.firstSeconds, 1)} s → ${f(resubmit.ratio * 100)} %（目标 < 5 %）`,
+      `结果已写入 ${path.relative(process.cwd(), RESULT_FILE)}`,
+    ])
+      log(line);
+    return result;
   } finally {
     await env.s3.stop();
     await env.redis.stop();
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runQueueBench();
