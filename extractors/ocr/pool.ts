@@ -22,6 +22,14 @@ export interface OcrPoolOptions {
    * memory for the rest of the process. Default 16 MP, about an A4 page at 400 dpi.
    */
   recycleAfterPixels?: number;
+  /**
+   * A worker is replaced after this many whole pages (images above `wholePagePixels`): its heap grows a little with each
+   * (on the 200-page bench volume the checking process crept from ~470 to ~680 MB while its two workers read ~30 whole
+   * pages each, seal-lifted copies included). A fresh worker costs ~1–2 CPU-seconds. Default 6.
+   */
+  recycleAfterWholePages?: number;
+  /** Images above this many pixels count as whole pages for `recycleAfterWholePages`; default 2 MP (an A4 page at ~150 dpi). */
+  wholePagePixels?: number;
   /** Folder with `chi_sim.traineddata.gz`; default: the `4.0.0_best_int` folder of @tesseract.js-data/chi_sim. */
   langPath?: string;
   /**
@@ -72,6 +80,7 @@ interface LiveWorker {
   /** Rejects when the worker thread exits or throws, so a page in flight never waits forever. */
   death: Promise<never>;
   pagesDone: number;
+  wholePagesDone: number;
 }
 
 interface Slot {
@@ -81,6 +90,8 @@ interface Slot {
 
 const DEFAULT_RECYCLE_AFTER_PAGES = 200;
 const DEFAULT_RECYCLE_AFTER_PIXELS = 16_000_000;
+const DEFAULT_RECYCLE_AFTER_WHOLE_PAGES = 6;
+const DEFAULT_WHOLE_PAGE_PIXELS = 2_000_000;
 const DEFAULT_PAGE_TIMEOUT_MS = 180_000;
 const WORKER_START_TIMEOUT_MS = 120_000;
 
@@ -147,13 +158,15 @@ async function startTesseractWorker(langPath: string, pageSegMode: Tesseract.PSM
     // Keeps tesseract's diagnostics ("Detected 33 diacritics", "Estimating resolution…") off our stdout.
     debug_file: '/dev/null',
   });
-  return { tesseract, death, pagesDone: 0 };
+  return { tesseract, death, pagesDone: 0, wholePagesDone: 0 };
 }
 
 export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   const size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
   const recycleAfterPages = Math.max(1, Math.floor(options.recycleAfterPages ?? DEFAULT_RECYCLE_AFTER_PAGES));
   const recycleAfterPixels = options.recycleAfterPixels ?? DEFAULT_RECYCLE_AFTER_PIXELS;
+  const recycleAfterWholePages = Math.max(1, Math.floor(options.recycleAfterWholePages ?? DEFAULT_RECYCLE_AFTER_WHOLE_PAGES));
+  const wholePagePixels = options.wholePagePixels ?? DEFAULT_WHOLE_PAGE_PIXELS;
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const preprocessLimits = {
     maxImagePixels: options.maxImagePixels ?? defaultExtractionLimits.maxImagePixels,
@@ -220,13 +233,15 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
       const { data } = await Promise.race([recognition, worker.death, timeout.promise]);
       counters.pagesRecognized++;
       worker.pagesDone++;
+      const pixels = prepared.width * prepared.height;
+      if (pixels > wholePagePixels) worker.wholePagesDone++;
       page.resolve({
         text: normalizeOcrText(data.text ?? ''),
         confidence: Math.max(0, Math.min(100, Number.isFinite(data.confidence) ? data.confidence : 0)),
         // Boxes back in the caller's pixels: preprocessing scaled the image for the model, the caller knows only its own.
         layout: rescaleLayout({ width: prepared.width, height: prepared.height, lines: linesFromTsv(data.tsv ?? '') }, prepared.sourceWidth, prepared.sourceHeight),
       });
-      if (worker.pagesDone >= recycleAfterPages || prepared.width * prepared.height > recycleAfterPixels) {
+      if (worker.pagesDone >= recycleAfterPages || worker.wholePagesDone >= recycleAfterWholePages || pixels > recycleAfterPixels) {
         counters.recycled++;
         await retire(slot);
       }

@@ -29,6 +29,23 @@ describe('when the pool has recognised as many pages as a worker may serve', () 
   });
 });
 
+describe('when a worker has read as many whole pages as the pool lets a worker read', () => {
+  const pool = createOcrPool({ size: 1, recycleAfterWholePages: 2, wholePagePixels: 10_000 });
+  afterAll(() => pool.close());
+
+  it('replaces it after the second whole page, and images below the whole-page size do not count', async () => {
+    const images = await Promise.all(strips.map(renderStrip));
+    const small = await sharp(images[0]!).resize(90).png().toBuffer();
+
+    await pool.recognize(small);
+    const results = await Promise.all(images.map((image) => pool.recognize(image)));
+
+    expect(results[2]!.text.replace(/\s+/g, '')).toContain('同意通过');
+    // small, strip 1 (one whole page), strip 2 (two: replaced), strip 3 on the fresh worker.
+    expect(pool.stats()).toMatchObject({ pagesRecognized: 4, recycled: 1, workersStarted: 2, workersAlive: 1 });
+  });
+});
+
 describe('when a worker has read a page larger than the pool lets a worker keep', () => {
   const pool = createOcrPool({ size: 1, recycleAfterPixels: 10_000 });
   afterAll(() => pool.close());
