@@ -3,6 +3,7 @@
  * read on the seeded generated set (tests/fixtures/seals/generate.ts).
  *
  *   npx tsx bench/seals.ts [sealed pages, default 300]   prints figures, writes bench/results/seals.json
+ *   npx tsx bench/seals.ts accuracy [sealed pages]      finding and reading only (bench/results/seals-accuracy.json)
  *   import { runSealsBench } from './seals.ts'           for the bench runner
  *
  * Speed: seal-free A4 pages at 200 dpi (PNG and JPEG, some under a red letterhead) go through the seal pass while an
@@ -256,7 +257,17 @@ export async function runSealsBench(options: { log?: (line: string) => void; sea
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === 'accuracy') {
+  // `npx tsx bench/seals.ts accuracy [n]`: finding and reading only, no timing (may run beside other work).
+  const pool = createOcrPool({ size: 2 });
+  try {
+    const result = await measureAccuracy(pool, Number(process.argv[3] ?? 300), (line) => console.log(line));
+    await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+    await writeFile(join(import.meta.dirname, 'results', 'seals-accuracy.json'), `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await pool.close();
+  }
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // `npx tsx bench/seals.ts speed` measures the cost on seal-free pages only.
   const speedOnly = process.argv[2] === 'speed';
   const result = await runSealsBench({ log: (line) => console.log(line), sealed: speedOnly ? 0 : Number(process.argv[2] ?? 300), speedOnly });
