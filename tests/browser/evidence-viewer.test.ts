@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedDossier, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
+import { ensurePdfFixtures, SCANNED_PAGE_TEXT } from '../fixtures/pdf/generate.ts';
 import { renderScan } from '../fixtures/scan/render.ts';
 import { latinWords } from '../helpers/latin-words.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
@@ -118,6 +119,7 @@ describe('when the quote is on a scanned image', () => {
   const lineHeight = fontPx * 1.5;
   const SCAN_LINES = ['关于青禾市数字档案馆建设项目立项的请示', '项目名称：青禾市数字档案馆建设项目', '建设单位：青禾市档案馆', '项目总投资：80万元', '特此请示，请予审批。'];
   const IMAGE_NAME = '立项请示扫描件.png';
+  const SCANNED_PDF_NAME = '立项请示-扫描件.pdf';
   let api: TestApi;
   let browser: Browser;
   let context: BrowserContext;
@@ -140,7 +142,13 @@ describe('when the quote is on a scanned image', () => {
     base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
     api.ctx.setListenUrl(base);
     officer = await api.token('officer', { jurisdiction: 'municipal-template', name: '王审核' });
-    id = await checkedDossier(api, officer, { zip: textDossierZip([{ name: `材料/${IMAGE_NAME}`, data: png, utf8Flag: true }]) });
+    const scannedPdf = await readFile((await ensurePdfFixtures()).scanned);
+    id = await checkedDossier(api, officer, {
+      zip: textDossierZip([
+        { name: `材料/${IMAGE_NAME}`, data: png, utf8Flag: true },
+        { name: `材料/${SCANNED_PDF_NAME}`, data: scannedPdf, utf8Flag: true },
+      ]),
+    });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'UTC' });
   }, 300_000);
@@ -149,6 +157,20 @@ describe('when the quote is on a scanned image', () => {
     await browser?.close();
     await api?.close();
   });
+
+  /**
+   * Where the drawn line a quote comes from lies, as fractions of the page. The quote is OCR's reading of that line (a
+   * character or two may be misread): the line sharing most of its characters.
+   */
+  function drawnLine(lines: readonly string[], quote: string, page: { dpi: number; width: number; height: number }) {
+    const shared = (l: string) => Array.from(normalise(quote)).filter((c) => l.includes(c)).length / Array.from(normalise(quote)).length;
+    const line = lines.reduce((best, l, i) => (shared(l) > shared(lines[best]!) ? i : best), 0);
+    expect(shared(lines[line]!), `引文「${quote}」应出自扫描件中画出的某一行`).toBeGreaterThan(0.8);
+    const at = Math.round((25 / 25.4) * page.dpi);
+    const size = (12 / 72) * page.dpi;
+    const chars = Array.from(lines[line]!).length;
+    return { left: at / page.width, top: (at + line * size * 1.5) / page.height, width: (chars * size) / page.width, height: size / page.height };
+  }
 
   /** The frame's place on the shown image, as fractions of the image's shown size. */
   async function frameOnImage(page: Page): Promise<{ left: number; top: number; width: number; height: number }> {
@@ -178,12 +200,7 @@ describe('when the quote is on a scanned image', () => {
     const url = new URL((await link.getAttribute('href'))!, base);
     quote = url.searchParams.get('q')!;
     viewUrl = url.pathname + url.search;
-    // The quote is OCR's reading of one drawn line (a character or two may be misread): the line sharing most characters.
-    const shared = (l: string) => Array.from(normalise(quote)).filter((c) => l.includes(c)).length / Array.from(normalise(quote)).length;
-    const line = SCAN_LINES.reduce((best, l, i) => (shared(l) > shared(SCAN_LINES[best]!) ? i : best), 0);
-    expect(shared(SCAN_LINES[line]!), `引文「${quote}」应出自扫描件中画出的某一行`).toBeGreaterThan(0.8);
-    const chars = Array.from(SCAN_LINES[line]!).length;
-    expected = { left: margin / scan.width, top: (margin + line * lineHeight) / scan.height, width: (chars * fontPx) / scan.width, height: fontPx / scan.height };
+    expected = drawnLine(SCAN_LINES, quote, { dpi, ...scan });
 
     [viewer] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await viewer.waitForSelector('[data-testid="image-region"]');
@@ -231,6 +248,32 @@ describe('when the quote is on a scanned image', () => {
       if (width === 1280) await saveScreenshot(viewer, 'screenshot-evidence-image.png');
     }, 120_000);
   }
+
+  it('frames the quote on a scanned PDF page too, over the page pdf.js draws', async () => {
+    const report = await context.newPage();
+    await report.setViewportSize({ width: 1280, height: 900 });
+    await report.goto(`${base}/ui/report.html?id=${id}`);
+    const json = (await (await context.request.get(`${base}/api/v1/dossiers/${id}/report`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { files: Array<{ path: string }> };
+    const index = json.files.findIndex((f) => f.path.endsWith(SCANNED_PDF_NAME));
+    expect(index, '报告应列出扫描的 PDF').toBeGreaterThanOrEqual(0);
+    const link = report.locator(`a.quote-link[href*="/files/${index}/view?"]`).first();
+    await link.waitFor();
+    const pdfQuote = new URL((await link.getAttribute('href'))!, base).searchParams.get('q')!;
+    // renderScan drew the scan at 200 dpi on A4 (1654×2339) and the PDF shows it over the whole page.
+    const line = drawnLine(SCANNED_PAGE_TEXT.split('\n'), pdfQuote, { dpi: 200, width: 1654, height: 2339 });
+    const [pdfViewer] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await pdfViewer.waitForSelector('.text-layer .region[data-testid="highlight"]', { timeout: 60_000 });
+    expect(await pdfViewer.locator('#match-note').innerText()).toContain('已标出引文所在位置');
+    const frame = await pdfViewer.evaluate(() => {
+      const page = document.querySelector('#page-box canvas')!.getBoundingClientRect();
+      const mark = document.querySelector('.text-layer .region')!.getBoundingClientRect();
+      return { left: (mark.left - page.left) / page.width, top: (mark.top - page.top) / page.height, width: mark.width / page.width, height: mark.height / page.height };
+    });
+    expect(overlapShare(frame, line)).toBeGreaterThan(0.7);
+    expect(frame.height).toBeLessThan(2.5 * line.height);
+    await pdfViewer.close();
+    await report.close();
+  }, 180_000);
 
   it('says so in Chinese when the quote is not on the image, and marks nothing', async () => {
     const page = await context.newPage();
