@@ -215,7 +215,7 @@ function unpackBits(data: Uint8Array | Uint8ClampedArray, width: number, height:
 }
 
 /** Every pixel has R = G = B; a colour page fails on its first coloured pixel. */
-export function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
+function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
   for (let i = 0; i < rgb.length; i += 3) {
     const r = rgb[i]!;
     if (r !== rgb[i + 1] || r !== rgb[i + 2]) return false;
@@ -256,9 +256,8 @@ export async function pageOcrInput(
   if (stored) {
     const { scan, size } = stored;
     const { width, height } = scan;
-    if (scan.kind !== 'pixels' && !bands) return { image: scan.bytes, origin: 'embedded-image', width, height, bands: false };
-    const pixels = scan.kind === 'pixels' ? { raw: scan.raw, width, height, channels: scan.channels, grey: scan.channels === 1 || isGrey(scan.raw) } : await storedPixels(scan.bytes);
-    return { image: await encodePixels(pixels, bandsAt(width, size)), origin: 'embedded-image', width, height, bands: !!bands };
+    if (!bands) return { image: scan.bytes, origin: 'embedded-image', width, height, bands: false };
+    return { image: await encodePixels(await storedPixels(scan.bytes), bandsAt(width, size)), origin: 'embedded-image', width, height, bands: true };
   }
   const fast = await decodedScan(parser, pageNumber).catch(() => undefined);
   if (fast) {

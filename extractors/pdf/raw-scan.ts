@@ -1,4 +1,4 @@
-import { crc32, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNull, PDFNumber, PDFPageLeaf, PDFRawStream, PDFRef } from 'pdf-lib';
 import sharp from 'sharp';
 
@@ -9,7 +9,8 @@ import sharp from 'sharp';
  * a Flate page through its JavaScript inflater more), and its API hands out only the decoded pixels. Most scans are one
  * JPEG or one Flate image drawn over the whole page, and for those the stored bytes are all OCR needs: a DCTDecode
  * stream IS a JPEG file, which libjpeg-turbo (sharp, on the OCR side) reads faster than pdf.js; a FlateDecode stream of
- * 8-bit grey or RGB is zlib-inflated natively into raw pixels, or, with PNG predictors, is a PNG's image data as it is. pdf-lib finds the image stream by the page's object
+ * 8-bit grey or RGB is zlib-inflated natively and handed on as a PNG, and with PNG predictors it is a PNG's image data
+ * as it is. pdf-lib finds the image stream by the page's object
  * reference (from pdf.js); the page's content stream is checked to do nothing but draw that one image over the page.
  * Anything else — JBIG2, CCITT, JPEG 2000, 1-bit, ICC/Indexed/CMYK colours, masks, Decode arrays, several images,
  * text or paths on the page, a rotated or cropped placement, an encrypted file — is `undefined`, and the caller takes
@@ -27,10 +28,11 @@ export interface PageGeometry {
 export type RawScan =
   /** The image stream as stored: a JPEG file, handed on undecoded. */
   | { kind: 'jpeg'; bytes: Buffer; width: number; height: number }
-  /** A PNG file around the stream's own bytes (Flate with PNG predictors is a PNG's image data). */
-  | { kind: 'png'; bytes: Buffer; width: number; height: number }
-  /** Inflated (and un-predicted) pixels, `channels` bytes a pixel, rows without padding. */
-  | { kind: 'pixels'; raw: Buffer; width: number; height: number; channels: 1 | 3 };
+  /**
+   * A PNG file: around the stream's own bytes (Flate with PNG predictors is a PNG's image data), or around the
+   * inflated pixels stored without compression (a grey scan; one with colour at zlib's fastest level).
+   */
+  | { kind: 'png'; bytes: Buffer; width: number; height: number };
 
 /** Images with a side at or below this many pixels are logos, seals or rules, never the page itself (ocr-input.ts). */
 const MIN_SCAN_IMAGE_SIDE = 200;
@@ -269,16 +271,45 @@ function inflatedPixels(image: ImageStream): RawScan | undefined {
   };
   const predictor = parm('Predictor', 1);
   const row = image.width * image.channels;
+  if (typeof crc32 !== 'function') return undefined; // zlib.crc32 is Node ≥ 20.15
   if (predictor <= 1) {
     const raw = inflateExactly(image.bytes, row * image.height);
-    return raw && { kind: 'pixels', raw, width: image.width, height: image.height, channels: image.channels };
+    if (!raw) return undefined;
+    // A grey page scanned in colour is written as one channel, a third of the bytes to carry and to read.
+    const grey = image.channels === 1 ? raw : greyChannel(raw);
+    const channels = grey ? 1 : 3;
+    // Compressing 4–12 MB again would cost more than the inflating did: a grey page goes stored (zlib level 0, a
+    // copy), a colour one at level 1.
+    const rows = withFilterBytes(grey ?? raw, image.width * channels, image.height);
+    const data = deflateSync(rows, { level: channels === 1 ? 0 : 1 });
+    return { kind: 'png', bytes: pngFile(image.width, image.height, channels, data), width: image.width, height: image.height };
   }
   if (predictor < 10 || parm('Colors', 1) !== image.channels || parm('BitsPerComponent', 8) !== 8 || parm('Columns', 1) !== image.width) return undefined;
-  if (typeof crc32 !== 'function') return undefined; // zlib.crc32 is Node ≥ 20.15
   const filtered = inflateExactly(image.bytes, (row + 1) * image.height);
   if (!filtered) return undefined;
   for (let y = 0; y < image.height; y++) if (filtered[y * (row + 1)]! > 4) return undefined;
-  return { kind: 'png', bytes: pngFile(image), width: image.width, height: image.height };
+  return { kind: 'png', bytes: pngFile(image.width, image.height, image.channels, image.bytes), width: image.width, height: image.height };
+}
+
+/** The one channel of RGB pixels whose every pixel has R = G = B; undefined at the first coloured pixel. */
+function greyChannel(rgb: Buffer): Buffer | undefined {
+  const grey = Buffer.allocUnsafe(rgb.length / 3);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j++) {
+    const r = rgb[i]!;
+    if (r !== rgb[i + 1] || r !== rgb[i + 2]) return undefined;
+    grey[j] = r;
+  }
+  return grey;
+}
+
+/** PNG rows: each led by filter type 0 (None). */
+function withFilterBytes(pixels: Buffer, rowBytes: number, rows: number): Buffer {
+  const out = Buffer.allocUnsafe((rowBytes + 1) * rows);
+  for (let y = 0; y < rows; y++) {
+    out[y * (rowBytes + 1)] = 0;
+    pixels.copy(out, y * (rowBytes + 1) + 1, y * rowBytes, (y + 1) * rowBytes);
+  }
+  return out;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -294,15 +325,15 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, tail]);
 }
 
-/** An 8-bit grey or RGB PNG whose image data is the stream's own bytes. */
-function pngFile(image: ImageStream): Buffer {
+/** An 8-bit grey or RGB PNG around a zlib stream of filtered rows. */
+function pngFile(width: number, height: number, channels: 1 | 3, zlibData: Buffer): Buffer {
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(image.width, 0);
-  header.writeUInt32BE(image.height, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header[8] = 8; // bits per channel
-  header[9] = PNG_COLOUR_TYPE[image.channels];
+  header[9] = PNG_COLOUR_TYPE[channels];
   // compression 0 (deflate), filter method 0 (adaptive, per row), interlace 0: bytes 10–12 stay zero
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', image.bytes), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', zlibData), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** The inflated stream when it holds exactly `length` bytes (a short or overlong stream is pdf.js's to patch up). */

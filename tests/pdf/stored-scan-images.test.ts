@@ -83,8 +83,8 @@ async function pdfOf(encoding: ScanEncoding, layout: PageLayout = {}): Promise<{
 const PLAIN_SCANS: Array<[ScanEncoding, RawScan['kind']]> = [
   ['dct-gray', 'jpeg'],
   ['dct-rgb', 'jpeg'],
-  ['flate-gray', 'pixels'],
-  ['flate-rgb', 'pixels'],
+  ['flate-gray', 'png'],
+  ['flate-rgb', 'png'],
   ['flate-gray-png', 'png'],
   ['flate-rgb-png', 'png'],
 ];
