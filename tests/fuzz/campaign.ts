@@ -54,6 +54,40 @@ export async function writeMutants(dir: string, mutants: readonly Mutant[]): Pro
   for (const m of mutants) await writeFile(join(dir, m.name), m.bytes);
 }
 
+/**
+ * The kinds of mutation a mutant went through, each with the format it was applied to: `pdf:pdf-number`,
+ * `docx:entry{xml nesting}` (an operator inside an archive entry), `zip:zip-name`. Read from the operators' labels.
+ */
+export function mutationKinds(m: Mutant): string[] {
+  return m.ops.map((label) => `${m.input.kind}:${operatorOf(label)}`);
+}
+
+function operatorOf(label: string): string {
+  const inner = /^entry#\d+\{(.*)\}$/s.exec(label)?.[1];
+  if (inner !== undefined) return `entry{${inner.startsWith('xml ') ? `xml ${/^[a-z-]+/.exec(inner.slice(4))?.[0] ?? '?'}` : operatorOf(inner)}}`;
+  if (/^zip \S+-name /.test(label)) return 'zip-name';
+  if (label.startsWith('zip ')) return 'zip-field';
+  if (label.startsWith('entries ')) return 'entries';
+  return /^[a-z-]+/.exec(label)?.[0] ?? label;
+}
+
+/**
+ * The first `first` mutants of a campaign, then each later one that brings a kind of mutation (mutationKinds) not
+ * seen yet: every kind the whole campaign exercises on every seed input, in fewer runs. The mutants keep their
+ * indices, so a failure still names the seed and index that remake it.
+ */
+export function coveringMutants(campaign: readonly Mutant[], first: number): Mutant[] {
+  const seen = new Set<string>();
+  const chosen: Mutant[] = [];
+  campaign.forEach((m, i) => {
+    const kinds = mutationKinds(m);
+    if (i >= first && kinds.every((k) => seen.has(k))) return;
+    chosen.push(m);
+    for (const k of kinds) seen.add(k);
+  });
+  return chosen;
+}
+
 /** How to name a mutant in a failure message: enough to remake it. */
 export function describeMutant(m: Mutant): string {
   return `seed=${m.seed} index=${m.index} (${m.name}, from ${m.input.label}: ${m.ops.join(' ; ')})`;
