@@ -1,28 +1,26 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dossier } from './run.ts';
 
 /** Issue 15: the CLI speaks Chinese — its help (commander's own headings included) and `token list`. */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
-const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function dossier(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  return stdout;
+/** Stdout of a run that must succeed. */
+async function dossierOut(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const r = await dossier(args, { env });
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 describe('the CLI in Chinese', () => {
   it.each([[['--help']], [['check', '--help']], [['token', '--help']], [['batch', '--help']]])('%j has Chinese headings and no commander English', async (args) => {
-    const help = await dossier(args);
+    const help = await dossierOut(args);
     expect(help).toMatch(/^用法： dossier/);
     expect(help).toContain('选项：');
     expect(help).toContain('显示帮助');
@@ -33,8 +31,8 @@ describe('the CLI in Chinese', () => {
     const data = await mkdtemp(join(tmpdir(), 'token-list-'));
     dirs.push(data);
     const env = { DATA_DIR: data, STORAGE: 'local' };
-    await run(process.execPath, [BIN, 'token', 'create', '--role', 'officer', '--name', '王审核', '--jurisdiction', 'changde'], { cwd: ROOT, env: { ...process.env, ...env } });
-    const lines = (await dossier(['token', 'list'], env)).trim().split('\n');
+    await dossierOut(['token', 'create', '--role', 'officer', '--name', '王审核', '--jurisdiction', 'changde'], env);
+    const lines = (await dossierOut(['token', 'list'], env)).trim().split('\n');
     expect(lines[0]).toBe('编号\t角色\t地区或单位\t名称\t状态\t创建时间（北京时间）');
     expect(lines).toHaveLength(2);
     const [, role, region, name, state, created] = lines[1]!.split('\t');

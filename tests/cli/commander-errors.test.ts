@@ -1,22 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { chineseCommanderError } from '../../cli/commander-messages.ts';
 import { latinWords } from '../helpers/latin-words.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const run = promisify(execFile);
-
-async function dossier(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await run(process.execPath, [join(ROOT, 'bin', 'dossier.mjs'), ...args], { cwd: ROOT });
-    return { code: 0, stderr };
-  } catch (error) {
-    const e = error as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+import { dossier } from './run.ts';
 
 describe('when commander refuses a command line', () => {
   it.each([

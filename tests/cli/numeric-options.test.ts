@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.ts';
 import { integerOption, positiveNumberOption } from '../../cli/numeric-options.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
-const run = promisify(execFile);
-
-async function dossier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(tmpdir(), 'dossier-cli-cache') } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { dossier } from './run.ts';
 
 /** A usage error: exit code 2, one Chinese line naming the option and the value, no JavaScript error on the screen. */
 function expectUsageError(r: { code: number; stdout: string; stderr: string }, flag: string, value: string): void {

@@ -1,31 +1,10 @@
-import { execFile } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
-const run = promisify(execFile);
+import { dossier } from './run.ts';
 
 function realArchive(name: string): string {
   return sharedPath('samples', 'real', 'archives', name);
-}
-
-async function dossier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: join(tmpdir(), 'dossier-cli-cache') },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
 }
 
 /** A dossier that arrives as .rar or .7z is read, not reported as fifteen missing documents. */

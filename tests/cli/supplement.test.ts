@@ -1,36 +1,22 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedDossier, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
+import { dossier as runDossier } from './run.ts';
 
 /**
  * `dossier supplement <id> <files…>`: a 补正 round on a dossier the server keeps, from the command line against the
  * server's data folder, printing the new verdict and what changed in Chinese.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
-const run = promisify(execFile);
-
 describe('dossier supplement', () => {
   let api: TestApi;
   let id: string;
   let files: string;
 
-  async function dossier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: api.dataDir, STORAGE: 'local' };
-    delete env.REDIS_URL;
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  /** The CLI against the server's own data folder, in the embedded mode (no Redis). */
+  const dossier = (args: string[]) => runDossier(args, { env: { DATA_DIR: api.dataDir, STORAGE: 'local', REDIS_URL: undefined } });
 
   beforeAll(async () => {
     api = await startTestApi();

@@ -1,27 +1,11 @@
-import { execFile } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
+import { dossier } from './run.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
 // municipal-template filing: 项目建议书.pdf satisfies MT-F02 (可行性研究报告); nothing satisfies MT-F03 (需求分析报告).
 const SAMPLE = sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 const BASE = ['check', SAMPLE, '--city', 'municipal-template', '--stage', 'filing', '--fact', 'filingStep=approval'];
-const run = promisify(execFile);
-
-async function dossier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(tmpdir(), 'dossier-cli-cache') }, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('dossier check --type', () => {
   it('uses the officer’s type for the file: the rows follow, and the report says it was set by hand', async () => {

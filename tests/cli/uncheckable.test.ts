@@ -1,26 +1,12 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
+import { dossier } from './run.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'dossier.mjs');
 const SHENYANG_PDF = sharedPath('samples', 'dossiers', 'sample-03-shenyang-acceptance', '沈阳市社保经办一体化系统升级改造项目验收材料', '07.监理总结报告.pdf');
-const run = promisify(execFile);
-
-async function dossier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: join(tmpdir(), 'dossier-cli-cache') }, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** A dossier whose files exist but none of which can be read must not be reported as fifteen missing documents. */
 describe('无法检查: a dossier nothing of which can be read', () => {
