@@ -1,15 +1,14 @@
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
+import { bearer, textDossierZip, type TestApi } from '../api/harness.ts';
 import { latinWords } from '../helpers/latin-words.ts';
 import { writeZip } from '../helpers/zip-writer.ts';
-import { launchChromium, saveScreenshot } from './browser.ts';
+import { launchChromium, saveScreenshot, startBrowserApi } from './browser.ts';
 
 /**
  * Issue 15, batch pre-screening in the browser: an officer picks two archives, downloads the facts sheet the page
@@ -29,10 +28,7 @@ describe('when an officer pre-screens a batch with a facts sheet', () => {
   let work: string;
 
   beforeAll(async () => {
-    api = await startTestApi({ processConcurrency: 1 });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    api.ctx.setListenUrl(base);
+    ({ api, base } = await startBrowserApi());
     officer = await api.token('officer', { jurisdiction: 'municipal-template', name: '王审核' });
     work = await mkdtemp(join(tmpdir(), 'batch-browser-'));
     await writeFile(join(work, '甲项目.zip'), textDossierZip());

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import type { ApiConfigInput } from '../../api/config.ts';
+import { startTestApi, type TestApi } from '../api/harness.ts';
 
 /** Debian's chromium driven by playwright-core (no browser download), with the CJK font from node_modules. */
 
@@ -32,6 +35,25 @@ export async function launchChromium(): Promise<Browser> {
     env: { ...process.env, FONTCONFIG_FILE: await cjkFontConfig() },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface BrowserApi {
+  api: TestApi;
+  /** `http://127.0.0.1:<port>`, where the browser reaches the API and what its links (share links, evidence) start with. */
+  base: string;
+}
+
+/**
+ * The test API (tests/api/harness.ts) on a real port of its own, for a browser: one dossier processed at a time
+ * unless `config` says otherwise, and the listening address set as the API's own, so the links it writes lead back
+ * to it. Close it with `api.close()`.
+ */
+export async function startBrowserApi(config: ApiConfigInput = {}): Promise<BrowserApi> {
+  const api = await startTestApi({ processConcurrency: 1, ...config });
+  await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+  api.ctx.setListenUrl(base);
+  return { api, base };
 }
 
 /** A palette PNG keeps a committed picture small (flat UI colours survive quantisation). */

@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApi, type TestApi } from '../api/harness.ts';
+import { bearer, type TestApi } from '../api/harness.ts';
 import { latinWords } from '../helpers/latin-words.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
-import { launchChromium, saveScreenshot } from './browser.ts';
+import { launchChromium, saveScreenshot, startBrowserApi } from './browser.ts';
 
 /**
  * Issue 15 in the browser, on the shared sample dossier 06 (常德 acceptance: an unreadable file, facts nobody
@@ -31,10 +30,7 @@ describe('when a person reads the web UI, on a desk screen or a phone', () => {
   let paths: string[] = [];
 
   beforeAll(async () => {
-    api = await startTestApi({ processConcurrency: 1 });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    api.ctx.setListenUrl(base);
+    ({ api, base } = await startBrowserApi());
     officer = await api.token('officer', { jurisdiction: 'changde', name: '李审核' });
     browser = await launchChromium();
     // bypassCSP lets the test inject axe-core; the pages themselves run under the server's CSP.

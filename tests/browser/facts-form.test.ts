@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkedDossier, startTestApi, type TestApi } from '../api/harness.ts';
-import { DOCS, launchChromium } from './browser.ts';
+import { checkedDossier, type TestApi } from '../api/harness.ts';
+import { DOCS, launchChromium, startBrowserApi } from './browser.ts';
 
 /**
  * The report page's one facts form in a real browser: every fact once, the value read from the documents in its input
@@ -22,10 +21,9 @@ describe('when an officer declares a fact in the one facts form', () => {
   let reportUrl: string;
 
   beforeAll(async () => {
-    api = await startTestApi({ processConcurrency: 1 });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    api.ctx.setListenUrl(base);
+    const started = await startBrowserApi();
+    api = started.api;
+    const base = started.base;
     const officer = await api.token('officer', { jurisdiction: 'yiyang', name: '李审核' });
     const id = await checkedDossier(api, officer, { city: 'yiyang' });
     browser = await launchChromium();

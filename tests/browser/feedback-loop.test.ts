@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractPdf } from '../../extractors/pdf/index.ts';
 import { ensureDossier, standardDossiers } from '../fixtures/dossiers/build.ts';
-import { startTestApi, type TestApi } from '../api/harness.ts';
+import type { TestApi } from '../api/harness.ts';
 import { contextWith } from '../pdf/recording-ocr.ts';
 import { writeZip } from '../helpers/zip-writer.ts';
+import { launchChromium, startBrowserApi } from './browser.ts';
 
 /**
  * Issue 12 end to end in a real browser, embedded mode with the SQLite records: an officer uploads a changde filing
@@ -19,7 +18,6 @@ import { writeZip } from '../helpers/zip-writer.ts';
  * and the audit log has every step.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MISSING = ['2.可行性研究报告.pdf', '5.技术方案.pdf'];
 
 describe('the unit’s feedback loop, from the notice to 材料齐全', () => {
@@ -33,7 +31,6 @@ describe('the unit’s feedback loop, from the notice to 材料齐全', () => {
   let dossierId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`找不到 Chromium：${CHROMIUM}（Chromium not found; set CHROMIUM_PATH）`);
     const spec = standardDossiers().find((s) => s.id === 'gen-changde-filing-complete');
     if (!spec) throw new Error('standard dossier gen-changde-filing-complete is gone: pick another complete changde filing dossier');
     folder = (await ensureDossier(spec)).inputPath;
@@ -43,12 +40,9 @@ describe('the unit’s feedback loop, from the notice to 材料齐全', () => {
     upload = join(await mkdtemp(join(tmpdir(), 'feedback-loop-')), '智慧停车诱导系统申报材料.zip');
     await writeFile(upload, writeZip(entries));
 
-    api = await startTestApi({ processConcurrency: 1 });
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-    api.ctx.setListenUrl(base);
+    ({ api, base } = await startBrowserApi());
     officer = await api.token('officer', { jurisdiction: 'changde', name: '李审核' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     officerPage = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
   }, 180_000);
 
