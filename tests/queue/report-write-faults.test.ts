@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import {
-  connectForSubmission,
-  DossierQueue,
-  QUEUE_NAME,
-  reportJobId,
-  startDossierWorker,
-  type DistributedConfig,
-} from '../../pipeline/queue/index.ts';
+import { reportJobId, startDossierWorker } from '../../pipeline/queue/index.ts';
 import { CompletenessReportSchema } from '../../pipeline/report/schema.ts';
 import { BlobNotFoundError, createBlobStore, reportKey, type BlobStore } from '../../storage/index.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
 import { textDossier } from './support/dossiers.ts';
-import { purgePrefix, s3StorageConfig, SHARED_REDIS_URL, testConfig, uniquePrefix } from './support/environment.ts';
-import { startRecordingProxy, type RecordingS3Proxy } from './support/s3-proxy.ts';
+import { s3StorageConfig } from './support/environment.ts';
+import { startTestQueue, type TestQueue } from './support/test-queue.ts';
 
 const BUCKET = 'write-faults';
 
@@ -66,52 +56,38 @@ async function readText(store: BlobStore, key: string): Promise<string | null> {
 }
 
 describe('when object storage refuses writes half-way through writing the report', () => {
-  let s3: TestS3Server;
-  let proxy: RecordingS3Proxy;
-  let config: DistributedConfig;
-  let store: BlobStore;
-  let connection: Redis;
-  let queue: DossierQueue;
+  let t: TestQueue;
 
   beforeAll(async () => {
-    s3 = await startS3Server();
-    proxy = await startRecordingProxy(s3.port, BUCKET);
-    config = testConfig({ prefix: uniquePrefix('s3fault'), storage: s3StorageConfig(s3, BUCKET, proxy.port) });
-    store = createBlobStore(config.storage);
-    connection = await connectForSubmission(config.redis);
-    queue = new DossierQueue({ store, connection, settings: config.queue });
+    t = await startTestQueue({ tag: 's3fault', bucket: BUCKET, proxy: true });
   });
 
   afterAll(async () => {
-    await queue?.close();
-    connection?.disconnect();
-    if (config) await purgePrefix(SHARED_REDIS_URL, config.queue.prefix);
-    await proxy?.stop();
-    await s3?.stop();
+    await t?.close();
   });
 
   it('retries the report job, never shows a partial report and writes it once', async () => {
     const archive = await textDossier({ seed: 31 });
     const options = { archivePath: archive, checklist: 'municipal-template', stage: 'filing' as const };
     // First run fills the extraction cache, so that the second dossier's only writes are its three report objects.
-    const warmUp = startDossierWorker({ config });
-    await queue.waitForReport((await queue.submit({ ...options, facts: { totalInvestmentWan: 100 } })).dossierId, { timeoutMs: 120_000 });
+    const warmUp = startDossierWorker({ config: t.config });
+    await t.queue.waitForReport((await t.queue.submit({ ...options, facts: { totalInvestmentWan: 100 } })).dossierId, { timeoutMs: 120_000 });
     await warmUp.close();
 
-    const { dossierId } = await queue.submit({ ...options, facts: { totalInvestmentWan: 200 } });
+    const { dossierId } = await t.queue.submit({ ...options, facts: { totalInvestmentWan: 200 } });
     // Storage starts refusing right after report.html is written: more failures in a row than the store's own four
     // tries, so the job itself fails half-way through the report set and is retried.
     let armed = false;
-    proxy.onRecorded((r) => {
+    t.proxy!.onRecorded((r) => {
       if (!armed && r.method === 'PUT' && r.key === reportKey(dossierId, 'html') && r.status === 200) {
         armed = true;
-        s3.failNextPuts(6);
+        t.s3.failNextPuts(6);
       }
     });
-    const watcher = watchReport(createBlobStore(s3StorageConfig(s3, BUCKET)), dossierId);
-    const worker = startDossierWorker({ config });
+    const watcher = watchReport(createBlobStore(s3StorageConfig(t.s3, BUCKET)), dossierId);
+    const worker = startDossierWorker({ config: t.config });
     try {
-      const report = await queue.waitForReport(dossierId, { timeoutMs: 120_000 });
+      const report = await t.queue.waitForReport(dossierId, { timeoutMs: 120_000 });
       expect(report.facts.totalInvestmentWan).toMatchObject({ value: 200 });
     } finally {
       await watcher.stop();
@@ -119,18 +95,16 @@ describe('when object storage refuses writes half-way through writing the report
     }
 
     expect(armed).toBe(true);
-    expect(s3.failedPutCount).toBe(6);
-    const refused = proxy.requests().filter((r) => r.method === 'PUT' && r.status === 503);
+    expect(t.s3.failedPutCount).toBe(6);
+    const refused = t.proxy!.requests().filter((r) => r.method === 'PUT' && r.status === 503);
     expect(refused.map((r) => r.key)).toEqual([...Array(4).fill(reportKey(dossierId, 'md')), ...Array(2).fill(reportKey(dossierId, 'html'))]);
     // The commit mark is written once; the HTML of the failed attempt is replaced by the retry's, so the set matches.
-    expect(proxy.successfulPuts(reportKey(dossierId, 'json'))).toBe(1);
-    expect(proxy.successfulPuts(reportKey(dossierId, 'md'))).toBe(1);
+    expect(t.proxy!.successfulPuts(reportKey(dossierId, 'json'))).toBe(1);
+    expect(t.proxy!.successfulPuts(reportKey(dossierId, 'md'))).toBe(1);
     expect(watcher.looks()).toBeGreaterThan(10);
     expect(watcher.sightings).toEqual([]);
 
-    const jobs = new Queue(QUEUE_NAME, { connection, prefix: config.queue.prefix });
-    const job = await jobs.getJob(reportJobId(dossierId));
-    await jobs.close();
+    const job = await t.jobs.getJob(reportJobId(dossierId));
     expect(job!.attemptsStarted).toBe(2);
     expect(job!.stacktrace).toHaveLength(1);
   });
