@@ -87,7 +87,9 @@ function notMeasured(measure: string, target: string, key: string): SummaryRow {
   return { measure, ours: why, peer: '—', ratio: '—', target, met: null };
 }
 
-const fixed = (value: number, digits = 2) => value.toFixed(digits);
+function fixed(value: number, digits = 2): string {
+  return value.toFixed(digits);
+}
 
 function summaryRows(): SummaryRow[] {
   const rows: SummaryRow[] = [];
