@@ -9,6 +9,9 @@ export default defineConfig({
     globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // expect.poll waits for work on the server (a re-check, a notice PDF); its default second is shorter than that
+    // work takes when both cores are busy with the other test file, and an early give-up is a false failure.
+    expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
     maxWorkers: 2,
     reporters,

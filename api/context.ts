@@ -108,12 +108,13 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
       listenUrl = url.replace(/\/+$/, '');
     },
     close: async () => {
-      webhooks.close();
+      // The processor first: a dossier finishing now still starts its webhook, which close() then records.
       await processor.close();
+      await webhooks.close();
       await database?.close();
     },
   };
-  processor.onFinished((id) => void notifyFinished(ctx, id).catch((error) => options.log?.error({ err: error, dossierId: id }, 'webhook not started')));
+  processor.onFinished((id) => void webhooks.track(notifyFinished(ctx, id)).catch((error) => options.log?.error({ err: error, dossierId: id }, 'webhook not started')));
   return ctx;
 }
 

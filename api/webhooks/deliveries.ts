@@ -67,12 +67,20 @@ export interface WebhookSenderOptions {
 
 export class WebhookSender {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Work that writes a delivery record: close() waits for it, so nothing is written after the store is gone. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Aborts the POSTs under way when the process shuts down; their attempt is recorded and retried on next start. */
+  private readonly shutdown = new AbortController();
   private closed = false;
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
   /** Starts delivering `payload` to `url` for this dossier, replacing any earlier delivery of it. */
   async notify(dossierId: string, url: string, payload: Record<string, unknown>): Promise<WebhookState> {
+    return this.track(this.start(dossierId, url, payload));
+  }
+
+  private async start(dossierId: string, url: string, payload: Record<string, unknown>): Promise<WebhookState> {
     const deliveryId = randomUUID();
     const state: WebhookState = {
       deliveryId,
@@ -111,10 +119,24 @@ export class WebhookSender {
     this.timers.delete(dossierId);
   }
 
-  close(): void {
+  /** Keeps `work` until it settles, so {@link close} can wait for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /**
+   * Stops scheduling, aborts POSTs under way and waits until their attempts are recorded: a delivery that was
+   * pending stays pending in storage with its next attempt due, and {@link resume} picks it up after a restart.
+   */
+  async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.shutdown.abort();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private schedule(dossierId: string, delayMs: number): void {
@@ -122,7 +144,7 @@ export class WebhookSender {
     this.cancel(dossierId);
     const timer = setTimeout(() => {
       this.timers.delete(dossierId);
-      this.attempt(dossierId).catch((error) => this.options.log?.error({ err: error, dossierId }, 'webhook attempt crashed'));
+      this.track(this.attempt(dossierId)).catch((error) => this.options.log?.error({ err: error, dossierId }, 'webhook attempt crashed'));
     }, delayMs);
     timer.unref();
     this.timers.set(dossierId, timer);
@@ -142,9 +164,12 @@ export class WebhookSender {
       refused = e instanceof CallbackTargetError;
       error = (e as Error).message;
     }
-    const attempt = { n, at: new Date(started).toISOString(), statusCode, error, durationMs: Date.now() - started };
     const delivered = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
-    const exhausted = n >= this.options.maxAttempts;
+    // An attempt cut short by our own shutdown is no fault of the receiver's: it does not use up the attempts.
+    const interrupted = this.shutdown.signal.aborted && !delivered;
+    if (interrupted) error = '服务关闭，本次发送中断，重启后继续';
+    const attempt = { n, at: new Date(started).toISOString(), statusCode, error, durationMs: Date.now() - started };
+    const exhausted = n >= this.options.maxAttempts && !interrupted;
     const delay = this.options.baseDelayMs * 2 ** (n - 1);
     const next: WebhookState = {
       ...state,
@@ -172,6 +197,7 @@ export class WebhookSender {
           method: 'POST',
           lookup: pinned,
           timeout: this.options.timeoutMs,
+          signal: this.shutdown.signal,
           headers: {
             'content-type': 'application/json; charset=utf-8',
             'content-length': Buffer.byteLength(body),

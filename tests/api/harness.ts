@@ -21,6 +21,7 @@ export interface TestApi {
   ctx: AppContext;
   dataDir: string;
   processor: EmbeddedProcessor;
+  ocr: OcrPool;
   token(role: Role, extra?: { jurisdiction?: string; unit?: string; name?: string }): Promise<string>;
   close(): Promise<void>;
 }
@@ -39,6 +40,7 @@ export async function startTestApi(config: ApiConfigInput = {}): Promise<TestApi
     ctx,
     dataDir,
     processor: ctx.processor as EmbeddedProcessor,
+    ocr,
     async token(role, extra = {}) {
       const { token } = await ctx.tokens.create({ name: extra.name ?? `${role} 测试`, role, jurisdiction: extra.jurisdiction, unit: extra.unit });
       return token;

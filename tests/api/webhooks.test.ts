@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../api/webhooks/target-guard.ts';
@@ -125,6 +126,37 @@ describe('when nobody listens at the callback address', () => {
     const view = await deliveryOf(id, (s) => s === 'failed' || s === 'delivered');
     expect(view.state).toBe('failed');
     expect(view.attempts[0].error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('when the API shuts down while a receiver has not answered yet', () => {
+  it('aborts the POST, keeps the delivery pending without using up an attempt, and writes nothing after close', async () => {
+    const own = await startTestApi({ webhook: { secret: SECRET, allowPrivateTargets: true, baseDelayMs: 20, maxAttempts: 1, timeoutMs: 60_000 } });
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    // Reads the request and never answers.
+    const silent = createServer((req) => {
+      req.resume();
+      arrived();
+    });
+    servers.push(silent);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks/dossier`;
+    const ownAdmin = await own.token('admin');
+    const id = (await uploadDossier(own, ownAdmin, { callbackUrl: url })).json().id;
+    await own.processor.idle();
+    await requestArrived;
+
+    await own.app.close();
+    await own.ctx.close();
+    const state = await own.ctx.webhooks.get(id);
+    expect(state?.state).toBe('pending');
+    expect(state?.attempts).toHaveLength(1);
+    expect(state?.attempts[0]!.error).toBe('服务关闭，本次发送中断，重启后继续');
+    expect(state?.nextAttemptAt).toBeDefined();
+    // The folder can be removed at once: no write of the sender is still under way.
+    await rm(own.dataDir, { recursive: true });
+    await own.ocr.close();
   });
 });
 

@@ -129,7 +129,9 @@ describe('when an officer checks a dossier in the browser', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('保存');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.textContent('[data-testid="recheck-notice"]')).toContain('已将“项目建议书.pdf”改为需求分析报告');
+    // The re-check runs the checklist again on the server: on a loaded machine it takes longer than poll's default
+    // second, and the page re-renders when it lands (a form filled before that would be emptied).
+    await expect.poll(() => page.textContent('[data-testid="recheck-notice"]'), { timeout: 60_000 }).toContain('已将“项目建议书.pdf”改为需求分析报告');
     expect(await page.textContent('#satisfied')).toContain('MT-F03');
     expect(await page.textContent('#missing')).not.toContain('MT-F03');
     const row = page.locator('#files tr', { has: page.locator('[data-type-path="项目建议书.pdf"]') });
@@ -142,6 +144,7 @@ describe('when an officer checks a dossier in the browser', () => {
     await page.getByLabel('文号').fill('青数据补〔2026〕7号');
     await page.getByLabel('补正期限').fill('2026-10-09');
     await page.getByLabel('经办人').fill('王审核');
+    expect(await page.getByLabel('文号').inputValue()).toBe('青数据补〔2026〕7号');
     await page.getByRole('button', { name: '生成 PDF 告知书' }).click();
     const link = page.locator('[data-testid="notice-download"]');
     // Generating the PDF parses the shipped CJK font: allow it a while on a loaded machine.
