@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coresSchema, defaultCores } from '../pipeline/cpu-plan.ts';
 
 /**
  * Settings of the HTTP API, read from the environment by {@link apiConfigFromEnv} (storage settings are read by
@@ -8,7 +9,9 @@ import { z } from 'zod';
  *   PUBLIC_URL                      base URL written into webhooks and share links  default http://HOST:PORT
  *   MAX_UPLOAD_MB                   total bytes one upload may carry            default 512
  *   MAX_UPLOAD_FILES                files in one upload (a picked folder)       default 2000
- *   PROCESS_CONCURRENCY             dossiers checked at the same time (embedded) default 1
+ *   PROCESS_CONCURRENCY             cores the embedded checking may use (the meaning of every --concurrency,
+ *                                   pipeline/cpu-plan.ts): OCR threads, files read at once and dossiers checked
+ *                                   at once are all this many                   default the machine's cores
  *   REDIS_URL                       set: distributed mode (BullMQ); unset: embedded
  *   DATABASE_URL                    postgres://… : records and audit log in PostgreSQL; unset: SQLite in the data folder
  *   WEBHOOK_SECRET                  HMAC key of webhook signatures; unset: generated once and kept in storage
@@ -30,7 +33,8 @@ export const ApiConfigSchema = z.object({
   publicUrl: z.url().optional(),
   maxUploadBytes: z.number().int().positive().default(512 * 1024 * 1024),
   maxUploadFiles: z.number().int().positive().default(2000),
-  processConcurrency: z.number().int().min(1).max(16).default(1),
+  /** Cores the embedded checking may use; the OCR pool, readers and dossiers in flight are sized from it (cpuPlan). */
+  processConcurrency: coresSchema.default(() => defaultCores()),
   redisUrl: z.string().optional(),
   /** PostgreSQL for records and the audit log; unset: SQLite in a local data folder (object storage alone with S3). */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应为 postgres:// 地址').optional(),

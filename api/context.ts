@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { type OcrEngine, type ExtractionCache } from '../pipeline/index.ts';
+import { cpuPlan, limitSharedReaders, type OcrEngine, type ExtractionCache } from '../pipeline/index.ts';
 import { blobExtractionCache } from '../pipeline/extraction-cache.ts';
 import { BlobNotFoundError, createBlobStore, DATABASE_FOLDER, SHARES_PREFIX, shareKey, TOKENS_PREFIX, tokenKey, WEBHOOK_SECRET_KEY, type BlobStore } from '../storage/index.ts';
 import { putSecretJson, restrictSecretFiles } from './auth/secret-files.ts';
@@ -85,7 +85,10 @@ export async function createContext(config: ApiConfig, options: ContextOptions =
   if (options.processor) processor = await options.processor({ repo, cache, store, log: options.log, workRoot });
   else {
     if (!options.ocr) throw new Error('内置处理模式需要 OCR 引擎');
-    processor = new EmbeddedProcessor({ repo, job: { store, ocr: options.ocr, cache, workRoot }, concurrency: config.processConcurrency, log: options.log });
+    const plan = cpuPlan(config.processConcurrency);
+    // Readers are shared by every dossier in flight; the caller sized the OCR pool (server.ts: useCpuPlan).
+    limitSharedReaders(plan);
+    processor = new EmbeddedProcessor({ repo, job: { store, ocr: options.ocr, cache, workRoot }, plan, log: options.log });
   }
   const auth = await authDocuments(database, store);
   const tokens = new TokenStore(store, undefined, auth.tokens);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { closeSharedOcrPool, getSharedOcrPool } from '../pipeline/index.ts';
+import { closeSharedOcrPool, cpuPlan, useCpuPlan } from '../pipeline/index.ts';
 import { createBlobStore } from '../storage/index.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFromEnv, type ApiConfig } from './config.ts';
@@ -27,7 +27,8 @@ export async function startServer(config: ApiConfig = apiConfigFromEnv(), env: N
   const ctx = await createContext(config, {
     store,
     log,
-    ocr: distributed ? undefined : getSharedOcrPool(),
+    // PROCESS_CONCURRENCY cores: as many OCR threads as that (the context caps the readers and dossiers likewise).
+    ocr: distributed ? undefined : useCpuPlan(cpuPlan(config.processConcurrency)),
     processor: distributed ? (parts) => DistributedProcessor.connect({ ...parts, env }) : undefined,
   }).catch(async (error) => {
     await closeSharedOcrPool();

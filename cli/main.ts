@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Help, Option } from 'commander';
-import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments, batchDossierNames, factsSheetCsv, factsSheetXlsx } from '../pipeline/index.ts';
+import { closeSharedOcrPool, getSharedOcrPool, checkDossier, extractDossier, parseFactArguments, renderHtml, renderMarkdown, runBatch, localExtractionCache, listChecklists, loadChecklist, lintChecklistFile, describeChecklist, IntakeError, parseTypeArguments, parseSegmentArguments, batchDossierNames, factsSheetCsv, factsSheetXlsx, defaultCores, describeCpuPlan, MAX_CORES } from '../pipeline/index.ts';
 import { BatchProgress, Progress } from './progress.ts';
 import { integerOption } from './numeric-options.ts';
 import { UsageError, describeError } from './errors.ts';
@@ -149,8 +149,12 @@ program
   .option('--facts <file>', '填好的项目事实表（.xlsx 或 .csv）：每份材料包按表中自己那一行的事实检查，表中的值优先于 --fact')
   .option('--facts-template <file>', '只写出本文件夹的项目事实表模板（按扩展名写 .xlsx 或 .csv），不检查')
   .option('--out <dir>', '输出目录', 'batch-report')
-  .option('--concurrency <n>', '同时检查的材料包数（不小于 1 的整数）', integerOption('--concurrency', { min: 1 }), 2)
-  .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; facts?: string; factsTemplate?: string; out: string; concurrency: number }) => {
+  .option(
+    '--concurrency <n>',
+    `可用的 CPU 核数（1 到 ${MAX_CORES} 的整数；与 dossier worker --concurrency、PROCESS_CONCURRENCY 含义相同）：OCR 线程数、同时读取的文件数和同时检查的材料包数都等于它；默认为本机核数（${defaultCores()}）`,
+    integerOption('--concurrency', { min: 1, max: MAX_CORES }),
+  )
+  .action(async (folder: string, opts: { city?: string; checklist?: string; stage: 'filing' | 'acceptance'; fact: string[]; facts?: string; factsTemplate?: string; out: string; concurrency?: number }) => {
     const checklist = opts.checklist ?? opts.city;
     if (!checklist) throw new UsageError('请用 --city 指定地市，或用 --checklist 指定检查清单文件');
     const loaded = await loadChecklist(checklist);
@@ -174,8 +178,8 @@ program
       factsSheet,
       outDir: opts.out,
       concurrency: opts.concurrency,
-      ocr: getSharedOcrPool(),
       cache: localExtractionCache(),
+      onPlan: (plan) => process.stderr.write(`${describeCpuPlan(plan)}\n`),
       onProgress: (event) => progress.handle(event),
     }).finally(() => progress.done());
     const uncheckable = summary.rows.filter((r) => r.failure).length;

@@ -7,6 +7,7 @@ import { loadChecklist } from '../checklists/load.ts';
 import { runBatchRules, type BatchDossier } from '../checklists/rules/batch.ts';
 import { checkDossier, type CheckOptions } from './check-dossier.ts';
 import { mapLimited } from './concurrency.ts';
+import { cpuPlan, defaultCores, limitSharedReaders, useCpuPlan, type CpuPlan } from './cpu-plan.ts';
 import { readFactsSheet } from './facts-sheet.ts';
 import { htmlTemplates, renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
@@ -44,11 +45,22 @@ export type BatchProgressEvent =
   /** `done` of `total` dossiers are finished, checked or failed. */
   | { stage: 'dossier-done'; name: string; done: number; total: number };
 
-export interface BatchOptions extends Pick<CheckOptions, 'checklist' | 'stage' | 'facts' | 'ocr' | 'cache' | 'extractionLimits' | 'intakeLimits'> {
+export interface BatchOptions extends Pick<CheckOptions, 'checklist' | 'stage' | 'facts' | 'cache' | 'extractionLimits' | 'intakeLimits'> {
   folder: string;
   outDir: string;
-  /** Dossiers checked at the same time: a whole number of at least 1. Default 2. */
+  /**
+   * Cores the batch may use (`--concurrency`; the same meaning as WORKER_CONCURRENCY and PROCESS_CONCURRENCY, see
+   * cpu-plan.ts): the OCR pool, the files read at once across all dossiers and the dossiers in flight are sized from
+   * it. A whole number of at least 1; default: the machine's cores.
+   */
   concurrency?: number;
+  /**
+   * OCR engine; default the process's shared pool, sized from `concurrency`. A caller that passes its own pool sizes
+   * it itself (tests, benches); the readers and dossiers in flight still follow `concurrency`.
+   */
+  ocr?: CheckOptions['ocr'];
+  /** Told once, before any dossier starts, how the cores are shared out. */
+  onPlan?: (plan: CpuPlan) => void;
   onProgress?: (event: BatchProgressEvent) => void;
   /**
    * A filled facts sheet ({@link factsSheetXlsx}): each dossier is checked with its own row's facts over `facts`.
@@ -90,7 +102,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   await mkdir(options.outDir, { recursive: true });
   let done = 0;
   const reports = new Map<string, { report: CompletenessReport; reportDir: string }>();
-  const rows = await mapLimited(entries, options.concurrency ?? 2, async (entry) => {
+  const plan = cpuPlan(options.concurrency ?? defaultCores());
+  const ocr = options.ocr ?? useCpuPlan(plan);
+  if (options.ocr) limitSharedReaders(plan);
+  options.onPlan?.(plan);
+  const rows = await mapLimited(entries, plan.dossiersAtOnce, async (entry) => {
     const name = basename(entry);
     const reportDir = join(options.outDir, safeName(name));
     options.onProgress?.({ stage: 'dossier-start', name, total: entries.length });
@@ -101,8 +117,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         checklist: options.checklist,
         stage: options.stage,
         facts: { ...options.facts, ...sheetFacts[name] },
-        ocr: options.ocr,
+        ocr,
         cache: options.cache,
+        // The readers are shared by every dossier in flight (capped above); within one dossier as many files as that.
+        concurrency: plan.filesAtOnce,
         extractionLimits: options.extractionLimits,
         intakeLimits: options.intakeLimits,
         onProgress: (e) => {

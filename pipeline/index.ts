@@ -6,6 +6,7 @@ export { checkDossier, type CheckOptions } from './check-dossier.ts';
 export { extractDossier, type ExtractionResult } from './extract-dossier.ts';
 export { DOSSIER_STAGES, runDossierFlow, type DossierFlowOptions, type DossierFlowResult } from './flow.ts';
 export { batchDossierNames, runBatch, type BatchProgressEvent } from './batch.ts';
+export { coresSchema, cpuPlan, defaultCores, describeCpuPlan, describeWorkerCpuPlan, limitSharedReaders, MAX_CORES, useCpuPlan, workerCpuPlan, type CpuPlan, type WorkerCpuPlan } from './cpu-plan.ts';
 export { FactArgumentError, parseFactArguments, parseFactValue } from '../checklists/facts/index.ts';
 export {
   assertKnownFile,

@@ -3,14 +3,18 @@ import { IntakeError } from '../../pipeline/intake/index.ts';
 import { ChecklistValidationError } from '../../pipeline/index.ts';
 import type { DossierRepository, Progress } from '../dossiers/records.ts';
 import { finishCheck } from '../dossiers/rounds.ts';
+import { cpuPlan, type CpuPlan } from '../../pipeline/cpu-plan.ts';
 import type { DossierProcessor } from './processor.ts';
 import { runDossierJob, type DossierJobContext } from './run-dossier.ts';
 
 export interface EmbeddedProcessorOptions {
   repo: DossierRepository;
   job: DossierJobContext;
-  /** Dossiers checked at the same time. Default 1 (OCR already uses the cores). */
-  concurrency?: number;
+  /**
+   * How the cores are shared out (PROCESS_CONCURRENCY through cpuPlan): `dossiersAtOnce` dossiers run at once, each
+   * reading up to `filesAtOnce` files (the readers themselves are capped process-wide by useCpuPlan). Default: one core.
+   */
+  plan?: CpuPlan;
   log?: FastifyBaseLogger;
   /** Minimum time between two progress writes to storage; the in-memory status is always current. Default 1000. */
   progressWriteMs?: number;
@@ -34,7 +38,11 @@ export class EmbeddedProcessor implements DossierProcessor {
   private readonly listeners: Array<(id: string) => void> = [];
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly options: EmbeddedProcessorOptions) {}
+  readonly plan: CpuPlan;
+
+  constructor(private readonly options: EmbeddedProcessorOptions) {
+    this.plan = options.plan ?? cpuPlan(1);
+  }
 
   async submit(dossierId: string): Promise<void> {
     if (this.closed || this.queued.has(dossierId)) return;
@@ -95,7 +103,7 @@ export class EmbeddedProcessor implements DossierProcessor {
   }
 
   private pump(): void {
-    const limit = this.options.concurrency ?? 1;
+    const limit = this.plan.dossiersAtOnce;
     while (!this.closed && this.running < limit && this.queue.length > 0) {
       const id = this.queue.shift()!;
       this.running += 1;
@@ -136,7 +144,7 @@ export class EmbeddedProcessor implements DossierProcessor {
       }
     };
     try {
-      const { report, manifest } = await runDossierJob(this.options.job, record, onProgress);
+      const { report, manifest } = await runDossierJob({ ...this.options.job, extractConcurrency: this.plan.filesAtOnce }, record, onProgress);
       await pendingWrite;
       const done = await finishCheck({ repo, cache: this.options.job.cache }, id, report, manifest);
       log?.info({ dossierId: id, complete: report.complete, ms: Math.round(report.timings.totalMs) }, 'dossier checked');

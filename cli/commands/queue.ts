@@ -9,7 +9,7 @@ import {
   startDossierWorker,
   type DossierStatus,
 } from '../../pipeline/queue/index.ts';
-import { loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, parseSegmentArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
+import { describeWorkerCpuPlan, MAX_CORES, loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, parseSegmentArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
 import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';
@@ -39,7 +39,11 @@ export function registerQueueCommands(program: Command): void {
     .command('worker')
     .description('启动分布式模式的工作进程：从 Redis 队列领取任务（提取、OCR、出报告），读写对象存储')
     .option('--config <file>', '配置文件（YAML/JSON）；默认读取环境变量 DOSSIER_CONFIG 指向的文件')
-    .option('--concurrency <n>', '同时处理的任务数（覆盖 WORKER_CONCURRENCY）', integerOption('--concurrency', { min: 1 }))
+    .option(
+      '--concurrency <n>',
+      `可用的 CPU 核数（1 到 ${MAX_CORES} 的整数，覆盖 WORKER_CONCURRENCY；与 dossier batch --concurrency 含义相同）：同时处理的任务数 × 每个任务的 OCR 线程数（OCR_THREADS_PER_JOB）不超过它；默认为本机核数`,
+      integerOption('--concurrency', { min: 1, max: MAX_CORES }),
+    )
     .action(async (opts: { config?: string; concurrency?: number }) => {
       const config = loadDistributedConfig({ file: opts.config });
       if (opts.concurrency !== undefined) config.queue.concurrency = opts.concurrency;
@@ -58,7 +62,7 @@ export function registerQueueCommands(program: Command): void {
       await Promise.race([handle.worker.waitUntilReady(), stopped]);
       clearTimeout(waitingNote);
       log(
-        `工作进程已启动：并发 ${config.queue.concurrency}，Redis ${redactRedisUrl(redisUrl)}，队列前缀 ${config.queue.prefix}，` +
+        `工作进程已启动：${describeWorkerCpuPlan(handle.plan)}，Redis ${redactRedisUrl(redisUrl)}，队列前缀 ${config.queue.prefix}，` +
           `存储 ${createBlobStore(config.storage).location}`,
       );
       await stopped;

@@ -38,6 +38,8 @@ export interface ReaderStats {
   /** Replaced after `filesPerProcess` files or above `recycleAboveMb` (not after a limit or a crash). */
   recycled: number;
   filesRead: number;
+  /** The most files read at once so far (never above the cap set by {@link IsolatedExtraction.setMaxReaders}). */
+  peakBusy: number;
 }
 
 /** Finding codes of a file given up because of a limit; see LIMIT_RESULTS. */
@@ -127,7 +129,10 @@ export class IsolatedExtraction {
   private readonly busy = new Set<Reader>();
   private nextJobId = 1;
   private closed = false;
-  private readonly counters: ReaderStats = { started: 0, recycled: 0, filesRead: 0 };
+  private readonly counters: ReaderStats = { started: 0, recycled: 0, filesRead: 0, peakBusy: 0 };
+  private maxReaders = Number.POSITIVE_INFINITY;
+  /** Files waiting for a reader while `maxReaders` are busy; their reading time limits have not started yet. */
+  private readonly waitingForReader: Array<() => void> = [];
   readonly limits: IsolationLimits;
 
   /**
@@ -141,8 +146,13 @@ export class IsolatedExtraction {
   /** Same contract as extractDocument: never throws because of the file; OCR engine failures throw OcrEngineError. */
   readonly extract = async (input: ExtractorInput | FileOnDisk, ctx: ExtractionContext): Promise<ExtractedDocument> => {
     if (this.closed) throw new Error('文件读取进程池已关闭');
+    while (this.busy.size >= this.maxReaders) {
+      await new Promise<void>((resolve) => this.waitingForReader.push(resolve));
+      if (this.closed) throw new Error('文件读取进程池已关闭');
+    }
     const reader = this.idle.pop() ?? this.spawn();
     this.busy.add(reader);
+    this.counters.peakBusy = Math.max(this.counters.peakBusy, this.busy.size);
     holdsParentAlive(reader, true);
     try {
       await reader.ready;
@@ -153,8 +163,23 @@ export class IsolatedExtraction {
     } finally {
       this.busy.delete(reader);
       this.release(reader);
+      this.waitingForReader.shift()?.();
     }
   };
+
+  /**
+   * At most `n` files are read at once (so at most `n` readers are busy); more wait their turn. The process's CPU plan
+   * sets it (pipeline/cpu-plan.ts): without a cap every dossier in flight would start readers of its own.
+   */
+  setMaxReaders(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`读取进程数应为不小于 1 的整数，收到 ${String(n)}`);
+    this.maxReaders = n;
+    for (let free = n - this.busy.size; free > 0 && this.waitingForReader.length > 0; free--) this.waitingForReader.shift()!();
+  }
+
+  get readerCap(): number {
+    return this.maxReaders;
+  }
 
   stats(): ReaderStats {
     return { ...this.counters };
@@ -168,6 +193,7 @@ export class IsolatedExtraction {
   /** Ends every reader; a file being read ends as if its reader crashed. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.waitingForReader.splice(0)) wake();
     const all = [...this.idle, ...this.busy];
     this.idle.length = 0;
     await Promise.all(all.map((reader) => this.stop(reader)));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { defaultCores, MAX_CORES } from '../cpu-plan.ts';
 import { parseStorageConfig, STORAGE_ENV_NAMES, type StorageConfig } from '../../storage/index.ts';
 
 /**
@@ -14,8 +14,10 @@ import { parseStorageConfig, STORAGE_ENV_NAMES, type StorageConfig } from '../..
  *                              the prefix must then carry a hash tag
  *   QUEUE_PREFIX               key prefix of every queue key; default `dossier`. For Redis Cluster use a hash tag,
  *                              `{dossier}`, so all keys of the queue land in one slot (BullMQ's Lua scripts need that)
- *   WORKER_CONCURRENCY         jobs one worker process runs at once, each in its own child process; default: cores
- *   OCR_THREADS_PER_JOB        tesseract workers per running job; default 1
+ *   WORKER_CONCURRENCY         cores one worker process may use (the meaning of every --concurrency, pipeline/cpu-plan.ts):
+ *                              it runs ⌊cores ÷ OCR_THREADS_PER_JOB⌋ jobs at once, each in its own child process with
+ *                              that many OCR threads; default: the machine's cores
+ *   OCR_THREADS_PER_JOB        tesseract workers per running job (at most WORKER_CONCURRENCY); default 1
  *   QUEUE_LOCK_DURATION_MS     job lock; a dead worker's job is taken over after about this plus the stalled interval
  *   QUEUE_STALLED_INTERVAL_MS  how often workers look for jobs whose lock expired
  *   QUEUE_MAX_STALLED_COUNT    takeovers of one job before it is failed; default 3
@@ -72,7 +74,8 @@ const prefixSchema = z
 
 export const queueSettingsSchema = z.object({
   prefix: prefixSchema.default('dossier'),
-  concurrency: boundedInt('并发数', 1, 64).default(() => Math.max(1, availableParallelism())),
+  /** Cores this worker process may use; jobs at once and OCR threads per job are derived from it (workerCpuPlan). */
+  concurrency: boundedInt('并发数', 1, MAX_CORES).default(() => defaultCores()),
   ocrThreadsPerJob: boundedInt('每个任务的 OCR 线程数', 1, 16).default(1),
   lockDurationMs: boundedInt('任务锁时长', 1000, 600_000).default(10_000),
   stalledIntervalMs: boundedInt('停滞检查间隔', 1000, 600_000).default(5_000),

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import { Cluster } from 'ioredis';
+import { workerCpuPlan, type WorkerCpuPlan } from '../cpu-plan.ts';
 import type { DistributedConfig } from './config.ts';
 import { QUEUE_NAME } from './model.ts';
 import { encodeRuntime, RUNTIME_ENV } from './processors/runtime.ts';
@@ -19,6 +20,8 @@ export interface DossierWorkerOptions {
 
 export interface DossierWorker {
   readonly worker: Worker;
+  /** How `queue.concurrency` (the cores this process may use) is shared out: jobs at once × OCR threads per job. */
+  readonly plan: WorkerCpuPlan;
   /**
    * Stops taking jobs and lets the running ones finish; after `graceMs` (default from config) the ones still running
    * are handed back to the queue for another worker and their child processes are killed. Idempotent.
@@ -33,12 +36,13 @@ export interface DossierWorker {
 export function startDossierWorker(options: DossierWorkerOptions): DossierWorker {
   const { config } = options;
   const log = options.log ?? (() => undefined);
+  const plan = workerCpuPlan(config.queue.concurrency, config.queue.ocrThreadsPerJob);
   const runtime = encodeRuntime({
     storage: config.storage,
     redisUrl: requireRedisUrl(config.redis, '工作进程'),
     redisCluster: config.redis.cluster,
     prefix: config.queue.prefix,
-    ocrThreadsPerJob: config.queue.ocrThreadsPerJob,
+    ocrThreadsPerJob: plan.ocrThreadsPerJob,
     reportClaimTtlMs: Math.max(60_000, config.queue.lockDurationMs * 6),
   });
   const connection = patientConnection(config.redis);
@@ -46,7 +50,8 @@ export function startDossierWorker(options: DossierWorkerOptions): DossierWorker
     connection,
     prefix: config.queue.prefix,
     name: options.name ?? `${hostname()}:${process.pid}`,
-    concurrency: config.queue.concurrency,
+    // Each job is one sandboxed process: one reader and its own OCR pool; jobs × threads stays within the cores.
+    concurrency: plan.jobsAtOnce,
     lockDuration: config.queue.lockDurationMs,
     stalledInterval: config.queue.stalledIntervalMs,
     maxStalledCount: config.queue.maxStalledCount,
@@ -97,7 +102,7 @@ export function startDossierWorker(options: DossierWorkerOptions): DossierWorker
     return closing;
   };
 
-  return { worker, close };
+  return { worker, plan, close };
 }
 
 /**
