@@ -1,13 +1,14 @@
 /**
  * Issue 14's throughput across dossiers: `dossier batch` over forty dossiers — the six sample dossiers of
  * ../shared/samples/dossiers copied round-robin into one temporary folder (7 copies of sample-01 … sample-04, 6 of
- * sample-05 and -06) — through runBatch, the function `dossier batch` calls, with the CLI's defaults: `--concurrency 2`
- * (dossiers at once), the process's shared OCR pool (one tesseract worker per core) and the shared PDF/Office readers.
+ * sample-05 and -06) — through runBatch, the function `dossier batch` calls, with the CLI's default: `--concurrency` = the
+ * machine's cores, from which runBatch sizes the process's shared OCR pool, the readers busy at once and the dossiers in
+ * flight (pipeline/cpu-plan.ts).
  * No extraction cache: the copies are byte-identical, and the CLI's cache would read 34 of the 40 from the first six;
  * here every dossier is read cold. All forty are checked against one checklist (常德, 竣工验收), as one batch is.
  * Reported: dossiers per minute, wall time, CPU-seconds of this process and its reader processes, load average.
  *
- *   npx tsx bench/batch.ts                          40 dossiers, --concurrency 2; writes bench/results/batch.json
+ *   npx tsx bench/batch.ts                          40 dossiers, --concurrency = cores; writes bench/results/batch.json
  *   BENCH_BATCH_DOSSIERS=12 BENCH_BATCH_CONCURRENCY=1 npx tsx bench/batch.ts     other sizes
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,11 +18,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closeSharedOcrPool, getSharedOcrPool } from '../extractors/ocr/index.ts';
 import { sharedIsolatedExtraction } from '../extractors/isolation/isolated-extraction.ts';
 import { runBatch } from '../pipeline/batch.ts';
+import { defaultCores, type CpuPlan } from '../pipeline/cpu-plan.ts';
 
 const SAMPLES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'samples', 'dossiers');
 const DOSSIERS = Number(process.env.BENCH_BATCH_DOSSIERS) || 40;
-/** The CLI's default for `dossier batch --concurrency`. */
-const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY) || 2;
+/** The CLI's default for `dossier batch --concurrency`: the machine's cores. */
+const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY) || defaultCores();
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface BatchBenchResult {
@@ -29,6 +31,8 @@ export interface BatchBenchResult {
   distinctSamples: number;
   concurrency: number;
   ocrWorkers: number;
+  /** How --concurrency was shared out (cpu-plan.ts). */
+  plan: CpuPlan;
   seconds: number;
   dossiersPerMinute: number;
   /** This process (OCR threads included), its reaped children and its live reader processes. */
@@ -89,8 +93,10 @@ export async function runBatchBench(options: { log?: (line: string) => void; wri
       const name = `${String(i + 1).padStart(2, '0')}-${dirname(sample).split(/[\\/]/).pop()}${extname(sample)}`;
       await cp(sample, join(input, name), { recursive: true });
     }
-    const ocr = getSharedOcrPool();
-    const ocrWorkers = ocr.stats().size;
+    // runBatch sizes the shared pool from --concurrency as the CLI does; one left by an earlier part would be refused.
+    await closeSharedOcrPool();
+    let ocrWorkers = 0;
+    let plan: CpuPlan | undefined;
     const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
     const cpuStart = await cpuSecondsSoFar();
     const started = performance.now();
@@ -98,7 +104,18 @@ export async function runBatchBench(options: { log?: (line: string) => void; wri
     let seconds = 0;
     let summary;
     try {
-      summary = await runBatch({ folder: input, outDir: join(root, 'out'), checklist: 'changde', stage: 'acceptance', facts: {}, ocr, concurrency: CONCURRENCY });
+      summary = await runBatch({
+        folder: input,
+        outDir: join(root, 'out'),
+        checklist: 'changde',
+        stage: 'acceptance',
+        facts: {},
+        concurrency: CONCURRENCY,
+        onPlan: (p) => {
+          plan = p;
+          ocrWorkers = getSharedOcrPool().stats().size;
+        },
+      });
     } finally {
       // Read while the readers are alive: a live process's CPU is in its own /proc entry, not yet in ours.
       cpuSeconds = (await cpuSecondsSoFar()) - cpuStart;
@@ -119,12 +136,13 @@ export async function runBatchBench(options: { log?: (line: string) => void; wri
       checked: summary.rows.length - failed,
       failed,
       readers: { started: stats.started, filesRead: stats.filesRead },
+      plan: plan!,
       loadBefore,
       loadAfter: loadavg().map((l) => Number(l.toFixed(2))),
       cpus: availableParallelism(),
     };
     log(
-      `  ${DOSSIERS} 份材料包（${samples.length} 个样例轮流复制，无提取缓存），--concurrency ${CONCURRENCY}，OCR 池 ${result.ocrWorkers} 个：` +
+      `  ${DOSSIERS} 份材料包（${samples.length} 个样例轮流复制，无提取缓存），--concurrency ${CONCURRENCY}（OCR 池 ${result.ocrWorkers} 个，同时读取 ≤ ${plan!.filesAtOnce} 个文件，同时检查 ${plan!.dossiersAtOnce} 份）：` +
         `${result.seconds} s，${result.dossiersPerMinute} 份/分钟，${result.cpuSeconds} CPU 秒（得到 ${result.coresObtained} 核）；` +
         `检查完成 ${result.checked} 份，失败 ${failed} 份；读取进程启动 ${stats.started} 个；负载 ${loadBefore.join('/')} → ${result.loadAfter.join('/')}`,
     );
