@@ -78,7 +78,7 @@ export interface ClassifierInput {
 }
 
 const TITLE_ZONE_LINES = 14;
-const MAX_TITLE_LINE = 60;
+const MAX_TITLE_LINE = 90;
 /** Cues of a sentence that refers to a document instead of being its title. */
 const REFERENCE_CUES = ['详见', '根据', '依据', '按照', '参照', '参见', '见附件', '附件', '随附', '报送', '已提交', '已编制', '提交了', '如下', '编制了', '经过', '通过了'];
 const SENTENCE_END = /[。；;！!？?]$/;

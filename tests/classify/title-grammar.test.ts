@@ -151,6 +151,28 @@ describe('when a title is in no list but its grammar names the type (head + near
     expect(top(classify('x.pdf', '信息化项目运维合同规范与实务操作指南'))).toBe('other_material');
   });
 
+  it('reads an application for project funds, an acceptance 申报表, a head with an appendage and a security technology by the same grammar', () => {
+    const cases: Array<[string, string]> = [
+      ['某高校改善办学条件专项资金申报书', 'application_form'],
+      ['某工程竣工验收申报表', 'acceptance_application'],
+      ['某系统验收申请申报书', 'acceptance_application'],
+      // "及对策", "及附表" join an appendage to the real head; the head still decides.
+      ['某软件系统实施计划方案及对策', 'implementation_plan'],
+      ['某平台安全保障方案及附表', 'security_plan'],
+      ['某单位内网防火墙部署的解决方案', 'security_plan'],
+      ['某平台入侵检测系统建设方案', 'security_plan'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+  });
+
+  it('reads a procurement notice whose project name runs past sixty characters by its title', () => {
+    const title = '某省某市某区行政审批服务局2025年度政务服务一体化平台及数据共享交换系统升级改造和运行维护服务项目(第二次)竞争性磋商公告';
+    expect(title.length).toBeGreaterThan(60);
+    const r = classify('x.pdf', title);
+    expect(top(r)).toBe('procurement_documents');
+    expect(r.docTypes[0]!.evidence.rule).not.toBe('content');
+  });
+
   it('reads the title of a form from its first table cells (a photographed 申报表)', () => {
     const ocrForm = '某县电子政务建设项目立项审批表      填报日期：2024年3月1日\n项目名称    某县智慧社区平台\n建设单位    某县民政局';
     expect(top(classify('IMG_0412.jpg', ocrForm))).toBe('application_form');
