@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runArchiveBench, runArchiveFormatsBench } from './archive.ts';
 import { runBatchBench, type BatchBenchResult } from './batch.ts';
 import { runBoundVolumeBench, type BoundVolumeBenchResult } from './bound-volume.ts';
@@ -26,6 +26,7 @@ import { runSheetsBench } from './sheets.ts';
 const log = (line: string) => console.log(line);
 const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, loadAtStart: load() };
 const failures: Record<string, string> = {};
+const out = join(import.meta.dirname, 'results', 'bench.json');
 /** BENCH_PARTS=pdfPages,batch runs only those parts (keys as in bench.json); the others' rows say they did not run. */
 const onlyParts = process.env.BENCH_PARTS?.split(',').map((p) => p.trim()).filter(Boolean);
 
@@ -53,18 +54,24 @@ async function part<T>(key: string, title: string, run: () => Promise<T>): Promi
   } finally {
     partTimes[key] = { seconds: Math.round((performance.now() - started) / 100) / 10, loadBefore, loadAfter: load() };
     log(`  本部分用时 ${partTimes[key].seconds} s（负载 ${loadBefore.join('/')} → ${partTimes[key].loadAfter.join('/')}）`);
+    // Written after every part, so a run stopped part-way leaves what it measured.
+    results.partSeconds = partTimes;
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   }
 }
 
 /** The 200-page volume's full-page peer alone takes over 20 minutes on two cores: only on request. */
 const boundVolumeFull = process.env.BENCH_BOUND_VOLUME_FULL === '1';
 
+// Issue 14's table first (a run stopped part-way still has those rows), then the other figures.
 const pdf = await part('pdf', 'PDF 文字层提取（99 页真实招标文件，对照 pdftotext）', () => runPdfBench({ log }));
 const pdfPages = await part('pdfPages', '扫描 PDF 页：交给 OCR 的图像准备好（DCT / Flate RGB、灰度 / 1 位，对照 pdfimages、pdftoppm）', () => runPdfPagesBench({ log }));
-await part('ofd', 'OFD 文字提取（生成的 100 页 OFD 与真实 OFD）', () => runOfdBench({ log }));
-await part('sheets', '表格与演示文稿（生成的 20,000 行 .xlsx/.xls、真实表格、200 页 .pptx）', () => runSheetsBench({ log }));
 const ocr = await part('ocr', 'OCR 引擎对照（200 dpi 生成扫描页与真实照片：字符错误率、每分钟页数、双核吞吐）', () => runOcrBench({ log }));
 const dossierSpeed = await part('dossierSpeed', '60 页混合材料包（40 页文字层、20 页扫描）：冷启动与提取缓存后的第二次', () => runDossierSpeedBench({ log }));
+const archive = await part('archive', '大压缩包提取峰值内存（进程树，10 / 20 / 40 份 PDF）', () => runArchiveBench({ log }));
+const batch = await part('batch', 'dossier batch 吞吐量：40 份材料包（样例轮流复制），每分钟份数', () => runBatchBench({ log }));
+const queue = await part('queue', '分布式队列：1 个与 2 个工作进程（真实 Redis），开销、内存、重新提交', () => runQueueBench({ log }));
 const boundVolume = await part(
   'boundVolume',
   boundVolumeFull ? '200 页扫描装订验收汇编：分段与分类（快速识别对照全页 OCR）' : '200 页扫描装订验收汇编：分段与分类（只测快速识别；全页 OCR 对照需 BENCH_BOUND_VOLUME_FULL=1）',
@@ -72,10 +79,9 @@ const boundVolume = await part(
 );
 await part('seals', '印章：无章页面增加的耗时、生成样本上的检出率与文字识别率', () => runSealsBench({ log }));
 await part('samples', '样例材料包（冷启动，无提取缓存）', () => runSamplesBench({ log }));
-const archive = await part('archive', '大压缩包提取峰值内存（进程树，10 / 20 / 40 份 PDF）', () => runArchiveBench({ log }));
+await part('ofd', 'OFD 文字提取（生成的 100 页 OFD 与真实 OFD）', () => runOfdBench({ log }));
+await part('sheets', '表格与演示文稿（生成的 20,000 行 .xlsx/.xls、真实表格、200 页 .pptx）', () => runSheetsBench({ log }));
 await part('archiveFormats', '压缩包解压速度：zip / RAR5 / 7z（约 200 MB 相同内容）', () => runArchiveFormatsBench({ log }));
-const batch = await part('batch', 'dossier batch 吞吐量：40 份材料包（样例轮流复制），每分钟份数', () => runBatchBench({ log }));
-const queue = await part('queue', '分布式队列：1 个与 2 个工作进程（真实 Redis），开销、内存、重新提交', () => runQueueBench({ log }));
 
 const summary = summaryRows();
 printSummary(summary);
@@ -84,8 +90,7 @@ results.failures = failures;
 results.partSeconds = partTimes;
 results.loadAtEnd = load();
 
-const out = join(import.meta.dirname, 'results', 'bench.json');
-await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+await mkdir(dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
 log(`结果已写入 ${out}`);
 await sharedIsolatedExtraction().close();
