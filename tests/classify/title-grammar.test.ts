@@ -165,6 +165,14 @@ describe('when a title is in no list but its grammar names the type (head + near
     for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
   });
 
+  it('keeps the rectification of an audit\'s or an inspection tour\'s findings out of the rectification and fiscal review types', () => {
+    for (const title of ['某市2023年度本级预算执行和其他财政收支审计查出问题整改情况的报告', '某县委巡察反馈意见整改情况报告']) {
+      const r = classify('x.pdf', title);
+      expect(['rectification_report', 'fiscal_review_opinion'], title).not.toContain(r.docTypes[0]!.id);
+    }
+    expect(top(classify('x.pdf', '某平台项目验收整改报告'))).toBe('rectification_report');
+  });
+
   it('reads a procurement notice whose project name runs past sixty characters by its title', () => {
     const title = '某省某市某区行政审批服务局2025年度政务服务一体化平台及数据共享交换系统升级改造和运行维护服务项目(第二次)竞争性磋商公告';
     expect(title.length).toBeGreaterThan(60);
