@@ -21,6 +21,7 @@ import { describePages } from './page-ranges.ts';
 import { BANDS, completeSkim, pageBands } from './skim.ts';
 import { defaultExtractionLimits } from '../limits.ts';
 import { PDF_PARSE_VERSION, PDFJS_VERSION, pdfjsResourceOptions } from './pdfjs-resources.ts';
+import { PDF_TEXT_ENGINE, PDFIUM_PACKAGE_VERSION, readTextWithPdfium, type PdfiumPages } from './pdfium-text.ts';
 
 export { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
 
@@ -32,13 +33,14 @@ interface PageSeals {
 }
 
 /**
- * Part of the extraction cache key: changes with this module (bump the leading number), pdf-parse, pdf.js, the
- * garbage detector, the normalisation or the OCR engine.
+ * Part of the extraction cache key: changes with this module (bump the leading number), pdf-parse, pdf.js, the text
+ * engine (PDFium and its version, or pdf.js alone), the garbage detector, the normalisation or the OCR engine.
  */
 export const PDF_EXTRACTOR_VERSION = [
-  'pdf@4',
+  'pdf@5',
   `pdf-parse@${PDF_PARSE_VERSION}`,
   `pdfjs@${PDFJS_VERSION}`,
+  PDF_TEXT_ENGINE === 'pdfium' ? `text=pdfium@${PDFIUM_PACKAGE_VERSION}` : 'text=pdfjs',
   `garbage@${GARBAGE_DETECTOR_VERSION}`,
   NORMALIZE_VERSION,
   OCR_ENGINE_VERSION,
@@ -102,6 +104,8 @@ export const extractPdf: Extractor = async (input, ctx) => {
   if (input.bytes.length === 0) return withoutPages('empty', MESSAGES.zeroBytes);
   // Read before pdf.js is given the file: handed-over bytes are empty once it has them.
   const bytesSeen: BytesSeen = { endMarker: hasEndMarker(input.bytes), activeContent: activeContentInBytes(input.bytes) };
+  // PDFium reads the text layer first, while the bytes are still ours; pdf.js then opens the file for the rest.
+  const pdfiumPages = PDF_TEXT_ENGINE === 'pdfium' ? await readTextWithPdfium(input.bytes, Math.max(0, ctx.limits.maxPagesPerDocument)).catch(() => null) : null;
   const parser = new PDFParse({
     data: handedOverBytes(input.bytes) ?? input.bytes,
     ...pdfjsResourceOptions,
@@ -112,7 +116,7 @@ export const extractPdf: Extractor = async (input, ctx) => {
     verbosity: VerbosityLevel.ERRORS,
   });
   try {
-    return await extractWith(parser, bytesSeen, ctx);
+    return await extractWith(parser, bytesSeen, ctx, pdfiumPages);
   } catch (error) {
     if (error instanceof OcrEngineFailure) throw error.cause;
     return failureResult(error, bytesSeen);
@@ -142,9 +146,12 @@ interface BytesSeen {
   activeContent: ReturnType<typeof activeContentInBytes>;
 }
 
-async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionContext): Promise<ExtractedDocument> {
+async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionContext, pdfiumPages: PdfiumPages | null): Promise<ExtractedDocument> {
   const doc = await pdfDocumentOf(parser);
   const declaredPages = doc.numPages;
+  // pdf.js decides what the file is and how many pages it has; where PDFium counts otherwise (a damaged page tree),
+  // its texts could sit on the wrong page numbers, so pdf.js reads them all.
+  const pdfiumTexts = pdfiumPages?.pageCount === declaredPages ? pdfiumPages.texts : [];
   // getInfo() would walk every page's labels; the metadata alone is enough and costs nothing per page.
   const metadata = await doc.getMetadata().catch(() => ({ info: {} }));
   const pageCount = Math.min(declaredPages, Math.max(0, ctx.limits.maxPagesPerDocument));
@@ -166,8 +173,7 @@ async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionCo
   for (let n = 1; n <= pageCount; n++) {
     let rawText: string;
     try {
-      const result = await parser.getText({ partial: [n] });
-      rawText = result.pages.find((p) => p.num === n)?.text ?? '';
+      rawText = pdfiumTexts[n - 1] ?? (await pdfjsPageText(parser, n));
     } catch (error) {
       findings.push({ code: 'page-unreadable', severity: 'warning', page: n, message: FINDINGS.textUnreadable(n) });
       settle({ n, text: '', source: 'text-layer' });
@@ -213,6 +219,11 @@ async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionCo
     ...(pageSeals.checkedPages.length > 0 ? { sealScan: { checkedPages: pageSeals.checkedPages.sort((a, b) => a - b), monochromePages: pageSeals.monochromePages.sort((a, b) => a - b) } } : {}),
     extractorVersion: PDF_EXTRACTOR_VERSION,
   };
+}
+
+async function pdfjsPageText(parser: PDFParse, n: number): Promise<string> {
+  const result = await parser.getText({ partial: [n] });
+  return result.pages.find((p) => p.num === n)?.text ?? '';
 }
 
 /**
