@@ -25,7 +25,8 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   added 1 typed row, 0 of 1 exact, half 213 of 232. The grammar was then changed on dev failures only (commit
   //   f3da299) and the half counted again: 214 of 232. The seventh gathering added 1 none row, exact on its first count
   //   (215 of 233); a last dev-only change (38f27ca) left it at 215 of 233, 8 of 105 none forced. An eighth gathering
-  //   added 2 none rows, both exact on their first count: 217 of 235, 8 of 107 none forced. Short of issue 9's 97 % still. This test holds the figure measured before that evening's grammar changes (213, then 232 rows) as
+  //   added 2 none rows, both exact on their first count: 217 of 235, 8 of 107 none forced; a tenth added 1 typed row,
+  //   exact on its first count: 218 of 236. Short of issue 9's 97 % still. This test holds the figure measured before that evening's grammar changes (213, then 232 rows) as
   //   the floor, so that it cannot fall unnoticed.
   it('types at least as many exactly as when it was last measured before a grammar change (213 of 232; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
