@@ -16,6 +16,7 @@ import { IsolatedExtraction } from '../extractors/isolation/isolated-extraction.
 import { defaultExtractionLimits } from '../extractors/limits.ts';
 import { createOcrPool } from '../extractors/ocr/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from '../extractors/pdf/index.ts';
+import { PDF_TEXT_ENGINE, PDFIUM_PACKAGE_VERSION } from '../extractors/pdf/pdfium-text.ts';
 import { pdfjsResourceOptions } from '../extractors/pdf/pdfjs-resources.ts';
 import { sharedPath } from '../tests/helpers/shared-data.ts';
 import { load, medianTiming, peerVersion, timeCommand, timeHere, type Timing } from './measure.ts';
@@ -28,6 +29,8 @@ export interface PdfBenchResult {
   pages: number;
   runs: number;
   extractorVersion: string;
+  /** What read the text layer in extractPdf and the reader: PDFium (pdf.js the fallback) or pdf.js alone (PDF_TEXT_ENGINE=pdfjs). */
+  textEngine: string;
   /** Median over runs of the whole extractPdf call (text per page, garbage check, normalisation). */
   extractMsPerPage: number;
   extractCpuMsPerPage: number;
@@ -126,6 +129,7 @@ export async function runPdfBench(options: { writeJson?: boolean; log?: (line: s
       pages,
       runs: RUNS,
       extractorVersion: PDF_EXTRACTOR_VERSION,
+      textEngine: PDF_TEXT_ENGINE === 'pdfium' ? `pdfium ${PDFIUM_PACKAGE_VERSION}` : 'pdf.js',
       extractMsPerPage: round(o.wallMs / pages),
       extractCpuMsPerPage: round(o.cpuMs / pages),
       extractPagesPerSecond: round((pages / o.wallMs) * 1000),
@@ -140,10 +144,10 @@ export async function runPdfBench(options: { writeJson?: boolean; log?: (line: s
       node: process.version,
     };
 
-    log(`  ${pages} 页（${BENCH_PDF.split('/').pop()}），${RUNS} 次交替运行取中位数：`);
+    log(`  ${pages} 页（${BENCH_PDF.split('/').pop()}），${RUNS} 次交替运行取中位数；文字层引擎 ${result.textEngine}：`);
     log(`  extractPdf（本进程）：   ${result.extractMsPerPage} ms/页（CPU ${result.extractCpuMsPerPage} ms），${result.extractPagesPerSecond} 页/s`);
     log(`  读取子进程（产品路径）： ${result.readerMsPerPage} ms/页（子进程 CPU ${result.readerCpuMsPerPage} ms）`);
-    log(`  pdf-parse getText：      ${result.pdfParseMsPerPage} ms/页`);
+    log(`  pdf-parse getText（pdf.js）：${result.pdfParseMsPerPage} ms/页`);
     if (pdftotext) {
       log(`  pdftotext：              ${pdftotext.msPerPage} ms/页（CPU ${pdftotext.cpuMsPerPage} ms；${pdftotext.version}，含进程启动）`);
       log(`  比值：extractPdf ×${pdftotext.extractSlowdown}（CPU ×${pdftotext.extractCpuSlowdown}），读取子进程 ×${pdftotext.readerSlowdown}，pdf-parse ×${pdftotext.pdfParseSlowdown}；目标 ≤ 1.5×`);
