@@ -15,4 +15,7 @@ if (isMainThread) {
   const pdfjsRoot = path.dirname(createRequire(require.resolve('pdf-parse')).resolve('pdfjs-dist/package.json'));
   globalThis.pdfjsWorker ??= await import(pathToFileURL(path.join(pdfjsRoot, 'legacy', 'build', 'pdf.worker.mjs')).href);
   await import('pdf-parse');
+  // PDFium's JavaScript glue (extractors/pdf/pdfium-text.ts) likewise: through the loader it made a process ~30 MB
+  // larger, loaded by Node ~4 MB (measured). Its WebAssembly is compiled only when a PDF is first read.
+  await import('@embedpdf/pdfium');
 }
