@@ -5,11 +5,28 @@
  * afterwards the Buffer is empty (its memory detached). Only a holder with no further use for them may hand them over —
  * the reader process, which read the file for this one extraction (extractors/isolation/child.ts).
  */
-const handedOver = new WeakSet<ArrayBufferLike>();
+const handedOver = new WeakMap<ArrayBufferLike, ReadFrom | undefined>();
 
-export function handOverBytes(bytes: Buffer): Buffer {
-  handedOver.add(bytes.buffer);
+/** The file handed-over bytes were read from, as it was then: a reader may read parts of it again (raw-scan.ts). */
+export interface ReadFrom {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export function handOverBytes(bytes: Buffer, from?: ReadFrom): Buffer {
+  handedOver.set(bytes.buffer, from);
   return bytes;
+}
+
+/** Where handed-over bytes were read from, when the holder said so; undefined for any other bytes. */
+export function handedOverFrom(bytes: Buffer): ReadFrom | undefined {
+  return handedOver.get(bytes.buffer);
+}
+
+/** Whether the bytes were handed over (pdf.js takes them, and they are empty afterwards). */
+export function wereHandedOver(bytes: Buffer): boolean {
+  return handedOver.has(bytes.buffer);
 }
 
 /**

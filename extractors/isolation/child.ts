@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { handOverBytes } from '../handed-over-bytes.ts';
+import { open } from 'node:fs/promises';
+import { handOverBytes, type ReadFrom } from '../handed-over-bytes.ts';
 import { EXTRACTOR_VERSION, OcrEngineError } from '../registry.ts';
 import type { ExtractedDocument, ExtractionContext, ExtractorInput, OcrEngine, OcrResult } from '../model.ts';
 import { OcrInputError } from '../ocr/preprocess.ts';
@@ -90,9 +90,11 @@ async function extract(extractDocument: ExtractDocument, message: Extract<Parent
   const heartbeat = setInterval(() => send({ type: 'heartbeat', jobId: job.jobId }), HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const read = message.localPath !== undefined ? await readFile(message.localPath).catch(() => undefined) : asBuffer(message.bytes ?? new Uint8Array());
-    // Read for this one file and not looked at again here: the reader may take the memory instead of copying it.
-    const bytes = read && handOverBytes(read);
+    const read: { bytes: Buffer; from?: ReadFrom } | undefined =
+      message.localPath !== undefined ? await readFromDisk(message.localPath) : { bytes: asBuffer(message.bytes ?? new Uint8Array()) };
+    // Read for this one file and not looked at again here: the reader may take the memory instead of copying it, and
+    // read parts of the file again where it has one (a scanned page's stored image).
+    const bytes = read && handOverBytes(read.bytes, read.from);
     if (!bytes) {
       send({ type: 'done', jobId: job.jobId, doc: fileGone() });
       return;
@@ -118,6 +120,22 @@ async function extract(extractDocument: ExtractDocument, message: Extract<Parent
     if (currentJob === job) currentJob = undefined;
     holdChannel();
     collectIfGrown();
+  }
+}
+
+/** The file's bytes and what it was when they were read (size and modification time, to notice a change later). */
+async function readFromDisk(path: string): Promise<{ bytes: Buffer; from: ReadFrom } | undefined> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      const bytes = await handle.readFile();
+      return { bytes, from: { path, size: bytes.length, mtimeMs: stat.mtimeMs } };
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import type {
   FileFinding,
   Page,
 } from '../model.ts';
-import { handedOverBytes } from '../handed-over-bytes.ts';
+import { handedOverBytes, handedOverFrom, wereHandedOver } from '../handed-over-bytes.ts';
 import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
 import { rescaleLayout } from '../ocr/layout.ts';
 import { OcrInputError, openImage } from '../ocr/preprocess.ts';
@@ -17,6 +17,7 @@ import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
 import { activeContentInBytes, activeContentInDocument, describeActiveContent } from './active-content.ts';
 import { GARBAGE_DETECTOR_VERSION, judgeTextLayer, type TextLayerVerdict } from './garbage.ts';
 import { pageOcrInput } from './ocr-input.ts';
+import { bytesSource, fileSource, type PdfByteSource } from './byte-source.ts';
 import { describePages } from './page-ranges.ts';
 import { BANDS, completeSkim, pageBands } from './skim.ts';
 import { defaultExtractionLimits } from '../limits.ts';
@@ -103,7 +104,7 @@ interface OcrCandidate {
 export const extractPdf: Extractor = async (input, ctx) => {
   if (input.bytes.length === 0) return withoutPages('empty', MESSAGES.zeroBytes);
   // Read before pdf.js is given the file: handed-over bytes are empty once it has them.
-  const bytesSeen: BytesSeen = { endMarker: hasEndMarker(input.bytes), activeContent: activeContentInBytes(input.bytes) };
+  const bytesSeen: BytesSeen = { endMarker: hasEndMarker(input.bytes), activeContent: activeContentInBytes(input.bytes), source: scanSource(input.bytes) };
   // PDFium reads the text layer first, while the bytes are still ours; pdf.js then opens the file for the rest.
   const pdfiumPages = PDF_TEXT_ENGINE === 'pdfium' ? await readTextWithPdfium(input.bytes, Math.max(0, ctx.limits.maxPagesPerDocument)).catch(() => null) : null;
   const parser = new PDFParse({
@@ -115,6 +116,7 @@ export const extractPdf: Extractor = async (input, ctx) => {
     maxImageSize: ctx.limits.refuseImagePixels,
     verbosity: VerbosityLevel.ERRORS,
   });
+  if (bytesSeen.source) scanSources.set(parser, bytesSeen.source);
   try {
     return await extractWith(parser, bytesSeen, ctx, pdfiumPages);
   } catch (error) {
@@ -144,6 +146,21 @@ function pdfDocumentOf(parser: PDFParse): Promise<PdfDocumentView> {
 interface BytesSeen {
   endMarker: boolean;
   activeContent: ReturnType<typeof activeContentInBytes>;
+  /** Where a scanned page's stored image is read from (raw-scan.ts); undefined: from a copy asked back from pdf.js. */
+  source: PdfByteSource | undefined;
+}
+
+/** Each open document's scanSource, for its pages' OCR input. */
+const scanSources = new WeakMap<PDFParse, PdfByteSource>();
+
+/**
+ * Bytes the caller keeps are read where they are; handed-over bytes (pdf.js takes them) from the file they were read
+ * from. Bytes handed over without a file (sent to the reader process) leave raw-scan.ts to ask pdf.js for a copy.
+ */
+function scanSource(bytes: Buffer): PdfByteSource | undefined {
+  if (!wereHandedOver(bytes)) return bytesSource(bytes);
+  const from = handedOverFrom(bytes);
+  return from && from.size === bytes.length ? fileSource(from.path, from) : undefined;
 }
 
 async function extractWith(parser: PDFParse, bytes: BytesSeen, ctx: ExtractionContext, pdfiumPages: PdfiumPages | null): Promise<ExtractedDocument> {
@@ -287,7 +304,7 @@ async function recognizePages(
     if (engineFailure) break;
     let image: Buffer;
     try {
-      const input = await pageOcrInput(parser, candidate.n, ctx.limits, read === 'bands' ? BANDS : undefined);
+      const input = await pageOcrInput(parser, candidate.n, ctx.limits, read === 'bands' ? BANDS : undefined, scanSources.get(parser));
       image = read === 'bands' && !input.bands ? await pageBands(input.image) : input.image;
     } catch (error) {
       findings.push({ code: 'page-unreadable', severity: 'warning', page: candidate.n, message: FINDINGS.notRendered(candidate.n) });

@@ -1,6 +1,7 @@
 import type { EmbeddedImage, PDFParse } from 'pdf-parse';
 import sharp from 'sharp';
 import { defaultExtractionLimits } from '../limits.ts';
+import type { PdfByteSource } from './byte-source.ts';
 import type { PageGeometry, RawScan } from './raw-scan.ts';
 
 /**
@@ -227,14 +228,14 @@ function isGrey(rgb: Uint8Array | Uint8ClampedArray): boolean {
  * The page's scan as the file stores it (raw-scan.ts): a JPEG handed on undecoded, or Flate pixels inflated natively.
  * Undefined when the page is not a plain one-image scan, or the stream is in a form only pdf.js should decode.
  */
-async function storedScan(parser: PDFParse, pageNumber: number, maxPixels: number): Promise<{ scan: RawScan; size: PageSize } | undefined> {
+async function storedScan(parser: PDFParse, pageNumber: number, maxPixels: number, source: PdfByteSource | undefined): Promise<{ scan: RawScan; size: PageSize } | undefined> {
   const doc = await (parser as unknown as { load(): Promise<{ getPage(n: number): Promise<PdfPageView & PageGeometry>; getData(): Promise<Uint8Array> }> }).load();
   const page = await doc.getPage(pageNumber);
   try {
     const viewport = page.getViewport({ scale: 1 });
     // Loaded on the first scanned page: a reader that meets only text pages never holds pdf-lib (~10–20 MB).
     const { rawPageScan } = await import('./raw-scan.ts');
-    const scan = await rawPageScan(doc, page, maxPixels);
+    const scan = await rawPageScan(doc, page, maxPixels, source);
     return scan && { scan, size: { width: viewport.width, height: viewport.height } };
   } finally {
     page.cleanup();
@@ -246,13 +247,15 @@ export async function pageOcrInput(
   pageNumber: number,
   limits: { maxImagePixels: number; refuseImagePixels?: number },
   bands?: ScanBands,
+  /** Where the file's bytes can be read again for a stored scan (raw-scan.ts); default: a copy asked back from pdf.js. */
+  source?: PdfByteSource,
 ): Promise<PageOcrInput & { bands: boolean }> {
   const bandsAt = (width: number, size: PageSize) => {
     const imageDpi = (width / size.width) * POINTS_PER_INCH;
     return bands?.dpi ? { ...bands, scale: Math.min(1, bands.dpi / imageDpi) } : bands;
   };
   // pdf.js refuses images above refuseImagePixels (its maxImageSize); the stored path does the same before inflating.
-  const stored = await storedScan(parser, pageNumber, limits.refuseImagePixels ?? defaultExtractionLimits.refuseImagePixels).catch(() => undefined);
+  const stored = await storedScan(parser, pageNumber, limits.refuseImagePixels ?? defaultExtractionLimits.refuseImagePixels, source).catch(() => undefined);
   if (stored) {
     const { scan, size } = stored;
     const { width, height } = scan;

@@ -1,3 +1,4 @@
+import { copyOf, type PdfByteSource } from './byte-source.ts';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNull, PDFNumber, PDFPageLeaf, PDFRawStream, PDFRef } from 'pdf-lib';
 import sharp from 'sharp';
@@ -46,54 +47,107 @@ const POINTS_PER_INCH = 72;
 
 const CHANNELS_OF: Record<string, 1 | 3> = { DeviceGray: 1, DeviceRGB: 3 };
 
+/** A copy asked back from pdf.js once and kept: the fallback when neither the caller's bytes nor a file are at hand. */
+function pdfjsSource(doc: PdfjsDocument): PdfByteSource {
+  let data: Promise<Buffer> | undefined;
+  const whole = () => {
+    data ??= doc.getData().then((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+    return data;
+  };
+  return { whole, range: async (offset, length) => copyOf(await whole(), offset, length) };
+}
+
+/** Where a page's one candidate scan image lies in the file, and what its dictionary says. */
+interface IndexedScan {
+  /** The content's transformation when it paints the image. */
+  matrix: Matrix;
+  image: ImageStreamInfo;
+}
+
+/** Per page (`num gen` of its object), the one image its content paints, when it paints nothing else. */
+interface ScanIndex {
+  pages: Map<string, IndexedScan>;
+  source: PdfByteSource;
+}
+
 /**
- * One pdf-lib reading per pdf.js document, made on the first scanned page and dropped with the document. pdf.js owns
- * the file's bytes (it takes the buffer it is given), so they are asked back from it once (`getData`, a copy); passed
- * to pdf-lib as a Buffer, its streams are views of that copy rather than copies of their own, so the reading costs
- * about the file's size while the document is being read.
+ * One index per pdf.js document, made on the first scanned page (pdf-lib reads the whole file once) and kept as a few
+ * numbers a page: pdf-lib's reading and the bytes it read are dropped as soon as the index is made.
  */
-const readings = new WeakMap<object, Promise<PDFDocument | undefined>>();
+const indexes = new WeakMap<object, Promise<ScanIndex | undefined>>();
 
 interface PdfjsDocument {
   getData(): Promise<Uint8Array>;
 }
 
-function rawDocument(doc: PdfjsDocument): Promise<PDFDocument | undefined> {
-  let reading = readings.get(doc);
-  if (!reading) {
-    reading = (async () => {
-      const data = await doc.getData();
-      const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      const parsed = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
-      // Streams of an encrypted file are stored encrypted; pdf.js decrypts them, pdf-lib does not.
-      return parsed.isEncrypted ? undefined : parsed;
-    })().catch(() => undefined);
-    readings.set(doc, reading);
+function scanIndex(doc: PdfjsDocument, given: PdfByteSource | undefined): Promise<ScanIndex | undefined> {
+  let index = indexes.get(doc);
+  if (!index) {
+    const source = given ?? pdfjsSource(doc);
+    index = indexFile(source).catch(() => undefined);
+    indexes.set(doc, index);
   }
-  return reading;
+  return index;
+}
+
+async function indexFile(source: PdfByteSource): Promise<ScanIndex | undefined> {
+  const bytes = await source.whole();
+  // Given a Buffer, pdf-lib's streams are views of it: their offsets in it are their offsets in the file.
+  const parsed = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+  // Streams of an encrypted file are stored encrypted; pdf.js decrypts them, pdf-lib does not.
+  if (parsed.isEncrypted) return undefined;
+  const pages = new Map<string, IndexedScan>();
+  for (const [ref, object] of parsed.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFPageLeaf)) continue;
+    const scan = pageScan(object, bytes);
+    if (scan) pages.set(`${ref.objectNumber} ${ref.generationNumber}`, scan);
+  }
+  return { pages, source };
+}
+
+/** The page's one painted image when it is a scan this path can take; its content is decoded only when it may be. */
+function pageScan(leaf: PDFPageLeaf, file: Buffer): IndexedScan | undefined {
+  const xobjects = leaf.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+  if (!xobjects) return undefined;
+  // Logos, seals and rules beside text are never the page's scan: a page without a large image is not decoded at all.
+  const large = xobjects.values().some((entry) => {
+    const stream = entry instanceof PDFRef ? leaf.context.lookup(entry) : entry;
+    if (!(stream instanceof PDFRawStream)) return false;
+    const side = (key: string) => {
+      const value = stream.dict.lookup(PDFName.of(key));
+      return value instanceof PDFNumber ? value.asNumber() : 0;
+    };
+    return side('Width') > MIN_SCAN_IMAGE_SIDE && side('Height') > MIN_SCAN_IMAGE_SIDE;
+  });
+  if (!large) return undefined;
+  const drawn = onlyPaintedImage(contentOf(leaf));
+  if (!drawn) return undefined;
+  const image = imageStream(leaf, drawn.name, file);
+  return image && { matrix: drawn.matrix, image };
 }
 
 /**
  * The page's scan as stored, or undefined when the page is anything but one DCT or 8-bit grey/RGB Flate image drawn
- * over the whole upright page. `maxPixels` refuses images larger than that before anything is inflated.
+ * over the whole upright page. `maxPixels` refuses images larger than that before anything is inflated. `source` is
+ * where the file's bytes are read (see PdfByteSource); without one, a copy is asked back from pdf.js.
  */
-export async function rawPageScan(doc: PdfjsDocument, page: PageGeometry, maxPixels: number): Promise<RawScan | undefined> {
+export async function rawPageScan(doc: PdfjsDocument, page: PageGeometry, maxPixels: number, source?: PdfByteSource): Promise<RawScan | undefined> {
   if (!page.ref || page.rotate % 360 !== 0) return undefined;
-  const parsed = await rawDocument(doc);
-  if (!parsed) return undefined;
-  const leaf = parsed.context.lookup(PDFRef.of(page.ref.num, page.ref.gen));
-  if (!(leaf instanceof PDFPageLeaf)) return undefined;
-  const drawn = onlyPaintedImage(contentOf(leaf));
-  if (!drawn) return undefined;
-  const image = imageStream(leaf, drawn.name);
-  if (!image) return undefined;
+  const index = await scanIndex(doc, source);
+  const entry = index?.pages.get(`${page.ref.num} ${page.ref.gen}`);
+  if (!index || !entry) return undefined;
+  const { image, matrix } = entry;
   const { width, height } = image;
   if (width <= MIN_SCAN_IMAGE_SIDE || height <= MIN_SCAN_IMAGE_SIDE || width * height > maxPixels) return undefined;
-  const placement = fullPagePlacement(drawn.matrix, page.view);
+  const placement = fullPagePlacement(matrix, page.view);
   if (!placement) return undefined;
   if (Math.abs(width / height / (placement.width / placement.height) - 1) > MAX_ASPECT_MISMATCH) return undefined;
   const dpi = (width / placement.width) * POINTS_PER_INCH;
-  return image.filter === 'DCTDecode' ? jpegAsStored(image, dpi) : inflatedPixels(image);
+  const bytes = await index.source.range(image.offset, image.length).catch(() => undefined);
+  // What the index saw: the file has not changed under it.
+  if (!bytes || (typeof crc32 === 'function' && crc32(bytes) !== image.crc)) return undefined;
+  const stored = { ...image, bytes };
+  return image.filter === 'DCTDecode' ? jpegAsStored(stored, dpi) : inflatedPixels(stored);
 }
 
 /** The page's content streams, decoded and joined; undefined when a filter is one pdf-lib cannot undo. */
@@ -197,17 +251,35 @@ function fullPagePlacement(m: Matrix, view: number[]): { width: number; height: 
   return { width: a, height: d };
 }
 
-interface ImageStream {
+/** Decode parameters the raw path looks at (DecodeParms), as plain numbers. */
+interface DecodeParms {
+  colorTransform: boolean;
+  predictor: number;
+  colors: number;
+  bitsPerComponent: number;
+  columns: number;
+}
+
+/** An image XObject as the index keeps it: its dictionary's facts and where its stream's bytes lie in the file. */
+interface ImageStreamInfo {
   filter: 'DCTDecode' | 'FlateDecode';
   width: number;
   height: number;
   channels: 1 | 3;
-  parms: PDFDict | undefined;
-  bytes: Buffer;
+  parms: DecodeParms;
+  offset: number;
+  length: number;
+  /** zlib.crc32 of the stream's bytes as indexed (0 where Node has no crc32). */
+  crc: number;
 }
 
-/** The named XObject when it is an image this path can hand on; undefined for anything pdf.js should decode. */
-function imageStream(leaf: PDFPageLeaf, name: string): ImageStream | undefined {
+type ImageStream = ImageStreamInfo & { bytes: Buffer };
+
+/**
+ * The named XObject when it is an image this path can hand on; undefined for anything pdf.js should decode. `file` is
+ * the Buffer pdf-lib parsed: the stream's offset is where its bytes lie in it.
+ */
+function imageStream(leaf: PDFPageLeaf, name: string, file: Buffer): ImageStreamInfo | undefined {
   const xobjects = leaf.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
   const entry = xobjects?.get(PDFName.of(name));
   const stream = entry instanceof PDFRef ? leaf.context.lookup(entry) : entry;
@@ -238,10 +310,25 @@ function imageStream(leaf: PDFPageLeaf, name: string): ImageStream | undefined {
   if (filter !== 'DCTDecode' && filter !== 'FlateDecode') return undefined;
   const parmsEntry = dict.lookup(PDFName.of('DecodeParms'));
   const parmsItem = parmsEntry instanceof PDFArray ? leaf.context.lookup(parmsEntry.get(0)) : parmsEntry;
-  const parms = parmsItem instanceof PDFDict ? parmsItem : undefined;
-  if (parmsItem !== undefined && parmsItem !== PDFNull && !parms) return undefined;
+  const parmsDict = parmsItem instanceof PDFDict ? parmsItem : undefined;
+  if (parmsItem !== undefined && parmsItem !== PDFNull && !parmsDict) return undefined;
+  const parm = (key: string, fallback: number) => {
+    const value = parmsDict?.lookup(PDFName.of(key));
+    return value instanceof PDFNumber ? value.asNumber() : fallback;
+  };
+  const parms: DecodeParms = {
+    colorTransform: parmsDict?.has(PDFName.of('ColorTransform')) ?? false,
+    predictor: parm('Predictor', 1),
+    colors: parm('Colors', 1),
+    bitsPerComponent: parm('BitsPerComponent', 8),
+    columns: parm('Columns', 1),
+  };
   const contents = stream.contents;
-  return { filter, width, height, channels, parms, bytes: Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength) };
+  // A stream pdf-lib had to rebuild rather than view in the file has no place in it to read again.
+  if (contents.buffer !== file.buffer) return undefined;
+  const offset = contents.byteOffset - file.byteOffset;
+  const crc = typeof crc32 === 'function' ? crc32(contents) : 0;
+  return { filter, width, height, channels, parms, offset, length: contents.byteLength, crc };
 }
 
 /**
@@ -251,7 +338,7 @@ function imageStream(leaf: PDFPageLeaf, name: string): ImageStream | undefined {
  * OCR's preprocessing would scale by).
  */
 async function jpegAsStored(image: ImageStream, dpiOnPage: number): Promise<RawScan | undefined> {
-  if (image.parms?.has(PDFName.of('ColorTransform'))) return undefined;
+  if (image.parms.colorTransform) return undefined;
   const meta = await sharp(image.bytes).metadata().catch(() => undefined);
   if (!meta || meta.format !== 'jpeg' || meta.width !== image.width || meta.height !== image.height) return undefined;
   if (meta.channels !== image.channels || (meta.orientation ?? 1) !== 1) return undefined;
@@ -265,11 +352,7 @@ async function jpegAsStored(image: ImageStream, dpiOnPage: number): Promise<RawS
  * that it is whole and every row's filter is one PNG knows; TIFF's predictor (2) is left to pdf.js.
  */
 function inflatedPixels(image: ImageStream): RawScan | undefined {
-  const parm = (key: string, fallback: number) => {
-    const value = image.parms?.lookup(PDFName.of(key));
-    return value instanceof PDFNumber ? value.asNumber() : fallback;
-  };
-  const predictor = parm('Predictor', 1);
+  const { predictor } = image.parms;
   const row = image.width * image.channels;
   if (typeof crc32 !== 'function') return undefined; // zlib.crc32 is Node ≥ 20.15
   if (predictor <= 1) {
@@ -284,7 +367,7 @@ function inflatedPixels(image: ImageStream): RawScan | undefined {
     const data = deflateSync(rows, { level: channels === 1 ? 0 : 1 });
     return { kind: 'png', bytes: pngFile(image.width, image.height, channels, data), width: image.width, height: image.height };
   }
-  if (predictor < 10 || parm('Colors', 1) !== image.channels || parm('BitsPerComponent', 8) !== 8 || parm('Columns', 1) !== image.width) return undefined;
+  if (predictor < 10 || image.parms.colors !== image.channels || image.parms.bitsPerComponent !== 8 || image.parms.columns !== image.width) return undefined;
   const filtered = inflateExactly(image.bytes, (row + 1) * image.height);
   if (!filtered) return undefined;
   for (let y = 0; y < image.height; y++) if (filtered[y * (row + 1)]! > 4) return undefined;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handOverBytes } from '../../extractors/handed-over-bytes.ts';
 import { extractDocument } from '../../extractors/registry.ts';
@@ -29,6 +29,18 @@ describe('when the holder hands a PDF\'s bytes over to the reader (the reader pr
     expect(result.pages.map((p) => p.text).join('')).toContain('可行性研究报告');
     // Detached: the one copy of the file is pdf.js's.
     expect(handedOver.byteLength).toBe(0);
+  });
+
+  it('reads a scanned page as from a copy when the bytes came from a file: its stored image is read from that file again', async () => {
+    const kept = await read(await readFile(fixtures.scanned));
+    const handedOver = await readFile(fixtures.scanned);
+    const { size, mtimeMs } = await stat(fixtures.scanned);
+
+    const result = await read(handOverBytes(handedOver, { path: fixtures.scanned, size, mtimeMs }));
+
+    expect(handedOver.byteLength).toBe(0);
+    expect(result).toEqual(kept);
+    expect(result.meta.ocrPages).toBe(1);
   });
 
   it('still says a file cut off half-way is incomplete, and one missing its end marker may be: both are read from the bytes before pdf.js takes them', async () => {

@@ -1,8 +1,12 @@
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PDFParse, VerbosityLevel } from 'pdf-parse';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultExtractionLimits } from '../../extractors/limits.ts';
 import { createOcrPool } from '../../extractors/ocr/index.ts';
+import { bytesSource, fileSource, type PdfByteSource } from '../../extractors/pdf/byte-source.ts';
 import { pageOcrInput } from '../../extractors/pdf/ocr-input.ts';
 import { pdfjsResourceOptions } from '../../extractors/pdf/pdfjs-resources.ts';
 import { rawPageScan, type PageGeometry, type RawScan } from '../../extractors/pdf/raw-scan.ts';
@@ -32,12 +36,12 @@ interface PdfjsDoc {
   getData(): Promise<Uint8Array>;
 }
 
-async function storedScanOf(bytes: Buffer): Promise<RawScan | undefined> {
+async function storedScanOf(bytes: Buffer, source?: PdfByteSource, pageNumber = 1): Promise<RawScan | undefined> {
   const parser = open(bytes);
   try {
     const doc = await (parser as unknown as { load(): Promise<PdfjsDoc> }).load();
-    const page = await doc.getPage(1);
-    return await rawPageScan(doc, page, defaultExtractionLimits.refuseImagePixels);
+    const page = await doc.getPage(pageNumber);
+    return await rawPageScan(doc, page, defaultExtractionLimits.refuseImagePixels, source);
   } finally {
     await parser.destroy();
   }
@@ -56,10 +60,10 @@ async function pdfjsDecoded(bytes: Buffer): Promise<Buffer> {
   }
 }
 
-async function ocrInputOf(bytes: Buffer, bands = false) {
+async function ocrInputOf(bytes: Buffer, bands = false, source?: PdfByteSource, pageNumber = 1) {
   const parser = open(bytes);
   try {
-    return await pageOcrInput(parser, 1, defaultExtractionLimits, bands ? BANDS : undefined);
+    return await pageOcrInput(parser, pageNumber, defaultExtractionLimits, bands ? BANDS : undefined, source);
   } finally {
     await parser.destroy();
   }
@@ -111,6 +115,63 @@ describe('when a scanned page is one image drawn over the whole page', () => {
     const scanDpi = (pdf.width / A4_POINTS.width) * 72;
     expect(meta.width).toBe(Math.round(pdf.width * (BANDS.dpi! / scanDpi)));
     expect(meta.height).toBeLessThan(pdf.height / 2);
+  });
+});
+
+describe('where the stored scan is read from (the file is not held twice)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stored-scan-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Three JPEG pages: each page's image is a small part of the file. */
+  async function threePages(): Promise<{ bytes: Buffer; stored: Buffer[] }> {
+    const images = await Promise.all(['dct-gray', 'dct-rgb', 'dct-gray'].map((e) => encodeScanImage(scan, e as ScanEncoding)));
+    return { bytes: imagePagesPdf(images), stored: images.map((i) => i.data) };
+  }
+
+  it('hands on a page’s JPEG in memory of its own, not as a view of the file (sharp’s clone() would copy the whole file)', async () => {
+    const pdf = await threePages();
+    for (const source of [undefined, bytesSource(pdf.bytes)]) {
+      const input = await ocrInputOf(pdf.bytes, false, source, 2);
+      expect(input.image.equals(pdf.stored[1]!)).toBe(true);
+      expect(input.image.buffer.byteLength).toBeLessThan(pdf.bytes.length / 2);
+    }
+  });
+
+  it('reads a page’s stored image from the file by its offset, without asking pdf.js for a copy of the file', async () => {
+    const pdf = await threePages();
+    const path = join(dir, 'volume.pdf');
+    await writeFile(path, pdf.bytes);
+    const { size, mtimeMs } = await stat(path);
+    const parser = open(pdf.bytes);
+    try {
+      const doc = await (parser as unknown as { load(): Promise<PdfjsDoc> }).load();
+      // A copy asked back from pdf.js is what the file source is there to avoid.
+      const noCopy = { getData: () => Promise.reject(new Error('getData called')) };
+      const source = fileSource(path, { size, mtimeMs });
+      for (const n of [1, 2, 3]) {
+        const stored = await rawPageScan(noCopy, await doc.getPage(n), defaultExtractionLimits.refuseImagePixels, source);
+        expect(stored?.kind).toBe('jpeg');
+        expect(stored!.bytes.equals(pdf.stored[n - 1]!)).toBe(true);
+      }
+    } finally {
+      await parser.destroy();
+    }
+  });
+
+  it('does not read a file that changed since it was read: the page goes pdf.js’s way and OCR still gets the page', async () => {
+    const pdf = await threePages();
+    const path = join(dir, 'changed.pdf');
+    await writeFile(path, pdf.bytes);
+    const { size, mtimeMs } = await stat(path);
+    await utimes(path, new Date(), new Date(mtimeMs + 60_000));
+    expect(await storedScanOf(pdf.bytes, fileSource(path, { size, mtimeMs }))).toBeUndefined();
+    const input = await ocrInputOf(pdf.bytes, false, fileSource(path, { size, mtimeMs }));
+    expect(input).toMatchObject({ origin: 'embedded-image', width: expect.any(Number) });
+    await rm(path);
+    expect(await storedScanOf(pdf.bytes, fileSource(path, { size, mtimeMs }))).toBeUndefined();
   });
 });
 
