@@ -25,16 +25,39 @@ async function cjkFontConfig(): Promise<string> {
   return file;
 }
 
+/**
+ * Playwright gives a wait or an action 30 s by default. With both cores busy (two test files, each with its own OCR
+ * and readers) a page load has taken longer than that, and the first wait that gave up failed every test after it.
+ * A page that never comes still fails, two minutes later.
+ */
+export const BROWSER_WAIT_MS = 120_000;
+
+function withPatientPages(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(BROWSER_WAIT_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(BROWSER_WAIT_MS);
+    return page;
+  };
+  return browser;
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`找不到 Chromium：${CHROMIUM}（Chromium not found; Debian: apt-get install -y chromium, which .ci/run does; or set CHROMIUM_PATH）`);
   }
-  return chromium.launch({
+  return withPatientPages(await chromium.launch({
     executablePath: CHROMIUM,
     // The machine has no system CJK font; point fontconfig at the one in node_modules so screenshots are legible.
     env: { ...process.env, FONTCONFIG_FILE: await cjkFontConfig() },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  }));
 }
 
 export interface BrowserApi {

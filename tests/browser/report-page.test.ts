@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedDossier, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
 import { sharedPath } from '../helpers/shared-data.ts';
+import { CHROMIUM, launchChromium } from './browser.ts';
 
 /**
  * The web UI in a real browser: Debian's chromium driven by playwright-core (no browser download). An officer
@@ -16,20 +17,8 @@ import { sharedPath } from '../helpers/shared-data.ts';
  * re-checks, and opens a file. The report page is saved as docs/screenshot-report.png for the README.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = sharedPath('samples', 'dossiers', 'sample-05-mt-filing', 'dossier.zip');
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshot-report.png');
-
-async function cjkFontConfig(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fontconfig-'));
-  const fonts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '@embedpdf', 'fonts-sc', 'fonts');
-  const file = join(dir, 'fonts.conf');
-  await writeFile(
-    file,
-    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${fonts}</dir>\n  <cachedir>${join(dir, 'cache')}</cachedir>\n</fontconfig>\n`,
-  );
-  return file;
-}
 
 describe('when an officer checks a dossier in the browser', () => {
   let api: TestApi;
@@ -46,12 +35,7 @@ describe('when an officer checks a dossier in the browser', () => {
     base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
     api.ctx.setListenUrl(base);
     const token = await api.token('officer', { jurisdiction: 'municipal-template', name: '王审核' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // The machine has no system CJK font; point fontconfig at the one in node_modules so the screenshot is legible.
-      env: { ...process.env, FONTCONFIG_FILE: await cjkFontConfig() },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
     await page.goto(`${base}/ui/index.html#token=${token}`);
   });
@@ -178,7 +162,7 @@ describe('when a unit supplements its dossier from the report page', () => {
     const id = await checkedDossier(api, unit, { zip: textDossierZip(), facts: { filingStep: 'approval' } });
     files = await mkdtemp(join(tmpdir(), 'supplement-ui-'));
     await writeFile(join(files, '需求分析报告.txt'), '青禾市智慧档案管理系统建设项目需求分析报告\n第一章 需求概述\n本报告分析档案管理业务需求。\n');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
     await page.goto(`${base}/ui/report.html?id=${id}#token=${unit}`);
     await page.waitForSelector('[data-testid="verdict"]');

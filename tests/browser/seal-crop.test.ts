@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedDossier, startTestApi, textDossierZip, type TestApi } from '../api/harness.ts';
 import { renderSealPage } from '../fixtures/seals/generate.ts';
@@ -35,7 +36,7 @@ describe('the report page shows the seals found on a scan', () => {
     api.ctx.setListenUrl(base);
     const unit = await api.token('unit', { unit: '青禾市档案馆', name: '档案馆经办人' });
     const id = await checkedDossier(api, unit, { zip: textDossierZip([{ name: '立项批复.jpg', data: approval.image, utf8Flag: true }]), facts: { filingStep: 'approval' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
     await page.goto(`${base}/ui/report.html?id=${id}#token=${unit}`);
     await page.waitForSelector('[data-testid="verdict"]');
