@@ -104,9 +104,10 @@ async function runOnce(mode: 'cheap' | 'full', file: string): Promise<RunSummary
   const out = join(tmpdir(), `dossier-bench-bound-volume-${mode}-${process.pid}.json`);
   const loadBefore = loadavg();
   const started = performance.now();
-  // pdf.js is loaded before tsx's loader, as the reader process does (extractors/pdf/preload-pdfjs.mjs).
-  const execArgv = ['--import', pathToFileURL(join(ROOT, 'extractors', 'pdf', 'preload-pdfjs.mjs')).href, '--import', 'tsx'];
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'bound-volume.ts'), '--child', mode, file, out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Started as bin/dossier.mjs starts the CLI (bound-volume-child.mjs): tsx registered in the main thread only. With
+  // `--import tsx` every OCR worker thread loaded tsx's loader too (~11 MB each), which the CLI's threads never do; and
+  // the check process holds no pdf.js (the PDF extractor loads it with the first PDF read, in the reader processes).
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'bound-volume-child.mjs'), mode, file, out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   let peak = 0;
   let peakCheck = 0;
   let peakReader = 0;
@@ -148,8 +149,8 @@ async function treeCpuSeconds(): Promise<number | undefined> {
   }
 }
 
-/** In the child: one end-to-end check of the volume, summarised. */
-async function child(mode: 'cheap' | 'full', file: string, out: string): Promise<void> {
+/** In the child (bound-volume-child.mjs): one end-to-end check of the volume, summarised. */
+export async function child(mode: 'cheap' | 'full', file: string, out: string): Promise<void> {
   const { parseFactArguments } = await import('../checklists/facts/index.ts');
   const { defaultExtractionLimits } = await import('../extractors/limits.ts');
   const { getSharedOcrPool, closeSharedOcrPool } = await import('../extractors/ocr/index.ts');
@@ -306,10 +307,8 @@ export async function runBoundVolumeBench({ log, withFull = true }: { log: (line
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [flag, mode, file, out] = process.argv.slice(2);
-  if (flag === '--child') {
-    await child(mode as 'cheap' | 'full', file!, out!);
-  } else if (flag === '--only' && (mode === 'cheap' || mode === 'full')) {
+  const [flag, mode] = process.argv.slice(2);
+  if (flag === '--only' && (mode === 'cheap' || mode === 'full')) {
     // One of the two runs, to check a figure again after a change; no ratios, nothing written.
     const { file: volumeFile, truth } = await volume((line) => console.log(line));
     const run = await runOnce(mode, volumeFile);

@@ -1,4 +1,4 @@
-import { PasswordException, PDFParse, VerbosityLevel } from 'pdf-parse';
+import type { PDFParse } from 'pdf-parse';
 import type {
   DocumentMeta,
   ExtractedDocument,
@@ -101,8 +101,17 @@ interface OcrCandidate {
  * A damaged, encrypted or empty file never throws: it becomes a status with a Chinese message. Only a failure of
  * the OCR engine itself (not of the file) propagates, as in extractors/image.
  */
+/**
+ * pdf.js (through pdf-parse) is loaded by the first PDF a process reads. Files are read in reader processes, which load
+ * it before tsx's loader (preload-pdfjs.mjs); a process that only hands files to readers and registers the extractors'
+ * versions (the CLI, the API, a queue worker, the bench's checking process) never holds it: ~40 MB loaded by Node,
+ * ~130 MB through tsx's loader (measured with the 200-page bench's checking process, issue 11).
+ */
+let pdfParseModule: Promise<typeof import('pdf-parse')> | undefined;
+
 export const extractPdf: Extractor = async (input, ctx) => {
   if (input.bytes.length === 0) return withoutPages('empty', MESSAGES.zeroBytes);
+  const { PDFParse, VerbosityLevel } = await (pdfParseModule ??= import('pdf-parse'));
   // Read before pdf.js is given the file: handed-over bytes are empty once it has them.
   const bytesSeen: BytesSeen = { endMarker: hasEndMarker(input.bytes), activeContent: activeContentInBytes(input.bytes), source: scanSource(input.bytes) };
   // PDFium reads the text layer first, while the bytes are still ours; pdf.js then opens the file for the rest.
@@ -411,7 +420,8 @@ function hasEndMarker(bytes: Buffer): boolean {
 }
 
 function isPasswordError(error: unknown): boolean {
-  return error instanceof PasswordException || (error instanceof Error && error.name === 'PasswordException');
+  // pdf.js's PasswordException, known by its name: the module is loaded lazily (see pdfParseModule).
+  return error instanceof Error && error.name === 'PasswordException';
 }
 
 function failureResult(error: unknown, bytes: BytesSeen): ExtractedDocument {

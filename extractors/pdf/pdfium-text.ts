@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
-import { init, type WrappedPdfiumModule } from '@embedpdf/pdfium';
+import type { WrappedPdfiumModule } from '@embedpdf/pdfium';
 import { z } from 'zod';
 
 /**
@@ -89,6 +89,9 @@ let reading: Uint8Array | undefined;
 
 function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
+    // Imported here, with the engine: a process that never reads a PDF itself (the CLI's, whose readers do) never loads
+    // the package (~4 MB by Node, ~30 MB through tsx's loader).
+    const { init } = await import('@embedpdf/pdfium');
     const wasmBinary = readFileSync(require.resolve('@embedpdf/pdfium/pdfium.wasm'));
     // The package's init takes Emscripten's module overrides; with the bytes given it never fetches.
     const module = await init({ wasmBinary } as unknown as Parameters<typeof init>[0]);
