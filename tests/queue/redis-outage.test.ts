@@ -19,7 +19,7 @@ import {
   configEnv,
   eventually,
   freePort,
-  isAlive,
+  killProcessGroup,
   runCli,
   s3StorageConfig,
   SAMPLE_05,
@@ -82,7 +82,7 @@ describe('when Redis goes away after a submission was accepted', () => {
   });
 
   afterAll(async () => {
-    if (worker && isAlive(worker.pid)) worker.child.kill('SIGKILL');
+    if (worker) killProcessGroup(worker.pid);
     await redis?.stop();
     await proxy?.stop();
     await s3?.stop();

@@ -18,6 +18,7 @@ import {
   configEnv,
   eventually,
   isAlive,
+  killProcessGroup,
   purgePrefix,
   runCli,
   s3StorageConfig,
@@ -46,7 +47,7 @@ describe('when a worker process receives SIGTERM', () => {
   });
 
   afterAll(async () => {
-    for (const w of workers) if (isAlive(w.pid)) w.child.kill('SIGKILL');
+    for (const w of workers) killProcessGroup(w.pid);
     await jobs?.close();
     await queue?.close();
     connection?.disconnect();

@@ -18,6 +18,7 @@ import {
   configEnv,
   eventually,
   isAlive,
+  killProcessGroup,
   purgePrefix,
   runCli,
   s3StorageConfig,
@@ -53,7 +54,7 @@ describe('when a worker process is killed (kill -9) in the middle of an OCR job'
   });
 
   afterAll(async () => {
-    for (const w of workers) if (isAlive(w.pid)) w.child.kill('SIGKILL');
+    for (const w of workers) killProcessGroup(w.pid);
     await jobs?.close();
     await queue?.close();
     connection?.disconnect();

@@ -119,6 +119,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that killProcessGroup also ends the sandboxed job processes it forked, even after
+    // the worker itself was killed and they were handed to init (a CI run once left one running for an hour).
+    detached: true,
   });
   let stderr = '';
   let stdout = '';
@@ -162,6 +165,15 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** SIGKILL to a CLI process started by {@link runCli} and to everything in its process group. */
+export function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
   }
 }
 
