@@ -25,6 +25,8 @@ export const DeliveryAttemptSchema = z.object({
   statusCode: z.number().int().optional(),
   error: z.string().optional(),
   durationMs: z.number().nonnegative(),
+  /** Cut short by our own shutdown: recorded, but not counted against the receiver's attempts. */
+  interrupted: z.boolean().optional(),
 });
 
 export const WebhookStateSchema = z.object({
@@ -168,9 +170,10 @@ export class WebhookSender {
     // An attempt cut short by our own shutdown is no fault of the receiver's: it does not use up the attempts.
     const interrupted = this.shutdown.signal.aborted && !delivered;
     if (interrupted) error = '服务关闭，本次发送中断，重启后继续';
-    const attempt = { n, at: new Date(started).toISOString(), statusCode, error, durationMs: Date.now() - started };
-    const exhausted = n >= this.options.maxAttempts && !interrupted;
-    const delay = this.options.baseDelayMs * 2 ** (n - 1);
+    const attempt = { n, at: new Date(started).toISOString(), statusCode, error, durationMs: Date.now() - started, ...(interrupted ? { interrupted } : {}) };
+    const counted = [...state.attempts, attempt].filter((a) => !a.interrupted).length;
+    const exhausted = counted >= this.options.maxAttempts;
+    const delay = this.options.baseDelayMs * 2 ** Math.max(0, counted - 1);
     const next: WebhookState = {
       ...state,
       attempts: [...state.attempts, attempt],

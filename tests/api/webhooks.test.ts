@@ -153,6 +153,7 @@ describe('when the API shuts down while a receiver has not answered yet', () => 
     expect(state?.state).toBe('pending');
     expect(state?.attempts).toHaveLength(1);
     expect(state?.attempts[0]!.error).toBe('服务关闭，本次发送中断，重启后继续');
+    expect(state?.attempts[0]!.interrupted).toBe(true);
     expect(state?.nextAttemptAt).toBeDefined();
     // The folder can be removed at once: no write of the sender is still under way.
     await rm(own.dataDir, { recursive: true });
