@@ -103,8 +103,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let done = 0;
   const reports = new Map<string, { report: CompletenessReport; reportDir: string }>();
   const plan = cpuPlan(options.concurrency ?? defaultCores());
+  // The readers follow the plan whoever brings the OCR pool; the shared pool is sized from it too.
+  limitSharedReaders(plan);
   const ocr = options.ocr ?? useCpuPlan(plan);
-  if (options.ocr) limitSharedReaders(plan);
   options.onPlan?.(plan);
   const rows = await mapLimited(entries, plan.dossiersAtOnce, async (entry) => {
     const name = basename(entry);
