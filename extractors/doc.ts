@@ -3,7 +3,9 @@ import type { ExtractedDocument, Extractor } from './model.ts';
 import { normalizeText } from './normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, unsupportedResult } from './unsupported.ts';
 
-export const DOC_EXTRACTOR_VERSION = 'doc-1+word-extractor@1.0.4';
+import { DOC_EXTRACTOR_VERSION } from './versions.ts';
+
+export { DOC_EXTRACTOR_VERSION };
 
 const WORD_DOCUMENT_STREAM = Buffer.from('WordDocument', 'utf16le');
 

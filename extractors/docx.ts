@@ -2,10 +2,12 @@ import mammoth from 'mammoth';
 import yauzl from 'yauzl';
 import { extractImage } from './image.ts';
 import type { ExtractedDocument, ExtractionContext, Extractor, ExtractorInput, FileFinding, Page } from './model.ts';
-import { NORMALIZE_VERSION, normalizeText } from './normalize.ts';
+import { normalizeText } from './normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile, unsupportedResult } from './unsupported.ts';
 
-export const DOCX_EXTRACTOR_VERSION = `docx-1+${NORMALIZE_VERSION}`;
+import { DOCX_EXTRACTOR_VERSION } from './versions.ts';
+
+export { DOCX_EXTRACTOR_VERSION };
 
 /** mammoth holds the whole document.xml and its DOM in memory; refuse before inflating something absurd. */
 const MAX_DOCUMENT_XML_BYTES = 256 * 1024 * 1024;

@@ -1,5 +1,3 @@
-import { extractDocx, DOCX_EXTRACTOR_VERSION } from './docx.ts';
-import { DOC_EXTRACTOR_VERSION, extractDoc } from './doc.ts';
 import { extractImage, IMAGE_EXTRACTOR_VERSION } from './image.ts';
 import {
   ExtractedDocumentSchema,
@@ -11,12 +9,8 @@ import {
 } from './model.ts';
 import { NORMALIZE_VERSION } from './normalize.ts';
 import { OcrInputError } from './ocr/preprocess.ts';
-import { extractOfd, OFD_EXTRACTOR_VERSION } from './ofd/index.ts';
 import { extractPdf, PDF_EXTRACTOR_VERSION } from './pdf/index.ts';
 import { PDF_SIGNATURES_VERSION, withPdfSignatures } from './seals/pdf-signatures.ts';
-import { extractSpreadsheet, SHEET_EXTRACTOR_VERSION } from './sheets/index.ts';
-import { extractPpt, PPT_EXTRACTOR_VERSION } from './slides/ppt.ts';
-import { extractPptx, PPTX_EXTRACTOR_VERSION } from './slides/pptx.ts';
 import { extractText, TEXT_EXTRACTOR_VERSION } from './text.ts';
 import {
   emptyFileResult,
@@ -25,6 +19,38 @@ import {
   isEncryptedOfficePackage,
   UNSUPPORTED_EXTRACTOR_VERSION,
 } from './unsupported.ts';
+import {
+  DOC_EXTRACTOR_VERSION,
+  DOCX_EXTRACTOR_VERSION,
+  OFD_EXTRACTOR_VERSION,
+  PPT_EXTRACTOR_VERSION,
+  PPTX_EXTRACTOR_VERSION,
+  SHEET_EXTRACTOR_VERSION,
+} from './versions.ts';
+
+/**
+ * An extractor whose module is imported with the first file of its kind. Word, OFD, spreadsheet and slide readers
+ * bring about 20 MB of library code into a process; every reader process and the main one load this registry, and
+ * most of them never see those formats (a 500 MB archive of PDFs stayed above its memory target by about that much
+ * per process). A failed import is not kept, so the next file tries again.
+ */
+function loadedOnFirstUse(load: () => Promise<Extractor>): Extractor {
+  let loading: Promise<Extractor> | undefined;
+  return async (input, ctx) => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return (await loading)(input, ctx);
+  };
+}
+
+const extractDocx = loadedOnFirstUse(async () => (await import('./docx.ts')).extractDocx);
+const extractDoc = loadedOnFirstUse(async () => (await import('./doc.ts')).extractDoc);
+const extractOfd = loadedOnFirstUse(async () => (await import('./ofd/index.ts')).extractOfd);
+const extractSpreadsheet = loadedOnFirstUse(async () => (await import('./sheets/index.ts')).extractSpreadsheet);
+const extractPpt = loadedOnFirstUse(async () => (await import('./slides/ppt.ts')).extractPpt);
+const extractPptx = loadedOnFirstUse(async () => (await import('./slides/pptx.ts')).extractPptx);
 
 export interface FormatCapabilities {
   /** We read text out of this format at all. */

@@ -11,9 +11,8 @@ import type {
   FileFinding,
   Page,
 } from '../model.ts';
-import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
-import { OCR_ENGINE_VERSION } from '../ocr/traineddata.ts';
-import { GARBAGE_DETECTOR_VERSION, judgeTextLayer } from '../pdf/garbage.ts';
+import { normalizeText } from '../normalize.ts';
+import { judgeTextLayer } from '../pdf/garbage.ts';
 import { describePages } from '../pdf/page-ranges.ts';
 import { estimatedAdvance, expandDeltas, glyphsToLines, type Glyph } from './layout.ts';
 import {
@@ -29,7 +28,9 @@ import { readSignedValue, sealNameFromEsl } from './seal.ts';
 import { attr, childAt, childNamed, childrenNamed, parseXml, textOf, type XmlNode } from './xml.ts';
 
 /** Part of the extraction cache key: bump the leading number when the output changes for the same input. */
-export const OFD_EXTRACTOR_VERSION = ['ofd@1', `garbage@${GARBAGE_DETECTOR_VERSION}`, NORMALIZE_VERSION, OCR_ENGINE_VERSION].join('+');
+import { OFD_EXTRACTOR_VERSION } from '../versions.ts';
+
+export { OFD_EXTRACTOR_VERSION };
 
 /** Images OCR'd on one page at most (an image-only page is usually one scan, sometimes cut into strips). */
 const MAX_IMAGES_PER_PAGE = 16;

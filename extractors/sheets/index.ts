@@ -4,7 +4,7 @@
 import * as XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
-import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
+import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile } from '../unsupported.ts';
 
 /**
@@ -18,7 +18,9 @@ function loadCodepages(): Promise<void> {
   return codepages;
 }
 
-export const SHEET_EXTRACTOR_VERSION = `sheet-1+sheetjs@${XLSX.version}+${NORMALIZE_VERSION}`;
+import { SHEET_EXTRACTOR_VERSION } from '../versions.ts';
+
+export { SHEET_EXTRACTOR_VERSION };
 
 /**
  * A sheet becomes pages of this many sheet rows: rows 1–200 are the first page, 201–400 the second, and so on, so a

@@ -1,10 +1,12 @@
 // The compound-file reader inside SheetJS (its `cfb` library), already here for .xls: one OLE2 reader for both.
 import { CFB } from '@e965/xlsx';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
-import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
+import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage } from '../unsupported.ts';
 
-export const PPT_EXTRACTOR_VERSION = `ppt-1+${NORMALIZE_VERSION}`;
+import { PPT_EXTRACTOR_VERSION } from '../versions.ts';
+
+export { PPT_EXTRACTOR_VERSION };
 
 const MESSAGES = {
   corrupt: '无法读取旧版演示文稿（.ppt）：文件已损坏或格式异常，请另存为 .pptx 或 PDF 后重新上传',

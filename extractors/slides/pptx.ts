@@ -2,11 +2,13 @@ import { posix } from 'node:path';
 import { SaxesParser } from 'saxes';
 import yauzl from 'yauzl';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
-import { NORMALIZE_VERSION, normalizeText } from '../normalize.ts';
+import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile } from '../unsupported.ts';
 import { extractPpt } from './ppt.ts';
 
-export const PPTX_EXTRACTOR_VERSION = `pptx-1+${NORMALIZE_VERSION}`;
+import { PPTX_EXTRACTOR_VERSION } from '../versions.ts';
+
+export { PPTX_EXTRACTOR_VERSION };
 
 /** One slide's XML is a few hundred KB at most; anything far larger is a crafted part, not a slide. */
 const MAX_PART_BYTES = 64 * 1024 * 1024;
