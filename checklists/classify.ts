@@ -181,7 +181,7 @@ export class DocTypeClassifier {
     if (titled.kind === 'unrecognised') {
       const { candidate } = titled;
       // A letter or request ("关于申报…的请示") is the catalogue's catch-all; what it states counts as a section of it.
-      if (isLetterTitle(candidate.text)) {
+      if (isLetterTitle(candidate.text) && !titled.transmits) {
         const docTypes = [{ id: this.catchAll, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
         return this.finish(docTypes, sections, nameDocTypes, false, []);
       }
@@ -194,7 +194,7 @@ export class DocTypeClassifier {
       if (byContent.length > 0 && titled.inner.length === 0) {
         return this.finish(this.addImpliedLabels(byContent), sections, nameDocTypes, true, []);
       }
-      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner);
+      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner, titled.transmits);
       const docTypes = [{ id: this.catchAll, confidence: 0.6, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
       return this.finish(docTypes, sections, nameDocTypes, true, weak);
     }
@@ -241,6 +241,7 @@ export class DocTypeClassifier {
     content: Map<string, ContentSupport>,
     path: string,
     inner: TermHit[] = [],
+    transmits = false,
   ): DocTypeCandidate[] {
     const scored = new Map<string, DocTypeCandidate>();
     const offer = (c: DocTypeCandidate) => {
@@ -252,7 +253,13 @@ export class DocTypeClassifier {
       offer({
         id: h.docType,
         score: round(0.35 + (support ? Math.min(0.15, support.count * 0.05) : 0)),
-        evidence: { page: title?.page, quote: title?.original ?? h.term, rule: 'title', term: h.term, note: `标题含“${h.term}”，但它之后还有别的中心词` },
+        evidence: {
+          page: title?.page,
+          quote: title?.original ?? h.term,
+          rule: 'title',
+          term: h.term,
+          note: transmits ? `标题是报送“${h.term}”的公文，文件可能只是报送函，也可能附有该材料` : `标题含“${h.term}”，但它之后还有别的中心词`,
+        },
       });
     }
     for (const h of headOnly) {
@@ -313,11 +320,11 @@ export class DocTypeClassifier {
     pages: Page[],
   ):
     | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
-    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[] }
+    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean }
     | { kind: 'none' } {
     // A title read as unrecognised (foreign head, or a term short of the head) waits while other readings of the same
     // line remain: the completed title may have swallowed a misread line below it ("…立项的批复" + "常德市档案启").
-    let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[] } | undefined;
+    let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean } | undefined;
     for (const candidate of titleCandidates(pages)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
       const text = stripVersionMarkers(candidate.text);
@@ -327,6 +334,16 @@ export class DocTypeClassifier {
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
       const grammar = this.grammar(qualifiedCore(text, core));
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
+      // "关于报送XX项目可行性研究报告的函": the letter that sends a document is not that document, and the same PDF may or
+      // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
+      // "DB37/T 4225—2020 政务信息资源 数据服务接口规范": a standard that specifies one of our documents is none of them.
+      // Its parts ("…—2020 政务信息资源 数据服务接口规范") must not be read on their own, so it decides at once.
+      // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
+      if (candidate.lineIndex === 0 && isStandardTitle(text)) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
+        pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
+        continue;
+      }
       if (!termAtHead && grammar && grammar.decided.length > 0) {
         const matches: DocTypeMatch[] = grammar.decided.map((g) => ({
           id: g.docType,
@@ -696,8 +713,10 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
       if (cells.length < 2) {
-        // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控"), not in a code ("5-1", "2024-Z").
-        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司"), not in a code
+        // ("5-1", "2024-Z").
+        // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
+        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           for (const part of parts) {
             const c = foldForMatching(part);
@@ -715,6 +734,20 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
 /** Ends like the title of a document ("…确认单", "…情况说明", "…通知") but is not an issuer's letterhead ("…文件"). */
 function isUnlistedDocumentTitle(folded: string): boolean {
   return folded.length >= 6 && !isLetterhead(folded) && /(单|表|书|报告|意见|通知|函|批复|纪要|证明|证书|合同|协议|请示|公告|说明|清单|记录|决定)$/.test(folded);
+}
+
+/**
+ * A letter that sends another paper ("关于报送XX可行性研究报告的函", "关于上报…实施方案的请示"). An application made by
+ * letter ("关于报送…验收申请的函") is the application itself, so a sent 申请 or 请示 does not count.
+ */
+function sendsDocument(folded: string): boolean {
+  const m = /^关于(报送|上报|呈报|转报|呈送|送审|报审|提交)(.{2,60}?)的?(函|请示|报告|通知)$/.exec(folded);
+  return !!m && !/(申请|申请书|申请表|请示)$/.test(m[2]!);
+}
+
+/** A standard's title: its code (GB/T 8567—2006, DB37/T 4225-2020, GA/T …) or a part of a multi-part standard. */
+function isStandardTitle(folded: string): boolean {
+  return /^(gb|db\d{2}|[a-z]{2,4})(\/[tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
 }
 
 function isLetterTitle(folded: string): boolean {
@@ -745,6 +778,8 @@ function isTitleLike(folded: string): boolean {
   const edition = /[(（]\s*(19|20)\d{2}[^()（）]{0,4}(版|年度?)[)）]?$/;
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
   if (SENTENCE_END.test(folded)) return false;
+  // "第12章 网络安全新技术及解决方案": a chapter's heading opens an excerpt; the document's title is not on the page.
+  if (/^第[一二三四五六七八九十百\d]{1,4}[章篇]/.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
   const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
@@ -766,12 +801,15 @@ function looksLikeHeading(folded: string): boolean {
  * punctuation. The head is read at the end of what remains.
  */
 function stripTrailingNoise(s: string): string {
-  let out = s;
+  // "《建设工程监理合同示范文本》GF0202": a title quoted whole in book-title marks is read without them.
+  let out = s.replace(/^《([^《》]{2,})》(?=[^《》]*$)/, '$1');
   for (let i = 0; i < 4; i++) {
     const before = out;
     out = out
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
-      .replace(/[vV]\d+(\.\d+)*$/, '')
+      .replace(/[vV]\d+(\.\d+)*[a-z]?$/, '')
+      // An edition after the title: "…技术方案-C版", "…实施方案-Word版", "…V2版".
+      .replace(/[-_—·\s]*(?:[a-z]{1,8}|[a-z]?\d+(?:\.\d+)*)版$/i, '')
       .replace(/(19|20)\d{2}年度?$/, '')
       // A document code after the title ("…招标文件 ZGS-FW-1").
       .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')

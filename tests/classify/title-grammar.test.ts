@@ -256,3 +256,59 @@ describe('when the best type is weak', () => {
     }
   });
 });
+
+describe('when a title wraps the document in the forms real titles take (letters that send it, standards, editions, textbook names)', () => {
+  it('leaves a letter that sends a document unsure, with that document as the candidate, while an application sent by letter stays the application', () => {
+    for (const [title, sent] of [
+      ['关于报送某市智慧交通项目可行性研究报告的函', 'feasibility_report'],
+      ['关于上报某县政务云平台项目建议书的请示', 'project_proposal'],
+      ['关于呈报某局数据中心升级改造初步设计方案的报告', 'preliminary_design'],
+    ] as const) {
+      const r = classify('x.pdf', title);
+      expect(r.unsure, title).toBe(true);
+      expect(r.candidates[0]!.id, title).toBe(sent);
+      expect(r.candidates[0]!.evidence.note, title).toContain('报送');
+    }
+    // The letter is the application when what it sends is an application.
+    expect(top(classify('x.pdf', '某局关于报送某项目验收申请的函'))).toBe('acceptance_application');
+    // The same document named without a sending verb is the document.
+    expect(top(classify('x.pdf', '关于某市智慧交通项目可行性研究报告的批复'))).not.toBe('unsure');
+  });
+
+  it('reads a standard that specifies one of our documents as none of them, but not a bare code above a title', () => {
+    for (const title of ['GB/T 9999—2030 信息技术 数据共享接口规范', 'DB99/T 1234-2031 政务数据服务接口规范', '某省政务服务规范 第3部分:统一身份认证接口规范']) {
+      expect(top(classify('x.pdf', title)), title).toBe('other_material');
+    }
+    expect(top(classify('x.pdf', 'GB/T 8567-2006', '某系统软件需求规格说明书'))).toBe('requirements_analysis');
+  });
+
+  it('reads past an edition, a version, a file-name underscore and book-title marks', () => {
+    const cases: Array<[string, string]> = [
+      ['某平台项目-技术方案-B版', 'technical_plan'],
+      ['某系统项目实施方案-Word版', 'implementation_plan'],
+      ['某平台接口规范文档V2.1b', 'interface_spec'],
+      ['某系统项目管理计划书_第三组_某某', 'project_plan'],
+      ['《某市政务云运维服务合同》GF2099', 'om_agreement'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+  });
+
+  it('reads the software-engineering names of the GB/T 8567 set and their textbook synonyms', () => {
+    const cases: Array<[string, string]> = [
+      ['某系统测试结果报告', 'test_report'],
+      ['某平台压测报告', 'test_report'],
+      ['某系统软件需求规约', 'requirements_analysis'],
+      ['某平台接口规约', 'interface_spec'],
+      ['某系统软件架构文档', 'preliminary_design'],
+      ['某平台总体设计', 'preliminary_design'],
+      ['某系统开发完成报告', 'completion_report'],
+      ['某平台项目交付总结', 'completion_report'],
+      ['某项目可行性研究报告文本', 'feasibility_report'],
+      ['某系统代码清单', 'source_code'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+    // A list of registration codes is no program code, whatever else it may be.
+    const codes = classify('x.pdf', '某单位统一社会信用代码清单');
+    expect([...codes.docTypes, ...codes.candidates].map((t) => t.id)).not.toContain('source_code');
+  });
+});
