@@ -742,7 +742,7 @@ function isUnlistedDocumentTitle(folded: string): boolean {
  */
 function sendsDocument(folded: string): boolean {
   const m = /^关于(报送|上报|呈报|转报|呈送|送审|报审|提交)(.{2,60}?)的?(函|请示|报告|通知)$/.exec(folded);
-  return !!m && !/(申请|申请书|申请表|请示)$/.test(m[2]!);
+  return !!m && !/(申请|申请书|申请表|申请报告|请示)$/.test(m[2]!);
 }
 
 /** A standard's title: its code (GB/T 8567—2006, DB37/T 4225-2020, GA/T …) or a part of a multi-part standard. */
