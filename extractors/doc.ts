@@ -2,7 +2,6 @@ import WordExtractor from 'word-extractor';
 import type { ExtractedDocument, Extractor } from './model.ts';
 import { normalizeText } from './normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, unsupportedResult } from './unsupported.ts';
-
 import { DOC_EXTRACTOR_VERSION } from './versions.ts';
 
 export { DOC_EXTRACTOR_VERSION };

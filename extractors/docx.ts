@@ -4,7 +4,6 @@ import { extractImage } from './image.ts';
 import type { ExtractedDocument, ExtractionContext, Extractor, ExtractorInput, FileFinding, Page } from './model.ts';
 import { normalizeText } from './normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile, unsupportedResult } from './unsupported.ts';
-
 import { DOCX_EXTRACTOR_VERSION } from './versions.ts';
 
 export { DOCX_EXTRACTOR_VERSION };

@@ -9,7 +9,8 @@ import { GARBAGE_DETECTOR_VERSION } from './pdf/garbage.ts';
  * The version strings of the extractors that the registry loads only when a file of their kind arrives. They live
  * here, away from the libraries those extractors import (mammoth, SheetJS, the OFD and slide readers: about 20 MB of
  * code per process), so that the cache key (EXTRACTOR_VERSION) can be computed by every process, including each
- * reader process and the main one, without loading them. Each extractor re-exports its own.
+ * reader process and the main one, without loading them. Each extractor re-exports its own. Each is part of the
+ * extraction cache key: bump its leading number when the extractor's output changes for the same input.
  */
 
 const require = createRequire(import.meta.url);

@@ -26,8 +26,6 @@ import {
 import { glyphToUnicode } from './cmap.ts';
 import { readSignedValue, sealNameFromEsl } from './seal.ts';
 import { attr, childAt, childNamed, childrenNamed, parseXml, textOf, type XmlNode } from './xml.ts';
-
-/** Part of the extraction cache key: bump the leading number when the output changes for the same input. */
 import { OFD_EXTRACTOR_VERSION } from '../versions.ts';
 
 export { OFD_EXTRACTOR_VERSION };

@@ -6,6 +6,7 @@ import yauzl from 'yauzl';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
 import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile } from '../unsupported.ts';
+import { SHEET_EXTRACTOR_VERSION } from '../versions.ts';
 
 /**
  * Excel 5/95 workbooks and some BIFF8 metadata are in the ANSI code page (936 on Chinese Windows). The code-page
@@ -17,8 +18,6 @@ function loadCodepages(): Promise<void> {
   codepages ??= import('@e965/xlsx/dist/cpexcel.full.mjs').then((tables) => XLSX.set_cptable(tables));
   return codepages;
 }
-
-import { SHEET_EXTRACTOR_VERSION } from '../versions.ts';
 
 export { SHEET_EXTRACTOR_VERSION };
 

@@ -3,7 +3,6 @@ import { CFB } from '@e965/xlsx';
 import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.ts';
 import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage } from '../unsupported.ts';
-
 import { PPT_EXTRACTOR_VERSION } from '../versions.ts';
 
 export { PPT_EXTRACTOR_VERSION };

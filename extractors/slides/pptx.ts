@@ -5,7 +5,6 @@ import type { ExtractedDocument, Extractor, FileFinding, Page } from '../model.t
 import { normalizeText } from '../normalize.ts';
 import { encryptedOfficeResult, isEncryptedOfficePackage, isOleCompoundFile } from '../unsupported.ts';
 import { extractPpt } from './ppt.ts';
-
 import { PPTX_EXTRACTOR_VERSION } from '../versions.ts';
 
 export { PPTX_EXTRACTOR_VERSION };
