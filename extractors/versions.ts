@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { installedVersion } from './installed-version.ts';
 import { NORMALIZE_VERSION } from './normalize.ts';
 import { OCR_ENGINE_VERSION } from './ocr/traineddata.ts';
 import { GARBAGE_DETECTOR_VERSION } from './pdf/garbage.ts';
@@ -12,24 +10,6 @@ import { GARBAGE_DETECTOR_VERSION } from './pdf/garbage.ts';
  * reader process and the main one, without loading them. Each extractor re-exports its own. Each is part of the
  * extraction cache key: bump its leading number when the extractor's output changes for the same input.
  */
-
-const require = createRequire(import.meta.url);
-
-/** A package's version, found by walking up from its entry point (exports maps hide package.json). */
-function installedVersion(packageName: string): string {
-  let dir = dirname(require.resolve(packageName));
-  for (;;) {
-    try {
-      const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (parsed.name === packageName) return typeof parsed.version === 'string' ? parsed.version : 'unknown';
-    } catch {
-      // no package.json at this level
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
-}
 
 export const DOC_EXTRACTOR_VERSION = 'doc-1+word-extractor@1.0.4';
 export const DOCX_EXTRACTOR_VERSION = `docx-1+${NORMALIZE_VERSION}`;

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installedVersion } from '../installed-version.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -22,21 +23,6 @@ export function resolveChiSimLangPath(): string {
     throw new Error(`OCR model not found at ${modelFile}; is @tesseract.js-data/chi_sim installed?`);
   }
   return langPath;
-}
-
-function installedVersion(packageName: string): string {
-  const entry = require.resolve(packageName);
-  let folder = dirname(entry);
-  // Walk up from the entry point to the package root; neither package exports its package.json.
-  for (let depth = 0; depth < 4; depth++) {
-    const manifestPath = join(folder, 'package.json');
-    if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === packageName && manifest.version) return manifest.version;
-    }
-    folder = dirname(folder);
-  }
-  return 'unknown';
 }
 
 /**

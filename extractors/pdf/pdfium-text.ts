@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { WrappedPdfiumModule } from '@embedpdf/pdfium';
 import { z } from 'zod';
+import { installedVersion } from '../installed-version.ts';
 
 /**
  * The text layer of a PDF's pages read by PDFium (Chrome's PDF engine, compiled to WebAssembly in @embedpdf/pdfium:
@@ -36,14 +36,7 @@ export const PDF_TEXT_ENGINE: PdfTextEngine = PdfTextEngineSchema.default('pdfiu
 
 const require = createRequire(import.meta.url);
 
-function readPackageVersion(): string {
-  // The package's exports map hides its package.json; its entry point sits in dist/.
-  const packageJsonPath = path.join(path.dirname(require.resolve('@embedpdf/pdfium')), '..', 'package.json');
-  const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version?: unknown };
-  return typeof packageJson.version === 'string' ? packageJson.version : 'unknown';
-}
-
-export const PDFIUM_PACKAGE_VERSION = readPackageVersion();
+export const PDFIUM_PACKAGE_VERSION = installedVersion('@embedpdf/pdfium');
 
 /** pdf.js's factors (pdf.worker, getTextContent), as shares of the font size. */
 const SPACE_GAP = 0.102;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { installedVersion } from '../installed-version.ts';
 
 /**
  * Local copies of what pdf.js would otherwise look for at a URL: predefined CMaps (without them, PDFs using
@@ -27,27 +27,6 @@ export const pdfjsResourceOptions = Object.freeze({
   wasmUrl: folder('wasm'),
 });
 
-function readPackageVersion(packageJsonPath: string): string {
-  const parsed = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version?: unknown };
-  return typeof parsed.version === 'string' ? parsed.version : 'unknown';
-}
-
-/** pdf-parse's exports map hides its package.json, so walk up from its entry point to the folder that names it. */
-function findPdfParsePackageJson(): string {
-  let dir = path.dirname(pdfParseEntry);
-  for (;;) {
-    const candidate = path.join(dir, 'package.json');
-    try {
-      const parsed = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown };
-      if (parsed.name === 'pdf-parse') return candidate;
-    } catch {
-      // no package.json at this level
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('pdf-parse package.json not found above its entry point');
-    dir = parent;
-  }
-}
-
-export const PDF_PARSE_VERSION = readPackageVersion(findPdfParsePackageJson());
-export const PDFJS_VERSION = readPackageVersion(pdfjsPackageJson);
+export const PDF_PARSE_VERSION = installedVersion('pdf-parse');
+/** The pdfjs-dist that pdf-parse itself resolves, which may differ from a top-level copy. */
+export const PDFJS_VERSION = installedVersion('pdfjs-dist', pdfParseEntry);

@@ -272,8 +272,8 @@ describe('when a title wraps the document in the forms real titles take (letters
     // The letter is the application when what it sends is an application.
     expect(top(classify('x.pdf', '某局关于报送某项目验收申请的函'))).toBe('acceptance_application');
     expect(top(classify('x.pdf', '关于报送某项目竣工验收申请报告的函'))).toBe('acceptance_application');
-    // The same document named without a sending verb is the document.
-    expect(top(classify('x.pdf', '关于某市智慧交通项目可行性研究报告的批复'))).not.toBe('unsure');
+    // Without a sending verb the title is read by its own head: an approval of the report, not a letter sending it.
+    expect(top(classify('x.pdf', '关于某市智慧交通项目可行性研究报告的批复'))).toBe('feasibility_approval');
   });
 
   it('reads a standard that specifies one of our documents as none of them, but not a bare code above a title', () => {
