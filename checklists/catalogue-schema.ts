@@ -47,6 +47,12 @@ export const DocTypeSchema = z.object({
    */
   refines: DocTypeIdSchema.optional(),
   /**
+   * The modifiers name the subject the document is about (网络安全, 入侵检测), so they count even inside the name of a
+   * system ("入侵检测系统建设方案"); other types' modifiers name the document's kind (测评, 采购), and inside a system's name
+   * ("测评系统测试报告") they are part of the name.
+   */
+  subjectModifiers: z.boolean().default(false),
+  /**
    * Body phrases typical of the type (content markers, ../shared/domain/requirements.md §1.2); used to break ties and
    * support weak titles.
    */
@@ -136,6 +142,19 @@ export const CatalogueSchema = z.object({
    * some type, that head is read as the title's head.
    */
   headSuffixes: z.array(z.string().min(1)).default([]),
+  /**
+   * Words that make a title an article about documents ("如何撰写…试运行报告", "…决算审计 vs 结算审核"), wherever they
+   * sit in it: such a title is the catch-all. Latin markers match as whole words.
+   */
+  articleMarkers: z.array(z.string().min(1)).default([]),
+  /**
+   * Head terms that name two or more types alike ("测评报告": a lab's software evaluation or an 等级保护 evaluation): a
+   * title whose head is only such a term leaves the file unsure between them, with the note, unless the body decides.
+   * A longer term or a modifier ("软件测评报告", "等级保护测评报告") still decides.
+   */
+  ambiguousTitleTerms: z
+    .array(z.strictObject({ term: z.string().min(1), docTypes: z.array(DocTypeIdSchema).min(2), note: z.string().min(1) }))
+    .default([]),
   groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
   /**
    * Which document's value wins when documents state a field differently (../shared/domain/requirements.md §2.1 "the

@@ -136,12 +136,16 @@ export class DocTypeClassifier {
   /** The catalogue's catch-all type (other_material): what a file is when no other type fits. */
   private readonly catchAll: string;
   private readonly implies = new Map<string, string[]>();
-  private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string }>;
+  private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string; subjectModifiers: boolean }>;
   private readonly foreignHeads: string[];
   /** Every head of every type, for telling "清单" from a head "单" it merely ends with. */
   private readonly allHeads: string[];
   /** Generic nouns after a real head ("…说明文档"): dropped when a head precedes them. */
   private readonly headSuffixes: string[];
+  /** Catalogue `ambiguousTitleTerms`, by folded term. */
+  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string }>();
+  /** Catalogue `articleMarkers`: a title carrying one is an article about documents. */
+  private readonly articleMarker: RegExp | undefined;
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -149,6 +153,7 @@ export class DocTypeClassifier {
       .filter((t) => t.id !== catalogue.catchAll && t.heads.length > 0)
       .map((t) => ({
         id: t.id,
+        subjectModifiers: t.subjectModifiers,
         // Longest first, so "意见书" is the head of "…意见书" rather than "书".
         heads: [...new Set(t.heads.map(foldForMatching))].filter(Boolean).sort((a, b) => b.length - a.length),
         modifiers: [...new Set(t.modifiers.map(foldForMatching))].filter(Boolean),
@@ -156,6 +161,9 @@ export class DocTypeClassifier {
       }));
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
+    for (const a of catalogue.ambiguousTitleTerms) this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note });
+    const markers = [...new Set(catalogue.articleMarkers.map(foldForMatching))].filter(Boolean);
+    this.articleMarker = markers.length > 0 ? new RegExp(markers.map((m) => (/^[a-z]+$/.test(m) ? `(?<![a-z])${m}(?![a-z])` : escapeRegex(m))).join('|')) : undefined;
     this.catchAll = catalogue.catchAll;
     this.titleTerms = catalogue.docTypes.filter((t) => t.id !== this.catchAll).flatMap((t) => compileTerms(t.id, t.titleTerms));
     this.sectionHeadings = [
@@ -194,7 +202,11 @@ export class DocTypeClassifier {
       if (byContent.length > 0 && titled.inner.length === 0) {
         return this.finish(this.addImpliedLabels(byContent), sections, nameDocTypes, true, []);
       }
-      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner, titled.transmits);
+      if (titled.ambiguous) {
+        const decided = this.contentBetween(titled.inner, content, candidate, titled.ambiguous);
+        if (decided) return this.finish(this.addImpliedLabels([decided]), sections, nameDocTypes, false, []);
+      }
+      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner, titled.transmits, titled.ambiguous);
       const docTypes = [{ id: this.catchAll, confidence: 0.6, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
       return this.finish(docTypes, sections, nameDocTypes, true, weak);
     }
@@ -242,6 +254,7 @@ export class DocTypeClassifier {
     path: string,
     inner: TermHit[] = [],
     transmits = false,
+    ambiguous?: string,
   ): DocTypeCandidate[] {
     const scored = new Map<string, DocTypeCandidate>();
     const offer = (c: DocTypeCandidate) => {
@@ -258,7 +271,7 @@ export class DocTypeClassifier {
           quote: title?.original ?? h.term,
           rule: 'title',
           term: h.term,
-          note: transmits ? `标题是报送“${h.term}”的公文，文件可能只是报送函，也可能附有该材料` : `标题含“${h.term}”，但它之后还有别的中心词`,
+          note: ambiguous ?? (transmits ? `标题是报送“${h.term}”的公文，文件可能只是报送函，也可能附有该材料` : `标题含“${h.term}”，但它之后还有别的中心词`),
         },
       });
     }
@@ -278,6 +291,24 @@ export class DocTypeClassifier {
     const byName = this.grammar(stem);
     for (const g of byName?.decided ?? []) offer({ id: g.docType, score: 0.4, evidence: { quote: base, rule: 'file-name', term: g.modifier + g.head } });
     return [...scored.values()].filter((c) => c.id !== this.catchAll).sort((a, b) => b.score - a.score).slice(0, 2);
+  }
+
+  /**
+   * A title that names two types alike ("…测评报告") is decided by the body when it carries at least three markers of
+   * one of them and at least two more than of any other (markers such as 测评结论 are shared); otherwise the file
+   * stays unsure.
+   */
+  private contentBetween(hits: TermHit[], content: Map<string, ContentSupport>, title: TitleCandidate, why: string): DocTypeMatch | null {
+    const ranked = hits
+      .map((h) => ({ id: h.docType, count: content.get(h.docType)?.count ?? 0, quote: content.get(h.docType)?.quote ?? '' }))
+      .sort((a, b) => b.count - a.count);
+    const [best, second] = ranked;
+    if (!best || best.count < 3 || best.count - (second?.count ?? 0) < 2) return null;
+    return {
+      id: best.id,
+      confidence: 0.7,
+      evidence: { page: title.page, quote: title.original, rule: 'content', note: `${why}；正文有 ${best.count} 个${best.id}的内容标记（如“${best.quote}”），按内容判定` },
+    };
   }
 
   /**
@@ -320,11 +351,11 @@ export class DocTypeClassifier {
     pages: Page[],
   ):
     | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
-    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean }
+    | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string }
     | { kind: 'none' } {
     // A title read as unrecognised (foreign head, or a term short of the head) waits while other readings of the same
     // line remain: the completed title may have swallowed a misread line below it ("…立项的批复" + "常德市档案启").
-    let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean } | undefined;
+    let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
       const text = stripVersionMarkers(candidate.text);
@@ -339,7 +370,7 @@ export class DocTypeClassifier {
       // "DB37/T 4225—2020 政务信息资源 数据服务接口规范": a standard that specifies one of our documents is none of them.
       // Its parts ("…—2020 政务信息资源 数据服务接口规范") must not be read on their own, so it decides at once.
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
-      if (candidate.lineIndex === 0 && isStandardTitle(text)) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
         continue;
@@ -367,11 +398,37 @@ export class DocTypeClassifier {
         }
         continue;
       }
+      // Head first: "项目建议书墨香书阁小说阅读平台", "项目计划书云南省…采集系统" open with the whole document term and go on
+      // with the name of what it is about; joined Han text leaves no separator to split on.
+      const first = heads[0];
+      // "监理月报及监理动态表": a listed document joined to an appendage whose own head names no type is that document.
+      const appended = first ? /^[及和与暨](.{2,20})$/.exec(core.slice(first.end))?.[1] : undefined;
+      const headFirst = !!first && first.start === 0 && isNameOnly(core.slice(first.end));
+      if (!termAtHead && nearTop && first && !first.fuzzy && first.weight >= 4 && (headFirst || (appended && !(this.grammar(appended)?.decided.length ?? 0)))) {
+        const matches: DocTypeMatch[] = heads.map((h) => ({
+          id: h.docType,
+          confidence: round(positionWeight - 0.15),
+          evidence: {
+            page: candidate.page,
+            quote: candidate.original,
+            rule: 'title' as const,
+            term: h.term,
+            note: headFirst ? `标题以“${h.term}”开头，其后是名称` : `标题是“${h.term}”及其附带材料`,
+          },
+        }));
+        return { kind: 'matched', matches, byGrammar: false };
+      }
       // Head-final: a term followed by more than a word ("商用密码应用安全性评估FAQ", "…目录体系研究述评") only modifies
       // the title's real head, so the file is unsure, with the term's type as a candidate.
       if (!termAtHead && nearTop && core.length - heads[0]!.end > 2) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [], foreign: false, inner: heads };
         continue;
+      }
+      // "电力监控系统测评报告": a head term that names two types alike leaves the file unsure between them.
+      const ambiguous = termAtHead && heads.length > 0 ? this.ambiguousTerms.get(heads[0]!.term) : undefined;
+      if (ambiguous && heads.every((h) => h.term === heads[0]!.term)) {
+        const inner = ambiguous.docTypes.map((docType) => ({ ...heads[0]!, docType }));
+        return { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: ambiguous.note };
       }
       const matches: DocTypeMatch[] = heads.map((h) => {
         const refined = termAtHead ? this.refinement(h.docType, qualifiedCore(text, core)) : undefined;
@@ -401,47 +458,64 @@ export class DocTypeClassifier {
   private grammar(core: string): GrammarResult | null {
     const decided: GrammarHit[] = [];
     const headOnly: GrammarResult['headOnly'] = [];
+    // A type the title is excluded from still owns its nearest modifier: "…审批制度改革实施方案" is no implementation
+    // plan (改革), and 建设, further from the head, must not make it a construction plan instead. An exclusion that is
+    // another type's modifier hands the title to that type (延迟 + 验收申请 is an extension application).
+    let nearestExcluded = -1;
+    const firedExclusions: string[] = [];
     for (const t of this.grammarTypes) {
       const heads = t.heads.filter((h) => core.endsWith(h) && core.length > h.length);
-      if (heads.length === 0 || this.excluded(t.id, core)) continue;
-      // Each head the title ends with, longest first: "开发总结报告" is 开发总结 + 报告 when 总结报告 leaves no modifier.
-      let found: GrammarHit | undefined;
-      let shadowedOnly = true;
-      for (const head of heads) {
-        // "项目开发总结": a modifier that itself ends with the head (开发总结) names the whole title.
-        const whole = t.modifiers.filter((m) => m.endsWith(head) && m.length > head.length && core.endsWith(m) && core.length > m.length).sort((a, b) => b.length - a.length)[0];
-        if (whole) {
-          found = { docType: t.id, head, modifier: whole, modifierEnd: core.length };
-          break;
-        }
-        const shadow = this.shadowingHead(core, head);
-        if (!shadow) shadowedOnly = false;
-        // Brackets inside a name do not separate a modifier from its head: "软件(结构)设计说明" carries 结构设计.
-        const body = core.slice(0, core.length - head.length).replace(/[()（）\[\]【】]/g, '');
-        let best: { modifier: string; end: number } | undefined;
-        for (const m of t.modifiers) {
-          const at = body.lastIndexOf(m);
-          if (at < 0) continue;
-          const end = at + m.length;
-          if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
-        }
-        const modifierEnd = best ? best.end + (core.length - head.length - body.length) : -1;
-        // Under a longer head ("验收…清单" ends with 单, "建设…行动方案" with 方案) the modifier must reach into that head.
-        if (best && (!shadow || modifierEnd > core.length - shadow.length)) {
-          found = { docType: t.id, head, modifier: best.modifier, modifierEnd };
-          break;
-        }
+      if (heads.length === 0) continue;
+      const { found, shadowedOnly } = this.modifierBeforeHead(t, heads, core);
+      const fired = this.firedExclusions(t.id, core);
+      if (fired.length > 0) {
+        if (found && found.modifierEnd > nearestExcluded) nearestExcluded = found.modifierEnd;
+        if (found) firedExclusions.push(...fired);
+        continue;
       }
       if (found) decided.push(found);
       else if (!shadowedOnly) headOnly.push({ docType: t.id, head: heads[0]! });
     }
-    if (decided.length === 0 && headOnly.length === 0) return null;
     decided.sort((a, b) => b.modifierEnd - a.modifierEnd || b.modifier.length - a.modifier.length || b.head.length - a.head.length);
+    const handedOver = decided.some((d) => firedExclusions.some((x) => x.includes(d.modifier) || d.modifier.includes(x)));
+    if (decided.length > 0 && nearestExcluded > decided[0]!.modifierEnd && !handedOver) {
+      headOnly.push(...decided.map((d) => ({ docType: d.docType, head: d.head })));
+      decided.length = 0;
+    }
+    if (decided.length === 0 && headOnly.length === 0) return null;
     const top = decided[0];
     const winners = top ? decided.filter((d) => d.modifierEnd === top.modifierEnd && d.modifier.length === top.modifier.length && d.head.length === top.head.length) : [];
     const refined = winners.map((w) => this.refinement(w.docType, core) ?? w);
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
+  }
+
+  /**
+   * Each head the title ends with, longest first ("开发总结报告" is 开发总结 + 报告 when 总结报告 leaves no modifier), and
+   * the type's modifier nearest before it. `shadowedOnly`: every head was only the tail of a longer one.
+   */
+  private modifierBeforeHead(t: { id: string; modifiers: string[]; subjectModifiers: boolean }, heads: string[], core: string): { found?: GrammarHit; shadowedOnly: boolean } {
+    let shadowedOnly = true;
+    for (const head of heads) {
+      // "项目开发总结": a modifier that itself ends with the head (开发总结) names the whole title.
+      const whole = t.modifiers.filter((m) => m.endsWith(head) && m.length > head.length && core.endsWith(m)).sort((a, b) => b.length - a.length)[0];
+      if (whole) return { found: { docType: t.id, head, modifier: whole, modifierEnd: core.length }, shadowedOnly: false };
+      const shadow = this.shadowingHead(core, head);
+      if (!shadow) shadowedOnly = false;
+      // Brackets inside a name do not separate a modifier from its head: "软件(结构)设计说明" carries 结构设计.
+      const body = core.slice(0, core.length - head.length).replace(/[()（）\[\]【】]/g, '');
+      let best: { modifier: string; end: number } | undefined;
+      for (const m of t.modifiers) {
+        const at = lastModifierAt(body, m, t.subjectModifiers);
+        if (at < 0) continue;
+        const end = at + m.length;
+        if (!best || end > best.end || (end === best.end && m.length > best.modifier.length)) best = { modifier: m, end };
+      }
+      const modifierEnd = best ? best.end + (core.length - head.length - body.length) : -1;
+      // Under a longer head ("验收…清单" ends with 单, "建设…行动方案" with 方案) the modifier must reach into that head.
+      if (best && (!shadow || modifierEnd > core.length - shadow.length)) return { found: { docType: t.id, head, modifier: best.modifier, modifierEnd }, shadowedOnly: false };
+    }
+    return { shadowedOnly };
   }
 
   /**
@@ -474,8 +548,8 @@ export class DocTypeClassifier {
       if (t.refines !== docType || this.excluded(t.id, core)) continue;
       const head = t.heads.find((h) => core.endsWith(h));
       const body = head ? core.slice(0, core.length - head.length) : core;
-      const modifier = t.modifiers.filter((m) => body.includes(m)).sort((a, b) => b.length - a.length)[0];
-      if (modifier) return { docType: t.id, head: head ?? '', modifier, modifierEnd: body.lastIndexOf(modifier) + modifier.length };
+      const modifier = t.modifiers.filter((m) => lastModifierAt(body, m, t.subjectModifiers) >= 0).sort((a, b) => b.length - a.length)[0];
+      if (modifier) return { docType: t.id, head: head ?? '', modifier, modifierEnd: lastModifierAt(body, modifier, t.subjectModifiers) + modifier.length };
     }
     return undefined;
   }
@@ -618,7 +692,11 @@ export class DocTypeClassifier {
   }
 
   private excluded(docType: string, text: string): boolean {
-    return (this.exclusions.get(docType) ?? []).some((x) => x && text.includes(x));
+    return this.firedExclusions(docType, text).length > 0;
+  }
+
+  private firedExclusions(docType: string, text: string): string[] {
+    return (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
   }
 }
 
@@ -731,6 +809,34 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
   }
 }
 
+/**
+ * Where the modifier last occurs in what precedes the head, skipping an occurrence that names a system inside the title
+ * ("测评系统测试报告", "采购平台运维服务合同": 测评 and 采购 name what the system does, not what the document is).
+ * Right before the head the name is the subject ("测评系统报告" keeps 测评), and so it is everywhere for a type whose
+ * modifiers are subjects (catalogue `subjectModifiers`: "入侵检测系统建设方案" plans that security system).
+ */
+function lastModifierAt(body: string, modifier: string, subject = false): number {
+  if (subject) return body.lastIndexOf(modifier);
+  let from = body.length;
+  while (from >= 0) {
+    const at = body.lastIndexOf(modifier, from);
+    if (at < 0) return -1;
+    const after = body.slice(at + modifier.length);
+    const name = /^(系统|平台|网站|小程序|app)/.exec(after);
+    if (!name || after.length === name[0].length) return at;
+    from = at - 1;
+  }
+  return -1;
+}
+
+/**
+ * What follows a head-first title: the name of a system, platform or project ("墨香书阁小说阅读平台"), not another noun
+ * that could be the head ("…编制要求", "…评审会").
+ */
+function isNameOnly(rest: string): boolean {
+  return rest.length >= 4 && rest.length <= 40 && /(系统|平台|项目|工程|网站|软件|程序|app|门户|数据库|一期|二期|三期)$/.test(rest);
+}
+
 /** Ends like the title of a document ("…确认单", "…情况说明", "…通知") but is not an issuer's letterhead ("…文件"). */
 function isUnlistedDocumentTitle(folded: string): boolean {
   return folded.length >= 6 && !isLetterhead(folded) && /(单|表|书|报告|意见|通知|函|批复|纪要|证明|证书|合同|协议|请示|公告|说明|清单|记录|决定)$/.test(folded);
@@ -773,7 +879,8 @@ function isTitleLike(folded: string): boolean {
   if (folded.length < 2 || folded.length > MAX_TITLE_LINE) return false;
   // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
   // A long title that ends with a bracketed code ("…采购咨询公告（2025-1）") is still a title.
-  const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]?.{0,6}号?$/;
+  // "…会议纪要（2024年第5次）" is a sitting's number, not a document number: without the closing bracket, 号 must end it.
+  const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*([〕\]】)）].{0,6}|.{0,6}号)$/;
   // "…报告模版(2025版)", "…合同(2024年度)": a year with 版 or 年 in brackets is an edition or a period, not a number.
   const edition = /[(（]\s*(19|20)\d{2}[^()（）]{0,4}(版|年度?)[)）]?$/;
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
@@ -808,6 +915,11 @@ function stripTrailingNoise(s: string): string {
     out = out
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
       .replace(/[vV]\d+(\.\d+)*[a-z]?$/, '')
+      // An acronym or a working word after the Chinese title: "…需求规格说明书SRS", "…项目开发计划 revised".
+      // Not a head ("…评估FAQ") nor a name ("…估算 APP").
+      .replace(/(?<=[\u4e00-\u9fff][\s_-]*)(?!(?:faq|app)$)(?:[a-z]{2,5}|revised|draft|baseline)$/i, '')
+      // A dated edition: "…服务合同协议2025年维护版".
+      .replace(/(19|20)\d{2}年?[\u4e00-\u9fff]{0,4}版$/, '')
       // An edition after the title: "…技术方案-C版", "…实施方案-Word版", "…V2版".
       .replace(/[-_—·\s]*(?:[a-z]{1,8}|[a-z]?\d+(?:\.\d+)*)版$/i, '')
       .replace(/(19|20)\d{2}年度?$/, '')
@@ -815,7 +927,9 @@ function stripTrailingNoise(s: string): string {
       .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
-      .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|word文档|全文|详细|final)$/i, '')
+      .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
+      // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
+      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|范文集|大全|精选|简单)$/, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
     if (out === before) break;
   }

@@ -34,14 +34,21 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   (fresh-2026-12-05.tsv) that nobody had run through the classifier; counted once, after the changes above and
   //   before anyone looked at them: 152 of 187 exact (81.3 %; typed 85 of 114, 11 more unsure with the right candidate;
   //   6 of 73 none forced). Their failures were then read too (176 of 187 after the changes they led to) and the set was
-  //   merged by merge.ts (dev +147, holdout +40): 274 of 284, 6 of 122 none forced. This test holds that as the floor.
-  it('types at least as many exactly as when it was last measured (274 of 284; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   merged by merge.ts (dev +147, holdout +40): 274 of 284, 6 of 122 none forced.
+  // - 2026-12-05, second session: two more unseen sets, each counted once by counts only before anyone read them. Round
+  //   5 for the short types (gathered-2026-12-05b.tsv): 15 of 22 exact (68.2 %). A general set (fresh-2026-12-05b.tsv):
+  //   140 of 181 (77.3 %; typed 65 of 98, 9 more unsure with the right candidate; 8 of 83 none forced); 8 of its labels
+  //   went against this table's conventions (项目开发计划/项目管理计划 without 书, and 详细设计, are none here) and
+  //   were set to none before merging; with them, that count is 147 of 181 (81.2 %). Their failures were then read,
+  //   the grammar changed on their kinds (see checklists/SPEC-NOTES.md, "Added 2026-12-05"), and both were merged:
+  //   316 of 329, 5 of 141 none forced. This test holds that as the floor.
+  it('types at least as many exactly as when it was last measured (316 of 329; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
-    expect(rows.length).toBeGreaterThanOrEqual(284);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(274);
+    expect(rows.length).toBeGreaterThanOrEqual(329);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(316);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(6);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(5);
   });
 });

@@ -312,4 +312,69 @@ describe('when a title wraps the document in the forms real titles take (letters
     const codes = classify('x.pdf', '某单位统一社会信用代码清单');
     expect([...codes.docTypes, ...codes.candidates].map((t) => t.id)).not.toContain('source_code');
   });
+
+  it('keeps a title out of a type whose exclusion fires even when a modifier further from the head names another', () => {
+    // 改革 excludes the implementation plan; 建设, further from 方案, must not make it a construction plan.
+    expect(top(classify('x.pdf', '某市投资项目审批制度改革实施方案'))).not.toBe('construction_plan');
+    expect(top(classify('x.pdf', '某局信息化项目建设整改工作方案'))).toBe('other_material');
+    expect(top(classify('x.pdf', '某单位网络安全工作机制建设方案'))).not.toBe('construction_plan');
+    // An exclusion that is another type's modifier hands the title over: 推迟 + 验收申请 is an extension.
+    expect(top(classify('x.pdf', '某平台推迟验收申请报告'))).toBe('extension_application');
+  });
+
+  it('reads a head-first title followed by the name of the system, and a document joined to an untyped appendage', () => {
+    const first = classify('x.pdf', '项目建议书某县智慧农业监管平台');
+    expect(top(first)).toBe('project_proposal');
+    expect(first.docTypes[0]!.evidence.note).toContain('开头');
+    expect(top(classify('x.pdf', '项目计划书某市政务服务数据采集系统'))).toBe('project_plan');
+    // A head-first term followed by another noun is not read as the term's type.
+    expect(top(classify('x.pdf', '可行性研究报告评审会'))).not.toBe('feasibility_report');
+    expect(top(classify('x.pdf', '某工程监理月报及工程动态表'))).toBe('supervision_report');
+  });
+
+  it('reads past a document site\'s sample collections and reads cost estimates and bare interfaces by their heads', () => {
+    const cases: Array<[string, string]> = [
+      ['某工程委托监理的合同示范文本5篇', 'supervision_contract'],
+      ['某系统监理合同范文合集七篇', 'supervision_contract'],
+      ['某单位信息系统安全检查整改报告范文集', 'rectification_report'],
+      ['某平台 API 成本测算', 'budget_estimate'],
+      ['某系统开发成本核算明细表', 'budget_estimate'],
+      ['某平台所需接口', 'interface_spec'],
+    ];
+    for (const [title, type] of cases) expect(top(classify('x.pdf', title)), title).toBe(type);
+    // 费用 alone does not make a cost table: a change's cost approval form is the change's approval.
+    expect(top(classify('x.pdf', '某系统设计变更费用审批表'))).toBe('change_approval');
+  });
+
+  it('leaves a bare 测评报告 unsure between a lab\'s evaluation and an 等级保护 evaluation, unless a modifier or the body decides', () => {
+    const bare = classify('x.pdf', '某市供电公司调度自动化系统测评报告');
+    expect(bare.unsure).toBe(true);
+    expect(bare.candidates.map((c) => c.id).sort()).toEqual(['mlps_evaluation_report', 'third_party_test_report']);
+    expect(bare.candidates[0]!.evidence.note).toContain('等级保护');
+    expect(top(classify('x.pdf', '某平台软件测评报告'))).toBe('third_party_test_report');
+    expect(top(classify('x.pdf', '某系统网络安全等级保护测评报告'))).toBe('mlps_evaluation_report');
+    const byBody = classify('x.pdf', '某系统测评报告\n测评机构：某测评中心\n委托单位：某局\n测评结论：通过\n检测依据：GB/T 25000.51');
+    expect(top(byBody)).toBe('third_party_test_report');
+    expect(byBody.docTypes[0]!.evidence.note).toContain('按内容判定');
+  });
+
+  it('reads an article about a document as none of our types, and a modifier inside a system\'s name as part of the name', () => {
+    for (const title of ['某软件文档系列之三如何撰写系统试运行报告', '【竣工决算审计】vs【结算审核】', '验收报告与初验报告的区别']) {
+      expect(top(classify('x.pdf', title)), title).toBe('other_material');
+    }
+    // 测评 names what the system does; the document is its team's test report.
+    expect(top(classify('x.pdf', '某测评系统测试报告'))).toBe('test_report');
+    expect(top(classify('x.pdf', '某采购平台运维服务合同'))).toBe('om_agreement');
+  });
+
+  it('reads past an acronym after the title, keeps a land pre-review and a permit extension out of our types', () => {
+    expect(top(classify('x.pdf', '某系统软件需求规格说明书SRS'))).toBe('requirements_analysis');
+    expect(top(classify('x.pdf', '某平台产品需求文档 revised'))).toBe('requirements_analysis');
+    expect(top(classify('x.pdf', '某项目竣工验收预审意见表'))).toBe('pre_acceptance_report');
+    expect(top(classify('x.pdf', '某项目用地预审意见'))).not.toBe('pre_acceptance_report');
+    expect(top(classify('x.pdf', '关于申请某工程施工许可证延期的报告'))).not.toBe('extension_application');
+    expect(top(classify('x.pdf', '某区政务云项目投标文件技术标'))).toBe('procurement_documents');
+    expect(top(classify('x.pdf', '某平台招标技术需求书'))).toBe('procurement_documents');
+    expect(top(classify('x.pdf', '某管理系统需求书'))).toBe('requirements_analysis');
+  });
 });
