@@ -369,6 +369,7 @@ export class DocTypeClassifier {
       // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
       // "DB37/T 4225—2020 政务信息资源 数据服务接口规范": a standard that specifies one of our documents is none of them.
       // Its parts ("…—2020 政务信息资源 数据服务接口规范") must not be read on their own, so it decides at once.
+      // An article about documents ("如何撰写…试运行报告", catalogue articleMarkers) is none of them either.
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
       if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
@@ -399,9 +400,9 @@ export class DocTypeClassifier {
         continue;
       }
       // Head first: "项目建议书墨香书阁小说阅读平台", "项目计划书云南省…采集系统" open with the whole document term and go on
-      // with the name of what it is about; joined Han text leaves no separator to split on.
+      // with the name of what it is about; joined Han text leaves no separator to split on. And "监理月报及监理动态表":
+      // a listed document joined to an appendage whose own head names no type is that document.
       const first = heads[0];
-      // "监理月报及监理动态表": a listed document joined to an appendage whose own head names no type is that document.
       const appended = first ? /^[及和与暨](.{2,20})$/.exec(core.slice(first.end))?.[1] : undefined;
       const headFirst = !!first && first.start === 0 && isNameOnly(core.slice(first.end));
       if (!termAtHead && nearTop && first && !first.fuzzy && first.weight >= 4 && (headFirst || (appended && !(this.grammar(appended)?.decided.length ?? 0)))) {
