@@ -147,6 +147,8 @@ export const CatalogueSchema = z.object({
    * sit in it: such a title is the catch-all. Latin markers match as whole words.
    */
   articleMarkers: z.array(z.string().min(1)).default([]),
+  /** How a news headline about a project ends ("…通过初步验收", "…正式上线"): such a title is the catch-all. */
+  newsEndings: z.array(z.string().min(1)).default([]),
   /**
    * Head terms that name two or more types alike ("测评报告": a lab's software evaluation or an 等级保护 evaluation): a
    * title whose head is only such a term leaves the file unsure between them, with the note, unless the body decides.

@@ -146,6 +146,8 @@ export class DocTypeClassifier {
   private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string }>();
   /** Catalogue `articleMarkers`: a title carrying one is an article about documents. */
   private readonly articleMarker: RegExp | undefined;
+  /** Catalogue `newsEndings`: a title ending with one is a news headline. */
+  private readonly newsEndings: string[];
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -162,6 +164,7 @@ export class DocTypeClassifier {
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
     for (const a of catalogue.ambiguousTitleTerms) this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note });
+    this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
     const markers = [...new Set(catalogue.articleMarkers.map(foldForMatching))].filter(Boolean);
     this.articleMarker = markers.length > 0 ? new RegExp(markers.map((m) => (/^[a-z]+$/.test(m) ? `(?<![a-z])${m}(?![a-z])` : escapeRegex(m))).join('|')) : undefined;
     this.catchAll = catalogue.catchAll;
@@ -369,9 +372,12 @@ export class DocTypeClassifier {
       // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
       // "DB37/T 4225—2020 政务信息资源 数据服务接口规范": a standard that specifies one of our documents is none of them.
       // Its parts ("…—2020 政务信息资源 数据服务接口规范") must not be read on their own, so it decides at once.
-      // An article about documents ("如何撰写…试运行报告", catalogue articleMarkers) is none of them either.
+      // An article about documents ("如何撰写…试运行报告", catalogue articleMarkers) or a news headline ("…通过初步验收")
+      // is none of them either.
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
-      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      const news = this.newsEndings.some((e) => stripTrailingNoise(text).endsWith(e));
+      // The marker may sit in another part of the line ("…总结范文:如何撰写…").
+      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(candidate.line) || news)) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
         continue;
@@ -743,6 +749,8 @@ function headHits(hits: TermHit[]): TermHit[] {
 
 interface TitleCandidate {
   text: string;
+  /** The whole line the candidate comes from (a cell or a part of it may be the candidate). */
+  line: string;
   original: string;
   page: number;
   lineIndex: number;
@@ -768,7 +776,7 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       if (cells.length >= 2) {
         for (const cell of cells.slice(0, 3)) {
           const c = foldForMatching(cell);
-          if (c.length >= 4 && isTitleLike(c)) yield { text: c, original: cell, page: page.n, lineIndex, fuzzyAllowed };
+          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed };
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
@@ -786,8 +794,8 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
           completed += next;
           completedOriginal += ` ${zone[k]!}`;
         }
-        if (completed !== folded) yield { text: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
-        yield { text: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
+        if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
+        yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
       }
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
@@ -799,7 +807,7 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
         if (parts.length >= 2 && parts.length <= 3) {
           for (const part of parts) {
             const c = foldForMatching(part);
-            if (c.length >= 4 && isTitleLike(c)) yield { text: c, original: part, page: page.n, lineIndex, fuzzyAllowed };
+            if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: part, page: page.n, lineIndex, fuzzyAllowed };
           }
         }
       }
@@ -854,7 +862,7 @@ function sendsDocument(folded: string): boolean {
 
 /** A standard's title: its code (GB/T 8567—2006, DB37/T 4225-2020, GA/T …) or a part of a multi-part standard. */
 function isStandardTitle(folded: string): boolean {
-  return /^(gb|db\d{2}|[a-z]{2,4})(\/[tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
+  return /^(gb|db\d{2}|[a-z]{2,4})([\/∕][tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
 }
 
 function isLetterTitle(folded: string): boolean {
@@ -887,7 +895,8 @@ function isTitleLike(folded: string): boolean {
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
   if (SENTENCE_END.test(folded)) return false;
   // "第12章 网络安全新技术及解决方案": a chapter's heading opens an excerpt; the document's title is not on the page.
-  if (/^第[一二三四五六七八九十百\d]{1,4}[章篇]/.test(folded)) return false;
+  // "项目管理第2章软件开发成本估算": a textbook's chapter, wherever its number sits.
+  if (/(^|[\u4e00-\u9fff])第[一二三四五六七八九十百\d]{1,4}章/.test(folded) || /^第[一二三四五六七八九十百\d]{1,4}篇/.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
   const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
@@ -930,7 +939,9 @@ function stripTrailingNoise(s: string): string {
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
       .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
-      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|范文集|大全|精选|简单)$/, '')
+      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选|简单|范例|例文|样例)$/, '')
+      // A download page's words: "…说明书V10Word文件下载", "…-推荐下载".
+      .replace(/(?:word|pdf|doc|docx)?(?:文件|文档)?(?:免费|推荐|在线)?下载$/i, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
     if (out === before) break;
   }

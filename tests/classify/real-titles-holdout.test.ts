@@ -41,13 +41,17 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   went against this table's conventions (项目开发计划/项目管理计划 without 书, and 详细设计, are none here) and
   //   were set to none before merging; with them, that count is 147 of 181 (81.2 %). Their failures were then read,
   //   the grammar changed on their kinds (see checklists/SPEC-NOTES.md, "Added 2026-12-05"), and both were merged:
-  //   316 of 329, 5 of 141 none forced. This test holds that as the floor.
-  it('types at least as many exactly as when it was last measured (316 of 329; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   316 of 329, 5 of 141 none forced. A third unseen set (fresh-2026-12-05c.tsv, gathered after those changes by a
+  //   third person under the table's conventions), counted once the same way: 132 of 155 (85.2 %; typed 86 of 101, 4
+  //   more unsure with the right candidate; 8 of 54 none forced). Its failures were read in turn (148 of 155 after the
+  //   changes) and it was merged (dev +122, holdout +33): 348 of 362, 5 of 150 none forced. This test holds that as
+  //   the floor.
+  it('types at least as many exactly as when it was last measured (348 of 362; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
-    expect(rows.length).toBeGreaterThanOrEqual(329);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(316);
+    expect(rows.length).toBeGreaterThanOrEqual(362);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(348);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
     expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(5);
   });

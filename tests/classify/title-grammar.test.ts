@@ -377,4 +377,27 @@ describe('when a title wraps the document in the forms real titles take (letters
     expect(top(classify('x.pdf', '某平台招标技术需求书'))).toBe('procurement_documents');
     expect(top(classify('x.pdf', '某管理系统需求书'))).toBe('requirements_analysis');
   });
+
+  it('reads a news headline, a format guide, a textbook chapter and a standard with a division slash as none of our types', () => {
+    for (const title of [
+      '某市智慧法院项目一、二标段通过初步验收',
+      '某县政务服务平台正式上线',
+      '项目建议书的格式',
+      '某项目施工总结范文:如何撰写一份实用的项目总结报告',
+      '软件工程第3章软件开发成本估算',
+      'DB99∕T 1234.4-2031 政府网站集约化平台 第4部分:接口规范',
+    ]) {
+      expect(top(classify('x.pdf', title)), title).toBe('other_material');
+    }
+  });
+
+  it('reads a feasibility assessment as the study, an assessment of the report as not, and past a download page\'s words', () => {
+    expect(top(classify('x.pdf', '某市智慧交通项目实施可行性评估'))).toBe('feasibility_report');
+    expect(top(classify('x.pdf', '某平台建设可行性评估报告'))).toBe('feasibility_report');
+    expect(top(classify('x.pdf', '某平台可行性研究报告评估报告'))).not.toBe('feasibility_report');
+    expect(top(classify('x.pdf', '某系统需求规格说明书V10Word文件下载'))).toBe('requirements_analysis');
+    expect(top(classify('x.pdf', '某区视频监控运维服务项目竞采公告(服务类)'))).toBe('procurement_documents');
+    expect(top(classify('x.pdf', '某局网络维护合同汇总'))).toBe('om_agreement');
+    expect(top(classify('x.pdf', '某系统运维外包协议范例'))).toBe('om_agreement');
+  });
 });
