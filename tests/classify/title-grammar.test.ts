@@ -400,4 +400,10 @@ describe('when a title wraps the document in the forms real titles take (letters
     expect(top(classify('x.pdf', '某局网络维护合同汇总'))).toBe('om_agreement');
     expect(top(classify('x.pdf', '某系统运维外包协议范例'))).toBe('om_agreement');
   });
+
+  it('reads a plan handed down as a document, a change control form, and keeps a performance evaluation out of the fiscal review', () => {
+    expect(top(classify('x.pdf', '某市年度投资计划下达文件'))).toBe('annual_plan_notice');
+    expect(top(classify('x.pdf', '某平台项目变更控制表'))).toBe('change_approval');
+    expect(top(classify('x.pdf', '某区财政支出项目事前绩效评估报告'))).not.toBe('fiscal_review_opinion');
+  });
 });
