@@ -939,7 +939,7 @@ function stripTrailingNoise(s: string): string {
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
       .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
-      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选|简单|范例|例文|样例)$/, '')
+      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例)$/, '')
       // A download page's words: "…说明书V10Word文件下载", "…-推荐下载".
       .replace(/(?:word|pdf|doc|docx)?(?:文件|文档)?(?:免费|推荐|在线)?下载$/i, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');

@@ -406,4 +406,13 @@ describe('when a title wraps the document in the forms real titles take (letters
     expect(top(classify('x.pdf', '某平台项目变更控制表'))).toBe('change_approval');
     expect(top(classify('x.pdf', '某区财政支出项目事前绩效评估报告'))).not.toBe('fiscal_review_opinion');
   });
+
+  it('keeps an effect evaluation, a government\'s final accounts and a framework plan out of our types, and reads procurement projects', () => {
+    expect(top(classify('x.pdf', '某市智慧城市项目实施效果评估报告'))).not.toBe('completion_report');
+    expect(top(classify('x.pdf', '某县财政决算审计报告'))).not.toBe('settlement_report');
+    expect(top(classify('x.pdf', '某省智慧消防建设框架方案'))).toBe('other_material');
+    expect(top(classify('x.pdf', '某区城市建设局2031年度环境监测政府采购项目'))).toBe('procurement_documents');
+    expect(top(classify('x.pdf', '某平台招标项目需求及技术要求'))).toBe('procurement_documents');
+    expect(top(classify('x.pdf', '某法院业务系统建设方案精选文档可编辑(DOC 17页)'))).toBe('construction_plan');
+  });
 });
