@@ -51,7 +51,7 @@ export interface LoadedCatalogue extends Catalogue {
 
 /**
  * Checks a parsed catalogue: schema, unique ids, section keys distinct from doc types, and every doc type that the
- * catch-all, `implies` and the groups name is in the catalogue.
+ * catch-all, `implies`, `refines`, the ambiguous title terms and the groups name is in the catalogue.
  */
 export function prepareCatalogue(raw: unknown, source = 'catalogue'): LoadedCatalogue {
   const parsed = CatalogueSchema.safeParse(raw);
@@ -70,6 +70,14 @@ export function prepareCatalogue(raw: unknown, source = 'catalogue'): LoadedCata
   if (!byId.has(parsed.data.catchAll)) problems.push(`兜底类型 catchAll：文档类型 ${parsed.data.catchAll} 不在目录中`);
   for (const t of parsed.data.docTypes) {
     for (const implied of t.implies) if (!byId.has(implied) || implied === t.id) problems.push(`文档类型 ${t.id} 的 implies：${implied} 不是目录中的其他文档类型`);
+  }
+  for (const t of parsed.data.docTypes) {
+    if (t.refines && (!byId.has(t.refines) || t.refines === t.id)) problems.push(`文档类型 ${t.id} 的 refines：${t.refines} 不是目录中的其他文档类型`);
+  }
+  // An ambiguous term only takes effect when it is read as a listed term of one of the types it names.
+  for (const a of parsed.data.ambiguousTitleTerms) {
+    for (const id of a.docTypes) if (!byId.has(id)) problems.push(`歧义标题词 ${a.term}：文档类型 ${id} 不在目录中`);
+    if (!a.docTypes.some((id) => byId.get(id)?.titleTerms.includes(a.term))) problems.push(`歧义标题词 ${a.term}：它所列的文档类型都没有把它列为标题词（titleTerms）`);
   }
   for (const [name, group] of Object.entries(parsed.data.groups)) {
     for (const id of group.docTypes) if (!byId.has(id)) problems.push(`文档类型组 ${name}：文档类型 ${id} 不在目录中`);

@@ -71,6 +71,15 @@ describe('when the catalogue’s groups are broken, it fails at load', () => {
     expect(error).toContain('文档类型 third_party_test_report 的 implies：test_reprot 不是目录中的其他文档类型');
     expect(error).toContain('兜底类型 catchAll：文档类型 other 不在目录中');
   });
+
+  it('rejects a refined or an ambiguous type that is not catalogued, and an ambiguous term no type lists', () => {
+    const raw = rawCatalogue();
+    raw.docTypes.find((t: { id: string }) => t.id === 'om_agreement').refines = 'contrakt';
+    raw.ambiguousTitleTerms = [{ term: '评测报告书', docTypes: ['third_party_test_report', 'mlps_report'], note: '两可' }];
+    expect(() => prepareCatalogue(raw)).toThrow(/om_agreement 的 refines：contrakt/);
+    expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 评测报告书：文档类型 mlps_report 不在目录中/);
+    expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 评测报告书：它所列的文档类型都没有把它列为标题词/);
+  });
 });
 
 describe('when a catalogue names another catch-all', () => {
