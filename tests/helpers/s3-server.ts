@@ -1,9 +1,13 @@
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * A real S3-speaking server on loopback for tests: s3rver (Koa) with two additions in front of its own middleware:
@@ -12,6 +16,7 @@ import path from 'node:path';
  *   object larger than one part fails;
  * - fault injection: {@link TestS3Server.failNextPuts} makes the next n object PUTs answer 503 SlowDown
  *   ({@link TestS3Server.failNextRequests} does the same for GET, HEAD or DELETE).
+ * Behind them, its store writes each object whole (`atomicPuts`), as S3 does.
  */
 export interface TestS3Server {
   /** Host name to give the client (no scheme, no port). */
@@ -56,7 +61,15 @@ interface KoaContext {
   body: unknown;
 }
 type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+/** The parts of s3rver's filesystem store that `atomicPuts` replaces and uses. */
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putObject(object: { bucket: string; key: string; content: Buffer | NodeJS.ReadableStream; metadata: unknown }): Promise<{ size: number; md5: string }>;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+}
+
 interface S3rverInstance {
+  store: S3rverStore;
   middleware: KoaMiddleware[];
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
@@ -135,6 +148,7 @@ export async function startS3Server(): Promise<TestS3Server> {
   };
   // Koa composes its middleware list when the server starts listening, so putting ours first here is enough.
   server.middleware.unshift(frontDoor);
+  atomicPuts(server.store);
 
   const address = await server.run();
   let stopped = false;
@@ -172,5 +186,38 @@ export async function startS3Server(): Promise<TestS3Server> {
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * s3rver writes an object in place, so a GET during a PUT reads half of it (and for a buffered body it even answers
+ * before the file is flushed). S3 never shows a partial object: a PUT replaces it whole. The object is written to a
+ * temporary file beside it (a name s3rver's listing skips) and renamed over it once closed.
+ */
+function atomicPuts(store: S3rverStore): void {
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(path.dirname(objectPath), { recursive: true });
+    const partial = `${objectPath}.partial-${randomBytes(6).toString('hex')}`;
+    const md5 = createHash('md5');
+    let size = 0;
+    const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(content, counted, createWriteStream(partial));
+      await rename(partial, objectPath);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
   };
 }
