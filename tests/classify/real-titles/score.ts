@@ -1,13 +1,17 @@
 /**
- * Counts only: `npx tsx tests/classify/real-titles/score.ts [holdout|dev] [--from-line N]`.
+ * Counts only: `npx tsx tests/classify/real-titles/score.ts [holdout|dev] [--from-line N]`, or
+ * `… score.ts GATHERED.tsv` for a gathered file not yet merged.
  *
  * Prints how many titles of a half the classifier types exactly and how many `none` titles it forces into a type,
  * without printing any title, so the held-out half can be measured without being looked at. `--from-line N` also
- * reports the rows from line N on (a newly merged gathering) separately.
+ * reports the rows from line N on (a newly merged gathering) separately. A gathered file is counted the same way, with
+ * its typed titles that stay unsure with the right candidate: the first count of an unseen set, taken before anyone
+ * reads its failures.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyTitle, readTitleTable } from './measure.ts';
+import { classifyTitle, readTitleTable, type TitleRow } from './measure.ts';
 
 export function score(split: 'dev' | 'holdout', fromLine = 0) {
   const outcomes = readTitleTable(split).map(classifyTitle);
@@ -20,7 +24,39 @@ export function score(split: 'dev' | 'holdout', fromLine = 0) {
   return { all: tally(outcomes), fromLine: fromLine > 0 ? tally(outcomes.filter((o) => o.row.line >= fromLine)) : undefined };
 }
 
+/** A gathered file's counts: exact, typed exact, typed unsure with the right candidate, none forced. */
+export function scoreGathered(file: string) {
+  const rows: TitleRow[] = readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((text, i) => ({ text: text.replace(/\r$/, ''), line: i + 2 }))
+    .filter(({ text }) => text.trim() !== '')
+    .map(({ text, line }) => {
+      const [title = '', expected = '', source = ''] = text.split('\t');
+      return { title, expected, source, line };
+    });
+  const outcomes = rows.map(classifyTitle);
+  const typed = outcomes.filter((o) => o.row.expected !== 'none');
+  return {
+    rows: rows.length,
+    exact: outcomes.filter((o) => o.exact).length,
+    typed: typed.length,
+    typedExact: typed.filter((o) => o.exact).length,
+    typedUnsureRight: typed.filter((o) => !o.exact && o.classification.unsure && o.classification.candidates.some((c) => c.id === o.row.expected)).length,
+    none: rows.length - typed.length,
+    forcedNone: outcomes.filter((o) => o.row.expected === 'none' && !o.exact).length,
+  };
+}
+
 function main(args: string[]): number {
+  if (args[0]?.endsWith('.tsv')) {
+    const t = scoreGathered(args[0]);
+    console.log(
+      `${args[0]}: ${t.exact}/${t.rows} exact (${((100 * t.exact) / Math.max(1, t.rows)).toFixed(1)} %); typed ${t.typedExact}/${t.typed}, ` +
+        `${t.typedUnsureRight} more unsure with the right candidate; none forced into a type ${t.forcedNone}/${t.none}`,
+    );
+    return 0;
+  }
   const split = args[0] === 'dev' ? 'dev' : 'holdout';
   const i = args.indexOf('--from-line');
   const fromLine = i >= 0 ? Number(args[i + 1]) : 0;
