@@ -136,6 +136,8 @@ export class DocTypeClassifier {
   /** The catalogue's catch-all type (other_material): what a file is when no other type fits. */
   private readonly catchAll: string;
   private readonly implies = new Map<string, string[]>();
+  /** Chinese names of the types, for notes a person reads. */
+  private readonly names = new Map<string, string>();
   private readonly grammarTypes: Array<{ id: string; heads: string[]; modifiers: string[]; refines?: string; subjectModifiers: boolean }>;
   private readonly foreignHeads: string[];
   /** Every head of every type, for telling "清单" from a head "单" it merely ends with. */
@@ -174,6 +176,7 @@ export class DocTypeClassifier {
       ...catalogue.sectionKeys.flatMap((k) => compileTerms(k.key, k.headings)),
     ];
     for (const t of catalogue.docTypes) {
+      this.names.set(t.id, t.name);
       this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
       if (t.implies.length > 0) this.implies.set(t.id, t.implies);
@@ -310,7 +313,7 @@ export class DocTypeClassifier {
     return {
       id: best.id,
       confidence: 0.7,
-      evidence: { page: title.page, quote: title.original, rule: 'content', note: `${why}；正文有 ${best.count} 个${best.id}的内容标记（如“${best.quote}”），按内容判定` },
+      evidence: { page: title.page, quote: title.original, rule: 'content', note: `${why}；正文有 ${best.count} 个“${this.names.get(best.id) ?? best.id}”的内容标记（如“${best.quote}”），按内容判定` },
     };
   }
 
@@ -339,7 +342,7 @@ export class DocTypeClassifier {
           page: rival.support.page,
           quote: rival.support.quote,
           rule: 'content',
-          note: `标题“${first.evidence.quote}”按结构像${first.id}，但正文无其内容标记，而有 ${rival.support.count} 个${rival.id}的内容标记，按内容判定`,
+          note: `标题“${first.evidence.quote}”按结构像“${this.names.get(first.id) ?? first.id}”，但正文无其内容标记，而有 ${rival.support.count} 个“${this.names.get(rival.id) ?? rival.id}”的内容标记，按内容判定`,
         },
       },
     ];
@@ -375,9 +378,8 @@ export class DocTypeClassifier {
       // An article about documents ("如何撰写…试运行报告", catalogue articleMarkers) or a news headline ("…通过初步验收")
       // is none of them either.
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
-      const news = this.newsEndings.some((e) => stripTrailingNoise(text).endsWith(e));
       // The marker may sit in another part of the line ("…总结范文:如何撰写…").
-      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(candidate.line) || news)) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(candidate.line) || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
         continue;
@@ -696,6 +698,11 @@ export class DocTypeClassifier {
       }
     }
     return hits;
+  }
+
+  private isNewsHeadline(text: string): boolean {
+    const core = stripTrailingNoise(text);
+    return this.newsEndings.some((e) => core.endsWith(e));
   }
 
   private excluded(docType: string, text: string): boolean {

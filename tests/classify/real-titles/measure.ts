@@ -19,7 +19,11 @@ export interface TitleRow {
 }
 
 export function readTitleTable(split: 'dev' | 'holdout'): TitleRow[] {
-  const file = join(REPO_ROOT, 'tests', 'classify', 'real-titles', `${split}.tsv`);
+  return readTitleFile(join(REPO_ROOT, 'tests', 'classify', 'real-titles', `${split}.tsv`));
+}
+
+/** A file in the table's format: one of its halves, or a gathered file not yet merged. */
+export function readTitleFile(file: string): TitleRow[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines[0] !== 'title\texpected\tsource') throw new Error(`${file}: header must be "title<TAB>expected<TAB>source"`);
   return lines

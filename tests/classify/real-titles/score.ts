@@ -8,10 +8,9 @@
  * its typed titles that stay unsure with the right candidate: the first count of an unseen set, taken before anyone
  * reads its failures.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyTitle, readTitleTable, type TitleRow } from './measure.ts';
+import { classifyTitle, readTitleFile, readTitleTable } from './measure.ts';
 
 export function score(split: 'dev' | 'holdout', fromLine = 0) {
   const outcomes = readTitleTable(split).map(classifyTitle);
@@ -26,15 +25,7 @@ export function score(split: 'dev' | 'holdout', fromLine = 0) {
 
 /** A gathered file's counts: exact, typed exact, typed unsure with the right candidate, none forced. */
 export function scoreGathered(file: string) {
-  const rows: TitleRow[] = readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((text, i) => ({ text: text.replace(/\r$/, ''), line: i + 2 }))
-    .filter(({ text }) => text.trim() !== '')
-    .map(({ text, line }) => {
-      const [title = '', expected = '', source = ''] = text.split('\t');
-      return { title, expected, source, line };
-    });
+  const rows = readTitleFile(file);
   const outcomes = rows.map(classifyTitle);
   const typed = outcomes.filter((o) => o.row.expected !== 'none');
   return {
