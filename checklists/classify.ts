@@ -624,14 +624,20 @@ export class DocTypeClassifier {
     return out;
   }
 
+  /**
+   * The file name read as a title, by the same reading as a title on the page: a scan whose text yields no title, or a
+   * file that cannot be read, is typed by what its name says ("05-某项目竣工验收报告（终稿）.pdf"), grammar included.
+   */
   private fromFileName(path: string): DocTypeMatch[] {
     const base = path.split('/').pop() ?? path;
-    const stem = foldForMatching(base.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/^[\s\dA-Za-z一二三四五六七八九十]{0,4}[.、\-_）)]\s*/, ''));
-    const hits = this.hitsIn(stripVersionMarkers(stem), false).filter((h) => !this.excluded(h.docType, stem));
-    return headHits(hits).map((h) => ({
-      id: h.docType,
+    const stem = fileNameTitle(base);
+    if (!stem) return [];
+    const titled = this.fromTitle([{ n: 1, text: stem, source: 'text-layer' }]);
+    if (titled.kind !== 'matched') return [];
+    return titled.matches.map((m) => ({
+      id: m.id,
       confidence: 0.5,
-      evidence: { rule: 'file-name', quote: base, term: h.term },
+      evidence: { rule: 'file-name', quote: base, term: m.evidence.term },
     }));
   }
 
@@ -775,7 +781,8 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
     const zone = lines.slice(0, page === pages[0] ? TITLE_ZONE_LINES : 8);
     const fuzzyAllowed = page.source === 'ocr';
     for (let i = 0; i < zone.length; i++) {
-      const line = zone[i]!;
+      // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
+      const line = i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!;
       const folded = foldForMatching(line);
       // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first
       // cells of a row are title candidates of their own.
@@ -869,7 +876,7 @@ function sendsDocument(folded: string): boolean {
 
 /** A standard's title: its code (GB/T 8567—2006, DB37/T 4225-2020, GA/T …) or a part of a multi-part standard. */
 function isStandardTitle(folded: string): boolean {
-  return /^(gb|db\d{2}|[a-z]{2,4})([\/∕][tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
+  return /^(gb|db\d{2}|[a-z]{2,4})([\/∕]?[tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
 }
 
 function isLetterTitle(folded: string): boolean {
@@ -1000,6 +1007,31 @@ function withinOneEdit(a: string, b: string): boolean {
     }
   }
   return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/** "附件3：", "附件二 ": an enclosure's number before its title; a bare "附件" line is left as it is. */
+function withoutEnclosureMarker(line: string): string {
+  const rest = line.replace(/^附件\s*[\d一二三四五六七八九十]{1,3}\s*[:：.、\-_—]?\s*/, '');
+  return rest.length >= 4 ? rest : line;
+}
+
+/**
+ * What a file name says as a title: without its extension, its place in a list ("05-", "3.1 ", "附件3："), a document
+ * number before or after it ("常发改〔2024〕47号"), and underscores that stand for spaces.
+ */
+function fileNameTitle(base: string): string {
+  let stem = withoutEnclosureMarker(base.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim());
+  for (let i = 0; i < 3; i++) {
+    const before = stem;
+    stem = stem
+      .replace(/^附件\s*[:：.、\-_—）)]?\s*/, '')
+      .replace(/^[(（]?[\dA-Za-z一二三四五六七八九十]{1,4}(?:[.．][\d]{1,2}){0,3}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
+      .replace(/^[\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号\s*[-_—:：、\s]*/, '')
+      .replace(/\s*[(（][\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号[)）]$/, '')
+      .trim();
+    if (stem === before) break;
+  }
+  return stem;
 }
 
 function firstNonEmptyLine(pages: Page[]): string {

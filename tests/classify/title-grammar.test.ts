@@ -416,3 +416,37 @@ describe('when a title wraps the document in the forms real titles take (letters
     expect(top(classify('x.pdf', '某法院业务系统建设方案精选文档可编辑(DOC 17页)'))).toBe('construction_plan');
   });
 });
+
+describe('when the page yields no title and the file name must say what the file is', () => {
+  const untitledBody = '第一章 概述\n本章说明项目的背景和总体情况。';
+  const byName = (path: string) => classifier.classify({ path, readable: true, pages: [{ n: 1, text: untitledBody, source: 'text-layer' }] });
+  const unreadable = (path: string) => classifier.classify({ path, readable: false, pages: [] }).nameDocTypes;
+
+  it('reads the file name by the title grammar, past its place in the dossier, its enclosure number, its edition and a document number', () => {
+    for (const [path, expected] of [
+      ['05-某市城市管理平台竣工验收报告（终稿）.pdf', 'acceptance_report'],
+      ['附件3：某区政务外网运维服务协议.docx', 'om_agreement'],
+      ['3.2 某县不动产登记系统竞争性磋商文件.pdf', 'procurement_documents'],
+      ['某发改〔2024〕47号关于某市数据中台项目可行性研究报告的批复.pdf', 'feasibility_approval'],
+      ['关于某市数据中台项目初步设计的批复（某发改〔2024〕52号）.pdf', 'approval_document'],
+      ['（二）某局协同办公系统监理总结报告.pdf', 'supervision_report'],
+    ] as const) {
+      const r = byName(path);
+      expect(r.docTypes[0]?.id, path).toBe(expected);
+      expect(r.docTypes[0]?.evidence.rule, path).toBe('file-name');
+      expect(unreadable(path)[0], path).toBe(expected);
+    }
+  });
+
+  it('keeps a file named after a guide, an article or a standard about one of our documents out of that type', () => {
+    for (const path of ['某市数据平台可行性研究报告编制指南.pdf', '如何编写软件需求规格说明书.docx', 'DB99T 1234—2024 政务数据共享接口规范.pdf', 'DB99∕T 1235—2024 政务数据开放接口规范.pdf']) {
+      expect(byName(path).docTypes[0]?.id, path).not.toBe('feasibility_report');
+      expect(unreadable(path), path).toEqual([]);
+    }
+  });
+
+  it('reads an enclosure number before a title on the page itself', () => {
+    const r = classify('scan.pdf', '附件2：某区政务外网运维服务协议\n甲方：某区大数据中心');
+    expect(top(r)).toBe('om_agreement');
+  });
+});

@@ -60,6 +60,16 @@ export function classifyTitle(row: TitleRow): TitleOutcome {
   return { row, got, exact, classification };
 }
 
+/**
+ * The same title as a dossier's file name, numbered as a dossier lists it, on a file whose text cannot be read: what
+ * the name alone says (`nameDocTypes`). A scan whose OCR yields no title falls back on the same reading.
+ */
+export function classifyFileName(row: TitleRow, index: number): { row: TitleRow; got: string; exact: boolean } {
+  const path = `${String((index % 40) + 1).padStart(2, '0')}-${row.title.replaceAll('/', '∕')}.pdf`;
+  const got = classifier.classify({ path, readable: false, pages: [] }).nameDocTypes[0] ?? 'none';
+  return { row, got, exact: got === row.expected };
+}
+
 export function knownTypes(): Set<string> {
   return new Set(catalogue.docTypes.map((t) => t.id));
 }
