@@ -364,9 +364,19 @@ export class DocTypeClassifier {
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
+      // A numbered first line counts only when it names one of our documents, and a little less surely.
+      if (candidate.numbered) {
+        const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source: candidate.fuzzyAllowed ? 'ocr' : 'text-layer' }]);
+        if (alone.kind === 'matched') {
+          const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - 0.1), evidence: { ...m.evidence, quote: candidate.original } }));
+          return { kind: 'matched', matches, byGrammar: alone.byGrammar };
+        }
+        continue;
+      }
       const text = stripVersionMarkers(candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
-      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excluded(h.docType, text));
+      // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
+      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text));
       const heads = headHits(hits);
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
       const grammar = this.grammar(qualifiedCore(text, core));
@@ -380,6 +390,25 @@ export class DocTypeClassifier {
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
       // The marker may sit in another part of the line ("…总结范文:如何撰写…").
       if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(candidate.line) || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      // "关于印发2022年市本级政府投资项目计划的通知", "关于印发《中央预算内投资计划管理办法》的通知": a notice that issues
+      // or hands down a paper is that paper where our type is the notice itself (a plan handed down), and a rule it
+      // issues is none of ours. A policy's 实施方案 issued by notice stays the notice: it is no project's plan.
+      const carried = candidate.lineIndex <= 5 ? /(?:印发|下达|转发)《?([^《》]{4,60}?)》?的通知$/.exec(stripTrailingNoise(text))?.[1] : undefined;
+      if (carried) {
+        const inner = this.fromTitle([{ n: candidate.page, text: carried, source: 'text-layer' }]);
+        if (inner.kind === 'matched' && inner.matches.every((m) => this.grammarTypes.find((t) => t.id === m.id)?.heads.includes('通知'))) {
+          const matches = inner.matches.map((m) => ({
+            ...m,
+            confidence: round(positionWeight - 0.1),
+            evidence: { ...m.evidence, page: candidate.page, quote: candidate.original, note: `通知印发或下达的是“${carried}”` },
+          }));
+          return { kind: 'matched', matches, byGrammar: inner.byGrammar };
+        }
+        if (inner.kind === 'unrecognised' && inner.foreign) {
+          pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+          continue;
+        }
+      }
       if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
         continue;
@@ -715,6 +744,15 @@ export class DocTypeClassifier {
     return this.firedExclusions(docType, text).length > 0;
   }
 
+  /** Whether an exclusion word of the hit's type occurs anywhere but wholly inside the hit's own term. */
+  private excludedOutside(hit: TermHit, text: string): boolean {
+    return (this.exclusions.get(hit.docType) ?? []).some((x) => {
+      if (!x) return false;
+      for (let at = text.indexOf(x); at >= 0; at = text.indexOf(x, at + 1)) if (at < hit.start || at + x.length > hit.end) return true;
+      return false;
+    });
+  }
+
   private firedExclusions(docType: string, text: string): string[] {
     return (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
   }
@@ -768,6 +806,8 @@ interface TitleCandidate {
   page: number;
   lineIndex: number;
   fuzzyAllowed: boolean;
+  /** A document's first line with a list number before it ("9、竣工验收评审意见表"), read without the number. */
+  numbered?: boolean;
 }
 
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
@@ -784,6 +824,12 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
       const line = i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!;
       const folded = foldForMatching(line);
+      // "9、竣工验收评审意见表" opening a document is its title with its place in a dossier's list; further down, a numbered
+      // line is an item or a section.
+      const unnumbered = i === 0 && page === pages[0] ? foldForMatching(withoutListNumber(line)) : folded;
+      if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
+        yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, numbered: true };
+      }
       // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first
       // cells of a row are title candidates of their own.
       const cells = line.split(/\s*\|\s*|\t+|\s{3,}/).map((c) => c.trim()).filter(Boolean);
@@ -817,7 +863,7 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
         // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司"), not in a code
         // ("5-1", "2024-Z").
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
-        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           for (const part of parts) {
             const c = foldForMatching(part);
@@ -951,9 +997,13 @@ function stripTrailingNoise(s: string): string {
       .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
-      .replace(/(标准模板|标准模版|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
+      .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
-      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例)$/, '')
+      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
+      // A volume of a bound document: "合同-上册", "…投标文件（第二册）".
+      .replace(/[-_—·\s]*(?:[上中下]册|第?[一二三四五六七八九十\d]{1,2}[册卷])$/, '')
+      // A worded edition after a separator: "…初步验收报告2.0-盖章编码版".
+      .replace(/[-_—·\s]+[\u4e00-\u9fff]{1,5}版$/, '')
       // A download page's words: "…说明书V10Word文件下载", "…-推荐下载".
       .replace(/(?:word|pdf|doc|docx)?(?:文件|文档)?(?:免费|推荐|在线)?下载$/i, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
@@ -1009,6 +1059,14 @@ function withinOneEdit(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
+/** "05-", "3.1 ", "（二）", "9、", "6.4平台…": a place in a list before a title. */
+function withoutListNumber(s: string): string {
+  return s
+    .replace(/^[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:[.．]\d{1,2}){0,3}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
+    .replace(/^\d{1,2}(?:[.．]\d{1,2}){1,3}(?=[\u4e00-\u9fff])/, '')
+    .trim();
+}
+
 /** "附件3：", "附件二 ": an enclosure's number before its title; a bare "附件" line is left as it is. */
 function withoutEnclosureMarker(line: string): string {
   const rest = line.replace(/^附件\s*[\d一二三四五六七八九十]{1,3}\s*[:：.、\-_—]?\s*/, '');
@@ -1023,9 +1081,9 @@ function fileNameTitle(base: string): string {
   let stem = withoutEnclosureMarker(base.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim());
   for (let i = 0; i < 3; i++) {
     const before = stem;
-    stem = stem
+    stem = withoutListNumber(stem)
       .replace(/^附件\s*[:：.、\-_—）)]?\s*/, '')
-      .replace(/^[(（]?[\dA-Za-z一二三四五六七八九十]{1,4}(?:[.．][\d]{1,2}){0,3}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
+      .replace(/^[(（]?[A-Za-z]{1,2}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
       .replace(/^[\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号\s*[-_—:：、\s]*/, '')
       .replace(/\s*[(（][\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号[)）]$/, '')
       .trim();

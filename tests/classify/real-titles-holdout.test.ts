@@ -48,14 +48,21 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   (fresh-2026-12-05d.tsv, acceptance stage; fresh-2026-12-05e.tsv, filing stage), counted once the same way:
   //   42 of 49 (85.7 %; typed 13 of 14; 6 of 35 none forced) and 43 of 52 (82.7 %; typed 25 of 33, 2 more unsure with
   //   the right candidate; 1 of 19 none forced). After the changes their failures led to (44 of 49, 47 of 52) both
-  //   were merged (dev +71, holdout +30): 378 of 392, 5 of 169 none forced. This test holds that as the floor.
-  it('types at least as many exactly as when it was last measured (378 of 392; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   were merged (dev +71, holdout +30): 378 of 392, 5 of 169 none forced.
+  // - 2026-12-05, third session: four more unseen sets from four gatherers (fresh-2026-12-05f/g/h/i.tsv), counted once
+  //   by counts only before anyone read them: f (general) 117 of 128 (91.4 %); g (the short types) 41 of 54 (75.9 %);
+  //   h (procurement, contracts, tests) 95 of 116 (81.9 %); i (project file names from public repositories) 97 of 122
+  //   (79.5 %); together 350 of 420 (83.3 %). Their failures were then read, the grammar changed on their kinds (file
+  //   names and numbered first lines read as titles, notices that hand down a plan, terms holding their own exclusion
+  //   word, volumes and worded editions), and all four were merged (dev +321, holdout +99): 471 of 491, 7 of 230 none
+  //   forced. This test holds that as the floor.
+  it('types at least as many exactly as when it was last measured (471 of 491; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
-    expect(rows.length).toBeGreaterThanOrEqual(392);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(378);
+    expect(rows.length).toBeGreaterThanOrEqual(491);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(471);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(5);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(7);
   });
 });

@@ -450,3 +450,42 @@ describe('when the page yields no title and the file name must say what the file
     expect(top(r)).toBe('om_agreement');
   });
 });
+
+describe('when a title carries what a dossier adds to it (list numbers, volumes, worded editions) or hands down a paper', () => {
+  it('reads a numbered first line as the title only when it names one of our documents, and a little less surely', () => {
+    const numbered = classify('scan.pdf', '7、某区政务云平台试运行记录表\n记录时间：2024年3月');
+    expect(top(numbered)).toBe('trial_run_report');
+    expect(numbered.docTypes[0]!.confidence).toBeLessThan(classify('scan.pdf', '某区政务云平台试运行记录表\n记录时间：2024年3月').docTypes[0]!.confidence);
+    expect(top(classify('scan.pdf', '6.4某平台概要设计说明书'))).toBe('preliminary_design');
+    // A numbered section heading naming nothing of ours does not stand in for the title.
+    expect(top(classify('scan.pdf', '1. 项目概述\n本项目建设内容包括……'))).not.toBe('preliminary_design');
+  });
+
+  it('reads a notice that hands down a plan as the plan, a notice that issues a rule as none, and a policy plan issued by notice as none', () => {
+    expect(top(classify('scan.pdf', '某市人民政府办公室关于印发2025年某市市本级政府投资项目计划的通知'))).toBe('annual_plan_notice');
+    expect(top(classify('scan.pdf', '某省发展改革委关于印发《某省政府投资项目计划管理办法》的通知'))).toBe('other_material');
+    expect(top(classify('scan.pdf', '某市人民政府关于印发《某市数字政府建设实施方案》的通知'))).not.toBe('implementation_plan');
+  });
+
+  it('reads past a volume, a worded edition and a plus sign, and reads 结项, 维修 and 代维 and a trial run\'s 评价意见 by the grammar', () => {
+    for (const [title, expected] of [
+      ['某市数据中台项目合同-上册', 'contract'],
+      ['某县政务外网项目初步验收报告2.0-盖章编码版', 'preliminary_acceptance_report'],
+      ['某局协同办公系统项目技术协议+某某科技有限公司', 'contract'],
+      ['某市医保平台项目结项报告', 'completion_report'],
+      ['某中心机房设备维修服务合同', 'om_agreement'],
+      ['某局服务器代维协议', 'om_agreement'],
+      ['某区政务云平台试运行评价意见', 'trial_run_report'],
+      ['某区政务服务系统变更申请报告', 'change_approval'],
+    ] as const) {
+      expect(top(classify('scan.pdf', title)), title).toBe(expected);
+    }
+  });
+
+  it('keeps a year\'s work summary, a department\'s published final accounts and a question about contracts out of our types', () => {
+    for (const title of ['某局2024年年度工作总结', '某局2023年部门决算公开报告', '中标通知书发出后多少天内签订合同', '软件测评报告需要提交哪些材料?']) {
+      // Unsure or not, the file stays the catch-all: it satisfies no row.
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+});
