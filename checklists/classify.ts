@@ -84,6 +84,10 @@ const REFERENCE_CUES = ['详见', '根据', '依据', '按照', '参照', '参�
 const SENTENCE_END = /[。；;！!？?]$/;
 const LABEL_VALUE = /^[^:：]{1,10}[:：]/;
 const CONJUNCTIONS = ['和', '及', '暨', '与', '、', '并'];
+/** A numbered item or section: "1.监理报告", "(三)竣工报告", "一、项目基本情况". */
+const NUMBERED_ITEM = /^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.])/;
+/** How a project's or a system's name ends on a cover line of its own. */
+const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{1,10}[)）])$/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
 
 interface ContentSupport {
@@ -355,6 +359,7 @@ export class DocTypeClassifier {
    */
   private fromTitle(
     pages: Page[],
+    numberedFirstLine = true,
   ):
     | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
     | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string }
@@ -362,13 +367,22 @@ export class DocTypeClassifier {
     // A title read as unrecognised (foreign head, or a term short of the head) waits while other readings of the same
     // line remain: the completed title may have swallowed a misread line below it ("…立项的批复" + "常德市档案启").
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
-    for (const candidate of titleCandidates(pages)) {
+    for (const candidate of titleCandidates(pages, numberedFirstLine)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
-      // A numbered first line counts only when it names one of our documents, and a little less surely.
-      if (candidate.numbered) {
+      // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may itself read as a document
+      // ("采购项目"), but the document's own name on the lines below it decides.
+      if (!candidate.tentative && candidate.page === pages[0]?.n && candidate.lineIndex <= 5 && PROJECT_NAME_END.test(candidate.text)) {
+        const below = pages[0]!.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(candidate.lineIndex + 1, candidate.lineIndex + 4);
+        // The lines below are not the document's first line: a numbered one there is a section ("一、项目基本情况").
+        const named = below.length > 0 ? this.fromTitle([{ ...pages[0]!, text: below.join('\n') }], false) : undefined;
+        if (named?.kind === 'matched') return named;
+      }
+      // A tentative reading counts only when it names one of our documents; a numbered line a little less surely.
+      if (candidate.tentative) {
         const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source: candidate.fuzzyAllowed ? 'ocr' : 'text-layer' }]);
         if (alone.kind === 'matched') {
-          const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - 0.1), evidence: { ...m.evidence, quote: candidate.original } }));
+          const penalty = candidate.tentative === 'numbered' ? 0.1 : 0;
+          const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - penalty), evidence: { ...m.evidence, quote: candidate.original } }));
           return { kind: 'matched', matches, byGrammar: alone.byGrammar };
         }
         continue;
@@ -806,12 +820,15 @@ interface TitleCandidate {
   page: number;
   lineIndex: number;
   fuzzyAllowed: boolean;
-  /** A document's first line with a list number before it ("9、竣工验收评审意见表"), read without the number. */
-  numbered?: boolean;
+  /**
+   * A reading that counts only when it names one of our documents: a document's first line without its list number
+   * ("9、竣工验收评审意见表"), or a cover's project name joined to the line below it.
+   */
+  tentative?: 'numbered' | 'joined';
 }
 
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
-function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
+function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<TitleCandidate> {
   let lineIndex = 0;
   for (const page of pages.slice(0, 2)) {
     const lines = page.text
@@ -826,9 +843,9 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       const folded = foldForMatching(line);
       // "9、竣工验收评审意见表" opening a document is its title with its place in a dossier's list; further down, a numbered
       // line is an item or a section.
-      const unnumbered = i === 0 && page === pages[0] ? foldForMatching(withoutListNumber(line)) : folded;
+      const unnumbered = numberedFirstLine && i === 0 && page === pages[0] ? foldForMatching(withoutListNumber(line)) : folded;
       if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
-        yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, numbered: true };
+        yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, tentative: 'numbered' };
       }
       // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first
       // cells of a row are title candidates of their own.
@@ -846,6 +863,7 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
         // wrapped tail of a few characters ("…评审意" / "见") belongs to the line above.
         let completed = folded;
         let completedOriginal = line;
+        let after = i + 1;
         for (let k = i + 1; k < Math.min(zone.length, i + 4); k++) {
           const next = foldForMatching(zone[k]!);
           const openAbout = completed.startsWith('关于') && !/的[^的]{1,15}$/.test(completed);
@@ -853,6 +871,15 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
           if (!next || !(wrappedTail || (openAbout && isTitleLike(next))) || completed.length + next.length > MAX_TITLE_LINE) break;
           completed += next;
           completedOriginal += ` ${zone[k]!}`;
+          after = k + 1;
+        }
+        // A cover sets the project's name above the document's own name ("某市运行维护服务项目" / "技术服务合同书"): read
+        // together first, since a modifier may sit in the name, then each line alone.
+        const below = after < zone.length ? zone[after]! : '';
+        const belowFolded = foldForMatching(below);
+        const joined = completed + belowFolded;
+        if (PROJECT_NAME_END.test(completed) && belowFolded && !NUMBERED_ITEM.test(belowFolded) && joined.length <= MAX_TITLE_LINE && isTitleLike(joined) && (!LABEL_VALUE.test(belowFolded) || /^[^:：]*[(（][^)）]*[:：]/.test(belowFolded))) {
+          yield { text: joined, line: joined, original: `${completedOriginal} ${below}`, page: page.n, lineIndex, fuzzyAllowed, tentative: 'joined' };
         }
         if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
         yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
@@ -860,10 +887,10 @@ function* titleCandidates(pages: Page[]): Generator<TitleCandidate> {
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
       if (cells.length < 2) {
-        // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司"), not in a code
-        // ("5-1", "2024-Z").
+        // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司", a template's
+        // "…验收证书-xx项目"), not in a code ("5-1", "2024-Z").
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
-        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           for (const part of parts) {
             const c = foldForMatching(part);
@@ -931,7 +958,7 @@ function isLetterTitle(folded: string): boolean {
 
 /** The official-document title of a letter, request or report that names no catalogued type. */
 function letterTitle(pages: Page[], catchAll: string): DocTypeMatch | null {
-  for (const candidate of titleCandidates(pages)) {
+  for (const candidate of titleCandidates(pages, true)) {
     if (isLetterTitle(stripVersionMarkers(candidate.text))) {
       return { id: catchAll, confidence: 0.7, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' } };
     }
@@ -962,7 +989,7 @@ function isTitleLike(folded: string): boolean {
   const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
   if (!officialTitle && REFERENCE_CUES.some((c) => folded.includes(c))) return false;
   // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
-  if (/^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.])/.test(folded)) return false;
+  if (NUMBERED_ITEM.test(folded)) return false;
   return true;
 }
 

@@ -55,14 +55,21 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   (79.5 %); together 350 of 420 (83.3 %). Their failures were then read, the grammar changed on their kinds (file
   //   names and numbered first lines read as titles, notices that hand down a plan, terms holding their own exclusion
   //   word, volumes and worded editions), and all four were merged (dev +321, holdout +99): 471 of 491, 7 of 230 none
-  //   forced. This test holds that as the floor.
-  it('types at least as many exactly as when it was last measured (471 of 491; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   forced. Two more unseen sets were gathered after those changes (fresh-2026-12-05j.tsv from government and
+  //   document-site pages, fresh-2026-12-05k.tsv from project repositories not used before) and counted once the same
+  //   way, with cover layouts (a project's name above the document's) read as well: j 106 of 116 (91.4 %; typed 32 of
+  //   36; 6 of 80 none forced), k 80 of 86 (93.0 %; typed 43 of 46; 3 of 40 none forced). Their failures were read
+  //   (policy and market-study words, 验收方案, a template's "-XX项目", questions with 是否), and both were merged
+  //   (dev +152, holdout +49): 515 of 540, 8 of 255 none forced. Two of their rows label a 技术服务合同 as a
+  //   maintenance agreement; the title variants keep it a contract (see checklists/catalogue.yaml), so they stay misses.
+  //   This test holds that as the floor.
+  it('types at least as many exactly as when it was last measured (515 of 540; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
-    expect(rows.length).toBeGreaterThanOrEqual(491);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(471);
+    expect(rows.length).toBeGreaterThanOrEqual(540);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(515);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(7);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(8);
   });
 });

@@ -489,3 +489,20 @@ describe('when a title carries what a dossier adds to it (list numbers, volumes,
     }
   });
 });
+
+describe('when a cover sets the project\'s name above the document\'s own name', () => {
+  it('reads the two lines together, so a modifier in the name counts, and lets the document\'s name below decide over a name that reads as a document', () => {
+    expect(top(classify('scan.pdf', '某市信息系统运行维护服务项目\n技术服务合同书\n某某科技有限公司'))).toBe('om_agreement');
+    expect(top(classify('scan.pdf', '某市智慧城管平台\n建设项目\n可行性研究报告\n某某咨询有限公司'))).toBe('feasibility_report');
+    // "…政府采购项目" alone reads as a procurement record; the document's name below it is what the file is.
+    expect(top(classify('scan.pdf', '某县政务服务中心政府采购项目\n项目建设单位：某县政务服务中心\n竣工验收报告'))).toBe('acceptance_report');
+    // With no document's name below, the name line keeps its reading.
+    expect(top(classify('scan.pdf', '某县政务服务中心政府采购项目\n一、项目基本情况\n采购人：某县政务服务中心'))).toBe('procurement_documents');
+  });
+
+  it('keeps policy plans, market studies and acceptance plans out of the plan types', () => {
+    for (const title of ['某州促进数字经济发展实施方案', '2025年某市中国信创行业市场需求分析及投资前景趋势报告', '某县视频监控联网应用项目竣工验收方案']) {
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+});
