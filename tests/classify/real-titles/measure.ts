@@ -53,7 +53,33 @@ const classifier = new DocTypeClassifier(catalogue);
  * candidates counts, since it satisfies no row by itself).
  */
 export function classifyTitle(row: TitleRow): TitleOutcome {
-  const classification = classifier.classify({ path: 'scan.pdf', readable: true, pages: [{ n: 1, text: row.title, source: 'text-layer' }] });
+  return classifyPresented(row, PRESENTATIONS.plain);
+}
+
+/**
+ * How a dossier sets a title on its first page, beyond the bare line: what each presentation adds is no part of any
+ * table row, so the type must not change with it.
+ */
+export const PRESENTATIONS = {
+  plain: (title: string) => title,
+  /** An enclosure's number before it. */
+  enclosure: (title: string) => `附件3：${title}`,
+  /** Its place in a dossier's list. */
+  numbered: (title: string) => `5、${title}`,
+  /** A stamped edition after it. */
+  stamped: (title: string) => `${title}（盖章版）`,
+  /** The unit and the date below it. */
+  dated: (title: string) => `${title}\n编制单位：某某科技有限公司\n2024年5月`,
+  /** A cover: the project's name on a line of its own above the rest, where the title names a 项目. */
+  cover: (title: string) => {
+    const at = title.indexOf('项目');
+    const lines = at > 0 && at + 2 < title.length - 2 ? [title.slice(0, at + 2), title.slice(at + 2)] : [title];
+    return `${lines.join('\n')}\n某某科技有限公司\n二〇二四年五月`;
+  },
+} as const satisfies Record<string, (title: string) => string>;
+
+export function classifyPresented(row: TitleRow, present: (title: string) => string): TitleOutcome {
+  const classification = classifier.classify({ path: 'scan.pdf', readable: true, pages: [{ n: 1, text: present(row.title), source: 'text-layer' }] });
   const top = classification.docTypes[0]?.id ?? '';
   const got = classification.unsure ? `unsure(${classification.candidates.map((c) => c.id).join('/')})` : top === catalogue.catchAll ? 'none' : top;
   const exact = row.expected === 'none' ? top === catalogue.catchAll : !classification.unsure && top === row.expected;
