@@ -296,10 +296,7 @@ export class DocTypeClassifier {
     for (const [id, support] of content) {
       offer({ id, score: round(Math.min(0.4, 0.1 + support.count * 0.05)), evidence: { page: support.page, quote: support.quote, rule: 'content', note: `内容标记 ${support.count} 个` } });
     }
-    const base = path.split('/').pop() ?? path;
-    const stem = foldForMatching(stripVersionMarkers(base.replace(/\.[A-Za-z0-9]{1,5}$/, '')));
-    const byName = this.grammar(stem);
-    for (const g of byName?.decided ?? []) offer({ id: g.docType, score: 0.4, evidence: { quote: base, rule: 'file-name', term: g.modifier + g.head } });
+    for (const m of this.fromFileName(path)) offer({ id: m.id, score: 0.4, evidence: m.evidence });
     return [...scored.values()].filter((c) => c.id !== this.catchAll).sort((a, b) => b.score - a.score).slice(0, 2);
   }
 

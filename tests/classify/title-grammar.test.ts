@@ -445,6 +445,12 @@ describe('when the page yields no title and the file name must say what the file
     }
   });
 
+  it('offers what the file name says as a candidate when the page\'s own title leaves the file unsure', () => {
+    const r = classifier.classify({ path: 'dossier/05-某市智慧城管平台监理工作总结（终稿）.pdf', readable: true, pages: [{ n: 1, text: '某市智慧城管平台总结\n一、概述', source: 'text-layer' }] });
+    expect(r.unsure).toBe(true);
+    expect(r.candidates[0]).toMatchObject({ id: 'supervision_report', evidence: { rule: 'file-name' } });
+  });
+
   it('reads an enclosure number before a title on the page itself', () => {
     const r = classify('scan.pdf', '附件2：某区政务外网运维服务协议\n甲方：某区大数据中心');
     expect(top(r)).toBe('om_agreement');
