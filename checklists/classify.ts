@@ -87,7 +87,8 @@ const CONJUNCTIONS = ['和', '及', '暨', '与', '、', '并'];
 /** A numbered item or section: "1.监理报告", "(三)竣工报告", "一、项目基本情况". */
 const NUMBERED_ITEM = /^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.])/;
 /** How a project's or a system's name ends on a cover line of its own. */
-const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{1,10}[)）])$/;
+// A bracket only for a phase or a lot ("（一期）", "(二标段)"): "（送审稿）" after a document's own name is no project's.
+const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{0,8}(期|标段|包)[)）])$/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
 
 interface ContentSupport {
@@ -369,7 +370,8 @@ export class DocTypeClassifier {
       // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may itself read as a document
       // ("采购项目"), but the document's own name on the lines below it decides.
       if (!candidate.tentative && candidate.page === pages[0]?.n && candidate.lineIndex <= 5 && PROJECT_NAME_END.test(candidate.text)) {
-        const below = pages[0]!.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(candidate.lineIndex + 1, candidate.lineIndex + 4);
+        // An enclosure named below ("附件：测试报告") is not the document's name.
+        const below = pages[0]!.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(candidate.lineIndex + 1, candidate.lineIndex + 4).filter((l) => !l.startsWith('附件'));
         // The lines below are not the document's first line: a numbered one there is a section ("一、项目基本情况").
         const named = below.length > 0 ? this.fromTitle([{ ...pages[0]!, text: below.join('\n') }], false) : undefined;
         if (named?.kind === 'matched') return named;
@@ -1098,8 +1100,8 @@ function withoutEnclosureMarker(line: string): string {
 }
 
 /**
- * What a file name says as a title: without its extension, its place in a list ("05-", "3.1 ", "附件3："), a document
- * number before or after it ("常发改〔2024〕47号"), and underscores that stand for spaces.
+ * What a file name says as a title: without its extension, its place in a list ("05-", "3.1 ", "A-", "附件3："), and a
+ * document number before or after it ("常发改〔2024〕47号"). Underscores stay: the title reading splits parts on them.
  */
 function fileNameTitle(base: string): string {
   let stem = withoutEnclosureMarker(base.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim());

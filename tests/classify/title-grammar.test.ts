@@ -502,6 +502,9 @@ describe('when a cover sets the project\'s name above the document\'s own name',
     expect(top(classify('scan.pdf', '某市智慧城管平台\n建设项目\n可行性研究报告\n某某咨询有限公司'))).toBe('feasibility_report');
     // "…政府采购项目" alone reads as a procurement record; the document's name below it is what the file is.
     expect(top(classify('scan.pdf', '某县政务服务中心政府采购项目\n项目建设单位：某县政务服务中心\n竣工验收报告'))).toBe('acceptance_report');
+    // A document's own name with its edition in brackets is no project's name: an enclosure named below it does not decide.
+    expect(top(classify('scan.pdf', '某市政务平台竣工验收报告（终稿）\n附件：测试报告\n某某科技有限公司'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某市智慧城管平台（一期）\n系统试运行总结报告'))).toBe('trial_run_report');
     // With no document's name below, the name line keeps its reading.
     expect(top(classify('scan.pdf', '某县政务服务中心政府采购项目\n一、项目基本情况\n采购人：某县政务服务中心'))).toBe('procurement_documents');
   });
