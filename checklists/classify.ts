@@ -78,6 +78,8 @@ export interface ClassifierInput {
 }
 
 const TITLE_ZONE_LINES = 14;
+/** A file name read as a whole title; a partial reading (a term short of the name's end) is a little less. */
+const FILE_NAME_SURE = 0.5;
 const MAX_TITLE_LINE = 90;
 /** Cues of a sentence that refers to a document instead of being its title. */
 const REFERENCE_CUES = ['详见', '根据', '依据', '按照', '参照', '参见', '见附件', '附件', '随附', '报送', '已提交', '已编制', '提交了', '如下', '编制了', '经过', '通过了'];
@@ -89,6 +91,8 @@ const NUMBERED_ITEM = /^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{
 /** How a project's or a system's name ends on a cover line of its own. */
 // A bracket only for a phase or a lot ("（一期）", "(二标段)"): "（送审稿）" after a document's own name is no project's.
 const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{0,8}(期|标段|包)[)）])$/;
+/** A listed term that ends like a name ("采购项目"): on a cover, it may be the project's name rather than the document's. */
+const PROJECT_NAME_WORD = /(项目|工程|系统|平台)$/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
 
 interface ContentSupport {
@@ -189,13 +193,16 @@ export class DocTypeClassifier {
   }
 
   classify(input: ClassifierInput): Classification {
-    const nameDocTypes = this.fromFileName(input.path).map((m) => m.id);
+    const named = this.fromFileName(input.path);
+    // What an unreadable file would have been: every type its name points to, even a partial reading ("…合同签字页").
+    const nameDocTypes = named.map((m) => m.id);
     if (!input.readable) return { docTypes: [], sections: [], nameDocTypes, needsReview: true, grade: 'poor', unsure: false, candidates: [] };
 
     const titled = this.fromTitle(input.pages);
     const sections = this.findSections(input.pages);
     const content = this.fromContent(input.pages);
-    const fromName = this.fromFileName(input.path);
+    // A page with no title is typed by its name only where the name reads as a title; a partial reading leaves it unsure.
+    const fromName = named.filter((m) => m.confidence >= FILE_NAME_SURE);
 
     if (titled.kind === 'unrecognised') {
       const { candidate } = titled;
@@ -367,16 +374,10 @@ export class DocTypeClassifier {
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages, numberedFirstLine)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
-      // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may itself read as a document
-      // ("采购项目"), but the document's own name on the lines below it decides.
-      if (!candidate.tentative && candidate.page === pages[0]?.n && candidate.lineIndex <= 5 && PROJECT_NAME_END.test(candidate.text)) {
-        // An enclosure named below ("附件：测试报告") is not the document's name.
-        const below = pages[0]!.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(candidate.lineIndex + 1, candidate.lineIndex + 4).filter((l) => !l.startsWith('附件'));
-        // The lines below are not the document's first line: a numbered one there is a section ("一、项目基本情况").
-        const named = below.length > 0 ? this.fromTitle([{ ...pages[0]!, text: below.join('\n') }], false) : undefined;
-        if (named?.kind === 'matched') return named;
-      }
-      // A tentative reading counts only when it names one of our documents; a numbered line a little less surely.
+      // A tentative reading counts only when it names one of our documents; a numbered line a little less surely. A
+      // cover's name joined to the line below counts only when that line alone names nothing for sure: "…维护管理平台项目"
+      // over "软件开发合同书" is the development contract its own line says.
+      if (candidate.tentative === 'joined' && candidate.lower && this.fromTitle([{ n: candidate.page, text: candidate.lower, source: 'text-layer' }], false).kind === 'matched') continue;
       if (candidate.tentative) {
         const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source: candidate.fuzzyAllowed ? 'ocr' : 'text-layer' }]);
         if (alone.kind === 'matched') {
@@ -391,7 +392,27 @@ export class DocTypeClassifier {
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
       const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text));
       const heads = headHits(hits);
+      // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may read as a document only by
+      // its name's last word ("采购项目"); the document's own name on a title line below it then decides.
+      const nameTermAtEnd = heads.length > 0 && heads[0]!.end >= text.length && PROJECT_NAME_WORD.test(heads[0]!.term);
+      if (nameTermAtEnd && !candidate.tentative && candidate.page === pages[0]?.n && candidate.lineIndex <= 5) {
+        const below = pages[0]!.text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .slice(candidate.lineIndex + 1, candidate.lineIndex + 4)
+          .filter((l) => isTitleLike(foldForMatching(l)) && !/^附/.test(l));
+        const named = below.length > 0 ? this.fromTitle([{ ...pages[0]!, text: below.join('\n') }], false) : undefined;
+        if (named?.kind === 'matched') return named;
+      }
       const positionWeight = Math.max(0.75, 0.97 - candidate.lineIndex * 0.015);
+      // A document's name with a phrase for a subtitle ("…第三方测评报告:确保项目成功交付的关键环节") is as often an article
+      // about that document as the document itself: unsure, with its type as the candidate, unless the subtitle names a
+      // document too.
+      if (candidate.subtitle && heads.length > 0 && candidate.lineIndex <= 1 && !this.allHeads.some((h) => candidate.subtitle!.endsWith(h))) {
+        pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads };
+        continue;
+      }
       const grammar = this.grammar(qualifiedCore(text, core));
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
       // "关于报送XX项目可行性研究报告的函": the letter that sends a document is not that document, and the same PDF may or
@@ -402,7 +423,11 @@ export class DocTypeClassifier {
       // is none of them either.
       // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
       // The marker may sit in another part of the line ("…总结范文:如何撰写…").
-      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(candidate.line) || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      // A question ("…需要提交什么材料?(…)") is an article too; OCR's "?" for a character it could not read ("初步设计?案")
+      // sits inside a word, so only a question mark that ends a clause counts, and only in a text layer.
+      const said = candidate.cell ? candidate.text : candidate.line;
+      const question = !candidate.fuzzyAllowed && /[?？](?=$|[\s(（)）])/.test(said);
+      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(said) || question || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       // "关于印发2022年市本级政府投资项目计划的通知", "关于印发《中央预算内投资计划管理办法》的通知": a notice that issues
       // or hands down a paper is that paper where our type is the notice itself (a plan handed down), and a rule it
       // issues is none of ours. A policy's 实施方案 issued by notice stays the notice: it is no project's plan.
@@ -412,7 +437,7 @@ export class DocTypeClassifier {
         if (inner.kind === 'matched' && inner.matches.every((m) => this.grammarTypes.find((t) => t.id === m.id)?.heads.includes('通知'))) {
           const matches = inner.matches.map((m) => ({
             ...m,
-            confidence: round(positionWeight - 0.1),
+            confidence: round(Math.min(m.confidence, positionWeight)),
             evidence: { ...m.evidence, page: candidate.page, quote: candidate.original, note: `通知印发或下达的是“${carried}”` },
           }));
           return { kind: 'matched', matches, byGrammar: inner.byGrammar };
@@ -675,12 +700,18 @@ export class DocTypeClassifier {
     const stem = fileNameTitle(base);
     if (!stem) return [];
     const titled = this.fromTitle([{ n: 1, text: stem, source: 'text-layer' }]);
-    if (titled.kind !== 'matched') return [];
-    return titled.matches.map((m) => ({
-      id: m.id,
-      confidence: 0.5,
-      evidence: { rule: 'file-name', quote: base, term: m.evidence.term },
-    }));
+    if (titled.kind === 'matched') {
+      return titled.matches.map((m) => ({ id: m.id, confidence: FILE_NAME_SURE, evidence: { rule: 'file-name', quote: base, term: m.evidence.term } }));
+    }
+    // A name that carries a document's term short of its head ("某项目合同签字页", "关于报送…可行性研究报告的函") still says
+    // what the file holds or goes with, less surely; a guide's or an article's name ("…编制指南") says nothing.
+    if (titled.kind === 'unrecognised' && !titled.foreign) {
+      const seen = new Set<string>();
+      return titled.inner
+        .filter((h) => !seen.has(h.docType) && seen.add(h.docType))
+        .map((h) => ({ id: h.docType, confidence: FILE_NAME_SURE - 0.05, evidence: { rule: 'file-name' as const, quote: base, term: h.term } }));
+    }
+    return [];
   }
 
   private fromContent(pages: Page[]): Map<string, ContentSupport> {
@@ -824,6 +855,32 @@ interface TitleCandidate {
    * ("9、竣工验收评审意见表"), or a cover's project name joined to the line below it.
    */
   tentative?: 'numbered' | 'joined';
+  /** For a joined reading: the document's own name below the project's name. */
+  lower?: string;
+  /** A table cell of a row: the other cells ("是否通过初验") are not part of its title. */
+  cell?: boolean;
+  /** A part of a line whose subtitle after a colon is a phrase ("…:确保项目成功交付的关键环节"). */
+  subtitle?: string;
+}
+
+/**
+ * A title from line `start` on: a "关于…" title runs on until its "的+head" ("…可行性研究报告" / "的批复"), and a wrapped
+ * tail of a few characters ("…评审意" / "见") belongs to the line above. `next` is the first line after it.
+ */
+function completeTitle(zone: string[], start: number, first = zone[start]!): { text: string; original: string; next: number } {
+  let text = foldForMatching(first);
+  let original = first;
+  let next = start + 1;
+  for (let k = start + 1; k < Math.min(zone.length, start + 4); k++) {
+    const line = foldForMatching(zone[k]!);
+    const openAbout = text.startsWith('关于') && !/的[^的]{1,15}$/.test(text);
+    const wrappedTail = line.length <= 6 && (line.length <= 3 || isTitleLike(line));
+    if (!line || !(wrappedTail || (openAbout && isTitleLike(line))) || text.length + line.length > MAX_TITLE_LINE) break;
+    text += line;
+    original += ` ${zone[k]!}`;
+    next = k + 1;
+  }
+  return { text, original, next };
 }
 
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
@@ -842,7 +899,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       const folded = foldForMatching(line);
       // "9、竣工验收评审意见表" opening a document is its title with its place in a dossier's list; further down, a numbered
       // line is an item or a section.
-      const unnumbered = numberedFirstLine && i === 0 && page === pages[0] ? foldForMatching(withoutListNumber(line)) : folded;
+      // Only a dossier's own numbering ("9、", "05-", "6.4"), not a section's ("（二）", "二、"), and not on a page that
+      // lists documents (the next line numbered too, or dot leaders to a page number).
+      const listPage = (zone[1] !== undefined && NUMBERED_ITEM.test(foldForMatching(zone[1]))) || /[.…·．]{2,}\s*\d+$/.test(line);
+      const unnumbered = numberedFirstLine && i === 0 && page === pages[0] && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
       if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
         yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, tentative: 'numbered' };
       }
@@ -852,7 +912,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       if (cells.length >= 2) {
         for (const cell of cells.slice(0, 3)) {
           const c = foldForMatching(cell);
-          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed };
+          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, cell: true };
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
@@ -860,25 +920,25 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       if (isTitleLike(folded)) {
         // The whole title first: a "关于…" title runs on until its "的+head" ("…可行性研究报告" / "的批复"), and a
         // wrapped tail of a few characters ("…评审意" / "见") belongs to the line above.
-        let completed = folded;
-        let completedOriginal = line;
-        let after = i + 1;
-        for (let k = i + 1; k < Math.min(zone.length, i + 4); k++) {
-          const next = foldForMatching(zone[k]!);
-          const openAbout = completed.startsWith('关于') && !/的[^的]{1,15}$/.test(completed);
-          const wrappedTail = next.length <= 6 && (next.length <= 3 || isTitleLike(next));
-          if (!next || !(wrappedTail || (openAbout && isTitleLike(next))) || completed.length + next.length > MAX_TITLE_LINE) break;
-          completed += next;
-          completedOriginal += ` ${zone[k]!}`;
-          after = k + 1;
-        }
-        // A cover sets the project's name above the document's own name ("某市运行维护服务项目" / "技术服务合同书"): read
-        // together first, since a modifier may sit in the name, then each line alone.
-        const below = after < zone.length ? zone[after]! : '';
-        const belowFolded = foldForMatching(below);
-        const joined = completed + belowFolded;
-        if (PROJECT_NAME_END.test(completed) && belowFolded && !NUMBERED_ITEM.test(belowFolded) && joined.length <= MAX_TITLE_LINE && isTitleLike(joined) && (!LABEL_VALUE.test(belowFolded) || /^[^:：]*[(（][^)）]*[:：]/.test(belowFolded))) {
-          yield { text: joined, line: joined, original: `${completedOriginal} ${below}`, page: page.n, lineIndex, fuzzyAllowed, tentative: 'joined' };
+        const whole = completeTitle(zone, i, line);
+        const completed = whole.text;
+        const completedOriginal = whole.original;
+        const after = whole.next;
+        // A cover sets the project's name above the document's own name ("某市智慧党建平台项目" / "总结（建设单位）"): read
+        // together first, since the deciding word may sit in the name, then each line alone. The lower name is taken
+        // whole, with its own wrapped ending ("可行性研究报告" / "的批复"); a 公文 title ("关于…") stands on its own.
+        const lower = after < zone.length ? completeTitle(zone, after) : undefined;
+        const joined = lower ? completed + lower.text : '';
+        if (
+          lower &&
+          PROJECT_NAME_END.test(completed) &&
+          !NUMBERED_ITEM.test(lower.text) &&
+          !lower.text.startsWith('关于') &&
+          joined.length <= MAX_TITLE_LINE &&
+          isTitleLike(joined) &&
+          (!LABEL_VALUE.test(lower.text) || /^[^:：]*[(（][^)）]*[:：]/.test(lower.text))
+        ) {
+          yield { text: joined, line: joined, original: `${completedOriginal} ${lower.original}`, page: page.n, lineIndex, fuzzyAllowed, tentative: 'joined', lower: lower.text };
         }
         if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
         yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
@@ -891,9 +951,12 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
         const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
+          // "接口设计说明书模板:助力高效开发的利器": a phrase after the colon ("…的…") is a subtitle, maybe a slogan.
+          const afterColon = /[:：](.+)$/.exec(folded)?.[1];
+          const subtitle = afterColon && afterColon.length >= 6 && afterColon.includes('的') ? afterColon : undefined;
           for (const part of parts) {
             const c = foldForMatching(part);
-            if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: part, page: page.n, lineIndex, fuzzyAllowed };
+            if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: part, page: page.n, lineIndex, fuzzyAllowed, subtitle };
           }
         }
       }
@@ -1112,6 +1175,8 @@ function fileNameTitle(base: string): string {
       .replace(/^[(（]?[A-Za-z]{1,2}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
       .replace(/^[\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号\s*[-_—:：、\s]*/, '')
       .replace(/\s*[(（][\u4e00-\u9fff]{1,8}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号[)）]$/, '')
+      // "…竣工验收报告及附件", "…可研报告附件": the document with what goes with it.
+      .replace(/(?<=[\u4e00-\u9fff])(?:及|和|含)?附(?:件|表)\d{0,2}$/, '')
       .trim();
     if (stem === before) break;
   }

@@ -497,8 +497,11 @@ describe('when a title carries what a dossier adds to it (list numbers, volumes,
 });
 
 describe('when a cover sets the project\'s name above the document\'s own name', () => {
-  it('reads the two lines together, so a modifier in the name counts, and lets the document\'s name below decide over a name that reads as a document', () => {
-    expect(top(classify('scan.pdf', '某市信息系统运行维护服务项目\n技术服务合同书\n某某科技有限公司'))).toBe('om_agreement');
+  it('reads the two lines together where the lower alone decides nothing, and lets the document\'s name below decide over a name that reads as a document', () => {
+    // "总结（建设单位）" alone has no deciding word; with the project's name above it, it is the project's summary.
+    expect(top(classify('scan.pdf', '某市智慧党建管理平台项目\n总结（建设单位）\n某某科技有限公司'))).toBe('completion_report');
+    // "技术服务合同书" decides by itself: the project's name does not turn it into a maintenance agreement.
+    expect(top(classify('scan.pdf', '某市信息系统运行维护服务项目\n技术服务合同书\n某某科技有限公司'))).toBe('contract');
     expect(top(classify('scan.pdf', '某市智慧城管平台\n建设项目\n可行性研究报告\n某某咨询有限公司'))).toBe('feasibility_report');
     // "…政府采购项目" alone reads as a procurement record; the document's name below it is what the file is.
     expect(top(classify('scan.pdf', '某县政务服务中心政府采购项目\n项目建设单位：某县政务服务中心\n竣工验收报告'))).toBe('acceptance_report');
@@ -515,3 +518,45 @@ describe('when a cover sets the project\'s name above the document\'s own name',
     }
   });
 });
+
+describe('when a first page could be read several ways (review of the cover, list-number and file-name readings)', () => {
+  it('takes the document\'s name below a project\'s name whole, with its own wrapped ending', () => {
+    expect(top(classify('scan.pdf', '某市政务云平台项目\n可行性研究报告\n的批复\n某局：'))).toBe('feasibility_approval');
+    expect(top(classify('scan.pdf', '某市政务云平台项目\n可行性研究报告\n评审意见'))).toBe('technical_review_opinion');
+    expect(top(classify('scan.pdf', '某市政务云平台项目\n初步设计方案及概算\n的批复'))).toBe('approval_document');
+  });
+
+  it('keeps a title that ends in a phase or a lot, and a contract whose project\'s name mentions maintenance', () => {
+    expect(top(classify('scan.pdf', '某市政务云平台项目竣工验收意见（一期）\n经验收组审阅了竣工报告'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某市政务云平台项目采购合同（第一包）\n甲方：某局\n乙方：某公司\n项目监理报告和验收报告由乙方提供'))).toBe('contract');
+    expect(top(classify('scan.pdf', '软件测试报告——某市不动产登记系统\n委托单位：某局\n测试依据：需求规格说明书'))).toBe('test_report');
+    expect(top(classify('scan.pdf', '某市公共设施维护管理平台项目\n软件开发合同书'))).toBe('contract');
+  });
+
+  it('reads no article into OCR\'s question mark, a form\'s row label or a system named for writing', () => {
+    const ocr = classifier.classify({ path: 'scan.pdf', readable: true, pages: [{ n: 1, text: '关于某市政务云平台项目初步设计?案的批复', source: 'ocr' }] });
+    expect(ocr.docTypes[0]!.id).toBe('approval_document');
+    expect(top(classify('scan.pdf', '某市政务信息化项目竣工验收申请表\n是否通过初验\n是'))).toBe('acceptance_application');
+    expect(top(classify('scan.pdf', '某市公文协同写作平台项目可行性研究报告'))).toBe('feasibility_report');
+    // A question in a text layer is still an article; a slogan for a subtitle leaves the file unsure, never typed.
+    expect(classify('scan.pdf', '软件测评报告需要提交哪些材料?(附清单)').docTypes[0]!.id).toBe('other_material');
+    const slogan = classify('scan.pdf', '第三方测评报告:确保项目成功交付的关键环节');
+    expect(slogan.unsure).toBe(true);
+    expect(slogan.candidates.map((c) => c.id)).toContain('third_party_test_report');
+  });
+
+  it('takes no title from a page that lists documents or opens with a section number', () => {
+    for (const text of ['1.项目建议书……1\n2.可行性研究报告……5\n3.初步设计方案……20', '1.某项目竣工报告\n2.某项目监理报告', '（二）竣工验收报告\n本项目于2024年完成']) {
+      expect(classify('scan.pdf', text).docTypes[0]!.id, text).toBe('other_material');
+    }
+  });
+
+  it('lets a partial file name say what an unreadable file would have been, and leaves a scan with no title unsure by it', () => {
+    expect(classifier.classify({ path: '某项目合同签字页.pdf', readable: false, pages: [] }).nameDocTypes).toEqual(['contract']);
+    expect(classifier.classify({ path: '某项目竣工验收报告及附件.pdf', readable: false, pages: [] }).nameDocTypes).toEqual(['acceptance_report']);
+    const scan = classifier.classify({ path: '某项目合同签字页.pdf', readable: true, pages: [{ n: 1, text: '第一章 概述\n本章说明项目背景。', source: 'ocr' }] });
+    expect(scan.unsure).toBe(true);
+    expect(scan.candidates[0]!.id).toBe('contract');
+  });
+});
+
