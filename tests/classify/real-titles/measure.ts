@@ -79,7 +79,10 @@ export const PRESENTATIONS = {
 } as const satisfies Record<string, (title: string) => string>;
 
 export function classifyPresented(row: TitleRow, present: (title: string) => string): TitleOutcome {
-  const classification = classifier.classify({ path: 'scan.pdf', readable: true, pages: [{ n: 1, text: present(row.title), source: 'text-layer' }] });
+  return outcome(row, classifier.classify({ path: 'scan.pdf', readable: true, pages: [{ n: 1, text: present(row.title), source: 'text-layer' }] }));
+}
+
+function outcome(row: TitleRow, classification: Classification): TitleOutcome {
   const top = classification.docTypes[0]?.id ?? '';
   const got = classification.unsure ? `unsure(${classification.candidates.map((c) => c.id).join('/')})` : top === catalogue.catchAll ? 'none' : top;
   const exact = row.expected === 'none' ? top === catalogue.catchAll : !classification.unsure && top === row.expected;
@@ -92,13 +95,9 @@ export function classifyPresented(row: TitleRow, present: (title: string) => str
  * `nameDocTypes` reads the same name more generously (a partial reading too), since it only says what the file would
  * have been.
  */
-export function classifyFileName(row: TitleRow, index: number): { row: TitleRow; got: string; exact: boolean } {
+export function classifyFileName(row: TitleRow, index: number): TitleOutcome {
   const path = `${String((index % 40) + 1).padStart(2, '0')}-${row.title.replaceAll('/', '∕')}.pdf`;
-  const classification = classifier.classify({ path, readable: true, pages: [{ n: 1, text: '第一章 概述\n本章说明项目的背景和总体情况。', source: 'ocr' }] });
-  const top = classification.docTypes[0]?.id ?? '';
-  const got = classification.unsure ? `unsure(${classification.candidates.map((c) => c.id).join('/')})` : top === catalogue.catchAll ? 'none' : top;
-  const exact = row.expected === 'none' ? top === catalogue.catchAll : !classification.unsure && top === row.expected;
-  return { row, got, exact };
+  return outcome(row, classifier.classify({ path, readable: true, pages: [{ n: 1, text: '第一章 概述\n本章说明项目的背景和总体情况。', source: 'ocr' }] }));
 }
 
 export function knownTypes(): Set<string> {
