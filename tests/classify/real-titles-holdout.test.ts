@@ -62,14 +62,15 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   (policy and market-study words, 验收方案, a template's "-XX项目", questions with 是否), and both were merged
   //   (dev +152, holdout +49): 515 of 540, 8 of 255 none forced. Two of their rows label a 技术服务合同 as a
   //   maintenance agreement; the title variants keep it a contract (see checklists/catalogue.yaml), so they stay misses.
-  //   This test holds that as the floor.
-  it('types at least as many exactly as when it was last measured (515 of 540; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   After a review of the session's change (covers, list numbers, article words; 70cbb9b): 516 of 540, 7 of 255 none
+  //   forced. This test holds that as the floor.
+  it('types at least as many exactly as when it was last measured (516 of 540; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
     expect(rows.length).toBeGreaterThanOrEqual(540);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(515);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(516);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(8);
+    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(7);
   });
 });
