@@ -224,7 +224,7 @@ export class DocTypeClassifier {
         const decided = this.contentBetween(titled.inner, content, candidate, titled.ambiguous);
         if (decided) return this.finish(this.addImpliedLabels([decided]), sections, nameDocTypes, false, []);
       }
-      const weak = this.weakCandidates(titled.headOnly, candidate, content, input.path, titled.inner, titled.transmits, titled.ambiguous);
+      const weak = this.weakCandidates(titled.headOnly, candidate, content, named, titled.inner, titled.transmits, titled.ambiguous);
       const docTypes = [{ id: this.catchAll, confidence: 0.6, evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const } }];
       return this.finish(docTypes, sections, nameDocTypes, true, weak);
     }
@@ -237,7 +237,7 @@ export class DocTypeClassifier {
       const docTypes = this.addImpliedLabels(this.withoutTitle(fromName, content));
       if (docTypes.length > 0) return this.finish(docTypes, sections.filter((s) => !docTypes.some((d) => d.id === s.docType)), nameDocTypes, docTypes[0]!.confidence < 0.5, []);
       const firstLine = firstNonEmptyLine(input.pages);
-      const weak = this.weakCandidates([], undefined, content, input.path);
+      const weak = this.weakCandidates([], undefined, content, named);
       const fallback = [{ id: this.catchAll, confidence: 0.2, evidence: { rule: 'content' as const, quote: firstLine, page: firstLine ? 1 : undefined } }];
       return this.finish(fallback, sections, nameDocTypes, true, weak);
     }
@@ -269,7 +269,7 @@ export class DocTypeClassifier {
     headOnly: GrammarResult['headOnly'],
     title: TitleCandidate | undefined,
     content: Map<string, ContentSupport>,
-    path: string,
+    named: DocTypeMatch[],
     inner: TermHit[] = [],
     transmits = false,
     ambiguous?: string,
@@ -304,7 +304,7 @@ export class DocTypeClassifier {
     for (const [id, support] of content) {
       offer({ id, score: round(Math.min(0.4, 0.1 + support.count * 0.05)), evidence: { page: support.page, quote: support.quote, rule: 'content', note: `内容标记 ${support.count} 个` } });
     }
-    for (const m of this.fromFileName(path)) offer({ id: m.id, score: 0.4, evidence: m.evidence });
+    for (const m of named) offer({ id: m.id, score: 0.4, evidence: m.evidence });
     return [...scored.values()].filter((c) => c.id !== this.catchAll).sort((a, b) => b.score - a.score).slice(0, 2);
   }
 
