@@ -374,6 +374,9 @@ export class DocTypeClassifier {
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages, numberedFirstLine)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
+      // A part of a title does not overturn the whole's reading as a guide or an article ("…可行性研究报告编" / "制指南"),
+      // nor does the same title read on with the line below.
+      if (pending?.foreign && (candidate.tentative === 'wrapped' || (pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
       // A tentative reading counts only when it names one of our documents; a numbered line a little less surely. A
       // cover's name joined to the line below counts only when that line alone names nothing for sure: "…维护管理平台项目"
       // over "软件开发合同书" is the development contract its own line says.
@@ -381,7 +384,7 @@ export class DocTypeClassifier {
       if (candidate.tentative) {
         const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source: candidate.fuzzyAllowed ? 'ocr' : 'text-layer' }]);
         if (alone.kind === 'matched') {
-          const penalty = candidate.tentative === 'numbered' ? 0.1 : 0;
+          const penalty = candidate.tentative === 'numbered' ? 0.1 : candidate.tentative === 'wrapped' ? 0.05 : 0;
           const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - penalty), evidence: { ...m.evidence, quote: candidate.original } }));
           return { kind: 'matched', matches, byGrammar: alone.byGrammar };
         }
@@ -421,13 +424,14 @@ export class DocTypeClassifier {
       // Its parts ("…—2020 政务信息资源 数据服务接口规范") must not be read on their own, so it decides at once.
       // An article about documents ("如何撰写…试运行报告", catalogue articleMarkers) or a news headline ("…通过初步验收")
       // is none of them either.
-      // Only as the first line: a code printed above a document's own title (a template's header) must not hide it.
+      // Only as the first line, or below nothing but a page header (the issuer's name, a document number): a code
+      // printed above a document's own title (a template's header) must not hide it.
       // The marker may sit in another part of the line ("…总结范文:如何撰写…").
       // A question ("…需要提交什么材料?(…)") is an article too; OCR's "?" for a character it could not read ("初步设计?案")
       // sits inside a word, so only a question mark that ends a clause counts, and only in a text layer.
       const said = candidate.cell ? candidate.text : candidate.line;
       const question = !candidate.fuzzyAllowed && /[?？](?=$|[\s(（)）])/.test(said);
-      if (candidate.lineIndex === 0 && (isStandardTitle(text) || this.articleMarker?.test(said) || question || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
+      if ((candidate.lineIndex === 0 || candidate.belowHeaderOnly) && (isStandardTitle(text) || this.articleMarker?.test(said) || question || this.isNewsHeadline(text))) return { kind: 'unrecognised', candidate, headOnly: [], foreign: true, inner: [] };
       // "关于印发2022年市本级政府投资项目计划的通知", "关于印发《中央预算内投资计划管理办法》的通知": a notice that issues
       // or hands down a paper is that paper where our type is the notice itself (a plan handed down), and a rule it
       // issues is none of ours. A policy's 实施方案 issued by notice stays the notice: it is no project's plan.
@@ -506,11 +510,13 @@ export class DocTypeClassifier {
         const inner = ambiguous.docTypes.map((docType) => ({ ...heads[0]!, docType }));
         return { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: ambiguous.note };
       }
-      const matches: DocTypeMatch[] = heads.map((h) => {
+      const matches: DocTypeMatch[] = heads.flatMap((h) => {
         const refined = termAtHead ? this.refinement(h.docType, qualifiedCore(text, core)) : undefined;
-        return refined
-          ? { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } }
-          : { id: h.docType, confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)), evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: h.term } };
+        const asListed = { id: h.docType, confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)), evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: h.term } };
+        if (!refined) return [asListed];
+        const narrower = { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } };
+        // "…系统建设及运维服务合同": built and then maintained under one contract, the file is both papers.
+        return buildsAndMaintains(qualifiedCore(text, core), refined.modifier) ? [asListed, narrower] : [narrower];
       });
       for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
         if (matches.some((m) => m.id === extra.docType)) continue;
@@ -561,7 +567,12 @@ export class DocTypeClassifier {
     if (decided.length === 0 && headOnly.length === 0) return null;
     const top = decided[0];
     const winners = top ? decided.filter((d) => d.modifierEnd === top.modifierEnd && d.modifier.length === top.modifier.length && d.head.length === top.head.length) : [];
-    const refined = winners.map((w) => this.refinement(w.docType, core) ?? w);
+    // "…平台建设与维护承包合同": a contract to build and then maintain is both papers, the contract first.
+    const refined = winners.flatMap((w) => {
+      const narrower = this.refinement(w.docType, core);
+      if (!narrower) return [w];
+      return buildsAndMaintains(core, narrower.modifier) ? [w, narrower] : [narrower];
+    });
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
   }
@@ -625,7 +636,13 @@ export class DocTypeClassifier {
       const head = t.heads.find((h) => core.endsWith(h));
       const body = head ? core.slice(0, core.length - head.length) : core;
       const modifier = t.modifiers.filter((m) => lastModifierAt(body, m, t.subjectModifiers) >= 0).sort((a, b) => b.length - a.length)[0];
-      if (modifier) return { docType: t.id, head: head ?? '', modifier, modifierEnd: lastModifierAt(body, modifier, t.subjectModifiers) + modifier.length };
+      if (!modifier) continue;
+      const modifierEnd = lastModifierAt(body, modifier, t.subjectModifiers) + modifier.length;
+      // "某市公共设施维护管理平台项目软件开发合同书": in an agreement the work nearest the head is what it commissions;
+      // building there makes it the development contract, whatever the system's name says.
+      const agreement = t.heads.some((h) => /(合同|协议)(书)?$/.test(h));
+      if (agreement && /开发|建设|集成|实施|供货|安装/.test(body.slice(modifierEnd))) continue;
+      return { docType: t.id, head: head ?? '', modifier, modifierEnd };
     }
     return undefined;
   }
@@ -788,10 +805,14 @@ export class DocTypeClassifier {
     return this.firedExclusions(docType, text).length > 0;
   }
 
-  /** Whether an exclusion word of the hit's type occurs anywhere but wholly inside the hit's own term. */
+  /**
+   * Whether an exclusion word of the hit's type occurs anywhere but wholly inside the hit's own term. The gap of a
+   * wildcard term ("关于*可行性研究报告的批复") is the title's, not the term's: "关于调整…" there still vetoes it.
+   */
   private excludedOutside(hit: TermHit, text: string): boolean {
     return (this.exclusions.get(hit.docType) ?? []).some((x) => {
       if (!x) return false;
+      if (!hit.term.split('*').some((part) => part.includes(x))) return text.includes(x);
       for (let at = text.indexOf(x); at >= 0; at = text.indexOf(x, at + 1)) if (at < hit.start || at + x.length > hit.end) return true;
       return false;
     });
@@ -807,7 +828,13 @@ function compileTerms(docType: string, terms: string[]): CompiledTerm[] {
   for (const raw of new Set(terms)) {
     const term = foldForMatching(raw);
     if (!term) continue;
-    if (term.includes('*')) {
+    if (/^[a-z][a-z *]*[a-z]$/.test(term)) {
+      // An English term ("srs", "test*report") is a word of its own: "srs" is not inside "users", and its words may be
+      // joined by "_" or "-" in a file name ("TEST_EXECUTION_REPORT", "industrial-test-report").
+      const words = term.split('*').map((w) => escapeRegex(w).replace(/ /g, '[\\s_-]*'));
+      const gap = '[a-z_\\s-]{0,30}?';
+      out.push({ docType, term, weight: term.replace(/[* ]/g, '').length, regex: new RegExp(`(?<![a-z])${words.join(gap)}(?![a-z])`) });
+    } else if (term.includes('*')) {
       const parts = term.split('*').filter(Boolean).map(escapeRegex);
       out.push({ docType, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
     } else {
@@ -852,13 +879,19 @@ interface TitleCandidate {
   fuzzyAllowed: boolean;
   /**
    * A reading that counts only when it names one of our documents: a document's first line without its list number
-   * ("9、竣工验收评审意见表"), or a cover's project name joined to the line below it.
+   * ("9、竣工验收评审意见表"), a cover's project name joined to the line below it, or a long title with the lines it
+   * wrapped onto.
    */
-  tentative?: 'numbered' | 'joined';
+  tentative?: 'numbered' | 'joined' | 'wrapped';
   /** For a joined reading: the document's own name below the project's name. */
   lower?: string;
   /** A table cell of a row: the other cells ("是否通过初验") are not part of its title. */
   cell?: boolean;
+  /**
+   * Every line above it on the first page is a page header: the issuer's name ("某某市政务服务数据管理局"), a letterhead,
+   * a document number, an enclosure label. Such a line reads as the document's first line.
+   */
+  belowHeaderOnly?: boolean;
   /** A part of a line whose subtitle after a colon is a phrase ("…:确保项目成功交付的关键环节"). */
   subtitle?: string;
 }
@@ -883,6 +916,27 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
   return { text, original, next };
 }
 
+/**
+ * The lines a long first line of a title wrapped onto: at most two, each title-like and no longer than the first, not
+ * numbered, not a label ("编制单位：…"), not a page header (the unit's name) and not a date. `text` is the whole title.
+ * A first line ending like a project's name ("…管理平台项目") broke there on purpose: that is a cover (see `joined`).
+ */
+function wrappedTitle(zone: string[], from: number, first: string): { text: string; original: string } | undefined {
+  // A first line that ends like a project's name is a cover's name line, read with the line below as such.
+  if (first.length < 10 || isPageHeader(first) || PROJECT_NAME_END.test(first)) return undefined;
+  let text = first;
+  const originals: string[] = [];
+  for (let k = from; k < Math.min(zone.length, from + 2); k++) {
+    const line = foldForMatching(zone[k]!);
+    if (line.length < 2 || line.length > first.length + 2 || !isTitleLike(line) || NUMBERED_ITEM.test(line) || LABEL_VALUE.test(line) || isPageHeader(line) || /^[\d〇零一二三四五六七八九十○]{2,4}年/.test(line) || /^第\d+页|共\d+页$/.test(line)) break;
+    if (text.length + line.length > MAX_TITLE_LINE) break;
+    text += line;
+    originals.push(zone[k]!);
+    if (line.length < first.length - 2) break;
+  }
+  return originals.length > 0 ? { text, original: originals.join(' ') } : undefined;
+}
+
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
 function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<TitleCandidate> {
   let lineIndex = 0;
@@ -893,7 +947,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       .filter((l) => l.length > 0);
     const zone = lines.slice(0, page === pages[0] ? TITLE_ZONE_LINES : 8);
     const fuzzyAllowed = page.source === 'ocr';
+    let headerOnlyAbove = page === pages[0];
     for (let i = 0; i < zone.length; i++) {
+      const belowHeaderOnly = headerOnlyAbove;
+      headerOnlyAbove &&= isPageHeader(foldForMatching(zone[i]!));
       // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
       const line = i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!;
       const folded = foldForMatching(line);
@@ -901,10 +958,11 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       // line is an item or a section.
       // Only a dossier's own numbering ("9、", "05-", "6.4"), not a section's ("（二）", "二、"), and not on a page that
       // lists documents (the next line numbered too, or dot leaders to a page number).
-      const listPage = (zone[1] !== undefined && NUMBERED_ITEM.test(foldForMatching(zone[1]))) || /[.…·．]{2,}\s*\d+$/.test(line);
-      const unnumbered = numberedFirstLine && i === 0 && page === pages[0] && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
+      // A body's own sections ("一、项目概况") below the title are numbered otherwise, so they make no list.
+      const listPage = (zone[i + 1] !== undefined && /^\d/.test(zone[i + 1]!) && NUMBERED_ITEM.test(foldForMatching(zone[i + 1]!))) || /[.…·．]{2,}\s*\d+$/.test(line);
+      const unnumbered = numberedFirstLine && belowHeaderOnly && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
       if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
-        yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, tentative: 'numbered' };
+        yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'numbered' };
       }
       // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first
       // cells of a row are title candidates of their own.
@@ -912,7 +970,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       if (cells.length >= 2) {
         for (const cell of cells.slice(0, 3)) {
           const c = foldForMatching(cell);
-          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, cell: true };
+          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, cell: true };
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
@@ -938,10 +996,16 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
           isTitleLike(joined) &&
           (!LABEL_VALUE.test(lower.text) || /^[^:：]*[(（][^)）]*[:：]/.test(lower.text))
         ) {
-          yield { text: joined, line: joined, original: `${completedOriginal} ${lower.original}`, page: page.n, lineIndex, fuzzyAllowed, tentative: 'joined', lower: lower.text };
+          yield { text: joined, line: joined, original: `${completedOriginal} ${lower.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'joined', lower: lower.text };
         }
-        if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed };
-        yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed };
+        if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly };
+        yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly };
+        // A long title set in large type wraps anywhere ("汕头市第四人民医院医疗设备市" / "场调研公告（含电子胃肠镜）"): when the
+        // full first line alone names nothing, it is read with the one or two lines that finish it, each no longer than it.
+        const wrapped = wrappedTitle(zone, after, completed);
+        if (wrapped) {
+          yield { text: wrapped.text, line: wrapped.text, original: `${completedOriginal} ${wrapped.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'wrapped' };
+        }
       }
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
@@ -956,7 +1020,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
           const subtitle = afterColon && afterColon.length >= 6 && afterColon.includes('的') ? afterColon : undefined;
           for (const part of parts) {
             const c = foldForMatching(part);
-            if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: part, page: page.n, lineIndex, fuzzyAllowed, subtitle };
+            if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: part, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, subtitle };
           }
         }
       }
@@ -985,6 +1049,15 @@ function lastModifierAt(body: string, modifier: string, subject = false): number
     from = at - 1;
   }
   return -1;
+}
+
+/**
+ * "…平台建设与维护承包合同", "…系统开发及运维服务合同": the narrowing modifier (维护) is joined to building the thing,
+ * so the paper is the main contract as well as the maintenance agreement.
+ */
+function buildsAndMaintains(core: string, modifier: string): boolean {
+  const at = core.lastIndexOf(modifier);
+  return at > 0 && /(建设|开发|实施|集成|供货|安装|升级|改造|采购)(与|及|和|、|暨|并)$/.test(core.slice(0, at));
 }
 
 /**
@@ -1026,6 +1099,19 @@ function letterTitle(pages: Page[], catchAll: string): DocTypeMatch | null {
     }
   }
   return null;
+}
+
+/**
+ * A line that heads a page above a document's title: the issuer's or unit's name ("某某市政务服务数据管理局"), a
+ * letterhead, a document number ("某发改投〔2024〕47号"), an enclosure label ("附件2").
+ */
+function isPageHeader(folded: string): boolean {
+  return (
+    isLetterhead(folded) ||
+    /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded) ||
+    /^[\u4e00-\u9fff]{1,10}[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$/.test(folded) ||
+    /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded)
+  );
 }
 
 /** "常德市人民政府办公室文件": an issuing organisation followed by 文件 (unlike "招标文件", "投标文件"). */
@@ -1077,6 +1163,7 @@ function stripTrailingNoise(s: string): string {
       // An acronym or a working word after the Chinese title: "…需求规格说明书SRS", "…项目开发计划 revised".
       // Not a head ("…评估FAQ") nor a name ("…估算 APP").
       .replace(/(?<=[\u4e00-\u9fff][\s_-]*)(?!(?:faq|app)$)(?:[a-z]{2,5}|revised|draft|baseline)$/i, '')
+      .replace(/[\s_-]+(?:revised|draft|baseline|final)$/i, '')
       // A dated edition: "…服务合同协议2025年维护版".
       .replace(/(19|20)\d{2}年?[\u4e00-\u9fff]{0,4}版$/, '')
       // An edition after the title: "…技术方案-C版", "…实施方案-Word版", "…V2版".
@@ -1087,8 +1174,10 @@ function stripTrailingNoise(s: string): string {
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
       .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
+      // An edition written out after the title, not bracketed: "…可行性研究报告终稿", "SRS正式稿".
+      .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|终稿)$/, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
-      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
+      .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|通用|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
       // A volume of a bound document: "合同-上册", "…投标文件（第二册）".
       .replace(/[-_—·\s]*(?:[上中下]册|第?[一二三四五六七八九十\d]{1,2}[册卷])$/, '')
       // A worded edition after a separator: "…初步验收报告2.0-盖章编码版".
