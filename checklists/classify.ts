@@ -906,7 +906,8 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
   let next = start + 1;
   for (let k = start + 1; k < Math.min(zone.length, start + 4); k++) {
     const line = foldForMatching(zone[k]!);
-    const openAbout = text.startsWith('关于') && !/的[^的]{1,15}$/.test(text);
+    // "某市发展改革委关于…" opens a 公文 title as well as "关于…" does.
+    const openAbout = /^.{0,30}?关于/.test(text) && !/的[^的]{1,15}$/.test(text);
     const wrappedTail = line.length <= 6 && (line.length <= 3 || isTitleLike(line));
     if (!line || !(wrappedTail || (openAbout && isTitleLike(line))) || text.length + line.length > MAX_TITLE_LINE) break;
     text += line;

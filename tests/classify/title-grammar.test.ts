@@ -560,3 +560,58 @@ describe('when a first page could be read several ways (review of the cover, lis
   });
 });
 
+
+describe('when a first page sets the title below a page header, wraps it, or names a contract and an approval in new ways', () => {
+  const ids = (r: ReturnType<typeof classify>) => r.docTypes.map((d) => d.id);
+
+  it('reads the line below an issuer\'s name or a document number as the first line: numbered titles and articles alike', () => {
+    expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n9、初步验收意见'))).toBe('preliminary_acceptance_report');
+    expect(top(classify('scan.pdf', '某发改投〔2024〕47号\n6、试运行记录表'))).toBe('trial_run_report');
+    expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n如何撰写系统试运行报告'))).toBe('other_material');
+    // A title line above keeps its place: the numbered line below it is a section.
+    expect(top(classify('scan.pdf', '某市智慧城管平台项目可行性研究报告\n1、项目概况'))).toBe('feasibility_report');
+  });
+
+  it('reads a numbered title above the body\'s own sections, but still takes none from a numbered list', () => {
+    expect(top(classify('scan.pdf', '6、试运行记录表\n一、系统概况\n系统于2024年3月上线试运行。'))).toBe('trial_run_report');
+    expect(classify('scan.pdf', '1、某项目竣工报告\n2、某项目监理报告').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('reads a long title wrapped anywhere as a whole, but not a guide\'s part, a page number or a cover\'s name line', () => {
+    expect(top(classify('scan.pdf', '汕头市第四人民医院医疗设备市\n场调研公告（含电子胃肠镜）\n某某医院\n二〇二五年三月'))).toBe('procurement_documents');
+    expect(top(classify('scan.pdf', '某市发展和改革委员会关于某市智慧城管平\n台建设项目可行性研究报告的批\n复'))).toBe('feasibility_approval');
+    expect(classify('scan.pdf', '信息化项目可行性研究报告编\n制指南').docTypes[0]!.id).toBe('other_material');
+    expect(classify('scan.pdf', '深圳市政府投资信息化工程建设项目初步设计及概算编制指南\n\n第 1 页 共 20 页').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '某市公共设施维护管理平台项目\n软件开发合同书'))).toBe('contract');
+  });
+
+  it('reads a contract to build and maintain as both papers, and the work nearest the head as what a contract commissions', () => {
+    expect(ids(classify('scan.pdf', '某学校信息化平台建设与维护承包合同'))).toEqual(['contract', 'om_agreement']);
+    expect(ids(classify('scan.pdf', '某市政务云平台建设及运维服务合同'))).toEqual(expect.arrayContaining(['contract', 'om_agreement']));
+    expect(ids(classify('scan.pdf', '某市公共设施维护管理平台项目软件开发合同书'))).toEqual(['contract']);
+    expect(ids(classify('scan.pdf', '某平台维保技术服务合同'))).toEqual(['om_agreement']);
+    // Not for plans: an 等保 建设方案 is still the security plan.
+    expect(top(classify('scan.pdf', '某系统等级保护三级建设方案'))).toBe('security_plan');
+  });
+
+  it('reads an approval that adjusts an approved paper, and a letter applying for that, as a change', () => {
+    expect(top(classify('scan.pdf', '关于调整某某人民医院建设项目可行性研究报告的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '某区发展和改革委员会关于同意调整某中学新建项目总投资概算的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于申请变更某示范园三期建设项目初步设计批复的函'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于某市政务云平台建设项目可行性研究报告的批复'))).toBe('feasibility_approval');
+  });
+
+  it('reads English initials and unbracketed editions in vendors\' file names, and 投标须知 as procurement', () => {
+    expect(top(classify('scan.pdf', 'AI课程教辅系统_SRS_V1.0_Baseline'))).toBe('requirements_analysis');
+    expect(top(classify('scan.pdf', 'TEST_EXECUTION_REPORT'))).toBe('test_report');
+    expect(top(classify('scan.pdf', '某市智慧城管平台可行性研究报告终稿'))).toBe('feasibility_report');
+    // Initials are words of their own: "users" carries no "srs".
+    expect(classify('scan.pdf', 'users guide').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '某县网站运维服务采购项目投标须知'))).toBe('procurement_documents');
+  });
+
+  it('keeps a notice that launches work from being a plan handed down', () => {
+    expect(classify('scan.pdf', '关于启动2026年度项目库建设工作的通知').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '关于下达2024年度政务信息化建设项目计划的通知'))).toBe('annual_plan_notice');
+  });
+});

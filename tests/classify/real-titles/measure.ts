@@ -70,6 +70,14 @@ export const PRESENTATIONS = {
   stamped: (title: string) => `${title}（盖章版）`,
   /** The unit and the date below it. */
   dated: (title: string) => `${title}\n编制单位：某某科技有限公司\n2024年5月`,
+  /** The issuer's name above it, as a page header. */
+  header: (title: string) => `某某市政务服务数据管理局\n${title}`,
+  /** An official document: letterhead and document number above it, the salutation below. */
+  letterhead: (title: string) => `某某市发展和改革委员会文件\n某发改投〔2024〕47号\n${title}\n各有关单位：\n现将有关事项通知如下。`,
+  /** The body's numbered sections below it. */
+  body: (title: string) => `${title}\n一、项目概况\n本项目由某某局建设，建设周期一年。\n二、主要内容\n系统包括门户、数据交换和统一认证三部分。`,
+  /** Set in large type on a cover: wrapped every 16 characters, wherever that falls. */
+  wrapped: (title: string) => `${(title.match(/.{1,16}/gu) ?? [title]).join('\n')}\n某某科技有限公司\n二〇二四年五月`,
   /** A cover: the project's name on a line of its own above the rest, where the title names a 项目. */
   cover: (title: string) => {
     const at = title.indexOf('项目');
