@@ -1174,11 +1174,13 @@ function stripTrailingNoise(s: string): string {
       .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
-      .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
+      .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|更新版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // An edition written out after the title, not bracketed: "…可行性研究报告终稿", "SRS正式稿".
       .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|正稿|终稿)$/, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
       .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|通用|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
+      // A team's number after a course document's title: "…需求分析报告第四组".
+      .replace(/[-_—·\s]*第[一二三四五六七八九十\d]{1,3}(?:小组|组)$/, '')
       // A volume of a bound document: "合同-上册", "…投标文件（第二册）".
       .replace(/[-_—·\s]*(?:[上中下]册|第?[一二三四五六七八九十\d]{1,2}[册卷])$/, '')
       // A worded edition after a separator: "…初步验收报告2.0-盖章编码版".
