@@ -374,13 +374,15 @@ export class DocTypeClassifier {
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages, numberedFirstLine)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
-      // A part of a title does not overturn the whole's reading as a guide or an article ("…可行性研究报告编" / "制指南"),
-      // nor does the same title read on with the line below.
-      if (pending?.foreign && (candidate.tentative === 'wrapped' || (pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
+      // A part of a title cut mid-word does not overturn the whole's reading as a guide or an article ("…可行性研究报告编" /
+      // "制指南"), nor does the same title read on with the line below. A part that ends on a head is a title of its own
+      // with a line below it ("…竣工验收报告" / "附图", "…立项申请表" / "填报说明").
+      const cutMidWord = !this.allHeads.some((h) => candidate.text.endsWith(h));
+      if (pending?.foreign && (candidate.tentative === 'wrapped' || (cutMidWord && pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
       // A tentative reading counts only when it names one of our documents; a numbered line a little less surely. A
       // cover's name joined to the line below counts only when that line alone names nothing for sure: "…维护管理平台项目"
       // over "软件开发合同书" is the development contract its own line says.
-      if (candidate.tentative === 'joined' && candidate.lower && this.fromTitle([{ n: candidate.page, text: candidate.lower, source: 'text-layer' }], false).kind === 'matched') continue;
+      if ((candidate.tentative === 'joined' || candidate.tentative === 'wrapped') && candidate.lower && this.fromTitle([{ n: candidate.page, text: candidate.lower, source: 'text-layer' }], false).kind === 'matched') continue;
       if (candidate.tentative) {
         const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source: candidate.fuzzyAllowed ? 'ocr' : 'text-layer' }]);
         if (alone.kind === 'matched') {
@@ -393,7 +395,9 @@ export class DocTypeClassifier {
       const text = stripVersionMarkers(candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
-      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text));
+      // English initials in what trails a Chinese head ("某某系统架构评审表(SAD)") are a label: the Chinese head decides.
+      const chineseHead = this.allHeads.some((h) => core.endsWith(h));
+      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text) && !(chineseHead && h.start >= core.length && /^[a-z*]+$/.test(h.term)));
       const heads = headHits(hits);
       // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may read as a document only by
       // its name's last word ("采购项目"); the document's own name on a title line below it then decides.
@@ -641,7 +645,7 @@ export class DocTypeClassifier {
       // "某市公共设施维护管理平台项目软件开发合同书": in an agreement the work nearest the head is what it commissions;
       // building there makes it the development contract, whatever the system's name says.
       const agreement = t.heads.some((h) => /(合同|协议)(书)?$/.test(h));
-      if (agreement && /开发|建设|集成|实施|供货|安装/.test(body.slice(modifierEnd))) continue;
+      if (agreement && /开发|建设|集成|供货|安装|升级|改造/.test(body.slice(modifierEnd))) continue;
       return { docType: t.id, head: head ?? '', modifier, modifierEnd };
     }
     return undefined;
@@ -883,7 +887,7 @@ interface TitleCandidate {
    * wrapped onto.
    */
   tentative?: 'numbered' | 'joined' | 'wrapped';
-  /** For a joined reading: the document's own name below the project's name. */
+  /** For a joined or wrapped reading: the line(s) below the first, which must name nothing alone. */
   lower?: string;
   /** A table cell of a row: the other cells ("是否通过初验") are not part of its title. */
   cell?: boolean;
@@ -910,6 +914,7 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
     const openAbout = /^.{0,30}?关于/.test(text) && !/的[^的]{1,15}$/.test(text);
     const wrappedTail = line.length <= 6 && (line.length <= 3 || isTitleLike(line));
     if (!line || !(wrappedTail || (openAbout && isTitleLike(line))) || text.length + line.length > MAX_TITLE_LINE) break;
+    if (isPageHeader(line) || /^[\d〇零一二三四五六七八九十○]{2,4}年/.test(line)) break;
     text += line;
     original += ` ${zone[k]!}`;
     next = k + 1;
@@ -922,7 +927,7 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
  * numbered, not a label ("编制单位：…"), not a page header (the unit's name) and not a date. `text` is the whole title.
  * A first line ending like a project's name ("…管理平台项目") broke there on purpose: that is a cover (see `joined`).
  */
-function wrappedTitle(zone: string[], from: number, first: string): { text: string; original: string } | undefined {
+function wrappedTitle(zone: string[], from: number, first: string): { text: string; original: string; lower: string } | undefined {
   // A first line that ends like a project's name is a cover's name line, read with the line below as such.
   if (first.length < 10 || isPageHeader(first) || PROJECT_NAME_END.test(first)) return undefined;
   let text = first;
@@ -935,7 +940,7 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
     originals.push(zone[k]!);
     if (line.length < first.length - 2) break;
   }
-  return originals.length > 0 ? { text, original: originals.join(' ') } : undefined;
+  return originals.length > 0 ? { text, original: originals.join(' '), lower: text.slice(first.length) } : undefined;
 }
 
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
@@ -949,9 +954,24 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
     const zone = lines.slice(0, page === pages[0] ? TITLE_ZONE_LINES : 8);
     const fuzzyAllowed = page.source === 'ocr';
     let headerOnlyAbove = page === pages[0];
+    // A unit's name alone above a numbered line is as often a running header over a body page ("某某科技有限公司" /
+    // "1.项目基本情况"), so only a 公文's letterhead, a document number or an enclosure label lets it be a title.
+    let formalHeaderOnlyAbove = page === pages[0];
+    // A line in Latin letters only ("SRS", "Software Requirements Specification") over a Chinese title is a label or a
+    // translation: it is read after the Chinese lines, and decides only when they name nothing.
+    const latinOnly: TitleCandidate[] = [];
+    const hasHan = zone.some((l) => /\p{Script=Han}/u.test(l));
     for (let i = 0; i < zone.length; i++) {
       const belowHeaderOnly = headerOnlyAbove;
+      const belowFormalHeaderOnly = formalHeaderOnlyAbove;
       headerOnlyAbove &&= isPageHeader(foldForMatching(zone[i]!));
+      formalHeaderOnlyAbove &&= isPageHeader(foldForMatching(zone[i]!), true);
+      if (hasHan && !/\p{Script=Han}/u.test(zone[i]!)) {
+        const latin = foldForMatching(zone[i]!);
+        if (isTitleLike(latin)) latinOnly.push({ text: latin, line: latin, original: zone[i]!, page: page.n, lineIndex, fuzzyAllowed });
+        lineIndex += 1;
+        continue;
+      }
       // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
       const line = i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!;
       const folded = foldForMatching(line);
@@ -959,9 +979,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       // line is an item or a section.
       // Only a dossier's own numbering ("9、", "05-", "6.4"), not a section's ("（二）", "二、"), and not on a page that
       // lists documents (the next line numbered too, or dot leaders to a page number).
-      // A body's own sections ("一、项目概况") below the title are numbered otherwise, so they make no list.
-      const listPage = (zone[i + 1] !== undefined && /^\d/.test(zone[i + 1]!) && NUMBERED_ITEM.test(foldForMatching(zone[i + 1]!))) || /[.…·．]{2,}\s*\d+$/.test(line);
-      const unnumbered = numberedFirstLine && belowHeaderOnly && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
+      // A body's own sections ("一、项目概况") below the title make no list; items ("2.", "（1）") do.
+      const nextLine = zone[i + 1] !== undefined ? foldForMatching(zone[i + 1]!) : '';
+      const listPage = (NUMBERED_ITEM.test(nextLine) && !/^[一二三四五六七八九十]{1,3}[、.]/.test(nextLine)) || /[.…·．]{2,}\s*\d+$/.test(line);
+      const unnumbered = numberedFirstLine && belowFormalHeaderOnly && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
       if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
         yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'numbered' };
       }
@@ -975,7 +996,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
-      if (/^[^,，。;；]{2,40}[:：]$/.test(folded)) return;
+      if (/^[^,，。;；]{2,40}[:：]$/.test(folded)) {
+        yield* latinOnly;
+        return;
+      }
       if (isTitleLike(folded)) {
         // The whole title first: a "关于…" title runs on until its "的+head" ("…可行性研究报告" / "的批复"), and a
         // wrapped tail of a few characters ("…评审意" / "见") belongs to the line above.
@@ -1005,7 +1029,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         // full first line alone names nothing, it is read with the one or two lines that finish it, each no longer than it.
         const wrapped = wrappedTitle(zone, after, completed);
         if (wrapped) {
-          yield { text: wrapped.text, line: wrapped.text, original: `${completedOriginal} ${wrapped.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'wrapped' };
+          yield { text: wrapped.text, line: wrapped.text, original: `${completedOriginal} ${wrapped.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'wrapped', lower: wrapped.lower };
         }
       }
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
@@ -1027,6 +1051,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       }
       lineIndex += 1;
     }
+    yield* latinOnly;
     // A cover page with a few lines leads to page 2; a full first page is enough.
     if (lines.length >= 6) break;
   }
@@ -1104,12 +1129,12 @@ function letterTitle(pages: Page[], catchAll: string): DocTypeMatch | null {
 
 /**
  * A line that heads a page above a document's title: the issuer's or unit's name ("某某市政务服务数据管理局"), a
- * letterhead, a document number ("某发改投〔2024〕47号"), an enclosure label ("附件2").
+ * letterhead, a document number ("某发改投〔2024〕47号"), an enclosure label ("附件2"). `formalOnly`: not a bare name.
  */
-function isPageHeader(folded: string): boolean {
+function isPageHeader(folded: string, formalOnly = false): boolean {
   return (
     isLetterhead(folded) ||
-    /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded) ||
+    (!formalOnly && /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded)) ||
     /^[\u4e00-\u9fff]{1,10}[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$/.test(folded) ||
     /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded)
   );

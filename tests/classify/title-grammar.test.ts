@@ -565,7 +565,9 @@ describe('when a first page sets the title below a page header, wraps it, or nam
   const ids = (r: ReturnType<typeof classify>) => r.docTypes.map((d) => d.id);
 
   it('reads the line below an issuer\'s name or a document number as the first line: numbered titles and articles alike', () => {
-    expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n9、初步验收意见'))).toBe('preliminary_acceptance_report');
+    // A numbered title only below a formal header (an enclosure label, a document number, a letterhead); an article
+    // below the issuer's name as well.
+    expect(top(classify('scan.pdf', '附件2\n9、初步验收意见'))).toBe('preliminary_acceptance_report');
     expect(top(classify('scan.pdf', '某发改投〔2024〕47号\n6、试运行记录表'))).toBe('trial_run_report');
     expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n如何撰写系统试运行报告'))).toBe('other_material');
     // A title line above keeps its place: the numbered line below it is a section.
@@ -613,5 +615,46 @@ describe('when a first page sets the title below a page header, wraps it, or nam
   it('keeps a notice that launches work from being a plan handed down', () => {
     expect(classify('scan.pdf', '关于启动2026年度项目库建设工作的通知').docTypes[0]!.id).toBe('other_material');
     expect(top(classify('scan.pdf', '关于下达2024年度政务信息化建设项目计划的通知'))).toBe('annual_plan_notice');
+  });
+});
+
+describe('when the fourth session\'s readings meet pages they were not meant for (review of header, wrap, contract and change readings)', () => {
+  it('keeps a title whose line below ends in a guide\'s or a drawing\'s word: 附图, 填报说明, 投标人须知, 验收程序', () => {
+    expect(top(classify('scan.pdf', '某某市政务云平台建设项目竣工验收报告\n附图\n一、项目概况'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某某市政务云平台建设方案\n网络拓扑图\n一、建设背景'))).toBe('construction_plan');
+    expect(top(classify('scan.pdf', '政府投资信息化项目立项申请表\n填报说明\n1.本表由项目建设单位填写。'))).toBe('application_form');
+    expect(top(classify('scan.pdf', '某某市智慧城管平台建设项目招标文件\n投标人须知'))).toBe('procurement_documents');
+  });
+
+  it('lets a cover\'s name line not carry its words into the document\'s own name below (整改, 试运行, 运维 in the name)', () => {
+    expect(top(classify('scan.pdf', '某某市政务信息系统网络安全等级保护整改建设\n项目竣工验收报告\n建设单位：某某市大数据局\n2024年12月'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某某市一网统管城市运行监测试运行优化提升\n项目竣工验收报告'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某某市医保信息系统运维能力升级改造\n政府采购项目合同书\n甲方：某局'))).toBe('contract');
+  });
+
+  it('reads 调整 and 变更 as the approval\'s verb only, not inside a system\'s name', () => {
+    expect(top(classify('scan.pdf', '关于某某市产业结构调整监测平台项目可行性研究报告的批复'))).toBe('feasibility_approval');
+    expect(top(classify('scan.pdf', '关于某某市不动产变更登记系统项目可行性研究报告的批复'))).toBe('feasibility_approval');
+    expect(top(classify('scan.pdf', '关于某某市医保支付方式调整配套信息系统建设项目立项的批复'))).toBe('approval_document');
+    expect(top(classify('scan.pdf', '关于某项目可行性研究报告调整的批复'))).toBe('change_approval');
+  });
+
+  it('keeps a maintenance contract carried out by a project (实施) a maintenance agreement, and item-level and bid-evaluation forms unsure', () => {
+    expect(top(classify('scan.pdf', '某某市电子政务外网运维服务项目实施合同'))).toBe('om_agreement');
+    expect(classify('scan.pdf', '某某项目设备到货验收表').unsure).toBe(true);
+    expect(top(classify('scan.pdf', '某某项目竞争性磋商供应商资格性评审表'))).not.toBe('technical_review_opinion');
+  });
+
+  it('takes no numbered title from a list with items below, nor from a body page under a unit\'s running header', () => {
+    expect(top(classify('scan.pdf', '1.项目建议书\n（1）项目建议书批复\n2.可行性研究报告'))).not.toBe('project_proposal');
+    expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n1.项目基本情况\n某某项目由我局负责建设…\n2.建设内容'))).not.toBe('project_summary');
+    expect(top(classify('scan.pdf', '某某县人民政府办公室\n4.初步设计\n根据批复，…'))).not.toBe('preliminary_design');
+  });
+
+  it('stops an issuer\'s open 公文 title at the unit and date lines, and reads English initials after the Chinese title', () => {
+    expect(top(classify('scan.pdf', '某某市大数据局关于某某平台\n建设实施方案\n某某市大数据局\n2024年3月'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某某系统架构评审表(SAD)'))).not.toBe('preliminary_design');
+    expect(classify('scan.pdf', 'SRS\n某某市公积金管理系统用户手册').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', 'Software Requirements Specification (SRS)\n某某系统需求评审意见'))).toBe('technical_review_opinion');
   });
 });
