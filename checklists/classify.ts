@@ -374,11 +374,13 @@ export class DocTypeClassifier {
     let pending: { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string } | undefined;
     for (const candidate of titleCandidates(pages, numberedFirstLine)) {
       if (pending && candidate.lineIndex !== pending.candidate.lineIndex) return pending;
-      // A part of a title cut mid-word does not overturn the whole's reading as a guide or an article ("…可行性研究报告编" /
-      // "制指南"), nor does the same title read on with the line below. A part that ends on a head is a title of its own
-      // with a line below it ("…竣工验收报告" / "附图", "…立项申请表" / "填报说明").
+      // A part of a title does not overturn the whole's reading as a guide or an article ("…需求分析报告" / "编制指南",
+      // "…可行性研究报告编" / "制指南"), nor does the same title read on with the line below. But a title that ends on a
+      // head keeps its own reading when the short line below names a part of it ("…竣工验收报告" / "附图", "…立项申请表" /
+      // "填报说明", "…招标文件" / "投标人须知", "…验收报告" / "验收程序").
       const cutMidWord = !this.allHeads.some((h) => candidate.text.endsWith(h));
-      if (pending?.foreign && (candidate.tentative === 'wrapped' || (cutMidWord && pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
+      const partBelow = /(图|须知|填报说明|填表说明|程序|流程)$/.test(pending?.candidate.text ?? '');
+      if (pending?.foreign && (candidate.tentative === 'wrapped' || ((cutMidWord || !partBelow) && pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
       // A tentative reading counts only when it names one of our documents; a numbered line a little less surely. A
       // cover's name joined to the line below counts only when that line alone names nothing for sure: "…维护管理平台项目"
       // over "软件开发合同书" is the development contract its own line says.
@@ -389,6 +391,11 @@ export class DocTypeClassifier {
           const penalty = candidate.tentative === 'numbered' ? 0.1 : candidate.tentative === 'wrapped' ? 0.05 : 0;
           const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - penalty), evidence: { ...m.evidence, quote: candidate.original } }));
           return { kind: 'matched', matches, byGrammar: alone.byGrammar };
+        }
+        // "5、深圳市电子政务应用服务规范 第9部分:…接口规范": a numbered first line read as a standard, a guide or an article
+        // is that, as it would be without its number; its parts must not be read on their own.
+        if (candidate.tentative === 'numbered' && alone.kind === 'unrecognised' && alone.foreign) {
+          return { ...alone, candidate: { ...alone.candidate, original: candidate.original } };
         }
         continue;
       }
@@ -983,7 +990,8 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       const nextLine = zone[i + 1] !== undefined ? foldForMatching(zone[i + 1]!) : '';
       const listPage = (NUMBERED_ITEM.test(nextLine) && !/^[一二三四五六七八九十]{1,3}[、.]/.test(nextLine)) || /[.…·．]{2,}\s*\d+$/.test(line);
       const unnumbered = numberedFirstLine && belowFormalHeaderOnly && /^\d/.test(line) && !listPage ? foldForMatching(withoutListNumber(line)) : folded;
-      if (unnumbered !== folded && unnumbered.length >= 4 && isTitleLike(unnumbered)) {
+      // "5、合同", "3、自查报告：某某系统": short, or a name and what it is about after a colon, like the line without its number.
+      if (unnumbered !== folded && unnumbered.length >= 2 && isTitleLike(unnumbered.replace(/[:：].*$/, ''))) {
         yield { text: unnumbered, line: unnumbered, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'numbered' };
       }
       // A form's title sits in a table cell ("XX项目立项审批表 | 填报日期：…", or OCR cells split by wide gaps): the first

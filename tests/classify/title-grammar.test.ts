@@ -658,3 +658,19 @@ describe('when the fourth session\'s readings meet pages they were not meant for
     expect(top(classify('scan.pdf', 'Software Requirements Specification (SRS)\n某某系统需求评审意见'))).toBe('technical_review_opinion');
   });
 });
+
+describe('when a dossier numbers a short title, a title with a colon, or a standard, or wraps a guide\'s name', () => {
+  it('reads "5、合同" and "3、自查报告：某某系统" as the line without its number would be read', () => {
+    expect(top(classify('scan.pdf', '5、合同\n甲方：某某市大数据局\n乙方：某某科技有限公司'))).toBe('contract');
+    expect(top(classify('scan.pdf', '3、自查报告：某某政务服务平台'))).toBe('self_inspection_report');
+  });
+
+  it('keeps a numbered standard a standard, not the document its part names', () => {
+    expect(classify('scan.pdf', '5、深圳市电子政务应用服务规范 第9部分:电子表单服务接口规范').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('reads a guide whose name wrapped after a document\'s name as the guide, and a drawing below a report as a part of it', () => {
+    expect(classify('scan.pdf', '电子政务工程建设项目需求分析报告\n编制指南').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '某某市政务云平台建设项目竣工验收报告\n附图\n一、项目概况'))).toBe('acceptance_report');
+  });
+});
