@@ -402,9 +402,10 @@ export class DocTypeClassifier {
       const text = stripVersionMarkers(candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
-      // English initials in what trails a Chinese head ("某某系统架构评审表(SAD)") are a label: the Chinese head decides.
-      const chineseHead = this.allHeads.some((h) => core.endsWith(h));
-      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text) && !(chineseHead && h.start >= core.length && /^[a-z*]+$/.test(h.term)));
+      // What trails a title that ends on a head is a remark, not the title: English initials ("某某系统架构评审表(SAD)")
+      // or what a bracket says it holds ("任务合同书（含预算书）"; combinedParts reads a 含 part as a second type).
+      const endsOnHead = this.allHeads.some((h) => core.endsWith(h));
+      const hits = this.hitsIn(text, candidate.fuzzyAllowed).filter((h) => !this.excludedOutside(h, text) && !(endsOnHead && h.start >= core.length));
       const heads = headHits(hits);
       // "某县政务服务中心政府采购项目" / "项目建设单位：…" / "竣工验收报告": a cover's name line may read as a document only by
       // its name's last word ("采购项目"); the document's own name on a title line below it then decides.
@@ -1209,7 +1210,7 @@ function stripTrailingNoise(s: string): string {
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
       .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|更新版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // An edition written out after the title, not bracketed: "…可行性研究报告终稿", "SRS正式稿".
-      .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|正稿|终稿)$/, '')
+      .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|正稿|终稿|正本|副本)$/, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
       .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|通用|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
       // A team's number after a course document's title: "…需求分析报告第四组".

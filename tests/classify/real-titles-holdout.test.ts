@@ -72,14 +72,18 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   contracts) 60 of 69; o (the short types) 67 of 80; p (state enterprises, hospitals, schools) 54 of 60; q (project
   //   file names from repositories not used before) 132 of 141; r (county governments) 19 of 21. Together 478 of 537
   //   (89.0 %). Their failures were read, the grammar changed on their kinds (see checklists/SPEC-NOTES.md, "fourth
-  //   session"), and all were merged (dev +399, holdout +126): 637 of 666, 8 of 334 none forced. This test holds that as
-  //   the floor.
-  it('types at least as many exactly as when it was last measured (637 of 666; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   session"), and all were merged (dev +399, holdout +126): 637 of 666, 8 of 334 none forced. An eighth set, gathered
+  //   after those changes and after a review's mends (s: documents as archive lists and bound dossiers' contents name
+  //   them), counted once the same way: 52 of 60 (86.7 %; the classifier as the session began gave the same count).
+  //   After the changes it led to it was merged (dev +44, holdout +16): 653 of 682, 8 of 340 none forced. During that
+  //   work a failing run of this test printed its failures (the assertion message lists them), so the half was seen
+  //   again. This test holds 653 of 682 as the floor.
+  it('types at least as many exactly as when it was last measured (653 of 682; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
-    expect(rows.length).toBeGreaterThanOrEqual(666);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(637);
+    expect(rows.length).toBeGreaterThanOrEqual(682);
+    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(653);
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
     expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(8);
   });
