@@ -80,11 +80,11 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   again. This test holds 653 of 682 as the floor.
   it('types at least as many exactly as when it was last measured (653 of 682; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
-    const wrong = outcomes.filter((o) => !o.exact).map((o) => `${o.row.line}: ${o.row.title} → ${o.got}（应为 ${o.row.expected}）`);
     const exact = outcomes.filter((o) => o.exact).length;
+    const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).length;
+    // Counts only in the messages, as score.ts prints: a failing run must not show the half's titles to whoever reads it.
     expect(rows.length).toBeGreaterThanOrEqual(682);
-    expect(exact, wrong.join('\n')).toBeGreaterThanOrEqual(653);
-    const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).map((o) => `${o.row.title} → ${o.got}`);
-    expect(forced.length, forced.join('\n')).toBeLessThanOrEqual(8);
+    expect(exact, `${exact}/${rows.length} exact`).toBeGreaterThanOrEqual(653);
+    expect(forced, `${forced} none titles forced into a type`).toBeLessThanOrEqual(8);
   });
 });
