@@ -637,6 +637,8 @@ describe('when the fourth session\'s readings meet pages they were not meant for
     expect(top(classify('scan.pdf', '关于某某市不动产变更登记系统项目可行性研究报告的批复'))).toBe('feasibility_approval');
     expect(top(classify('scan.pdf', '关于某某市医保支付方式调整配套信息系统建设项目立项的批复'))).toBe('approval_document');
     expect(top(classify('scan.pdf', '关于某项目可行性研究报告调整的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '某市不动产变更登记系统需求规格说明书'))).toBe('requirements_analysis');
+    expect(top(classify('scan.pdf', '4.2.2 需求变更控制报告'))).toBe('change_approval');
   });
 
   it('keeps a maintenance contract carried out by a project (实施) a maintenance agreement, and item-level and bid-evaluation forms unsure', () => {
