@@ -645,6 +645,8 @@ describe('when the fourth session\'s readings meet pages they were not meant for
     expect(top(classify('scan.pdf', '某某市电子政务外网运维服务项目实施合同'))).toBe('om_agreement');
     expect(classify('scan.pdf', '某某项目设备到货验收表').unsure).toBe(true);
     expect(top(classify('scan.pdf', '某某项目竞争性磋商供应商资格性评审表'))).not.toBe('technical_review_opinion');
+    // Bid evaluation is told by its phrases, so a system named for suppliers keeps its review opinion.
+    expect(top(classify('scan.pdf', '某市供应商管理系统需求评审意见'))).toBe('technical_review_opinion');
   });
 
   it('takes no numbered title from a list with items below, nor from a body page under a unit\'s running header', () => {
