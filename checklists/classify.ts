@@ -972,9 +972,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
     for (let i = 0; i < zone.length; i++) {
       const belowHeaderOnly = headerOnlyAbove;
       const belowFormalHeaderOnly = formalHeaderOnlyAbove;
-      headerOnlyAbove &&= isPageHeader(foldForMatching(zone[i]!));
+      const latinLine = hasHan && !/\p{Script=Han}/u.test(zone[i]!);
+      headerOnlyAbove &&= latinLine || isPageHeader(foldForMatching(zone[i]!));
       formalHeaderOnlyAbove &&= isPageHeader(foldForMatching(zone[i]!), true);
-      if (hasHan && !/\p{Script=Han}/u.test(zone[i]!)) {
+      if (latinLine) {
         const latin = foldForMatching(zone[i]!);
         if (isTitleLike(latin)) latinOnly.push({ text: latin, line: latin, original: zone[i]!, page: page.n, lineIndex, fuzzyAllowed });
         lineIndex += 1;

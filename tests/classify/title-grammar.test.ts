@@ -660,6 +660,8 @@ describe('when the fourth session\'s readings meet pages they were not meant for
     expect(top(classify('scan.pdf', '某某系统架构评审表(SAD)'))).not.toBe('preliminary_design');
     expect(classify('scan.pdf', 'SRS\n某某市公积金管理系统用户手册').docTypes[0]!.id).toBe('other_material');
     expect(top(classify('scan.pdf', 'Software Requirements Specification (SRS)\n某某系统需求评审意见'))).toBe('technical_review_opinion');
+    // A line of Latin letters above counts as a page header: an article below it is still an article.
+    expect(classify('scan.pdf', 'Software Testing\n如何撰写软件测试报告').docTypes[0]!.id).toBe('other_material');
   });
 });
 
