@@ -1194,7 +1194,11 @@ function stripTrailingNoise(s: string): string {
   for (let i = 0; i < 4; i++) {
     const before = out;
     out = out
+      // A file's extension where a page shows a file's name ("…可行性研究报告 (3).doc").
+      .replace(/\.(?:docx?|wps|pdf|ofd|xlsx?|et|txt|rtf)$/i, '')
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
+      // A remark in brackets that holds a document number's own brackets: "…的批复(发改农经[2017]118号)".
+      .replace(/[(（][^()（）]{0,60}[)）]$/, '')
       .replace(/[vV]\d+(\.\d+)*[a-z]?$/, '')
       // An acronym or a working word after the Chinese title: "…需求规格说明书SRS", "…项目开发计划 revised".
       // Not a head ("…评估FAQ") nor a name ("…估算 APP").

@@ -77,14 +77,18 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   them), counted once the same way: 52 of 60 (86.7 %; the classifier as the session began gave the same count).
   //   After the changes it led to it was merged (dev +44, holdout +16): 653 of 682, 8 of 340 none forced. During that
   //   work a failing run of this test printed its failures (the assertion message lists them), so the half was seen
-  //   again. This test holds 653 of 682 as the floor.
-  it('types at least as many exactly as when it was last measured (653 of 682; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   again. A ninth set (t: ministries and provincial big-data centres), counted once the same way after all that:
+  //   57 of 68 (83.8 %); the classifier as the session began gave 58 (a 建设工作实施方案 had become unsure; that exclusion
+  //   was then dropped). After the changes it led to (file extensions on a page, a document number's brackets inside a
+  //   remark, 可行性方案, 功能需求) it was merged (dev +45, holdout +23): 676 of 705, 8 of 353 none forced. This test
+  //   holds that as the floor.
+  it('types at least as many exactly as when it was last measured (676 of 705; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const exact = outcomes.filter((o) => o.exact).length;
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).length;
     // Counts only in the messages, as score.ts prints: a failing run must not show the half's titles to whoever reads it.
-    expect(rows.length).toBeGreaterThanOrEqual(682);
-    expect(exact, `${exact}/${rows.length} exact`).toBeGreaterThanOrEqual(653);
+    expect(rows.length).toBeGreaterThanOrEqual(705);
+    expect(exact, `${exact}/${rows.length} exact`).toBeGreaterThanOrEqual(676);
     expect(forced, `${forced} none titles forced into a type`).toBeLessThanOrEqual(8);
   });
 });

@@ -675,6 +675,11 @@ describe('when a dossier numbers a short title, a title with a colon, or a stand
     expect(classify('scan.pdf', '5、深圳市电子政务应用服务规范 第9部分:电子表单服务接口规范').docTypes[0]!.id).toBe('other_material');
   });
 
+  it('reads past a file\'s extension shown on a page and a document number\'s brackets inside a remark', () => {
+    expect(top(classify('scan.pdf', '某市社会保障信息系统工程项目可行性研究报告 (3).doc'))).toBe('feasibility_report');
+    expect(top(classify('scan.pdf', '关于某区域人工影响天气能力建设项目可行性研究报告的批复(发改农经[2017]118号)'))).toBe('feasibility_approval');
+  });
+
   it('reads a guide whose name wrapped after a document\'s name as the guide, and a drawing below a report as a part of it', () => {
     expect(classify('scan.pdf', '电子政务工程建设项目需求分析报告\n编制指南').docTypes[0]!.id).toBe('other_material');
     expect(top(classify('scan.pdf', '某某市政务云平台建设项目竣工验收报告\n附图\n一、项目概况'))).toBe('acceptance_report');
