@@ -93,6 +93,8 @@ const NUMBERED_ITEM = /^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{
 const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{0,8}(期|标段|包)[)）])$/;
 /** A listed term that ends like a name ("采购项目"): on a cover, it may be the project's name rather than the document's. */
 const PROJECT_NAME_WORD = /(项目|工程|系统|平台)$/;
+/** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
+const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
 
 interface ContentSupport {
@@ -378,9 +380,7 @@ export class DocTypeClassifier {
       // "…可行性研究报告编" / "制指南"), nor does the same title read on with the line below. But a title that ends on a
       // head keeps its own reading when the short line below names a part of it ("…竣工验收报告" / "附图", "…立项申请表" /
       // "填报说明", "…招标文件" / "投标人须知", "…验收报告" / "验收程序").
-      const cutMidWord = !this.allHeads.some((h) => candidate.text.endsWith(h));
-      const partBelow = /(图|须知|填报说明|填表说明|程序|流程)$/.test(pending?.candidate.text ?? '');
-      if (pending?.foreign && (candidate.tentative === 'wrapped' || ((cutMidWord || !partBelow) && pending.candidate.text.length > candidate.text.length && pending.candidate.text.startsWith(candidate.text)))) return pending;
+      if (pending?.foreign && (candidate.tentative === 'wrapped' || this.isPartOfGuideTitle(candidate.text, pending.candidate.text))) return pending;
       // A tentative reading counts only when it names one of our documents; a numbered line a little less surely. A
       // cover's name joined to the line below counts only when that line alone names nothing for sure: "…维护管理平台项目"
       // over "软件开发合同书" is the development contract its own line says.
@@ -428,7 +428,8 @@ export class DocTypeClassifier {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads };
         continue;
       }
-      const grammar = this.grammar(qualifiedCore(text, core));
+      const qualified = qualifiedCore(text, core);
+      const grammar = this.grammar(qualified);
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
       // "关于报送XX项目可行性研究报告的函": the letter that sends a document is not that document, and the same PDF may or
       // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
@@ -523,12 +524,12 @@ export class DocTypeClassifier {
         return { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: ambiguous.note };
       }
       const matches: DocTypeMatch[] = heads.flatMap((h) => {
-        const refined = termAtHead ? this.refinement(h.docType, qualifiedCore(text, core)) : undefined;
+        const refined = termAtHead ? this.refinement(h.docType, qualified) : undefined;
         const asListed = { id: h.docType, confidence: round(positionWeight - (h.fuzzy ? 0.1 : 0)), evidence: { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: h.term } };
         if (!refined) return [asListed];
         const narrower = { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } };
         // "…系统建设及运维服务合同": built and then maintained under one contract, the file is both papers.
-        return buildsAndMaintains(qualifiedCore(text, core), refined.modifier) ? [asListed, narrower] : [narrower];
+        return buildsAndMaintains(qualified, refined.modifier) ? [asListed, narrower] : [narrower];
       });
       for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
         if (matches.some((m) => m.id === extra.docType)) continue;
@@ -541,6 +542,17 @@ export class DocTypeClassifier {
       return { kind: 'matched', matches, byGrammar: false };
     }
     return pending ?? { kind: 'none' };
+  }
+
+  /**
+   * Whether `part` is the start of `whole` (a title read as a guide or an article) that must not be read on its own:
+   * cut mid-word ("…可行性研究报告编" of "…编制指南"), or a document's name before a guide's word ("…需求分析报告" of
+   * "…编制指南"). A document's name with one of its parts named below ("…竣工验收报告" + "附图") is not.
+   */
+  private isPartOfGuideTitle(part: string, whole: string): boolean {
+    if (whole.length <= part.length || !whole.startsWith(part)) return false;
+    const cutMidWord = !this.allHeads.some((h) => part.endsWith(h));
+    return cutMidWord || !/(图|须知|填报说明|填表说明|程序|流程)$/.test(whole);
   }
 
   /**
@@ -840,12 +852,11 @@ function compileTerms(docType: string, terms: string[]): CompiledTerm[] {
   for (const raw of new Set(terms)) {
     const term = foldForMatching(raw);
     if (!term) continue;
-    if (/^[a-z][a-z *]*[a-z]$/.test(term)) {
+    if (/^[a-z][a-z*]*[a-z]$/.test(term)) {
       // An English term ("srs", "test*report") is a word of its own: "srs" is not inside "users", and its words may be
       // joined by "_" or "-" in a file name ("TEST_EXECUTION_REPORT", "industrial-test-report").
-      const words = term.split('*').map((w) => escapeRegex(w).replace(/ /g, '[\\s_-]*'));
-      const gap = '[a-z_\\s-]{0,30}?';
-      out.push({ docType, term, weight: term.replace(/[* ]/g, '').length, regex: new RegExp(`(?<![a-z])${words.join(gap)}(?![a-z])`) });
+      const words = term.split('*').map(escapeRegex);
+      out.push({ docType, term, weight: term.replace(/\*/g, '').length, regex: new RegExp(`(?<![a-z])${words.join('[a-z_-]{0,30}?')}(?![a-z])`) });
     } else if (term.includes('*')) {
       const parts = term.split('*').filter(Boolean).map(escapeRegex);
       out.push({ docType, term, weight: parts.join('').length, regex: new RegExp(parts.join('[^。；;！!？?]{0,40}?')) });
@@ -922,7 +933,7 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
     const openAbout = /^.{0,30}?关于/.test(text) && !/的[^的]{1,15}$/.test(text);
     const wrappedTail = line.length <= 6 && (line.length <= 3 || isTitleLike(line));
     if (!line || !(wrappedTail || (openAbout && isTitleLike(line))) || text.length + line.length > MAX_TITLE_LINE) break;
-    if (isPageHeader(line) || /^[\d〇零一二三四五六七八九十○]{2,4}年/.test(line)) break;
+    if (isPageHeader(line) || DATE_LINE.test(line)) break;
     text += line;
     original += ` ${zone[k]!}`;
     next = k + 1;
@@ -942,7 +953,7 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
   const originals: string[] = [];
   for (let k = from; k < Math.min(zone.length, from + 2); k++) {
     const line = foldForMatching(zone[k]!);
-    if (line.length < 2 || line.length > first.length + 2 || !isTitleLike(line) || NUMBERED_ITEM.test(line) || LABEL_VALUE.test(line) || isPageHeader(line) || /^[\d〇零一二三四五六七八九十○]{2,4}年/.test(line) || /^第\d+页|共\d+页$/.test(line)) break;
+    if (line.length < 2 || line.length > first.length + 2 || !isTitleLike(line) || NUMBERED_ITEM.test(line) || LABEL_VALUE.test(line) || isPageHeader(line) || DATE_LINE.test(line) || /^第\d+页|共\d+页$/.test(line)) break;
     if (text.length + line.length > MAX_TITLE_LINE) break;
     text += line;
     originals.push(zone[k]!);
