@@ -93,6 +93,18 @@ const NUMBERED_ITEM = /^(\d{1,2}[.、]|[(（][一二三四五六七八九十\d]{
 const PROJECT_NAME_END = /(项目|工程|系统|平台|[一二三四五六七八九十\d]期|[(（][^()（）]{0,8}(期|标段|包)[)）])$/;
 /** A listed term that ends like a name ("采购项目"): on a cover, it may be the project's name rather than the document's. */
 const PROJECT_NAME_WORD = /(项目|工程|系统|平台)$/;
+/**
+ * A table of contents' heading or entry, or a section's number and name ("目 录", "1 概述 ........ 1", "第一章 项目概况"):
+ * the body under a title, never the rest of it.
+ */
+function isContentsLine(line: string): boolean {
+  return (
+    /^(目\s*录|目\s*次|contents)$/i.test(line) ||
+    /[.…·．]{2,}\s*\d+$/.test(line) ||
+    /^\d{1,2}(\.\d{1,2})*(\s+|[.、]\s*)\S/.test(line) ||
+    /^第[一二三四五六七八九十\d]{1,3}[章节篇]/.test(line)
+  );
+}
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
 const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
@@ -822,7 +834,8 @@ export class DocTypeClassifier {
 
   private isNewsHeadline(text: string): boolean {
     const core = stripTrailingNoise(text);
-    return this.newsEndings.some((e) => core.endsWith(e));
+    // "…可行性研究报告获国家发改委批复", "…项目获批立项": what a paper obtained is news of it, not the paper.
+    return this.newsEndings.some((e) => core.endsWith(e)) || /获(?:[\u4e00-\u9fff]{2,14})?(批复|批准|批复立项|获批|立项)$/.test(core);
   }
 
   private excluded(docType: string, text: string): boolean {
@@ -933,7 +946,7 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
     const openAbout = /^.{0,30}?关于/.test(text) && !/的[^的]{1,15}$/.test(text);
     const wrappedTail = line.length <= 6 && (line.length <= 3 || isTitleLike(line));
     if (!line || !(wrappedTail || (openAbout && isTitleLike(line))) || text.length + line.length > MAX_TITLE_LINE) break;
-    if (isPageHeader(line) || DATE_LINE.test(line)) break;
+    if (isPageHeader(line) || DATE_LINE.test(line) || isContentsLine(zone[k]!)) break;
     text += line;
     original += ` ${zone[k]!}`;
     next = k + 1;
@@ -953,7 +966,7 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
   const originals: string[] = [];
   for (let k = from; k < Math.min(zone.length, from + 2); k++) {
     const line = foldForMatching(zone[k]!);
-    if (line.length < 2 || line.length > first.length + 2 || !isTitleLike(line) || NUMBERED_ITEM.test(line) || LABEL_VALUE.test(line) || isPageHeader(line) || DATE_LINE.test(line) || /^第\d+页|共\d+页$/.test(line)) break;
+    if (line.length < 2 || line.length > first.length + 2 || !isTitleLike(line) || NUMBERED_ITEM.test(line) || isContentsLine(zone[k]!) || LABEL_VALUE.test(line) || isPageHeader(line) || DATE_LINE.test(line) || /^第\d+页|共\d+页$/.test(line)) break;
     if (text.length + line.length > MAX_TITLE_LINE) break;
     text += line;
     originals.push(zone[k]!);
@@ -993,7 +1006,8 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         continue;
       }
       // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
-      const line = i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!;
+      // "《某某系统需求规格说明书》": a title quoted whole in book-title marks is read without them.
+      const line = withoutWholeQuote(i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!);
       const folded = foldForMatching(line);
       // "9、竣工验收评审意见表" opening a document is its title with its place in a dossier's list; further down, a numbered
       // line is an item or a section.
@@ -1037,6 +1051,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
           lower &&
           PROJECT_NAME_END.test(completed) &&
           !NUMBERED_ITEM.test(lower.text) &&
+          !isContentsLine(zone[after]!) &&
           !lower.text.startsWith('关于') &&
           joined.length <= MAX_TITLE_LINE &&
           isTitleLike(joined) &&
@@ -1131,7 +1146,7 @@ function sendsDocument(folded: string): boolean {
 
 /** A standard's title: its code (GB/T 8567—2006, DB37/T 4225-2020, GA/T …) or a part of a multi-part standard. */
 function isStandardTitle(folded: string): boolean {
-  return /^(gb|db\d{2}|[a-z]{2,4})([\/∕]?[tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
+  return /^(gb|db\d{2}|[a-z]{2,4})([\/∕-]?[tz])?\d{3,6}(\.\d{1,3})*[-—–]\d{4}\p{Script=Han}{4}/u.test(folded) || /(^|规范|标准)第[一二三四五六七八九十\d]{1,3}部分[:：]/.test(folded);
 }
 
 function isLetterTitle(folded: string): boolean {
@@ -1157,7 +1172,10 @@ function isPageHeader(folded: string, formalOnly = false): boolean {
     isLetterhead(folded) ||
     (!formalOnly && /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded)) ||
     /^[\u4e00-\u9fff]{1,10}[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$/.test(folded) ||
-    /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded)
+    /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded) ||
+    // A cover's control labels over the title: "文档编号：ZH-2024-017", "密级：内部", "秘密★1年", "版本号：V1.0".
+    /^(文档|文件|合同|项目|报告|资料)?(编号|编码|密级|保密级别|版本号?|受控状态|分发号|存档号|档案号)[:：]/.test(folded) ||
+    /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded)
   );
 }
 
@@ -1182,7 +1200,9 @@ function isTitleLike(folded: string): boolean {
   if (LABEL_VALUE.test(folded)) return false;
   // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
   const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
-  if (!officialTitle && REFERENCE_CUES.some((c) => folded.includes(c))) return false;
+  // "…项目合同（含技术附件）": a bracket after the title saying what the document holds is a remark, not a reference.
+  const unremarked = folded.replace(/[(（][^()（）]{0,20}[)）]$/, '');
+  if (!officialTitle && REFERENCE_CUES.some((c) => unremarked.includes(c))) return false;
   // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
   if (NUMBERED_ITEM.test(folded)) return false;
   return true;
@@ -1206,7 +1226,7 @@ function stripTrailingNoise(s: string): string {
     const before = out;
     out = out
       // A file's extension where a page shows a file's name ("…可行性研究报告 (3).doc").
-      .replace(/\.(?:docx?|wps|pdf|ofd|xlsx?|et|txt|rtf)$/i, '')
+      .replace(/\.(?:docx?|wps|pdf|ofd|xlsx?|et|txt|rtf|md|markdown|html?|pptx?|dps|jpe?g|png|tiff?)$/i, '')
       .replace(/[(（\[【〔<《][^()（）\[\]【】〔〕<>《》]{0,60}[)）\]】〕>》]$/, '')
       // A remark in brackets that holds a document number's own brackets: "…的批复(发改农经[2017]118号)".
       .replace(/[(（][^()（）]{0,60}[)）]$/, '')
@@ -1227,6 +1247,8 @@ function stripTrailingNoise(s: string): string {
       .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|更新版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // An edition written out after the title, not bracketed: "…可行性研究报告终稿", "SRS正式稿".
       .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|正稿|终稿|正本|副本)$/, '')
+      // What a copy is, after a separator: "…测试报告_扫描件", "…合同-复印件".
+      .replace(/[-_—·\s]+(扫描件|扫描版|复印件|影印件|原件|副本|照片|拍照件)$/, '')
       // A document site's collection of samples: "…合同示范文本3篇", "…合同范文合集九篇", "…报告范文集", "…申请书范文简单".
       .replace(/(?:(?:通用|精选)?[\d一二三四五六七八九十]{1,3}篇|通用|合集|汇总|范文集|大全|精选文档|精选|可编辑|简单|范例|例文|样例|案例|实例)$/, '')
       // A team's number after a course document's title: "…需求分析报告第四组".
@@ -1237,6 +1259,8 @@ function stripTrailingNoise(s: string): string {
       .replace(/[-_—·\s]+[\u4e00-\u9fff]{1,5}版$/, '')
       // A download page's words: "…说明书V10Word文件下载", "…-推荐下载".
       .replace(/(?:word|pdf|doc|docx)?(?:文件|文档)?(?:免费|推荐|在线)?下载$/i, '')
+      // A version uncovered by what trailed it ("…文档v2终稿"), before its digits go with the trailing punctuation.
+      .replace(/[vV]\d+(\.\d+)*[a-z]?$/, '')
       .replace(/[-—_#·.。:：,，;；、\d\s]+$/, '');
     if (out === before) break;
   }
@@ -1296,6 +1320,10 @@ function withoutListNumber(s: string): string {
     .replace(/^[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:[.．]\d{1,2}){0,3}[)）]?\s*[.．、\-_—）)\s]\s*/, '')
     .replace(/^\d{1,2}(?:[.．]\d{1,2}){1,3}(?=[\u4e00-\u9fff])/, '')
     .trim();
+}
+
+function withoutWholeQuote(line: string): string {
+  return /^《[^《》]{2,}》$/.test(line) ? line.slice(1, -1) : line;
 }
 
 /** "附件3：", "附件二 ": an enclosure's number before its title; a bare "附件" line is left as it is. */

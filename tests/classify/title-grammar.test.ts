@@ -685,3 +685,46 @@ describe('when a dossier numbers a short title, a title with a colon, or a stand
     expect(top(classify('scan.pdf', '某某市政务云平台建设项目竣工验收报告\n附图\n一、项目概况'))).toBe('acceptance_report');
   });
 });
+
+describe('when a first page sets its title over a table of contents, under a cover\'s control labels, or names a copy', () => {
+  it('reads a title above a table of contents or a section\'s heading as the title alone', () => {
+    expect(top(classify('scan.pdf', '某市政务云平台项目可行性分析(研究)报告\n目 录\n1 概述 ........ 1\n2 建设内容 ........ 3'))).toBe('feasibility_report');
+    expect(top(classify('scan.pdf', '测试分析报告\n目录\n第一章 引言\n第二章 测试结果'))).toBe('test_report');
+    expect(top(classify('scan.pdf', '某某系统软件需求规格说明书\n1 概述\n本文档说明系统的功能需求。'))).toBe('requirements_analysis');
+  });
+
+  it('reads a title below a cover\'s document number and secrecy label as below a page header: numbered titles and articles alike', () => {
+    expect(top(classify('scan.pdf', '文档编号：ZH-2024-017\n密级：内部\n6.4平台概要设计说明书'))).toBe('preliminary_design');
+    expect(top(classify('scan.pdf', '版本号：V1.0\n7、验收结论\n经验收组评议，同意通过验收。'))).toBe('acceptance_report');
+    expect(classify('scan.pdf', '文档编号：ZH-2024-017\n密级：内部\n如何确保移交源码齐全').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('reads what a bracket says the document holds (含附件), a copy\'s word after a separator and a version before an edition', () => {
+    expect(top(classify('scan.pdf', '某市数据共享平台项目合同（含技术附件）'))).toBe('contract');
+    expect(top(classify('scan.pdf', '某县智慧党建平台项目可行性研究报告（含附件）'))).toBe('feasibility_report');
+    expect(top(classify('scan.pdf', '某某系统测试分析报告_扫描件'))).toBe('test_report');
+    expect(top(classify('scan.pdf', '软件需求规约v2 副本'))).toBe('requirements_analysis');
+    expect(top(classify('scan.pdf', '软件架构文档v2终稿'))).toBe('preliminary_design');
+  });
+
+  it('reads a title quoted whole in book-title marks, and a markdown file\'s name shown on a page', () => {
+    expect(top(classify('scan.pdf', '《服务协议(网站维护)2025年》'))).toBe('om_agreement');
+    expect(classify('scan.pdf', '《关于报批某市智慧环保(二期)项目可行性研究报告的请示》').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '项目开发总结报告.md'))).toBe('completion_report');
+    expect(top(classify('scan.pdf', '学校收费管理系统需求文档.md'))).toBe('requirements_analysis');
+  });
+
+  it('keeps a standard coded with a hyphen, news that a paper was approved, programmes and a government\'s special work report out of our types', () => {
+    for (const title of [
+      'DB14-T 2831-2023 商务诚信公共服务平台信息交换接口规范',
+      '某某水库工程可行性研究报告获国家发改委批复',
+      '“十四五”期间推进智慧水利建设实施方案',
+      '某市数字政府建设“十四五”行动方案',
+      '某市推进养老服务发展的实施方案',
+      '某镇居家养老服务试点实施方案',
+      '某市人民政府关于公安机关信息化建设情况的专项工作报告',
+    ]) {
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+});

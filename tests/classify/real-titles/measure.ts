@@ -78,6 +78,14 @@ export const PRESENTATIONS = {
   body: (title: string) => `${title}\n一、项目概况\n本项目由某某局建设，建设周期一年。\n二、主要内容\n系统包括门户、数据交换和统一认证三部分。`,
   /** Set in large type on a cover: wrapped every 16 characters, wherever that falls. */
   wrapped: (title: string) => `${(title.match(/.{1,16}/gu) ?? [title]).join('\n')}\n某某科技有限公司\n二〇二四年五月`,
+  /** A table of contents right below it. */
+  contents: (title: string) => `${title}\n目 录\n1 概述 ........ 1\n2 建设内容 ........ 3\n3 结论 ........ 9`,
+  /** A cover's control labels above it: the document's number and its secrecy level. */
+  controlLabels: (title: string) => `文档编号：ZH-2024-017\n密级：内部\n${title}`,
+  /** A file name shown on the page, naming the copy after a separator. */
+  scannedCopy: (title: string) => `${title}_扫描件.pdf`,
+  /** Quoted whole in book-title marks, as a list or a file name may quote it. */
+  quoted: (title: string) => `《${title}》`,
   /** A cover: the project's name on a line of its own above the rest, where the title names a 项目. */
   cover: (title: string) => {
     const at = title.indexOf('项目');
