@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Page } from '../extractors/model.ts';
-import { foldForMatching } from '../extractors/normalize.ts';
+import { foldForMatching, toHalfWidthAlnum } from '../extractors/normalize.ts';
 import type { Catalogue } from './catalogue-schema.ts';
 
 /**
@@ -978,17 +978,19 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
 /** Short, title-like lines of the first pages, and pairs of adjacent short lines (titles wrap). */
 function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<TitleCandidate> {
   let lineIndex = 0;
+  // A cover that carries nothing but page headers ("正本", a company's name) leaves the next page's first line the
+  // document's first line.
+  let headerOnlyAbove = true;
+  let formalHeaderOnlyAbove = true;
   for (const page of pages.slice(0, 2)) {
     const lines = page.text
       .split('\n')
-      .map((l) => l.trim())
+      .map((l) => toHalfWidthAlnum(l).trim())
       .filter((l) => l.length > 0);
     const zone = lines.slice(0, page === pages[0] ? TITLE_ZONE_LINES : 8);
     const fuzzyAllowed = page.source === 'ocr';
-    let headerOnlyAbove = page === pages[0];
     // A unit's name alone above a numbered line is as often a running header over a body page ("某某科技有限公司" /
     // "1.项目基本情况"), so only a 公文's letterhead, a document number or an enclosure label lets it be a title.
-    let formalHeaderOnlyAbove = page === pages[0];
     // A line in Latin letters only ("SRS", "Software Requirements Specification") over a Chinese title is a label or a
     // translation: it is read after the Chinese lines, and decides only when they name nothing.
     const latinOnly: TitleCandidate[] = [];
@@ -1175,7 +1177,12 @@ function isPageHeader(folded: string, formalOnly = false): boolean {
     /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded) ||
     // A cover's control labels over the title: "文档编号：ZH-2024-017", "密级：内部", "秘密★1年", "版本号：V1.0".
     /^(文档|文件|合同|项目|报告|资料)?(编号|编码|密级|保密级别|版本号?|受控状态|分发号|存档号|档案号)[:：]/.test(folded) ||
-    /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded)
+    /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded) ||
+    // The first page's own number or a cover's word over the title ("- 1 -", "第1页共20页", "封面"); a later page's
+    // number is a body page's running header.
+    /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$|^封面$|^正本$|^副本$/.test(folded) ||
+    // OCR's stray marks from a frame or a rule line ("|", "——"), only where a bare name would do.
+    (!formalOnly && /^[|｜¦\-—–_=~·•※*]{1,6}$/.test(folded))
   );
 }
 

@@ -83,12 +83,20 @@ export function normalizeText(s: string): string {
 }
 
 /**
+ * Full-width digits and Latin letters ("２０２４年", "６.４", "ＸＸ项目"), as a Chinese word processor often sets them, in
+ * their ASCII forms; punctuation and brackets are left as they are.
+ */
+export function toHalfWidthAlnum(s: string): string {
+  return s.replace(/[０-９Ａ-Ｚａ-ｚ．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+/**
  * A key for substring matching of titles and terms: normalizeText, then no whitespace at all, one form of double
  * quote ("), one of single quote ('), 〇 for the zero forms ○/〇, Latin letters in lower case.
  * 零 is not folded here: it equals 〇 only inside dates (§0.4), which the date parser handles.
  */
 export function foldForMatching(s: string): string {
-  return normalizeText(s)
+  return toHalfWidthAlnum(normalizeText(s))
     .replace(/\s+/g, '')
     .replace(/[“”„‟"＂〝〞]/g, '"')
     .replace(/[‘’‚‛']/g, "'")

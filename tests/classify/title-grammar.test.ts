@@ -728,3 +728,21 @@ describe('when a first page sets its title over a table of contents, under a cov
     }
   });
 });
+
+describe('when a page sets digits full-width, prints its number above the title, or a cover page carries only 正本', () => {
+  it('reads full-width digits and letters as their ASCII forms: a numbered title, a version', () => {
+    expect(top(classify('scan.pdf', '６.４平台概要设计说明书'))).toBe('preliminary_design');
+    expect(top(classify('scan.pdf', 'ＸＸ平台需求规格说明书Ｖ１.０'))).toBe('requirements_analysis');
+  });
+
+  it('reads the line below the first page\'s number as the first line, but not below a later page\'s number', () => {
+    expect(top(classify('scan.pdf', '- 1 -\n7.9系统测试报告'))).toBe('test_report');
+    expect(classify('scan.pdf', '第1页共20页\n技术服务合同属于什么合同类型').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '- 3 -\n1.项目基本情况\n2.建设内容'))).not.toBe('project_summary');
+  });
+
+  it('reads the next page\'s first line as the first line when the cover carries only 正本 or nothing', () => {
+    expect(top(classify('scan.pdf', '正本', '2、某某平台需求规格说明书\n某某科技有限公司'))).toBe('requirements_analysis');
+    expect(classify('scan.pdf', '', '中标通知书多少天签合同').docTypes[0]!.id).toBe('other_material');
+  });
+});

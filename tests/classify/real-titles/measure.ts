@@ -86,6 +86,10 @@ export const PRESENTATIONS = {
   scannedCopy: (title: string) => `${title}_扫描件.pdf`,
   /** Quoted whole in book-title marks, as a list or a file name may quote it. */
   quoted: (title: string) => `《${title}》`,
+  /** Digits and Latin letters set full-width, as a Chinese word processor often sets them ("６.４", "ＸＸ项目"). */
+  fullWidth: (title: string) => title.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+  /** The first page's number printed above it. */
+  pageNumber: (title: string) => `- 1 -\n${title}`,
   /** A cover: the project's name on a line of its own above the rest, where the title names a 项目. */
   cover: (title: string) => {
     const at = title.indexOf('项目');
