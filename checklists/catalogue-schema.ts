@@ -53,6 +53,12 @@ export const DocTypeSchema = z.object({
    */
   subjectModifiers: z.boolean().default(false),
   /**
+   * What a title of this type plans or builds (项目, 系统, 平台…). A title that opens with a place or an administration
+   * ("某市…", "某区…", "某局…") and names none of them is that administration's policy ("某市公共数据资源授权运营实施方案"),
+   * not a project's paper. Empty: no such test.
+   */
+  objectWords: z.array(z.string().min(1)).default([]),
+  /**
    * Body phrases typical of the type (content markers, ../shared/domain/requirements.md §1.2); used to break ties and
    * support weak titles.
    */

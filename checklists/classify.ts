@@ -105,6 +105,15 @@ function isContentsLine(line: string): boolean {
     /^第[一二三四五六七八九十\d]{1,3}[章节篇]/.test(line)
   );
 }
+/**
+ * A title opened by a place or an administration ("某市…", "2021年某县…", "区…", "某局…"): the issuer of a policy as
+ * often as the owner of a project.
+ */
+const ADMINISTRATION_OPENING = /^(?:(?:19|20)\d{2}年度?)?(?:[\u4e00-\u9fff]{1,8}?(?:省|市|自治区|自治州|州|县|区|旗|盟|镇|乡|街道|局|委员会|厅)|市|区|县)/;
+/** A span of years ("2021-2023年", "2023—2025"): a programme's period, not a project's. */
+const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)\d{2}/;
+/** What firedExclusions reports for an administration's policy (catalogue `objectWords`). */
+const POLICY_MARK = '〈地方政策〉';
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
 const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
@@ -173,6 +182,7 @@ export class DocTypeClassifier {
   private readonly articleMarker: RegExp | undefined;
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
   private readonly newsEndings: string[];
+  private readonly objectWords = new Map<string, string[]>();
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -201,6 +211,7 @@ export class DocTypeClassifier {
     for (const t of catalogue.docTypes) {
       this.names.set(t.id, t.name);
       this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
+      this.objectWords.set(t.id, t.objectWords.map(foldForMatching));
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
       if (t.implies.length > 0) this.implies.set(t.id, t.implies);
     }
@@ -441,7 +452,7 @@ export class DocTypeClassifier {
         continue;
       }
       const qualified = qualifiedCore(text, core);
-      const grammar = this.grammar(qualified);
+      const grammar = this.grammar(qualified, text);
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
       // "关于报送XX项目可行性研究报告的函": the letter that sends a document is not that document, and the same PDF may or
       // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
@@ -573,7 +584,7 @@ export class DocTypeClassifier {
    * winner and carries its own modifier anywhere before the head takes its place (维保 + 服务合同 is a maintenance
    * agreement, not a plain contract).
    */
-  private grammar(core: string): GrammarResult | null {
+  private grammar(core: string, whole = core): GrammarResult | null {
     const decided: GrammarHit[] = [];
     const headOnly: GrammarResult['headOnly'] = [];
     // A type the title is excluded from still owns its nearest modifier: "…审批制度改革实施方案" is no implementation
@@ -585,7 +596,7 @@ export class DocTypeClassifier {
       const heads = t.heads.filter((h) => core.endsWith(h) && core.length > h.length);
       if (heads.length === 0) continue;
       const { found, shadowedOnly } = this.modifierBeforeHead(t, heads, core);
-      const fired = this.firedExclusions(t.id, core);
+      const fired = this.firedExclusions(t.id, core, whole);
       if (fired.length > 0) {
         if (found && found.modifierEnd > nearestExcluded) nearestExcluded = found.modifierEnd;
         if (found) firedExclusions.push(...fired);
@@ -847,6 +858,7 @@ export class DocTypeClassifier {
    * wildcard term ("关于*可行性研究报告的批复") is the title's, not the term's: "关于调整…" there still vetoes it.
    */
   private excludedOutside(hit: TermHit, text: string): boolean {
+    if (this.isAdministrationsPolicy(hit.docType, text)) return true;
     return (this.exclusions.get(hit.docType) ?? []).some((x) => {
       if (!x) return false;
       if (!hit.term.split('*').some((part) => part.includes(x))) return text.includes(x);
@@ -855,8 +867,20 @@ export class DocTypeClassifier {
     });
   }
 
-  private firedExclusions(docType: string, text: string): string[] {
-    return (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
+  /** `whole`: the title with what trails its head ("…建设方案(2021-2023年)"), for a programme's period. */
+  private firedExclusions(docType: string, text: string, whole = text): string[] {
+    const fired = (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
+    return this.isAdministrationsPolicy(docType, whole) ? [...fired, POLICY_MARK] : fired;
+  }
+
+  /**
+   * Catalogue `objectWords`: a plan opened by a place or an administration that names nothing it builds is a policy.
+   * And a plan for a span of years ("…智慧交通建设方案(2021-2023年)") that names no project is a programme.
+   */
+  private isAdministrationsPolicy(docType: string, text: string): boolean {
+    const objects = this.objectWords.get(docType);
+    if (objects && objects.length > 0 && ADMINISTRATION_OPENING.test(text) && !objects.some((w) => text.includes(w))) return true;
+    return PROGRAMME_PERIOD.test(text) && !/项目|工程|采购|招标|投标/.test(text) && !!this.grammarTypes.find((t) => t.id === docType)?.heads.some((h) => h.endsWith('方案'));
   }
 }
 
@@ -1076,7 +1100,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司", a template's
         // "…验收证书-xx项目"), not in a code ("5-1", "2024-Z").
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
-        const parts = line.split(/\s+[-–—·]+\s+|——|—|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        const parts = line.split(/\s+[-–—·]+\s+|——|(?<!\d年?)—(?!\d)|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           // "接口设计说明书模板:助力高效开发的利器": a phrase after the colon ("…的…") is a subtitle, maybe a slogan.
           const afterColon = /[:：](.+)$/.exec(folded)?.[1];

@@ -746,3 +746,31 @@ describe('when a page sets digits full-width, prints its number above the title,
     expect(classify('scan.pdf', '', '中标通知书多少天签合同').docTypes[0]!.id).toBe('other_material');
   });
 });
+
+describe('when a plan is an administration\'s policy, a summary an organisation\'s year, or a word names a neighbour\'s paper', () => {
+  it('keeps a plan opened by a place or an administration that builds nothing, and a plan for a span of years, out of the plan types', () => {
+    for (const title of ['某市公共数据资源授权运营实施方案', '民政局下乡实施方案', '某省智慧交通建设方案(2021-2023年)', '2018年—2020年环境信息化建设方案']) {
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+    expect(top(classify('scan.pdf', '某市统一电子政务平台建设实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某市2025-2026年数字政府网络安全运营服务项目投标方案'))).toBe('procurement_documents');
+  });
+
+  it('reads a project\'s 工作总结 as its completion report, not an organisation\'s', () => {
+    expect(top(classify('scan.pdf', '某某项目工作总结'))).toBe('completion_report');
+    expect(classify('scan.pdf', '村级综合服务中心工作总结').docTypes[0]!.id).not.toBe('completion_report');
+  });
+
+  it('reads 检验报告 as a test lab\'s report, 升级协议 as a contract and 需求陈述书 as requirements', () => {
+    expect(top(classify('scan.pdf', '视频安防监控系统检验报告'))).toBe('third_party_test_report');
+    expect(top(classify('scan.pdf', '银行金融系统升级协议'))).toBe('contract');
+    expect(top(classify('scan.pdf', '需求陈述书-某某智慧社区项目'))).toBe('requirements_analysis');
+  });
+
+  it('reads a tender for a project named for 备案 as procurement, and keeps disclosures, sponsors\' opinions and unpacking records out', () => {
+    expect(top(classify('scan.pdf', '某保险公司2023年网络安全等级保护测评备案项目招标文件招标公告'))).toBe('procurement_documents');
+    for (const title of ['关于全资子公司重大项目进展暨中标候选公示的提示性公告', '某证券股份有限公司关于某科技股份有限公司部分募投项目变更的核查意见', '7、设备开箱验收记录']) {
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+});
