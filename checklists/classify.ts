@@ -964,6 +964,8 @@ function completeTitle(zone: string[], start: number, first = zone[start]!): { t
   let text = foldForMatching(first);
   let original = first;
   let next = start + 1;
+  // A page header ("某某市政务服务数据管理局") is whole: the short title below it ("实施方案") is not its wrapped tail.
+  if (isPageHeader(text)) return { text, original, next };
   for (let k = start + 1; k < Math.min(zone.length, start + 4); k++) {
     const line = foldForMatching(zone[k]!);
     // "某市发展改革委关于…" opens a 公文 title as well as "关于…" does.
@@ -1033,7 +1035,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       }
       // "附件3：某项目竣工验收报告": an enclosure's title carries its place in the letter it came with.
       // "《某某系统需求规格说明书》": a title quoted whole in book-title marks is read without them.
-      const line = withoutWholeQuote(i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!);
+      const line = withoutWholeQuote(withoutLineFurniture(i <= 2 && page === pages[0] ? withoutEnclosureMarker(zone[i]!) : zone[i]!));
       const folded = foldForMatching(line);
       // "9、竣工验收评审意见表" opening a document is its title with its place in a dossier's list; further down, a numbered
       // line is an item or a section.
@@ -1053,7 +1055,9 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       if (cells.length >= 2) {
         for (const cell of cells.slice(0, 3)) {
           const c = foldForMatching(cell);
-          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, cell: true };
+          // A short first cell ("合同 | 编号：…") is a title only as the page's first line.
+          const longEnough = c.length >= 4 || (cell === cells[0] && belowHeaderOnly && c.length >= 2);
+          if (longEnough && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, cell: true };
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
@@ -1096,14 +1100,16 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       }
       // "测试报告 - 文档管理系统", "Web项目建议书：Social-Commerce", "某局:某项目采购需求公开": a title joined to a name or an
       // issuer by a dash, a middle dot or a colon; either part may be the title, after the whole line had its turn.
-      if (cells.length < 2) {
+      // In a table row, the first cell is read so ("自查报告：某系统 | 填报日期：…").
+      {
+        const joinedLine = cells.length >= 2 ? cells[0]! : line;
         // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司", a template's
         // "…验收证书-xx项目"), not in a code ("5-1", "2024-Z").
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
-        const parts = line.split(/\s+[-–—·]+\s+|——|(?<!\d年?)—(?!\d)|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        const parts = joinedLine.split(/\s+[-–—·]+\s+|——|(?<!\d年?)—(?!\d)|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           // "接口设计说明书模板:助力高效开发的利器": a phrase after the colon ("…的…") is a subtitle, maybe a slogan.
-          const afterColon = /[:：](.+)$/.exec(folded)?.[1];
+          const afterColon = /[:：](.+)$/.exec(foldForMatching(joinedLine))?.[1];
           const subtitle = afterColon && afterColon.length >= 6 && afterColon.includes('的') ? afterColon : undefined;
           for (const part of parts) {
             const c = foldForMatching(part);
@@ -1196,7 +1202,11 @@ function letterTitle(pages: Page[], catchAll: string): DocTypeMatch | null {
 function isPageHeader(folded: string, formalOnly = false): boolean {
   return (
     isLetterhead(folded) ||
-    (!formalOnly && /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded)) ||
+    // A unit's name: not a 公文 title's opening ("关于转发市政务服务中心管理办公室"), nor a title wrapped at a word that ends
+    // like a unit ("…跨境电商运维支撑项目政府" / "采购合同").
+    (!formalOnly &&
+      /^[\u4e00-\u9fff()（）]{2,30}(局|委员会|委|办公室|办|人民政府|政府|院|厅|部|中心|公司|集团|大学|学院|医院|研究所|所|站|队|署)$/.test(folded) &&
+      !/^关于|项目|工程|系统|平台/.test(folded)) ||
     /^[\u4e00-\u9fff]{1,10}[〔\[【(（]\s*(19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$/.test(folded) ||
     /^附件[\d一二三四五六七八九十]{0,3}[:：]?$/.test(folded) ||
     // A cover's control labels over the title: "文档编号：ZH-2024-017", "密级：内部", "秘密★1年", "版本号：V1.0".
@@ -1355,6 +1365,16 @@ function withoutListNumber(s: string): string {
 
 function withoutWholeQuote(line: string): string {
   return /^《[^《》]{2,}》$/.test(line) ? line.slice(1, -1) : line;
+}
+
+/**
+ * A title line as a form or a two-column cover sets it: "文件名称：某项目可行性研究报告" is the title after its label, and a
+ * date or a page number far to its right ("…验收报告        2024年5月") is no part of it.
+ */
+function withoutLineFurniture(line: string): string {
+  return line
+    .replace(/^(?:文件|材料|文档|报告|资料|文本)(?:名称|标题)\s*[:：]\s*(?=\S{2,})/, '')
+    .replace(/\s{3,}(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$/, '');
 }
 
 /** "附件3：", "附件二 ": an enclosure's number before its title; a bare "附件" line is left as it is. */

@@ -774,3 +774,22 @@ describe('when a plan is an administration\'s policy, a summary an organisation\
     }
   });
 });
+
+describe('when a form or a two-column cover sets the title in a row with other things', () => {
+  it('reads the title before a date or a page number set far to its right, and after a form\'s label for the document\'s name', () => {
+    expect(top(classify('scan.pdf', '合同        2024年5月'))).toBe('contract');
+    expect(top(classify('scan.pdf', '7.1_项目建设总结        二〇二四年五月'))).toBe('completion_report');
+    expect(top(classify('scan.pdf', '文件名称：某某市政务云平台项目可行性研究报告\n编制单位：某某咨询公司'))).toBe('feasibility_report');
+  });
+
+  it('reads a form\'s first cell as a title with its own parts, and a short first cell only on the first line', () => {
+    expect(top(classify('scan.pdf', '自查报告：某某政务服务平台 | 填报日期：2024年5月 | 编号：001'))).toBe('self_inspection_report');
+    expect(top(classify('scan.pdf', '合同 | 编号：HT-2024-001 | 签订日期：2024年5月'))).toBe('contract');
+    expect(top(classify('scan.pdf', '某某市数据局关于某项目的说明\n合同 | 有 | 第3页'))).not.toBe('contract');
+  });
+
+  it('takes a unit\'s name as whole, not as a title wrapped onto the short title below, and no 公文 opening as a unit', () => {
+    expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n实施方案\n一、项目概况'))).toBe('implementation_plan');
+    expect(classify('scan.pdf', '关于转发市政务服务中心管理办公室\n《某市政府大数据中心建设方案》\n的通知').docTypes[0]!.id).toBe('other_material');
+  });
+});

@@ -90,6 +90,12 @@ export const PRESENTATIONS = {
   fullWidth: (title: string) => title.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
   /** The first page's number printed above it. */
   pageNumber: (title: string) => `- 1 -\n${title}`,
+  /** A form's first row: the title in its first cell, the date and the number in the next. */
+  formRow: (title: string) => `${title} | 填报日期：2024年5月 | 编号：001`,
+  /** A two-column cover line: the date set far to the title's right. */
+  twoColumn: (title: string) => `${title}        2024年5月`,
+  /** After a form's label for the document's name. */
+  labelled: (title: string) => `文件名称：${title}`,
   /** A cover: the project's name on a line of its own above the rest, where the title names a 项目. */
   cover: (title: string) => {
     const at = title.indexOf('项目');
