@@ -53,12 +53,6 @@ export const DocTypeSchema = z.object({
    */
   subjectModifiers: z.boolean().default(false),
   /**
-   * What a title of this type plans or builds (项目, 系统, 平台…). A title that opens with a place or an administration
-   * ("某市…", "某区…", "某局…") and names none of them is that administration's policy ("某市公共数据资源授权运营实施方案"),
-   * not a project's paper. Empty: no such test.
-   */
-  objectWords: z.array(z.string().min(1)).default([]),
-  /**
    * Body phrases typical of the type (content markers, ../shared/domain/requirements.md §1.2); used to break ties and
    * support weak titles.
    */
@@ -153,6 +147,11 @@ export const CatalogueSchema = z.object({
    * sit in it: such a title is the catch-all. Latin markers match as whole words.
    */
   articleMarkers: z.array(z.string().min(1)).default([]),
+  /**
+   * Plan types whose title, set for a span of years or a five-year period ("…建设方案(2021-2023年)", "“十四五”…实施方案")
+   * and naming nothing a project builds (项目, 系统, 平台…), is a programme: the catch-all.
+   */
+  programmeTypes: z.array(DocTypeIdSchema).default([]),
   /** How a news headline about a project ends ("…通过初步验收", "…正式上线"): such a title is the catch-all. */
   newsEndings: z.array(z.string().min(1)).default([]),
   /**

@@ -105,15 +105,12 @@ function isContentsLine(line: string): boolean {
     /^第[一二三四五六七八九十\d]{1,3}[章节篇]/.test(line)
   );
 }
-/**
- * A title opened by a place or an administration ("某市…", "2021年某县…", "区…", "某局…"): the issuer of a policy as
- * often as the owner of a project.
- */
-const ADMINISTRATION_OPENING = /^(?:(?:19|20)\d{2}年度?)?(?:[\u4e00-\u9fff]{1,8}?(?:省|市|自治区|自治州|州|县|区|旗|盟|镇|乡|街道|局|委员会|厅)|市|区|县)/;
-/** A span of years ("2021-2023年", "2023—2025"): a programme's period, not a project's. */
-const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)\d{2}/;
-/** What firedExclusions reports for an administration's policy (catalogue `objectWords`). */
-const POLICY_MARK = '〈地方政策〉';
+/** A span of years ("2021-2023年", "2023—2025") or a five-year period ("十四五"): a programme's, not a project's. */
+const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)\d{2}|十[一二三四五六七八九]五/;
+/** What a project builds, named in its plan ("…政务云平台建设方案(2022-2024年)" is a project's plan for its years). */
+const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|数据库|机房|中心/;
+/** What firedExclusions reports for a programme (catalogue `programmeTypes`). */
+const PROGRAMME_MARK = '〈规划期〉';
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
 const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
@@ -182,7 +179,7 @@ export class DocTypeClassifier {
   private readonly articleMarker: RegExp | undefined;
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
   private readonly newsEndings: string[];
-  private readonly objectWords = new Map<string, string[]>();
+  private readonly programmeTypes: Set<string>;
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -200,6 +197,7 @@ export class DocTypeClassifier {
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
     for (const a of catalogue.ambiguousTitleTerms) this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note });
     this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
+    this.programmeTypes = new Set(catalogue.programmeTypes);
     const markers = [...new Set(catalogue.articleMarkers.map(foldForMatching))].filter(Boolean);
     this.articleMarker = markers.length > 0 ? new RegExp(markers.map((m) => (/^[a-z]+$/.test(m) ? `(?<![a-z])${m}(?![a-z])` : escapeRegex(m))).join('|')) : undefined;
     this.catchAll = catalogue.catchAll;
@@ -211,7 +209,6 @@ export class DocTypeClassifier {
     for (const t of catalogue.docTypes) {
       this.names.set(t.id, t.name);
       this.exclusions.set(t.id, t.titleExclusions.map(foldForMatching));
-      this.objectWords.set(t.id, t.objectWords.map(foldForMatching));
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
       if (t.implies.length > 0) this.implies.set(t.id, t.implies);
     }
@@ -858,7 +855,7 @@ export class DocTypeClassifier {
    * wildcard term ("关于*可行性研究报告的批复") is the title's, not the term's: "关于调整…" there still vetoes it.
    */
   private excludedOutside(hit: TermHit, text: string): boolean {
-    if (this.isAdministrationsPolicy(hit.docType, text)) return true;
+    if (this.isProgramme(hit.docType, text)) return true;
     return (this.exclusions.get(hit.docType) ?? []).some((x) => {
       if (!x) return false;
       if (!hit.term.split('*').some((part) => part.includes(x))) return text.includes(x);
@@ -870,17 +867,15 @@ export class DocTypeClassifier {
   /** `whole`: the title with what trails its head ("…建设方案(2021-2023年)"), for a programme's period. */
   private firedExclusions(docType: string, text: string, whole = text): string[] {
     const fired = (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
-    return this.isAdministrationsPolicy(docType, whole) ? [...fired, POLICY_MARK] : fired;
+    return this.isProgramme(docType, whole) ? [...fired, PROGRAMME_MARK] : fired;
   }
 
   /**
-   * Catalogue `objectWords`: a plan opened by a place or an administration that names nothing it builds is a policy.
-   * And a plan for a span of years ("…智慧交通建设方案(2021-2023年)") that names no project is a programme.
+   * Catalogue `programmeTypes`: a plan for a span of years or a five-year period ("…智慧交通建设方案(2021-2023年)",
+   * "“十四五”期间推进智慧水利建设实施方案") that names nothing a project builds is a programme, not a project's plan.
    */
-  private isAdministrationsPolicy(docType: string, text: string): boolean {
-    const objects = this.objectWords.get(docType);
-    if (objects && objects.length > 0 && ADMINISTRATION_OPENING.test(text) && !objects.some((w) => text.includes(w))) return true;
-    return PROGRAMME_PERIOD.test(text) && !/项目|工程|采购|招标|投标/.test(text) && !!this.grammarTypes.find((t) => t.id === docType)?.heads.some((h) => h.endsWith('方案'));
+  private isProgramme(docType: string, text: string): boolean {
+    return this.programmeTypes.has(docType) && PROGRAMME_PERIOD.test(text) && !PROJECT_OBJECT.test(text);
   }
 }
 
@@ -1005,10 +1000,10 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
 function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<TitleCandidate> {
   let lineIndex = 0;
   // A cover that carries nothing but page headers ("正本", a company's name) leaves the next page's first line the
-  // document's first line.
+  // document's first line for an article's or a standard's reading; a numbered first line is read on the first page only.
   let headerOnlyAbove = true;
-  let formalHeaderOnlyAbove = true;
   for (const page of pages.slice(0, 2)) {
+    let formalHeaderOnlyAbove = page === pages[0];
     const lines = page.text
       .split('\n')
       .map((l) => toHalfWidthAlnum(l).trim())
@@ -1106,7 +1101,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         // A bare hyphen joins only between two Chinese words ("…测评报告-实时监控", "…(非技术部分)-某公司", a template's
         // "…验收证书-xx项目"), not in a code ("5-1", "2024-Z").
         // An underscore joins parts the way a file name does ("…计划书_软工212-01-某某").
-        const parts = joinedLine.split(/\s+[-–—·]+\s+|——|(?<!\d年?)—(?!\d)|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
+        const parts = joinedLine.split(/\s+[-–—·]+\s+|——|(?<!\d年?)—|—(?!\d)|·|[:：]|_+|\+|(?<=[\u4e00-\u9fff)）])-(?=(?:xx|XX)?[\u4e00-\u9fff])/).map((p) => p.trim()).filter(Boolean);
         if (parts.length >= 2 && parts.length <= 3) {
           // "接口设计说明书模板:助力高效开发的利器": a phrase after the colon ("…的…") is a subtitle, maybe a slogan.
           const afterColon = /[:：](.+)$/.exec(foldForMatching(joinedLine))?.[1];
@@ -1214,7 +1209,8 @@ function isPageHeader(folded: string, formalOnly = false): boolean {
     /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded) ||
     // The first page's own number or a cover's word over the title ("- 1 -", "第1页共20页", "封面"); a later page's
     // number is a body page's running header.
-    /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$|^封面$|^正本$|^副本$/.test(folded) ||
+    // Not formal: a body page's number may be its first line too ("第1页共30页" / "1.建设方案").
+    (!formalOnly && /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$|^封面$|^正本$|^副本$/.test(folded)) ||
     // OCR's stray marks from a frame or a rule line ("|", "——"), only where a bare name would do.
     (!formalOnly && /^[|｜¦\-—–_=~·•※*]{1,6}$/.test(folded))
   );
@@ -1242,7 +1238,7 @@ function isTitleLike(folded: string): boolean {
   // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
   const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
   // "…项目合同（含技术附件）": a bracket after the title saying what the document holds is a remark, not a reference.
-  const unremarked = folded.replace(/[(（][^()（）]{0,20}[)）]$/, '');
+  const unremarked = folded.replace(/[(（](?:含|附|包括)[^()（）]{0,18}[)）]$/, '');
   if (!officialTitle && REFERENCE_CUES.some((c) => unremarked.includes(c))) return false;
   // Numbered list items ("1.监理报告", "(三)竣工报告") in a letter are enclosures, not the letter's title.
   if (NUMBERED_ITEM.test(folded)) return false;
@@ -1285,6 +1281,8 @@ function stripTrailingNoise(s: string): string {
       .replace(/(?<=[\u4e00-\u9fff])[a-z]{0,8}[-_]?[a-z0-9-_]*\d[a-z0-9-_]*$/i, '')
       // What a shared copy appends to the title: "…合同范本", "…协议格式版", "…方案范文参考", "…指南整合版".
       // "…文档标准模版": 标准 qualifies the template there, it is not the head.
+      // "…实施方案格式及范文": a template and its sample together.
+      .replace(/(?:格式|模板|模版|范本|样本)(?:及|和|与|、)(?:范文|范例|样例|示例|填写说明)$/, '')
       .replace(/(标准模板|标准模版|标准范本|模板|模版|范本|示范文本|样本|样板|范文参考|范文|参考|格式版|格式|整合版|修改版|更新版|定稿版|最终版|终版|初版|正式版|修订版|盖章版|签字版|送审版|报批版|word文档|全文|详细|final)$/i, '')
       // An edition written out after the title, not bracketed: "…可行性研究报告终稿", "SRS正式稿".
       .replace(/(送审稿|评审稿|报批稿|修订稿|征求意见稿|讨论稿|审定稿|定稿|初稿|正式稿|正稿|终稿|正本|副本)$/, '')

@@ -735,15 +735,17 @@ describe('when a page sets digits full-width, prints its number above the title,
     expect(top(classify('scan.pdf', 'ＸＸ平台需求规格说明书Ｖ１.０'))).toBe('requirements_analysis');
   });
 
-  it('reads the line below the first page\'s number as the first line, but not below a later page\'s number', () => {
-    expect(top(classify('scan.pdf', '- 1 -\n7.9系统测试报告'))).toBe('test_report');
+  it('reads the line below the first page\'s number as the first line, but a numbered line there as a body page\'s section', () => {
+    expect(top(classify('scan.pdf', '- 1 -\n某某系统测试报告'))).toBe('test_report');
     expect(classify('scan.pdf', '第1页共20页\n技术服务合同属于什么合同类型').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('某市政务云项目可行性研究报告.pdf', '第1页共30页\n1.建设方案\n本项目建设内容包括门户和数据交换。'))).not.toBe('construction_plan');
     expect(top(classify('scan.pdf', '- 3 -\n1.项目基本情况\n2.建设内容'))).not.toBe('project_summary');
   });
 
-  it('reads the next page\'s first line as the first line when the cover carries only 正本 or nothing', () => {
-    expect(top(classify('scan.pdf', '正本', '2、某某平台需求规格说明书\n某某科技有限公司'))).toBe('requirements_analysis');
+  it('reads the next page\'s first line as the first line when the cover carries only 正本 or nothing, but not its numbered section', () => {
+    expect(top(classify('scan.pdf', '正本', '某某平台需求规格说明书\n某某科技有限公司'))).toBe('requirements_analysis');
     expect(classify('scan.pdf', '', '中标通知书多少天签合同').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('某市政务云项目初步设计.pdf', '', '1、实施方案\n本项目分三个阶段实施。'))).not.toBe('implementation_plan');
   });
 });
 
@@ -791,5 +793,43 @@ describe('when a form or a two-column cover sets the title in a row with other t
   it('takes a unit\'s name as whole, not as a title wrapped onto the short title below, and no 公文 opening as a unit', () => {
     expect(top(classify('scan.pdf', '某某市政务服务数据管理局\n实施方案\n一、项目概况'))).toBe('implementation_plan');
     expect(classify('scan.pdf', '关于转发市政务服务中心管理办公室\n《某市政府大数据中心建设方案》\n的通知').docTypes[0]!.id).toBe('other_material');
+  });
+});
+
+describe('when the fifth session\'s readings meet pages they were not meant for (review of policy, period, remark and split readings)', () => {
+  it('keeps a bureau\'s project plan, a plan for a platform\'s years and a 十四五 project a plan', () => {
+    expect(top(classify('scan.pdf', '某县公安局视频监控联网实施方案\n某某科技有限公司\n二〇二四年五月'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '智慧社区建设实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某市政务云平台建设方案(2022-2024年)'))).toBe('construction_plan');
+    expect(top(classify('scan.pdf', '某市“十四五”电子政务项目建设方案'))).toBe('construction_plan');
+    expect(top(classify('scan.pdf', '某市大数据局网络安全等级保护整改建设方案（2024-2025年)'))).toBe('security_plan');
+    for (const title of ['“十四五”期间推进智慧水利建设实施方案', '某市推动制造业高质量发展实施方案', '某县“互联网+党建”先锋行动实施方案']) {
+      expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
+    }
+  });
+
+  it('splits a dated monthly report at its dash, and reads a reference cue inside a trailing bracket as a reference', () => {
+    expect(top(classify('scan.pdf', '某市政务云项目监理月报—2024年5月'))).toBe('supervision_report');
+    expect(top(classify('scan.pdf', '本项目已于2024年5月完成竣工验收（依据竣工验收报告）'))).not.toBe('acceptance_report');
+  });
+
+  it('keeps a project named for its delivery an acceptance, and an equipment intake check no lab\'s report', () => {
+    expect(top(classify('scan.pdf', '某市政务云服务器到货安装项目验收报告'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某市政务云设备进场检验报告'))).not.toBe('third_party_test_report');
+    expect(top(classify('scan.pdf', '某市电子政务外网升级改造工作总结'))).toBe('completion_report');
+  });
+
+  it('reads an approval that adjusts a project\'s contents, and a request to, as a change; a result list as none', () => {
+    expect(top(classify('scan.pdf', '关于同意某工程调整项目建设内容的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于某生态旅游基础设施建设项目(一期)调整部分建设内容的请示'))).toBe('change_approval');
+    expect(classify('scan.pdf', '2021年度某市科技研发平台验收结果公示名单').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('reads a template with its sample, a project\'s 立项申请单, a settlement audit\'s result notice and a single source\'s justification', () => {
+    expect(top(classify('scan.pdf', '项目实施方案格式及范文'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '项目立项申请单'))).toBe('application_form');
+    expect(top(classify('scan.pdf', '某镇2018年高标准农田建设项目工程结算情况审计结果公告'))).toBe('settlement_report');
+    expect(classify('scan.pdf', '某县2023年度财务收支审计结果公告').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '关于某信息管理系统单一来源采购申请理由'))).toBe('procurement_documents');
   });
 });
