@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Page } from '../extractors/model.ts';
 import { foldForMatching, toHalfWidthAlnum } from '../extractors/normalize.ts';
 import type { Catalogue } from './catalogue-schema.ts';
+import { OcrTitleRepair } from './ocr-repair.ts';
 
 /**
  * Classification of one file into the doc types of the catalogue (checklists/catalogue.yaml).
@@ -180,6 +181,8 @@ export class DocTypeClassifier {
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
   private readonly newsEndings: string[];
   private readonly programmeTypes: Set<string>;
+  /** One misread character of an OCR'd title, repaired against the catalogue's own words. */
+  private readonly ocrRepair: OcrTitleRepair;
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -212,6 +215,22 @@ export class DocTypeClassifier {
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
       if (t.implies.length > 0) this.implies.set(t.id, t.implies);
     }
+    const vocabulary = new Set<string>([...this.titleTerms.map((t) => t.term), ...this.foreignHeads]);
+    for (const t of this.grammarTypes) {
+      for (const m of t.modifiers) {
+        vocabulary.add(m);
+        for (const h of t.heads) vocabulary.add(m.endsWith(h) ? m : m + h);
+      }
+      for (const h of t.heads) vocabulary.add(h);
+    }
+    const alphabet = new Set<string>();
+    const addChars = (value: unknown): void => {
+      if (typeof value === 'string') for (const ch of foldForMatching(value)) alphabet.add(ch);
+      else if (Array.isArray(value)) value.forEach(addChars);
+      else if (value && typeof value === 'object') Object.values(value).forEach(addChars);
+    };
+    addChars(catalogue);
+    this.ocrRepair = new OcrTitleRepair(vocabulary, alphabet);
   }
 
   classify(input: ClassifierInput): Classification {
@@ -419,7 +438,7 @@ export class DocTypeClassifier {
         }
         continue;
       }
-      const text = stripVersionMarkers(candidate.text);
+      const text = stripVersionMarkers(candidate.fuzzyAllowed ? this.ocrRepair.repair(candidate.text, [...stripTrailingNoise(candidate.text)].length) : candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
       // What trails a title that ends on a head is a remark, not the title: English initials ("某某系统架构评审表(SAD)")
@@ -842,8 +861,13 @@ export class DocTypeClassifier {
 
   private isNewsHeadline(text: string): boolean {
     const core = stripTrailingNoise(text);
-    // "…可行性研究报告获国家发改委批复", "…项目获批立项": what a paper obtained is news of it, not the paper.
-    return this.newsEndings.some((e) => core.endsWith(e)) || /获(?:[\u4e00-\u9fff]{2,14})?(批复|批准|批复立项|获批|立项)$/.test(core);
+    // "…可行性研究报告获国家发改委批复", "…项目获批立项": what a paper obtained is news of it, not the paper. And
+    // "某市政府通过…实施方案", "县常务会议审议通过…": a body that passed a paper, reported.
+    return (
+      this.newsEndings.some((e) => core.endsWith(e)) ||
+      /获(?:[\u4e00-\u9fff]{2,14})?(批复|批准|批复立项|获批|立项)$/.test(core) ||
+      /^[\u4e00-\u9fff]{0,12}(政府|常务会议|常务会|常委会|党组|人大)(审议)?通过/.test(core)
+    );
   }
 
   private excluded(docType: string, text: string): boolean {

@@ -80,15 +80,21 @@ describe('when the classifier reads published titles kept apart while it was dev
   //   again. A ninth set (t: ministries and provincial big-data centres), counted once the same way after all that:
   //   57 of 68 (83.8 %); the classifier as the session began gave 58 (a 建设工作实施方案 had become unsure; that exclusion
   //   was then dropped). After the changes it led to (file extensions on a page, a document number's brackets inside a
-  //   remark, 可行性方案, 功能需求) it was merged (dev +45, holdout +23): 676 of 705, 8 of 353 none forced. This test
-  //   holds that as the floor.
-  it('types at least as many exactly as when it was last measured (676 of 705; the issue asks 97 %), and forces no more none titles into a type', () => {
+  //   remark, 可行性方案, 功能需求) it was merged (dev +45, holdout +23): 676 of 705, 8 of 353 none forced.
+  // - 2026-12-05, fifth session: ten more unseen sets (fresh-2026-12-05u…dd.tsv; 67 rows dropped first as known titles
+  //   shown with a file's extension, which merge.ts now drops too). Each was counted by counts only before its failures
+  //   were read; the classifier as the session began (92803e7) gave 457 of 522 on them (87.5 %), the classifier after
+  //   this session's changes 498 of 522. Meanwhile the half stood at 676 of 705. Once, a catalogue change (项目技术要求
+  //   and similar procurement terms) lowered this half's count to 675 with one more none title forced; the change was
+  //   taken back on that count alone, without any title shown. Merged (dev +389, holdout +133): 805 of 838, 9 of 421
+  //   none forced. This test holds that as the floor.
+  it('types at least as many exactly as when it was last measured (805 of 838; the issue asks 97 %), and forces no more none titles into a type', () => {
     const outcomes = rows.map(classifyTitle);
     const exact = outcomes.filter((o) => o.exact).length;
     const forced = outcomes.filter((o) => o.row.expected === 'none' && !o.exact).length;
     // Counts only in the messages, as score.ts prints: a failing run must not show the half's titles to whoever reads it.
-    expect(rows.length).toBeGreaterThanOrEqual(705);
-    expect(exact, `${exact}/${rows.length} exact`).toBeGreaterThanOrEqual(676);
-    expect(forced, `${forced} none titles forced into a type`).toBeLessThanOrEqual(8);
+    expect(rows.length).toBeGreaterThanOrEqual(838);
+    expect(exact, `${exact}/${rows.length} exact`).toBeGreaterThanOrEqual(805);
+    expect(forced, `${forced} none titles forced into a type`).toBeLessThanOrEqual(9);
   });
 });

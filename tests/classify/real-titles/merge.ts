@@ -4,7 +4,8 @@
  * Each gathered file has the table's header and three tab-separated columns (title, expected type or `none`, http(s)
  * source). A row goes to holdout.tsv when the first byte of SHA-1(title, UTF-8) ≡ 0 (mod 4), otherwise to dev.tsv, so
  * the split does not depend on who gathered it or in which order. A title already in either half (or earlier in the
- * input) is dropped. It prints only counts: the holdout rows stay unseen by whoever runs it.
+ * input), also as a file's name with its extension, is dropped. It prints only counts: the holdout rows stay unseen by
+ * whoever runs it.
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -14,6 +15,11 @@ import { REPO_ROOT } from '../../helpers/shared-data.ts';
 import { knownTypes, readTitleTable, requiredTypes, tableCounts } from './measure.ts';
 
 const HEADER = 'title\texpected\tsource';
+
+/** A title and the same title shown as a file's name ("…验收报告" and "…验收报告.docx") are one title. */
+export function sameTitleKey(title: string): string {
+  return title.trim().replace(/\.(?:docx?|wps|pdf|ofd|xlsx?|et|txt|rtf|md|html?|pptx?|dps)$/i, '');
+}
 
 export function splitOf(title: string): 'dev' | 'holdout' {
   return createHash('sha1').update(title, 'utf8').digest()[0]! % 4 === 0 ? 'holdout' : 'dev';
@@ -59,15 +65,15 @@ function main(files: string[]): number {
     return 1;
   }
   // Titles only: the holdout rows are compared, never printed.
-  const seen = new Set([...readTitleTable('dev'), ...readTitleTable('holdout')].map((r) => r.title));
+  const seen = new Set([...readTitleTable('dev'), ...readTitleTable('holdout')].map((r) => sameTitleKey(r.title)));
   const added = { dev: [] as string[], holdout: [] as string[] };
   let duplicates = 0;
   for (const row of gathered.flatMap((g) => g.rows)) {
-    if (seen.has(row.title)) {
+    if (seen.has(sameTitleKey(row.title))) {
       duplicates += 1;
       continue;
     }
-    seen.add(row.title);
+    seen.add(sameTitleKey(row.title));
     added[splitOf(row.title)].push(`${row.title}\t${row.expected}\t${row.source}`);
   }
   for (const split of ['dev', 'holdout'] as const) {
