@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Page } from '../extractors/model.ts';
 import { foldForMatching, toHalfWidthAlnum } from '../extractors/normalize.ts';
 import type { Catalogue } from './catalogue-schema.ts';
-import { OcrTitleRepair } from './ocr-repair.ts';
 
 /**
  * Classification of one file into the doc types of the catalogue (checklists/catalogue.yaml).
@@ -109,7 +108,7 @@ function isContentsLine(line: string): boolean {
 /** A span of years ("2021-2023年", "2023—2025") or a five-year period ("十四五"): a programme's, not a project's. */
 const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)\d{2}|十[一二三四五六七八九]五/;
 /** What a project builds, named in its plan ("…政务云平台建设方案(2022-2024年)" is a project's plan for its years). */
-const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|数据库|机房|中心/;
+const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|外网|内网|数据库|机房|中心|监控|改造|升级|[一二三四五六七八九十\d]期/;
 /** What firedExclusions reports for a programme (catalogue `programmeTypes`). */
 const PROGRAMME_MARK = '〈规划期〉';
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
@@ -181,8 +180,6 @@ export class DocTypeClassifier {
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
   private readonly newsEndings: string[];
   private readonly programmeTypes: Set<string>;
-  /** One misread character of an OCR'd title, repaired against the catalogue's own words. */
-  private readonly ocrRepair: OcrTitleRepair;
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -215,22 +212,6 @@ export class DocTypeClassifier {
       this.markers.set(t.id, [...new Set(t.contentMarkers.map(foldForMatching))].filter(Boolean));
       if (t.implies.length > 0) this.implies.set(t.id, t.implies);
     }
-    const vocabulary = new Set<string>([...this.titleTerms.map((t) => t.term), ...this.foreignHeads]);
-    for (const t of this.grammarTypes) {
-      for (const m of t.modifiers) {
-        vocabulary.add(m);
-        for (const h of t.heads) vocabulary.add(m.endsWith(h) ? m : m + h);
-      }
-      for (const h of t.heads) vocabulary.add(h);
-    }
-    const alphabet = new Set<string>();
-    const addChars = (value: unknown): void => {
-      if (typeof value === 'string') for (const ch of foldForMatching(value)) alphabet.add(ch);
-      else if (Array.isArray(value)) value.forEach(addChars);
-      else if (value && typeof value === 'object') Object.values(value).forEach(addChars);
-    };
-    addChars(catalogue);
-    this.ocrRepair = new OcrTitleRepair(vocabulary, alphabet);
   }
 
   classify(input: ClassifierInput): Classification {
@@ -438,7 +419,7 @@ export class DocTypeClassifier {
         }
         continue;
       }
-      const text = stripVersionMarkers(candidate.fuzzyAllowed ? this.ocrRepair.repair(candidate.text, [...stripTrailingNoise(candidate.text)].length) : candidate.text);
+      const text = stripVersionMarkers(candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
       // What trails a title that ends on a head is a remark, not the title: English initials ("某某系统架构评审表(SAD)")
@@ -866,7 +847,7 @@ export class DocTypeClassifier {
     return (
       this.newsEndings.some((e) => core.endsWith(e)) ||
       /获(?:[\u4e00-\u9fff]{2,14})?(批复|批准|批复立项|获批|立项)$/.test(core) ||
-      /^[\u4e00-\u9fff]{0,12}(政府|常务会议|常务会|常委会|党组|人大)(审议)?通过/.test(core)
+      (/^[\u4e00-\u9fff]{0,12}(政府|常务会议|常务会|常委会|党组|人大)(审议)?通过/.test(core) && !/(决议|决定|纪要|意见)$/.test(core))
     );
   }
 
@@ -1026,8 +1007,10 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
   // A cover that carries nothing but page headers ("正本", a company's name) leaves the next page's first line the
   // document's first line for an article's or a standard's reading; a numbered first line is read on the first page only.
   let headerOnlyAbove = true;
+  // A numbered first line on page 2 counts only below a cover page of formal headers alone ("正本"), not a blank one.
+  let coverOfFormalHeaders = false;
   for (const page of pages.slice(0, 2)) {
-    let formalHeaderOnlyAbove = page === pages[0];
+    let formalHeaderOnlyAbove = page === pages[0] || coverOfFormalHeaders;
     const lines = page.text
       .split('\n')
       .map((l) => toHalfWidthAlnum(l).trim())
@@ -1074,9 +1057,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
       if (cells.length >= 2) {
         for (const cell of cells.slice(0, 3)) {
           const c = foldForMatching(cell);
-          // A short first cell ("合同 | 编号：…") is a title only as the page's first line.
-          const longEnough = c.length >= 4 || (cell === cells[0] && belowHeaderOnly && c.length >= 2);
-          if (longEnough && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, cell: true };
+          if (c.length >= 4 && isTitleLike(c)) yield { text: c, line: folded, original: cell, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, cell: true };
         }
       }
       // The salutation ("XX局:") opens the body of a letter: the title is above it.
@@ -1141,6 +1122,7 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
     yield* latinOnly;
     // A cover page with a few lines leads to page 2; a full first page is enough.
     if (lines.length >= 6) break;
+    coverOfFormalHeaders = page === pages[0] && zone.length > 0 && zone.every((l) => isPageHeader(foldForMatching(l), true));
   }
 }
 
@@ -1233,8 +1215,10 @@ function isPageHeader(folded: string, formalOnly = false): boolean {
     /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded) ||
     // The first page's own number or a cover's word over the title ("- 1 -", "第1页共20页", "封面"); a later page's
     // number is a body page's running header.
-    // Not formal: a body page's number may be its first line too ("第1页共30页" / "1.建设方案").
-    (!formalOnly && /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$|^封面$|^正本$|^副本$/.test(folded)) ||
+    // A cover's word is formal: no body page is headed 正本. A page's number is not: a body page's number may be its
+    // first line too ("第1页共30页" / "1.建设方案").
+    /^(封面|正本|副本)$/.test(folded) ||
+    (!formalOnly && /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$/.test(folded)) ||
     // OCR's stray marks from a frame or a rule line ("|", "——"), only where a bare name would do.
     (!formalOnly && /^[|｜¦\-—–_=~·•※*]{1,6}$/.test(folded))
   );

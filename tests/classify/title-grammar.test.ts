@@ -784,9 +784,9 @@ describe('when a form or a two-column cover sets the title in a row with other t
     expect(top(classify('scan.pdf', '文件名称：某某市政务云平台项目可行性研究报告\n编制单位：某某咨询公司'))).toBe('feasibility_report');
   });
 
-  it('reads a form\'s first cell as a title with its own parts, and a short first cell only on the first line', () => {
+  it('reads a form\'s first cell as a title with its own parts, but no bare head in a short cell over the title below', () => {
     expect(top(classify('scan.pdf', '自查报告：某某政务服务平台 | 填报日期：2024年5月 | 编号：001'))).toBe('self_inspection_report');
-    expect(top(classify('scan.pdf', '合同 | 编号：HT-2024-001 | 签订日期：2024年5月'))).toBe('contract');
+    expect(top(classify('scan.pdf', '批复 | 某发改〔2024〕12号\n关于某项目可行性研究报告的批复'))).toBe('feasibility_approval');
     expect(top(classify('scan.pdf', '某某市数据局关于某项目的说明\n合同 | 有 | 第3页'))).not.toBe('contract');
   });
 
@@ -831,5 +831,26 @@ describe('when the fifth session\'s readings meet pages they were not meant for 
     expect(top(classify('scan.pdf', '某镇2018年高标准农田建设项目工程结算情况审计结果公告'))).toBe('settlement_report');
     expect(classify('scan.pdf', '某县2023年度财务收支审计结果公告').docTypes[0]!.id).toBe('other_material');
     expect(top(classify('scan.pdf', '关于某信息管理系统单一来源采购申请理由'))).toBe('procurement_documents');
+  });
+});
+
+describe('when the fifth session\'s later readings meet everyday forms (second review: forms, covers, programmes)', () => {
+  it('keeps payment, seal and access forms (申请单) and intake or delivery checks (验收表) unsure, not a project\'s papers', () => {
+    for (const title of ['某项目付款申请单', '某项目合同用印申请单', '电子政务外网接入申请单', '材料进场验收表', '某项目到货及安装验收报告']) {
+      expect(top(classify('scan.pdf', title)), title).toBe('unsure');
+    }
+  });
+
+  it('reads a numbered title below 正本, 副本 or 封面, on its page or the next, but not below a blank cover', () => {
+    expect(top(classify('scan.pdf', '正本\n2、某县政务外网项目初步设计方案\n某某设计院'))).toBe('preliminary_design');
+    expect(top(classify('scan.pdf', '副本\n5、某系统采购合同'))).toBe('contract');
+    expect(top(classify('scan.pdf', '正本', '3、某项目竣工验收报告'))).toBe('acceptance_report');
+    expect(top(classify('某市政务云项目初步设计.pdf', '', '1、实施方案\n本项目分三个阶段实施。'))).not.toBe('implementation_plan');
+  });
+
+  it('keeps a platform for public data\'s operation a project, a project plan for its years a plan, and a party group\'s resolution its own', () => {
+    expect(top(classify('scan.pdf', '某市公共数据授权运营平台建设项目实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某县电子政务外网升级改造实施方案（2024-2025年）'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某局党组审议通过某系统建设项目实施方案的决议'))).toBe('party_group_resolution');
   });
 });
