@@ -84,7 +84,8 @@ export function normalizeText(s: string): string {
 
 /**
  * Full-width digits and Latin letters ("２０２４年", "６.４", "ＸＸ项目"), as a Chinese word processor often sets them, in
- * their ASCII forms; punctuation and brackets are left as they are.
+ * their ASCII forms; punctuation and brackets are left as they are, so a raw line keeps its quotes' look (foldWidth,
+ * which normalizeText applies, folds them all).
  */
 export function toHalfWidthAlnum(s: string): string {
   return s.replace(/[０-９Ａ-Ｚａ-ｚ．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
@@ -96,7 +97,7 @@ export function toHalfWidthAlnum(s: string): string {
  * 零 is not folded here: it equals 〇 only inside dates (§0.4), which the date parser handles.
  */
 export function foldForMatching(s: string): string {
-  return toHalfWidthAlnum(normalizeText(s))
+  return normalizeText(s)
     .replace(/\s+/g, '')
     .replace(/[“”„‟"＂〝〞]/g, '"')
     .replace(/[‘’‚‛']/g, "'")
