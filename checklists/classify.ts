@@ -1005,7 +1005,7 @@ function wrappedTitle(zone: string[], from: number, first: string): { text: stri
 function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<TitleCandidate> {
   let lineIndex = 0;
   // A cover that carries nothing but page headers ("正本", a company's name) leaves the next page's first line the
-  // document's first line for an article's or a standard's reading; a numbered first line is read on the first page only.
+  // document's first line for an article's or a standard's reading.
   let headerOnlyAbove = true;
   // A numbered first line on page 2 counts only below a cover page of formal headers alone ("正本"), not a blank one.
   let coverOfFormalHeaders = false;
@@ -1213,10 +1213,9 @@ function isPageHeader(folded: string, formalOnly = false): boolean {
     // A cover's control labels over the title: "文档编号：ZH-2024-017", "密级：内部", "秘密★1年", "版本号：V1.0".
     /^(文档|文件|合同|项目|报告|资料)?(编号|编码|密级|保密级别|版本号?|受控状态|分发号|存档号|档案号)[:：]/.test(folded) ||
     /^(绝密|机密|秘密|内部)(★|资料|文件)/.test(folded) ||
-    // The first page's own number or a cover's word over the title ("- 1 -", "第1页共20页", "封面"); a later page's
-    // number is a body page's running header.
-    // A cover's word is formal: no body page is headed 正本. A page's number is not: a body page's number may be its
-    // first line too ("第1页共30页" / "1.建设方案").
+    // A cover's word over the title is formal: no body page is headed 正本. The first page's own number ("- 1 -",
+    // "第1页共20页") is not: a body page's number may head it too ("第1页共30页" / "1.建设方案"), and a later page's
+    // number is no header at all.
     /^(封面|正本|副本)$/.test(folded) ||
     (!formalOnly && /^[-—–]?1[-—–]?$|^第1页(共\d+页)?$|^共\d+页第1页$/.test(folded)) ||
     // OCR's stray marks from a frame or a rule line ("|", "——"), only where a bare name would do.
