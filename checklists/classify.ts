@@ -111,6 +111,10 @@ const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:1
 const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|外网|内网|数据库|机房|中心|监控|改造|升级|[一二三四五六七八九十\d]期/;
 /** What firedExclusions reports for a programme (catalogue `programmeTypes`). */
 const PROGRAMME_MARK = '〈规划期〉';
+/** How long a first line is when its title may have wrapped onto the next: a cover's large type sets 12–20 characters. */
+const WRAPPED_LINE_MIN = 12;
+/** A part of a document named on a line below its title: the title is whole without it. */
+const PART_BELOW = /^[^\n]{0,8}(图|附图|附表|须知|填报说明|填表说明|程序|流程)$/;
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
 const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
@@ -419,6 +423,21 @@ export class DocTypeClassifier {
         }
         continue;
       }
+      // The whole wrapped title decides over its first line where it says something else: a guide, news, a letter that
+      // sends a paper ("…需求分析" / "报告编制要求(试用)", "关于报送…项目建议书的函"), or another of our documents
+      // ("…2025年度合同" / "雇员补充医疗保险采购项目(二次)" / "招标公告").
+      if (candidate.wrappedWhole) {
+        const source = candidate.fuzzyAllowed ? 'ocr' : 'text-layer';
+        const whole = this.fromTitle([{ n: candidate.page, text: candidate.wrappedWhole.text, source }], false);
+        const original = candidate.wrappedWhole.original;
+        if (whole.kind === 'unrecognised' && (whole.foreign || whole.transmits)) return { ...whole, candidate: { ...whole.candidate, original } };
+        if (whole.kind === 'matched') {
+          const alone = this.fromTitle([{ n: candidate.page, text: candidate.text, source }], false);
+          if (alone.kind === 'matched' && alone.matches[0]!.id !== whole.matches[0]!.id) {
+            return { ...whole, matches: whole.matches.map((m) => ({ ...m, evidence: { ...m.evidence, quote: original } })) };
+          }
+        }
+      }
       const text = stripVersionMarkers(candidate.text);
       const core = this.withoutHeadSuffix(stripTrailingNoise(text));
       // A listed term that contains its type's exclusion word ("密码应用方案评估报告", 方案) is not vetoed by it.
@@ -484,7 +503,7 @@ export class DocTypeClassifier {
           continue;
         }
       }
-      if (hits.length > 0 && candidate.lineIndex <= 5 && sendsDocument(text)) {
+      if (hits.length > 0 && candidate.lineIndex <= 5 && (sendsDocument(text) || sendsDocument(stripTrailingNoise(text)))) {
         pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads.length > 0 ? heads : hits, transmits: true };
         continue;
       }
@@ -954,6 +973,11 @@ interface TitleCandidate {
   belowHeaderOnly?: boolean;
   /** A part of a line whose subtitle after a colon is a phrase ("…:确保项目成功交付的关键环节"). */
   subtitle?: string;
+  /**
+   * A long first line with the line(s) it wrapped onto ("国家电子政务工程建设项目需求分析" / "报告编制要求(试用)"): the whole
+   * title, which may be a guide, a letter or news although its first line alone names one of our documents.
+   */
+  wrappedWhole?: { text: string; original: string };
 }
 
 /**
@@ -1089,11 +1113,14 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         ) {
           yield { text: joined, line: joined, original: `${completedOriginal} ${lower.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'joined', lower: lower.text };
         }
-        if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly };
-        yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly };
         // A long title set in large type wraps anywhere ("汕头市第四人民医院医疗设备市" / "场调研公告（含电子胃肠镜）"): when the
         // full first line alone names nothing, it is read with the one or two lines that finish it, each no longer than it.
         const wrapped = wrappedTitle(zone, after, completed);
+        // A part named below a title ("附图", "填报说明", "投标人须知") is no wrapped ending of it.
+        const wrappedWhole =
+          wrapped && completed.length >= WRAPPED_LINE_MIN && !PART_BELOW.test(wrapped.lower) ? { text: wrapped.text, original: `${completedOriginal} ${wrapped.original}` } : undefined;
+        if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, wrappedWhole };
+        yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, wrappedWhole };
         if (wrapped) {
           yield { text: wrapped.text, line: wrapped.text, original: `${completedOriginal} ${wrapped.original}`, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, tentative: 'wrapped', lower: wrapped.lower };
         }
@@ -1243,7 +1270,8 @@ function isTitleLike(folded: string): boolean {
   if (/(^|[\u4e00-\u9fff])第[一二三四五六七八九十百\d]{1,4}章/.test(folded) || /^第[一二三四五六七八九十百\d]{1,4}篇/.test(folded)) return false;
   if (LABEL_VALUE.test(folded)) return false;
   // "关于报送…验收申请的函": an official letter's title may carry 报送 or 根据; in a body line they refer to another paper.
-  const officialTitle = /关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
+  // An open one wraps: "关于报送长武县高级中学新校区建设" / "项目可行性研究报告的报告".
+  const officialTitle = (/关于.{2,}的?(请示|报告|函|复函|批复|通知|申请|意见)$/.test(folded) || /^关于.{6,}/.test(folded)) && !REFERENCE_CUES.some((c) => folded.startsWith(c));
   // "…项目合同（含技术附件）": a bracket after the title saying what the document holds is a remark, not a reference.
   const unremarked = folded.replace(/[(（](?:含|附|包括)[^()（）]{0,18}[)）]$/, '');
   if (!officialTitle && REFERENCE_CUES.some((c) => unremarked.includes(c))) return false;

@@ -854,3 +854,16 @@ describe('when the fifth session\'s later readings meet everyday forms (second r
     expect(top(classify('scan.pdf', '某局党组审议通过某系统建设项目实施方案的决议'))).toBe('party_group_resolution');
   });
 });
+
+describe('when a cover wraps a long title whose first line alone names one of our documents', () => {
+  it('lets the whole wrapped title decide: a guide, a letter that sends a paper, or another of our documents', () => {
+    expect(classify('scan.pdf', '国家电子政务工程建设项目需求分析\n报告编制要求(试用)\n某某科技有限公司\n二〇二四年五月').docTypes[0]!.id).toBe('other_material');
+    expect(top(classify('scan.pdf', '关于报送某县高级中学新校区建设\n项目可行性研究报告的报告\n某某科技有限公司\n二〇二四年五月'))).not.toBe('feasibility_report');
+    expect(top(classify('scan.pdf', '某某服务集团有限公司人力资源服务\n分公司综合事务部2025年度合同\n雇员补充医疗保险采购项目(二次)\n招标公告'))).toBe('procurement_documents');
+  });
+
+  it('keeps the title its own when the line below names a part of it, or the first line is short', () => {
+    expect(top(classify('scan.pdf', '某某市政务云平台建设项目竣工验收报告\n附图\n一、项目概况'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '某市政务云平台可行性研究报告\n某某科技有限公司\n二〇二四年五月'))).toBe('feasibility_report');
+  });
+});
