@@ -113,8 +113,8 @@ const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网
 const PROGRAMME_MARK = '〈规划期〉';
 /** How long a first line is when its title may have wrapped onto the next: a cover's large type sets 12–20 characters. */
 const WRAPPED_LINE_MIN = 12;
-/** A part of a document named on a line below its title: the title is whole without it. */
-const PART_BELOW = /^[^\n]{0,8}(图|附图|附表|须知|填报说明|填表说明|程序|流程)$/;
+/** How a part of a document named below its title ends ("附图", "投标人须知", "验收程序"): the title is whole without it. */
+const PART_NAME_END = /(图|附表|须知|填报说明|填表说明|程序|流程)$/;
 /** A date line below a title ("2024年5月", "二〇二四年五月"): never part of the title. */
 const DATE_LINE = /^[\d〇零一二三四五六七八九十○]{2,4}年/;
 const VERSION_MARKER = /[(（](送审稿|评审稿|报批稿|修订稿|终稿|征求意见稿|定稿|初稿|草案|正式稿|盖章版|签字版|扫描件|副本|复印件)[)）]/g;
@@ -591,7 +591,7 @@ export class DocTypeClassifier {
   private isPartOfGuideTitle(part: string, whole: string): boolean {
     if (whole.length <= part.length || !whole.startsWith(part)) return false;
     const cutMidWord = !this.allHeads.some((h) => part.endsWith(h));
-    return cutMidWord || !/(图|须知|填报说明|填表说明|程序|流程)$/.test(whole);
+    return cutMidWord || !PART_NAME_END.test(whole);
   }
 
   /**
@@ -1118,7 +1118,9 @@ function* titleCandidates(pages: Page[], numberedFirstLine: boolean): Generator<
         const wrapped = wrappedTitle(zone, after, completed);
         // A part named below a title ("附图", "填报说明", "投标人须知") is no wrapped ending of it.
         const wrappedWhole =
-          wrapped && completed.length >= WRAPPED_LINE_MIN && !PART_BELOW.test(wrapped.lower) ? { text: wrapped.text, original: `${completedOriginal} ${wrapped.original}` } : undefined;
+          wrapped && completed.length >= WRAPPED_LINE_MIN && !(wrapped.lower.length <= 10 && PART_NAME_END.test(wrapped.lower))
+            ? { text: wrapped.text, original: `${completedOriginal} ${wrapped.original}` }
+            : undefined;
         if (completed !== folded) yield { text: completed, line: completed, original: completedOriginal, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, wrappedWhole };
         yield { text: folded, line: folded, original: line, page: page.n, lineIndex, fuzzyAllowed, belowHeaderOnly, wrappedWhole };
         if (wrapped) {
