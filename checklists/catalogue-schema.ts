@@ -152,6 +152,8 @@ export const CatalogueSchema = z.object({
    * and naming nothing a project builds (项目, 系统, 平台…), is a programme: the catch-all.
    */
   programmeTypes: z.array(DocTypeIdSchema).default([]),
+  /** A government's words of policy ("推进", "加快"): a plan of `programmeTypes` in them naming nothing built is a programme too. */
+  programmeWords: z.array(z.string().min(1)).default([]),
   /** How a news headline about a project ends ("…通过初步验收", "…正式上线"): such a title is the catch-all. */
   newsEndings: z.array(z.string().min(1)).default([]),
   /**
@@ -160,7 +162,15 @@ export const CatalogueSchema = z.object({
    * A longer term or a modifier ("软件测评报告", "等级保护测评报告") still decides.
    */
   ambiguousTitleTerms: z
-    .array(z.strictObject({ term: z.string().min(1), docTypes: z.array(DocTypeIdSchema).min(2), note: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        term: z.string().min(1),
+        docTypes: z.array(DocTypeIdSchema).min(2),
+        note: z.string().min(1),
+        /** Words of the title that decide for one of the types ("电力监控系统测评报告" is an 等级保护 evaluation by that field's rule). */
+        decidedBy: z.record(DocTypeIdSchema, z.array(z.string().min(1)).min(1)).default({}),
+      }),
+    )
     .default([]),
   groups: z.strictObject(Object.fromEntries(DOC_TYPE_GROUP_NAMES.map((name) => [name, DocTypeGroupSchema])) as Record<DocTypeGroupName, typeof DocTypeGroupSchema>),
   /**

@@ -178,12 +178,13 @@ export class DocTypeClassifier {
   /** Generic nouns after a real head ("…说明文档"): dropped when a head precedes them. */
   private readonly headSuffixes: string[];
   /** Catalogue `ambiguousTitleTerms`, by folded term. */
-  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string }>();
+  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string; decidedBy: Array<{ docType: string; words: string[] }> }>();
   /** Catalogue `articleMarkers`: a title carrying one is an article about documents. */
   private readonly articleMarker: RegExp | undefined;
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
   private readonly newsEndings: string[];
   private readonly programmeTypes: Set<string>;
+  private readonly programmeWords: string[];
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -199,9 +200,13 @@ export class DocTypeClassifier {
       }));
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
-    for (const a of catalogue.ambiguousTitleTerms) this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note });
+    for (const a of catalogue.ambiguousTitleTerms) {
+      const decidedBy = Object.entries(a.decidedBy).map(([docType, words]) => ({ docType, words: words.map(foldForMatching) }));
+      this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note, decidedBy });
+    }
     this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
     this.programmeTypes = new Set(catalogue.programmeTypes);
+    this.programmeWords = catalogue.programmeWords.map(foldForMatching);
     const markers = [...new Set(catalogue.articleMarkers.map(foldForMatching))].filter(Boolean);
     this.articleMarker = markers.length > 0 ? new RegExp(markers.map((m) => (/^[a-z]+$/.test(m) ? `(?<![a-z])${m}(?![a-z])` : escapeRegex(m))).join('|')) : undefined;
     this.catchAll = catalogue.catchAll;
@@ -556,8 +561,15 @@ export class DocTypeClassifier {
         pending ??= { kind: 'unrecognised', candidate, headOnly: grammar?.headOnly ?? [], foreign: false, inner: heads };
         continue;
       }
-      // "电力监控系统测评报告": a head term that names two types alike leaves the file unsure between them.
+      // "光伏电站测评报告": a head term that names two types alike leaves the file unsure between them, unless a word of
+      // the title decides ("电力监控系统测评报告": that field evaluates under 等级保护).
       const ambiguous = termAtHead && heads.length > 0 ? this.ambiguousTerms.get(heads[0]!.term) : undefined;
+      const decider = ambiguous?.decidedBy.find((d) => d.words.some((w) => text.includes(w)));
+      if (ambiguous && decider && heads.every((h) => h.term === heads[0]!.term)) {
+        const word = decider.words.find((w) => text.includes(w))!;
+        const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `标题的“${word}”表明是这一类` };
+        return { kind: 'matched', matches: [{ id: decider.docType, confidence: round(positionWeight - 0.1), evidence }], byGrammar: false };
+      }
       if (ambiguous && heads.every((h) => h.term === heads[0]!.term)) {
         const inner = ambiguous.docTypes.map((docType) => ({ ...heads[0]!, docType }));
         return { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: ambiguous.note };
@@ -568,7 +580,8 @@ export class DocTypeClassifier {
         if (!refined) return [asListed];
         const narrower = { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } };
         // "…系统建设及运维服务合同": built and then maintained under one contract, the file is both papers.
-        return buildsAndMaintains(qualified, refined.modifier) ? [asListed, narrower] : [narrower];
+        if (!buildsAndMaintains(qualified, refined.modifier)) return [narrower];
+        return maintainsFirst(qualified, refined.modifier) ? [narrower, asListed] : [asListed, narrower];
       });
       for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
         if (matches.some((m) => m.id === extra.docType)) continue;
@@ -634,7 +647,8 @@ export class DocTypeClassifier {
     const refined = winners.flatMap((w) => {
       const narrower = this.refinement(w.docType, core);
       if (!narrower) return [w];
-      return buildsAndMaintains(core, narrower.modifier) ? [w, narrower] : [narrower];
+      if (!buildsAndMaintains(core, narrower.modifier)) return [narrower];
+      return maintainsFirst(core, narrower.modifier) ? [narrower, w] : [w, narrower];
     });
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
@@ -703,8 +717,10 @@ export class DocTypeClassifier {
       const modifierEnd = lastModifierAt(body, modifier, t.subjectModifiers) + modifier.length;
       // "某市公共设施维护管理平台项目软件开发合同书": in an agreement the work nearest the head is what it commissions;
       // building there makes it the development contract, whatever the system's name says.
+      // "信息系统维护与升级服务协议": building joined to the modifier by a conjunction is commissioned with it, not a name.
       const agreement = t.heads.some((h) => /(合同|协议)(书)?$/.test(h));
-      if (agreement && /开发|建设|集成|供货|安装|升级|改造/.test(body.slice(modifierEnd))) continue;
+      const after = body.slice(modifierEnd);
+      if (agreement && /开发|建设|集成|供货|安装|升级|改造/.test(after) && !CONJUNCTION_THEN_BUILD.test(after)) continue;
       return { docType: t.id, head: head ?? '', modifier, modifierEnd };
     }
     return undefined;
@@ -896,10 +912,12 @@ export class DocTypeClassifier {
 
   /**
    * Catalogue `programmeTypes`: a plan for a span of years or a five-year period ("…智慧交通建设方案(2021-2023年)",
-   * "“十四五”期间推进智慧水利建设实施方案") that names nothing a project builds is a programme, not a project's plan.
+   * "“十四五”期间推进智慧水利建设实施方案"), or in a government's words of policy (`programmeWords`: "…进一步优化政务服务
+   * 便民热线工作的实施方案"), that names nothing a project builds is a programme, not a project's plan.
    */
   private isProgramme(docType: string, text: string): boolean {
-    return this.programmeTypes.has(docType) && PROGRAMME_PERIOD.test(text) && !PROJECT_OBJECT.test(text);
+    if (!this.programmeTypes.has(docType) || PROJECT_OBJECT.test(text)) return false;
+    return PROGRAMME_PERIOD.test(text) || this.programmeWords.some((w) => text.includes(w));
   }
 }
 
@@ -1181,8 +1199,16 @@ function lastModifierAt(body: string, modifier: string, subject = false): number
  */
 function buildsAndMaintains(core: string, modifier: string): boolean {
   const at = core.lastIndexOf(modifier);
-  return at > 0 && /(建设|开发|实施|集成|供货|安装|升级|改造|采购)(与|及|和|、|暨|并)$/.test(core.slice(0, at));
+  return (at > 0 && /(建设|开发|实施|集成|供货|安装|升级|改造|采购)(与|及|和|、|暨|并)$/.test(core.slice(0, at))) || CONJUNCTION_THEN_BUILD.test(core.slice(at + modifier.length));
 }
+
+/** "维护与升级服务协议": the work named first is the agreement's main one. */
+function maintainsFirst(core: string, modifier: string): boolean {
+  return CONJUNCTION_THEN_BUILD.test(core.slice(core.lastIndexOf(modifier) + modifier.length));
+}
+
+/** What follows a maintenance word that joins building to it ("维护与升级…", "运维及开发…"). */
+const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(建设|开发|实施|集成|供货|安装|升级|改造)/;
 
 /**
  * What follows a head-first title: the name of a system, platform or project ("墨香书阁小说阅读平台"), not another noun
@@ -1262,7 +1288,8 @@ function isTitleLike(folded: string): boolean {
   // The letterhead ("XX局文件") and the document number ("益发改投〔2024〕47号") sit above a title, never in it.
   // A long title that ends with a bracketed code ("…采购咨询公告（2025-1）") is still a title.
   // "…会议纪要（2024年第5次）" is a sitting's number, not a document number: without the closing bracket, 号 must end it.
-  const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*([〕\]】)）].{0,6}|.{0,6}号)$/;
+  // A number goes on after its year's bracket ("〔2024〕47号"); a bare year closing the line is the title's ("…验收报告(2023)").
+  const docNumber = /[〔\[【(（]\s*(19|20)\d{2}\s*([〕\]】)）].{1,6}|.{0,6}号)$/;
   // "…报告模版(2025版)", "…合同(2024年度)": a year with 版 or 年 in brackets is an edition or a period, not a number.
   const edition = /[(（]\s*(19|20)\d{2}[^()（）]{0,4}(版|年度?)[)）]?$/;
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;

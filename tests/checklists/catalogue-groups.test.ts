@@ -80,6 +80,12 @@ describe('when the catalogue’s groups are broken, it fails at load', () => {
     expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 评测报告书：文档类型 mlps_report 不在目录中/);
     expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 评测报告书：它所列的文档类型都没有把它列为标题词/);
   });
+
+  it('rejects an ambiguous term whose deciding words name a type the term does not', () => {
+    const raw = rawCatalogue();
+    raw.ambiguousTitleTerms = [{ term: '测评报告', docTypes: ['third_party_test_report', 'mlps_evaluation_report'], note: '两可', decidedBy: { crypto_assessment_report: ['密码'] } }];
+    expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 测评报告：decidedBy 的 crypto_assessment_report 不是它所列的文档类型/);
+  });
 });
 
 describe('when a catalogue names another catch-all', () => {

@@ -20,24 +20,25 @@ describe('when the classifier reads published titles it was developed on (tests/
   });
 
   // The issue asks 97 % of the whole table. Fourth session: 2882 of 2971 (97.0 %). Fifth session: ten more unseen sets
-  // (fresh-2026-12-05u…dd.tsv, 522 titles after dropping known titles shown with a file's extension) were merged; on
-  // them the classifier as the session began typed 457 exactly (87.5 %), and after this session's changes 498; the
-  // whole table came to 3385 of 3493 (96.9 %), short of 97 % by four titles. These two tests hold that as the floor:
-  // the table grew by harder titles, and the shortfall is reported, not hidden by leaving them out.
-  const WHOLE_TABLE = { rows: 3493, exact: 3385 };
+  // (fresh-2026-12-05u…dd.tsv, 522 titles) brought it to 3385 of 3493 (96.9 %), short by four titles. Sixth session: six
+  // more unseen sets (fresh-2026-12-05ee…jj.tsv, 277 titles, most of them none titles that use our words), on which the
+  // classifier as the session began (aa0a0b3) typed 252 exactly (91.0 %); after that session's changes the whole table
+  // came to 3662 of 3770 (97.1 %). The share is asserted on whatever the table holds, so a harder title added later
+  // shows as a shortfall rather than being left out.
+  const WHOLE_TABLE_SHARE = 0.97;
 
-  it('types the whole table (dev and holdout together) exactly at least as well as last measured (3385 of 3493; the issue asks 97 %), reporting counts only', () => {
+  it('types the whole table (dev and holdout together) at least 97 % exactly, reporting counts only', () => {
     const all = [...rows, ...readTitleTable('holdout')].map(classifyTitle);
     const exact = all.filter((o) => o.exact).length;
     // No title in the message: the holdout half stays unseen.
-    expect(all.length).toBeGreaterThanOrEqual(WHOLE_TABLE.rows);
-    expect(exact, `${exact}/${all.length} exact`).toBeGreaterThanOrEqual(WHOLE_TABLE.exact + (all.length - WHOLE_TABLE.rows) * 0.97);
+    expect(all.length).toBeGreaterThanOrEqual(3770);
+    expect(exact / all.length, `${exact}/${all.length} exact`).toBeGreaterThanOrEqual(WHOLE_TABLE_SHARE);
   });
 
   it('reads the whole table as file names (numbered, on scans whose text yields no title) as well as titles', () => {
     const all = [...rows, ...readTitleTable('holdout')].map(classifyFileName);
     const exact = all.filter((o) => o.exact).length;
-    expect(exact, `${exact}/${all.length} exact`).toBeGreaterThanOrEqual(WHOLE_TABLE.exact + (all.length - WHOLE_TABLE.rows) * 0.97);
+    expect(exact / all.length, `${exact}/${all.length} exact`).toBeGreaterThanOrEqual(WHOLE_TABLE_SHARE);
   });
 
   // Measured 2026-12-05 (third session) on 2318 titles: plain 97.0 %, enclosure 96.8 %, numbered 95.7 %, stamped 97.1 %,
@@ -51,6 +52,11 @@ describe('when the classifier reads published titles it was developed on (tests/
   // 85.1 → 97.1, controlLabels 95.3 → 97.1, scannedCopy 95.5 → 97.0, quoted 95.9 → 97.0, fullWidth 96.1 → 97.2,
   // pageNumber 96.1 → 96.3 (a numbered line under a page's number stays unsure: it is as often a body page's section),
   // formRow 95.4 → 96.9, twoColumn 94.2 → 97.2, labelled 94.4 → 97.2 %. The table then grew to 3493 titles.
+  // Sixth session, on 3770 titles, the classifier as it began (aa0a0b3) → as it ended: plain 96.5 → 97.1, enclosure
+  // 96.3 → 96.9, numbered 95.9 → 96.6, header 95.6 → 96.3, letterhead 96.3 → 97.0, wrapped 95.4 → 96.0, contents 96.4 →
+  // 97.1, pageNumber 95.6 → 96.3, formRow 96.3 → 96.9, cover 95.9 → 96.6 %; file names 96.5 → 97.1 %. New: the year in
+  // brackets after the title ("…验收报告(2024)") 73.3 → 97.1 %: a bare bracketed year closing a line of 20 characters or
+  // fewer was taken for a document number.
   it('types the whole table alike however a dossier sets the title on its page: at least 95 % exactly in each presentation', () => {
     const all = [...rows, ...readTitleTable('holdout')];
     const shares = Object.entries(PRESENTATIONS).map(([name, present]) => {

@@ -861,3 +861,42 @@ describe('when a cover wraps a long title whose first line alone names one of ou
     expect(top(classify('scan.pdf', '某市政务云平台可行性研究报告\n某某科技有限公司\n二〇二四年五月'))).toBe('feasibility_report');
   });
 });
+
+describe('when a plan speaks a government\'s words of policy, an agreement maintains before it builds, or a title asks a question', () => {
+  it('reads a plan in words of policy that names nothing a project builds as a programme, and a project\'s plan in them as a plan', () => {
+    expectNoneOfOurs(['某省进一步优化政务服务便民热线工作的实施方案', '某市推进以区县城为重要载体的城镇化建设实施方案', '某自治区数字政府建设实施方案', '某省政务信息系统整合共享实施方案', '基层党支部标准化建设实施方案']);
+    expect(top(classify('scan.pdf', '某市加快推进政务云平台建设项目实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某省政务信息系统整合共享项目实施方案'))).toBe('implementation_plan');
+  });
+
+  it('reads an agreement that maintains and then upgrades as the maintenance agreement first, and one that builds and maintains as the contract first', () => {
+    const maintains = classify('scan.pdf', '某信息系统维护与升级服务协议(2024年度)');
+    expect(maintains.docTypes.map((d) => d.id).slice(0, 2)).toEqual(['om_agreement', 'contract']);
+    const builds = classify('scan.pdf', '某系统建设与维护合同');
+    expect(builds.docTypes.map((d) => d.id).slice(0, 2)).toEqual(['contract', 'om_agreement']);
+    expect(top(classify('scan.pdf', '某市公共设施维护管理平台项目软件开发合同书'))).toBe('contract');
+  });
+
+  it('keeps a question, an illustrated how-to and an industry\'s market study out of our types, and reads an added investment\'s approval as a change', () => {
+    expectNoneOfOurs(['竣工验收报告需要具备哪些条件', 'usb哪几根是电源线接口图解说明', '某某行业市场调研分析报告', '某行业需求的情况分析报告', '响应速度解决方案']);
+    expect(top(classify('scan.pdf', '某某市发展和改革委员会关于某某工程增加投资的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '某项目采购需求调研报告'))).not.toBe('other_material');
+    expect(top(classify('scan.pdf', '某系统项目响应文件'))).toBe('procurement_documents');
+  });
+
+  it('reads a title closed by its year in brackets as the title, and a document number above a title as no title', () => {
+    expect(top(classify('scan.pdf', '政务云平台验收报告(2023)'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '合同(2024)'))).toBe('contract');
+    expect(top(classify('scan.pdf', '某县发改投〔2024〕47号\n某县政务云平台项目可行性研究报告'))).toBe('feasibility_report');
+    expect(classify('scan.pdf', '某县发改投〔2024〕47号').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('reads a power monitoring system\'s 测评报告 as the 等级保护 evaluation, and keeps another bare 测评报告 unsure between the two', () => {
+    const power = classify('scan.pdf', '某风电场电力监控系统测评报告(2024)');
+    expect(top(power)).toBe('mlps_evaluation_report');
+    expect(power.docTypes[0]!.evidence.note).toContain('电力监控');
+    const bare = classify('scan.pdf', '某光伏电站测评报告');
+    expect(top(bare)).toBe('unsure');
+    expect(bare.candidates.map((c) => c.id).sort()).toEqual(['mlps_evaluation_report', 'third_party_test_report']);
+  });
+});

@@ -92,6 +92,8 @@ export const PRESENTATIONS = {
   pageNumber: (title: string) => `- 1 -\n${title}`,
   /** A form's first row: the title in its first cell, the date and the number in the next. */
   formRow: (title: string) => `${title} | 填报日期：2024年5月 | 编号：001`,
+  /** The year in brackets after the title, as a unit files a yearly paper ("…验收报告(2024)"). */
+  yearInBrackets: (title: string) => `${title}(2024)`,
   /** A two-column cover line: the date set far to the title's right. */
   twoColumn: (title: string) => `${title}        2024年5月`,
   /** After a form's label for the document's name. */
