@@ -161,7 +161,7 @@ program
     if (opts.factsTemplate) {
       const names = await batchDossierNames(folder);
       if (/\.csv$/i.test(opts.factsTemplate)) await writeFile(opts.factsTemplate, factsSheetCsv(loaded, opts.stage, names));
-      else if (/\.xlsx$/i.test(opts.factsTemplate)) await factsSheetXlsx(loaded, opts.stage, names, `项目事实表（${loaded.name}，${opts.stage === 'filing' ? '申报/立项' : '竣工验收'}）`).xlsx.writeFile(opts.factsTemplate);
+      else if (/\.xlsx$/i.test(opts.factsTemplate)) await (await factsSheetXlsx(loaded, opts.stage, names, `项目事实表（${loaded.name}，${opts.stage === 'filing' ? '申报/立项' : '竣工验收'}）`)).xlsx.writeFile(opts.factsTemplate);
       else throw new UsageError('--facts-template 的文件名应以 .xlsx 或 .csv 结尾');
       process.stderr.write(`项目事实表模板已写入 ${opts.factsTemplate}（${names.length} 份材料包）；填好后用 --facts ${opts.factsTemplate} 检查\n`);
       return;

@@ -2,7 +2,7 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { loadChecklist } from '../checklists/load.ts';
 import { runBatchRules, type BatchDossier } from '../checklists/rules/batch.ts';
 import { checkDossier, type CheckOptions } from './check-dossier.ts';
@@ -15,6 +15,7 @@ import type { CompletenessReport, Stage } from './report/schema.ts';
 import { STAGE_LABEL } from './report/labels.ts';
 import { formatBeijingTime } from './corrections/beijing-time.ts';
 import { uncheckableText } from './report/verdict.ts';
+import { loadExcelJS } from './excel.ts';
 
 /** One row of the pre-screening table an officer takes into a review meeting. */
 export interface BatchRow {
@@ -162,7 +163,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const meta: SummaryMeta = { cityName: checklist.name, stage: options.stage, at: new Date(), reportUrl: (r) => pathToFileURL(resolve(r.reportDir, 'report.html')).href };
   await writeFile(files[0]!, summaryHtml(sorted, meta));
   await writeFile(files[1]!, summaryCsv(sorted, meta));
-  await summaryXlsx(sorted, meta).xlsx.writeFile(files[2]!);
+  await (await summaryXlsx(sorted, meta)).xlsx.writeFile(files[2]!);
   return { rows: sorted, files };
 }
 
@@ -308,8 +309,8 @@ export function neutraliseFormula(value: string): string {
  * The summary as XLSX. exceljs writes a JavaScript string as a text cell (a shared string, never a `<f>` formula), so
  * a name such as `=HYPERLINK(…)` is shown as typed and never run; it is kept as it is, without the CSV's quote.
  */
-export function summaryXlsx(rows: BatchRow[], meta?: SummaryMeta): ExcelJS.Workbook {
-  const workbook = new ExcelJS.Workbook();
+export async function summaryXlsx(rows: BatchRow[], meta?: SummaryMeta): Promise<ExcelJS.Workbook> {
+  const workbook = new (await loadExcelJS()).Workbook();
   const sheet = workbook.addWorksheet('预审汇总');
   const header = meta ? 2 : 1;
   if (meta) {

@@ -1,11 +1,12 @@
 import * as XLSX from '@e965/xlsx';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { FactValue } from '../checklists/conditions.ts';
 import type { LoadedChecklist } from '../checklists/load.ts';
 import { formFacts, type FormFact } from './form-facts.ts';
 import type { Stage } from './report/schema.ts';
+import { loadExcelJS } from './excel.ts';
 
 /**
  * The batch facts sheet: one row per dossier of a batch, one column per fact that the jurisdiction's rows of the stage
@@ -80,9 +81,9 @@ export function factsSheetCsv(checklist: LoadedChecklist, stage: Stage, dossiers
  * The template as XLSX: the id row in small grey type, a drop-down list on every 是/否 and choice column, the
  * question as a note on each header, and a second sheet that explains every column.
  */
-export function factsSheetXlsx(checklist: LoadedChecklist, stage: Stage, dossiers: string[], title: string): ExcelJS.Workbook {
+export async function factsSheetXlsx(checklist: LoadedChecklist, stage: Stage, dossiers: string[], title: string): Promise<ExcelJS.Workbook> {
   const facts = sheetFacts(checklist, stage);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJS()).Workbook();
   const sheet = workbook.addWorksheet('项目事实');
   for (const row of templateRows(facts, dossiers)) sheet.addRow(row);
   const labels = sheet.getRow(1);

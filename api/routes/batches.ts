@@ -179,7 +179,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: AppContext): void
       const base = ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
       const meta: SummaryMeta = { cityName: shippedChecklist(batch.city).name, stage: batch.stage, at: new Date(), reportUrl: (r) => `${base}${r.reportDir}/report.html` };
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(summaryCsv(rows, meta));
-      const buffer = Buffer.from(await summaryXlsx(rows, meta).xlsx.writeBuffer());
+      const buffer = Buffer.from(await (await summaryXlsx(rows, meta)).xlsx.writeBuffer());
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
     },
   );
@@ -199,7 +199,7 @@ async function sendFactsSheet(reply: FastifyReply, checklist: LoadedChecklist, s
   reply.header('content-disposition', `attachment; filename="${name}.${format}"; filename*=UTF-8''${encodeURIComponent(`项目事实表-${checklist.name}.${format}`)}`);
   if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(factsSheetCsv(checklist, stage, dossiers));
   const title = `项目事实表（${checklist.name}，${stage === 'filing' ? '申报/立项' : '竣工验收'}）`;
-  const buffer = Buffer.from(await factsSheetXlsx(checklist, stage, dossiers, title).xlsx.writeBuffer());
+  const buffer = Buffer.from(await (await factsSheetXlsx(checklist, stage, dossiers, title)).xlsx.writeBuffer());
   return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
 }
 

@@ -1,21 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import {
-  connectRedis,
-  DossierQueue,
-  loadDistributedConfig,
-  redactRedisUrl,
-  requireRedisUrl,
-  startDossierWorker,
-  type DossierStatus,
-} from '../../pipeline/queue/index.ts';
+import type { DossierStatus } from '../../pipeline/queue/index.ts';
 import { describeWorkerCpuPlan, MAX_CORES, loadChecklist, getSharedOcrPool, checkDossier, localExtractionCache, parseFactArguments, parseTypeArguments, parseSegmentArguments, renderHtml, renderMarkdown, type CompletenessReport } from '../../pipeline/index.ts';
-import { createBlobStore } from '../../storage/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption } from '../numeric-options.ts';
 import { Progress } from '../progress.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 
+
+/**
+ * The queue (BullMQ, ioredis) and the object store (minio): about half a second to load, so only `worker` and a
+ * `submit` that queues load them, not every `dossier` command.
+ */
+async function queueModules() {
+  const [queue, storage] = await Promise.all([import('../../pipeline/queue/index.ts'), import('../../storage/index.ts')]);
+  return { ...queue, createBlobStore: storage.createBlobStore };
+}
 
 type ReportFormat = 'json' | 'md' | 'html';
 
@@ -45,6 +45,7 @@ export function registerQueueCommands(program: Command): void {
       integerOption('--concurrency', { min: 1, max: MAX_CORES }),
     )
     .action(async (opts: { config?: string; concurrency?: number }) => {
+      const { loadDistributedConfig, requireRedisUrl, startDossierWorker, redactRedisUrl, createBlobStore } = await queueModules();
       const config = loadDistributedConfig({ file: opts.config });
       if (opts.concurrency !== undefined) config.queue.concurrency = opts.concurrency;
       const redisUrl = requireRedisUrl(config.redis, 'dossier worker ');
@@ -91,6 +92,7 @@ export function registerQueueCommands(program: Command): void {
       const facts = parseFactArguments(opts.fact);
       const corrections = parseTypeArguments(opts.type);
       const segmentations = parseSegmentArguments(opts.pages);
+      const { loadDistributedConfig, connectRedis, DossierQueue, createBlobStore } = await queueModules();
       const config = loadDistributedConfig({ file: opts.config });
 
       if (config.redis.url === undefined) {

@@ -1,11 +1,16 @@
 import { Command, Option } from 'commander';
 import { listChecklists } from '../../pipeline/index.ts';
 import { apiConfigFromEnv, parseApiConfig } from '../../api/config.ts';
-import { openTokenStore } from '../../api/context.ts';
 import { RoleSchema, TokenInputError, type Role } from '../../api/auth/tokens.ts';
 import { formatBeijingTime } from '../../pipeline/index.ts';
 import { UsageError } from '../errors.ts';
 import { integerOption, positiveNumberOption } from '../numeric-options.ts';
+
+/** The token store through the API's context, which loads the server's modules: only the token commands need it. */
+async function openTokens() {
+  const { openTokenStore } = await import('../../api/context.ts');
+  return openTokenStore(apiConfigFromEnv());
+}
 
 /**
  * `dossier serve` (the HTTP API and web UI, as `npm start`) and `dossier token …` (API tokens, kept hashed in the
@@ -41,7 +46,7 @@ export function registerServeCommand(program: Command): void {
         throw new UsageError(`没有地区“${opts.jurisdiction}”的检查清单（可选：${listChecklists().map((c) => c.id).join('、')}）`);
       }
       try {
-        const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+        const { tokens, close } = await openTokens();
         const { token: secret, record } = await tokens
           .create({ name: opts.name, role: opts.role, jurisdiction: opts.jurisdiction, unit: opts.unit, expiresInDays: opts.expiresDays })
           .finally(close);
@@ -56,7 +61,7 @@ export function registerServeCommand(program: Command): void {
     .command('list')
     .description('列出令牌（不含令牌本身）')
     .action(async () => {
-      const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+      const { tokens, close } = await openTokens();
       const roles: Record<string, string> = { admin: '管理员', officer: '审核人员', unit: '申报单位' };
       const cities = new Map(listChecklists().map((c) => [c.id, c.name]));
       // Tab-separated with a header row: readable in a terminal, pasted into a spreadsheet as is.
@@ -73,7 +78,7 @@ export function registerServeCommand(program: Command): void {
     .argument('<id>', '令牌编号（token list 第一列）')
     .action(async (id: string) => {
       if (!/^[0-9a-f]{16}$/.test(id)) throw new UsageError('令牌编号应为 16 位十六进制');
-      const { tokens, close } = await openTokenStore(apiConfigFromEnv());
+      const { tokens, close } = await openTokens();
       const revoked = await tokens.revoke(id).finally(close);
       if (!revoked) throw new UsageError(`没有编号为 ${id} 的令牌`);
       process.stderr.write(`已吊销令牌 ${id}\n`);

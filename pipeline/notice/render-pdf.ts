@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { noticeParagraphs, type NoticeContent } from './content.ts';
 import { BODY_LINE_PT, chineseOrdinal, MM_TO_PT, PAGE, pageNumberText, SIZES_PT } from './layout.ts';
 
@@ -17,6 +15,8 @@ const BOLD = join(FONT_DIR, 'NotoSansHans-Bold.otf');
 const RED = '#FF0000';
 
 export async function renderNoticePdf(content: NoticeContent): Promise<Buffer> {
+  // pdfkit takes about 0.3 s to load; only the process that writes a PDF notice pays for it.
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const mm = (value: number) => value * MM_TO_PT;
   const left = mm(PAGE.leftMm);
   const width = mm(PAGE.textWidthMm);

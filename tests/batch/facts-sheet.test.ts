@@ -8,7 +8,7 @@ const yiyang = loadChecklist('yiyang');
 const DOSSIERS = ['甲项目.zip', '乙项目.zip', '丙项目'];
 
 async function filledXlsx(fill: (sheet: ExcelJS.Worksheet) => void): Promise<Buffer> {
-  const workbook = factsSheetXlsx(yiyang, 'acceptance', DOSSIERS, '项目事实表');
+  const workbook = await factsSheetXlsx(yiyang, 'acceptance', DOSSIERS, '项目事实表');
   fill(workbook.getWorksheet('项目事实')!);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -36,7 +36,7 @@ function sheetError(run: () => unknown): FactsSheetError {
 describe('the facts sheet template of a batch', () => {
   it('lists every dossier of the batch and every fact the city asks at that stage, labels in Chinese and ids in row 2', async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await factsSheetXlsx(yiyang, 'acceptance', DOSSIERS, '项目事实表').xlsx.writeBuffer()) as ArrayBuffer);
+    await workbook.xlsx.load((await (await factsSheetXlsx(yiyang, 'acceptance', DOSSIERS, '项目事实表')).xlsx.writeBuffer()) as ArrayBuffer);
     const sheet = workbook.getWorksheet('项目事实')!;
     expect(sheet.getRow(1).getCell(1).value).toBe('材料包');
     expect(sheet.getRow(1).getCell(2).value).toBe('项目总投资（万元）');

@@ -60,7 +60,7 @@ describe('when a dossier’s project name or unit is written like a spreadsheet 
   });
 
   it('the XLSX holds the name as a text cell, never as a formula', async () => {
-    const written = await summaryXlsx(rows).xlsx.writeBuffer();
+    const written = await (await summaryXlsx(rows)).xlsx.writeBuffer();
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(written as ArrayBuffer);
     const sheet = workbook.getWorksheet('预审汇总')!;
