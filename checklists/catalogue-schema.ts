@@ -154,6 +154,8 @@ export const CatalogueSchema = z.object({
   programmeTypes: z.array(DocTypeIdSchema).default([]),
   /** A government's words of policy ("推进", "加快"): a plan of `programmeTypes` in them naming nothing built is a programme too. */
   programmeWords: z.array(z.string().min(1)).default([]),
+  /** How a region's programme is titled ("…整合共享实施方案"): a title ending so reads as one even where it names a system. */
+  programmeTitleEndings: z.array(z.string().min(1)).default([]),
   /** How a news headline about a project ends ("…通过初步验收", "…正式上线"): such a title is the catch-all. */
   newsEndings: z.array(z.string().min(1)).default([]),
   /**

@@ -109,8 +109,8 @@ function isContentsLine(line: string): boolean {
 const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)\d{2}|十[一二三四五六七八九]五/;
 /** What a project builds, named in its plan ("…政务云平台建设方案(2022-2024年)" is a project's plan for its years). */
 const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|外网|内网|数据库|机房|中心|监控|改造|升级|[一二三四五六七八九十\d]期/;
-/** What firedExclusions reports for a programme (catalogue `programmeTypes`). */
-const PROGRAMME_MARK = '〈规划期〉';
+/** What an unsure file says of a plan that reads as a programme (catalogue `programmeTypes`). */
+const PROGRAMME_NOTE = '标题像规划或政策性方案（写有规划期或推进、加快等用语，未写明建设对象），也可能是项目的方案';
 /** How long a first line is when its title may have wrapped onto the next: a cover's large type sets 12–20 characters. */
 const WRAPPED_LINE_MIN = 12;
 /** How a part of a document named below its title ends ("附图", "投标人须知", "验收程序"): the title is whole without it. */
@@ -185,6 +185,7 @@ export class DocTypeClassifier {
   private readonly newsEndings: string[];
   private readonly programmeTypes: Set<string>;
   private readonly programmeWords: string[];
+  private readonly programmeTitleEndings: string[];
 
   constructor(catalogue: Catalogue) {
     this.foreignHeads = [...new Set(catalogue.foreignHeads.map(foldForMatching))].filter(Boolean);
@@ -207,6 +208,7 @@ export class DocTypeClassifier {
     this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
     this.programmeTypes = new Set(catalogue.programmeTypes);
     this.programmeWords = catalogue.programmeWords.map(foldForMatching);
+    this.programmeTitleEndings = catalogue.programmeTitleEndings.map(foldForMatching);
     const markers = [...new Set(catalogue.articleMarkers.map(foldForMatching))].filter(Boolean);
     this.articleMarker = markers.length > 0 ? new RegExp(markers.map((m) => (/^[a-z]+$/.test(m) ? `(?<![a-z])${m}(?![a-z])` : escapeRegex(m))).join('|')) : undefined;
     this.catchAll = catalogue.catchAll;
@@ -273,6 +275,10 @@ export class DocTypeClassifier {
       return this.finish(fallback, sections, nameDocTypes, true, weak);
     }
 
+    if (titled.contested) {
+      const decided = this.contentBetween(titled.contested.inner, content, titled.contested.candidate, titled.contested.note);
+      if (decided) return this.finish(this.addImpliedLabels([decided]), sections, nameDocTypes, false, []);
+    }
     let matches = titled.matches;
     if (titled.byGrammar) matches = this.contentOverTitle(matches, content);
     const docTypes = this.addImpliedLabels(matches.map((m) => ({ ...m, confidence: Math.min(1, round(m.confidence + (content.has(m.id) ? 0.05 : 0))) })));
@@ -397,7 +403,8 @@ export class DocTypeClassifier {
     pages: Page[],
     numberedFirstLine = true,
   ):
-    | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean }
+    /** `contested`: a term of two types that a word of the title decided; the body, where it clearly says otherwise, wins. */
+    | { kind: 'matched'; matches: DocTypeMatch[]; byGrammar: boolean; contested?: { inner: TermHit[]; note: string; candidate: TitleCandidate } }
     | { kind: 'unrecognised'; candidate: TitleCandidate; headOnly: GrammarResult['headOnly']; foreign: boolean; inner: TermHit[]; transmits?: boolean; ambiguous?: string }
     | { kind: 'none' } {
     // A title read as unrecognised (foreign head, or a term short of the head) waits while other readings of the same
@@ -419,7 +426,7 @@ export class DocTypeClassifier {
         if (alone.kind === 'matched') {
           const penalty = candidate.tentative === 'numbered' ? 0.1 : candidate.tentative === 'wrapped' ? 0.05 : 0;
           const matches = alone.matches.map((m) => ({ ...m, confidence: round(m.confidence - penalty), evidence: { ...m.evidence, quote: candidate.original } }));
-          return { kind: 'matched', matches, byGrammar: alone.byGrammar };
+          return { kind: 'matched', matches, byGrammar: alone.byGrammar, contested: alone.contested };
         }
         // "5、深圳市电子政务应用服务规范 第9部分:…接口规范": a numbered first line read as a standard, a guide or an article
         // is that, as it would be without its number; its parts must not be read on their own.
@@ -473,7 +480,7 @@ export class DocTypeClassifier {
         continue;
       }
       const qualified = qualifiedCore(text, core);
-      const grammar = this.grammar(qualified, text);
+      const grammar = this.grammar(qualified);
       const termAtHead = heads.length > 0 && heads[0]!.end >= core.length;
       // "关于报送XX项目可行性研究报告的函": the letter that sends a document is not that document, and the same PDF may or
       // may not carry the document behind it, so the file is unsure, with the sent document's type as its candidate.
@@ -513,6 +520,11 @@ export class DocTypeClassifier {
         continue;
       }
       if (!termAtHead && grammar && grammar.decided.length > 0) {
+        if (this.readsAsProgramme(grammar.decided.map((g) => g.docType), text)) {
+          const inner = grammar.decided.map((g) => ({ docType: g.docType, term: g.modifier + g.head, start: 0, end: core.length, weight: 1, fuzzy: false }));
+          pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: PROGRAMME_NOTE };
+          continue;
+        }
         const matches: DocTypeMatch[] = grammar.decided.map((g) => ({
           id: g.docType,
           confidence: round(positionWeight - 0.12),
@@ -564,15 +576,22 @@ export class DocTypeClassifier {
       // "光伏电站测评报告": a head term that names two types alike leaves the file unsure between them, unless a word of
       // the title decides ("电力监控系统测评报告": that field evaluates under 等级保护).
       const ambiguous = termAtHead && heads.length > 0 ? this.ambiguousTerms.get(heads[0]!.term) : undefined;
-      const decider = ambiguous?.decidedBy.find((d) => d.words.some((w) => text.includes(w)));
-      if (ambiguous && decider && heads.every((h) => h.term === heads[0]!.term)) {
-        const word = decider.words.find((w) => text.includes(w))!;
-        const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `标题的“${word}”表明是这一类` };
-        return { kind: 'matched', matches: [{ id: decider.docType, confidence: round(positionWeight - 0.1), evidence }], byGrammar: false };
-      }
       if (ambiguous && heads.every((h) => h.term === heads[0]!.term)) {
         const inner = ambiguous.docTypes.map((docType) => ({ ...heads[0]!, docType }));
+        // The deciding word names what was evaluated, right before the term ("电力监控系统测评报告", "电力监控子系统_测评报告");
+        // a test's kind between them ("…电力监控系统性能测评报告") is a software test of that system.
+        const named = text.slice(0, heads[0]!.start).replace(/(子?系统)?[\s_\-—–]*$/, '');
+        const decidedBy = ambiguous.decidedBy.flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
+        if (decidedBy) {
+          const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题的“${decidedBy.word}”表明是这一类` };
+          const matches = [{ id: decidedBy.docType, confidence: round(positionWeight - 0.1), evidence }];
+          return { kind: 'matched', matches, byGrammar: false, contested: { inner, note: ambiguous.note, candidate } };
+        }
         return { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner, ambiguous: ambiguous.note };
+      }
+      if (termAtHead && this.readsAsProgramme(heads.map((h) => h.docType), text)) {
+        pending ??= { kind: 'unrecognised', candidate, headOnly: [], foreign: false, inner: heads, ambiguous: PROGRAMME_NOTE };
+        continue;
       }
       const matches: DocTypeMatch[] = heads.flatMap((h) => {
         const refined = termAtHead ? this.refinement(h.docType, qualified) : undefined;
@@ -613,7 +632,7 @@ export class DocTypeClassifier {
    * winner and carries its own modifier anywhere before the head takes its place (维保 + 服务合同 is a maintenance
    * agreement, not a plain contract).
    */
-  private grammar(core: string, whole = core): GrammarResult | null {
+  private grammar(core: string): GrammarResult | null {
     const decided: GrammarHit[] = [];
     const headOnly: GrammarResult['headOnly'] = [];
     // A type the title is excluded from still owns its nearest modifier: "…审批制度改革实施方案" is no implementation
@@ -625,7 +644,7 @@ export class DocTypeClassifier {
       const heads = t.heads.filter((h) => core.endsWith(h) && core.length > h.length);
       if (heads.length === 0) continue;
       const { found, shadowedOnly } = this.modifierBeforeHead(t, heads, core);
-      const fired = this.firedExclusions(t.id, core, whole);
+      const fired = this.firedExclusions(t.id, core);
       if (fired.length > 0) {
         if (found && found.modifierEnd > nearestExcluded) nearestExcluded = found.modifierEnd;
         if (found) firedExclusions.push(...fired);
@@ -895,7 +914,6 @@ export class DocTypeClassifier {
    * wildcard term ("关于*可行性研究报告的批复") is the title's, not the term's: "关于调整…" there still vetoes it.
    */
   private excludedOutside(hit: TermHit, text: string): boolean {
-    if (this.isProgramme(hit.docType, text)) return true;
     return (this.exclusions.get(hit.docType) ?? []).some((x) => {
       if (!x) return false;
       if (!hit.term.split('*').some((part) => part.includes(x))) return text.includes(x);
@@ -904,19 +922,22 @@ export class DocTypeClassifier {
     });
   }
 
-  /** `whole`: the title with what trails its head ("…建设方案(2021-2023年)"), for a programme's period. */
-  private firedExclusions(docType: string, text: string, whole = text): string[] {
-    const fired = (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
-    return this.isProgramme(docType, whole) ? [...fired, PROGRAMME_MARK] : fired;
+  private firedExclusions(docType: string, text: string): string[] {
+    return (this.exclusions.get(docType) ?? []).filter((x) => x && text.includes(x));
   }
 
   /**
    * Catalogue `programmeTypes`: a plan for a span of years or a five-year period ("…智慧交通建设方案(2021-2023年)",
    * "“十四五”期间推进智慧水利建设实施方案"), or in a government's words of policy (`programmeWords`: "…进一步优化政务服务
-   * 便民热线工作的实施方案"), that names nothing a project builds is a programme, not a project's plan.
+   * 便民热线工作的实施方案"), that names nothing a project builds reads as a programme as much as a project's plan. The
+   * file stays unsure with the plan's type as its candidate (需确认, never 缺失): a project may name its object in words
+   * no list holds ("…馆藏档案数字化加工工作实施方案"), and its body may still decide.
    */
-  private isProgramme(docType: string, text: string): boolean {
-    if (!this.programmeTypes.has(docType) || PROJECT_OBJECT.test(text)) return false;
+  private readsAsProgramme(docTypes: string[], text: string): boolean {
+    if (docTypes.length === 0 || !docTypes.every((id) => this.programmeTypes.has(id))) return false;
+    const core = stripTrailingNoise(text);
+    if (this.programmeTitleEndings.some((e) => core.endsWith(e))) return true;
+    if (PROJECT_OBJECT.test(text)) return false;
     return PROGRAMME_PERIOD.test(text) || this.programmeWords.some((w) => text.includes(w));
   }
 }
@@ -1207,8 +1228,11 @@ function maintainsFirst(core: string, modifier: string): boolean {
   return CONJUNCTION_THEN_BUILD.test(core.slice(core.lastIndexOf(modifier) + modifier.length));
 }
 
-/** What follows a maintenance word that joins building to it ("维护与升级…", "运维及开发…"). */
-const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(建设|开发|实施|集成|供货|安装|升级|改造)/;
+/**
+ * What follows a maintenance word that joins building to it and runs on to the agreement's head ("维护与升级服务协议",
+ * "运维及开发服务合同"); "…设备维护与升级管理系统开发合同" names a system instead.
+ */
+const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(建设|开发|实施|集成|供货|安装|升级|改造)(服务|工作)?((服务)?(合同|协议)书?)?$/;
 
 /**
  * What follows a head-first title: the name of a system, platform or project ("墨香书阁小说阅读平台"), not another noun
@@ -1293,6 +1317,8 @@ function isTitleLike(folded: string): boolean {
   // "…报告模版(2025版)", "…合同(2024年度)": a year with 版 or 年 in brackets is an edition or a period, not a number.
   const edition = /[(（]\s*(19|20)\d{2}[^()（）]{0,4}(版|年度?)[)）]?$/;
   if (isLetterhead(folded) || (docNumber.test(folded) && !edition.test(folded) && (folded.endsWith('号') || folded.length <= 20))) return false;
+  // "（2024）" on a cover's line of its own under the title: the year of what is above, never a title.
+  if (/^[(（\[【〔]\s*(19|20)\d{2}\s*(年度?)?[)）\]】〕]$/.test(folded)) return false;
   if (SENTENCE_END.test(folded)) return false;
   // "第12章 网络安全新技术及解决方案": a chapter's heading opens an excerpt; the document's title is not on the page.
   // "项目管理第2章软件开发成本估算": a textbook's chapter, wherever its number sits.

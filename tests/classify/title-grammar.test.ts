@@ -863,8 +863,13 @@ describe('when a cover wraps a long title whose first line alone names one of ou
 });
 
 describe('when a plan speaks a government\'s words of policy, an agreement maintains before it builds, or a title asks a question', () => {
-  it('reads a plan in words of policy that names nothing a project builds as a programme, and a project\'s plan in them as a plan', () => {
-    expectNoneOfOurs(['某省进一步优化政务服务便民热线工作的实施方案', '某市推进以区县城为重要载体的城镇化建设实施方案', '某自治区数字政府建设实施方案', '某省政务信息系统整合共享实施方案', '基层党支部标准化建设实施方案']);
+  it('leaves a plan in words of policy that names nothing a project builds unsure, the plan its candidate, and reads a project\'s plan in them as a plan', () => {
+    for (const title of ['某省进一步优化政务服务便民热线工作的实施方案', '某市推进以区县城为重要载体的城镇化建设实施方案', '某自治区数字政府建设实施方案', '某省政务信息系统整合共享实施方案', '基层党支部标准化建设实施方案']) {
+      const r = classify('scan.pdf', title);
+      expect(r.docTypes[0]!.id, title).toBe('other_material');
+      expect(r.unsure, title).toBe(true);
+      expect(r.candidates.map((c) => c.id), title).toContain('implementation_plan');
+    }
     expect(top(classify('scan.pdf', '某市加快推进政务云平台建设项目实施方案'))).toBe('implementation_plan');
     expect(top(classify('scan.pdf', '某省政务信息系统整合共享项目实施方案'))).toBe('implementation_plan');
   });
@@ -898,5 +903,39 @@ describe('when a plan speaks a government\'s words of policy, an agreement maint
     const bare = classify('scan.pdf', '某光伏电站测评报告');
     expect(top(bare)).toBe('unsure');
     expect(bare.candidates.map((c) => c.id).sort()).toEqual(['mlps_evaluation_report', 'third_party_test_report']);
+  });
+});
+
+describe('when the sixth session\'s readings meet pages they were not meant for (review of programme, exclusion, field and cover readings)', () => {
+  it('never loses a project\'s plan to a programme reading: the plan stays the candidate, and the body\'s markers decide', () => {
+    const cover = classify('scan.pdf', '某市档案馆馆藏档案数字化加工\n工作实施方案\n某市档案馆\n二〇二四年五月');
+    expect(cover.unsure).toBe(true);
+    expect(cover.candidates.map((c) => c.id)).toContain('implementation_plan');
+    const withBody = classify('scan.pdf', '某市档案馆馆藏档案数字化加工工作实施方案\n一、实施步骤\n二、进度安排\n三、项目组织\n四、组织与人员');
+    expect(top(withBody)).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某县便民服务中心标准化建设项目实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '某市城镇化监测平台建设方案'))).toBe('construction_plan');
+    expect(top(classify('某市城镇化监测平台建设方案.pdf', ''))).toBe('construction_plan');
+  });
+
+  it('keeps a platform for an industry\'s market regulation procured, and a software test of a power monitoring system a software test', () => {
+    expect(top(classify('scan.pdf', '某省建筑行业市场监管一体化平台建设项目招标公告'))).toBe('procurement_documents');
+    expect(top(classify('scan.pdf', '某变电站电力监控系统性能测评报告'))).toBe('unsure');
+    const lab = classify('scan.pdf', '某变电站电力监控系统测评报告\n委托单位：某公司\n检测依据：GB/T 25000.51\n检测机构：某检测中心 CMA\n测评结论：通过');
+    expect(top(lab)).toBe('third_party_test_report');
+    expect(top(classify('01-某风电场电力监控系统_测评报告.pdf', ''))).toBe('mlps_evaluation_report');
+  });
+
+  it('reads a system named for maintenance and upgrades as what its contract develops, not a maintenance agreement', () => {
+    expect(classify('scan.pdf', '某市设备维护与升级管理系统开发合同').docTypes.map((d) => d.id)).toEqual(['contract']);
+    expect(top(classify('scan.pdf', '某数据中心机房运维和改造工程施工合同'))).toBe('contract');
+  });
+
+  it('keeps a cover\'s year line, an illustrated edition and a bidder\'s letter of response, and reads a request for added investment as a change', () => {
+    expect(top(classify('scan.pdf', '某县政务外网建设项目\n初步设计方案\n（2024）\n某设计院'))).toBe('preliminary_design');
+    expect(top(classify('scan.pdf', '某系统初步设计方案（图解版）'))).toBe('preliminary_design');
+    expect(top(classify('scan.pdf', '某系统建设项目响应函'))).toBe('procurement_documents');
+    expect(top(classify('scan.pdf', '关于某项目申请追加投资的请示'))).toBe('change_approval');
+    expectNoneOfOurs(['一图读懂某市政务服务平台建设方案']);
   });
 });
