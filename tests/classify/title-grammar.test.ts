@@ -938,4 +938,9 @@ describe('when the sixth session\'s readings meet pages they were not meant for 
     expect(top(classify('scan.pdf', '关于某项目申请追加投资的请示'))).toBe('change_approval');
     expectNoneOfOurs(['一图读懂某市政务服务平台建设方案']);
   });
+
+  it('reads a notice that conveys the acceptance opinion as the acceptance report', () => {
+    expect(top(classify('scan.pdf', '关于某县电子政务外网项目竣工验收意见的通知'))).toBe('acceptance_report');
+    expect(top(classify('scan.pdf', '关于召开某县电子政务外网项目竣工验收会议的通知'))).not.toBe('acceptance_report');
+  });
 });
