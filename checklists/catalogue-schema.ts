@@ -169,8 +169,14 @@ export const CatalogueSchema = z.object({
         term: z.string().min(1),
         docTypes: z.array(DocTypeIdSchema).min(2),
         note: z.string().min(1),
-        /** Words of the title that decide for one of the types ("电力监控系统测评报告" is an 等级保护 evaluation by that field's rule). */
-        decidedBy: z.record(DocTypeIdSchema, z.array(z.string().min(1)).min(1)).default({}),
+        /**
+         * Words naming what was evaluated, right before the term, that decide for one of the types where one of
+         * `alongWith` is in the title too ("风电场电力监控系统测评报告": a power plant's monitoring system is evaluated under
+         * 等级保护).
+         */
+        decidedBy: z
+          .array(z.strictObject({ docType: DocTypeIdSchema, words: z.array(z.string().min(1)).min(1), alongWith: z.array(z.string().min(1)).default([]) }))
+          .default([]),
       }),
     )
     .default([]),

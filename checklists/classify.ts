@@ -178,7 +178,7 @@ export class DocTypeClassifier {
   /** Generic nouns after a real head ("…说明文档"): dropped when a head precedes them. */
   private readonly headSuffixes: string[];
   /** Catalogue `ambiguousTitleTerms`, by folded term. */
-  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string; decidedBy: Array<{ docType: string; words: string[] }> }>();
+  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string; decidedBy: Array<{ docType: string; words: string[]; alongWith: string[] }> }>();
   /** Catalogue `articleMarkers`: a title carrying one is an article about documents. */
   private readonly articleMarker: RegExp | undefined;
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
@@ -202,7 +202,7 @@ export class DocTypeClassifier {
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
     for (const a of catalogue.ambiguousTitleTerms) {
-      const decidedBy = Object.entries(a.decidedBy).map(([docType, words]) => ({ docType, words: words.map(foldForMatching) }));
+      const decidedBy = a.decidedBy.map((d) => ({ docType: d.docType, words: d.words.map(foldForMatching), alongWith: d.alongWith.map(foldForMatching) }));
       this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note, decidedBy });
     }
     this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
@@ -433,6 +433,11 @@ export class DocTypeClassifier {
         if (candidate.tentative === 'numbered' && alone.kind === 'unrecognised' && alone.foreign) {
           return { ...alone, candidate: { ...alone.candidate, original: candidate.original } };
         }
+        // "1、某市公安局视频图像信息深化应用实施方案": a numbered line that reads as a programme or as a term of two types
+        // is still the page's best title, unsure with its candidates.
+        if (candidate.tentative === 'numbered' && alone.kind === 'unrecognised' && alone.ambiguous) {
+          pending ??= { ...alone, candidate: { ...alone.candidate, page: candidate.page, lineIndex: candidate.lineIndex, original: candidate.original } };
+        }
         continue;
       }
       // The whole wrapped title decides over its first line where it says something else: a guide, news, a letter that
@@ -581,7 +586,9 @@ export class DocTypeClassifier {
         // The deciding word names what was evaluated, right before the term ("电力监控系统测评报告", "电力监控子系统_测评报告");
         // a test's kind between them ("…电力监控系统性能测评报告") is a software test of that system.
         const named = text.slice(0, heads[0]!.start).replace(/(子?系统)?[\s_\-—–]*$/, '');
-        const decidedBy = ambiguous.decidedBy.flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
+        const decidedBy = ambiguous.decidedBy
+          .filter((d) => d.alongWith.length === 0 || d.alongWith.some((w) => foldForMatching(candidate.line).includes(w)))
+          .flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
         if (decidedBy) {
           const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题的“${decidedBy.word}”表明是这一类` };
           const matches = [{ id: decidedBy.docType, confidence: round(positionWeight - 0.1), evidence }];
@@ -936,7 +943,8 @@ export class DocTypeClassifier {
   private readsAsProgramme(docTypes: string[], text: string): boolean {
     if (docTypes.length === 0 || !docTypes.every((id) => this.programmeTypes.has(id))) return false;
     const core = stripTrailingNoise(text);
-    if (this.programmeTitleEndings.some((e) => core.endsWith(e))) return true;
+    // "…智慧城市建设实施方案（二期）", "…（项目申报稿）": what trails the ending names a project.
+    if (this.programmeTitleEndings.some((e) => core.endsWith(e)) && !PROJECT_OBJECT.test(text.slice(core.length))) return true;
     if (PROJECT_OBJECT.test(text)) return false;
     return PROGRAMME_PERIOD.test(text) || this.programmeWords.some((w) => text.includes(w));
   }
@@ -1232,7 +1240,7 @@ function maintainsFirst(core: string, modifier: string): boolean {
  * What follows a maintenance word that joins building to it and runs on to the agreement's head ("维护与升级服务协议",
  * "运维及开发服务合同"); "…设备维护与升级管理系统开发合同" names a system instead.
  */
-const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(建设|开发|实施|集成|供货|安装|升级|改造)(服务|工作)?((服务)?(合同|协议)书?)?$/;
+const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(扩容)?(建设|开发|实施|集成|供货|安装|升级|改造){1,2}(服务|工作|工程)?((服务)?(合同|协议)书?)?$/;
 
 /**
  * What follows a head-first title: the name of a system, platform or project ("墨香书阁小说阅读平台"), not another noun

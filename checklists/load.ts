@@ -78,7 +78,7 @@ export function prepareCatalogue(raw: unknown, source = 'catalogue'): LoadedCata
   for (const a of parsed.data.ambiguousTitleTerms) {
     for (const id of a.docTypes) if (!byId.has(id)) problems.push(`歧义标题词 ${a.term}：文档类型 ${id} 不在目录中`);
     if (!a.docTypes.some((id) => byId.get(id)?.titleTerms.includes(a.term))) problems.push(`歧义标题词 ${a.term}：它所列的文档类型都没有把它列为标题词（titleTerms）`);
-    for (const id of Object.keys(a.decidedBy)) if (!a.docTypes.includes(id)) problems.push(`歧义标题词 ${a.term}：decidedBy 的 ${id} 不是它所列的文档类型`);
+    for (const d of a.decidedBy) if (!a.docTypes.includes(d.docType)) problems.push(`歧义标题词 ${a.term}：decidedBy 的 ${d.docType} 不是它所列的文档类型`);
   }
   for (const [name, group] of Object.entries(parsed.data.groups)) {
     for (const id of group.docTypes) if (!byId.has(id)) problems.push(`文档类型组 ${name}：文档类型 ${id} 不在目录中`);

@@ -83,7 +83,7 @@ describe('when the catalogue’s groups are broken, it fails at load', () => {
 
   it('rejects an ambiguous term whose deciding words name a type the term does not', () => {
     const raw = rawCatalogue();
-    raw.ambiguousTitleTerms = [{ term: '测评报告', docTypes: ['third_party_test_report', 'mlps_evaluation_report'], note: '两可', decidedBy: { crypto_assessment_report: ['密码'] } }];
+    raw.ambiguousTitleTerms = [{ term: '测评报告', docTypes: ['third_party_test_report', 'mlps_evaluation_report'], note: '两可', decidedBy: [{ docType: 'crypto_assessment_report', words: ['密码'] }] }];
     expect(() => prepareCatalogue(raw)).toThrow(/歧义标题词 测评报告：decidedBy 的 crypto_assessment_report 不是它所列的文档类型/);
   });
 });

