@@ -946,6 +946,24 @@ describe('when the sixth session\'s readings meet pages they were not meant for 
 });
 
 describe('when the mended readings meet numbered lines, procurements of studies and other fields\' power monitoring (second review)', () => {
+  it('makes the implementation plan\'s row need confirmation, naming the file, when its only plan reads as a programme', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'programme-plan-'));
+    const ocr = createOcrPool({ size: 1 });
+    try {
+      await writeFile(join(dir, '实施方案.txt'), '某市档案馆馆藏档案数字化加工工作实施方案\n某市档案馆\n二〇二四年五月\n');
+      const report = await checkDossier({ input: dir, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
+      const file = report.files.find((f) => f.path.endsWith('实施方案.txt'))!;
+      expect(file.candidates?.map((c) => c.id)).toContain('implementation_plan');
+      const row = report.requirements.find((r) => r.id === 'CD-A05')!;
+      expect(row.status).toBe('needs_confirmation');
+      expect(row.message).toContain('实施方案.txt');
+      expect(renderMarkdown(report)).toMatch(/实施方案\.txt：可能是：实施方案/);
+    } finally {
+      await ocr.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps a numbered plan that reads as a programme as the page\'s title, unsure with the plan as candidate', () => {
     const r = classify('scan.pdf', '1、某市公安局视频图像信息深化应用实施方案\n编制单位：某科技有限公司');
     expect(r.unsure).toBe(true);
