@@ -171,11 +171,18 @@ export const CatalogueSchema = z.object({
         note: z.string().min(1),
         /**
          * Words naming what was evaluated, right before the term, that decide for one of the types where one of
-         * `alongWith` is in the title too ("风电场电力监控系统测评报告": a power plant's monitoring system is evaluated under
-         * 等级保护).
+         * `alongWith` is in the title too and none of `unlessWith` ("风电场电力监控系统测评报告": a power plant's monitoring
+         * system is evaluated under 等级保护; a 配电站's is not).
          */
         decidedBy: z
-          .array(z.strictObject({ docType: DocTypeIdSchema, words: z.array(z.string().min(1)).min(1), alongWith: z.array(z.string().min(1)).default([]) }))
+          .array(
+            z.strictObject({
+              docType: DocTypeIdSchema,
+              words: z.array(z.string().min(1)).min(1),
+              alongWith: z.array(z.string().min(1)).default([]),
+              unlessWith: z.array(z.string().min(1)).default([]),
+            }),
+          )
           .default([]),
       }),
     )

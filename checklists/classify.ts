@@ -178,7 +178,7 @@ export class DocTypeClassifier {
   /** Generic nouns after a real head ("…说明文档"): dropped when a head precedes them. */
   private readonly headSuffixes: string[];
   /** Catalogue `ambiguousTitleTerms`, by folded term. */
-  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string; decidedBy: Array<{ docType: string; words: string[]; alongWith: string[] }> }>();
+  private readonly ambiguousTerms = new Map<string, { docTypes: string[]; note: string; decidedBy: Array<{ docType: string; words: string[]; alongWith: string[]; unlessWith: string[] }> }>();
   /** Catalogue `articleMarkers`: a title carrying one is an article about documents. */
   private readonly articleMarker: RegExp | undefined;
   /** Catalogue `newsEndings`: a title ending with one is a news headline. */
@@ -202,7 +202,7 @@ export class DocTypeClassifier {
     this.allHeads = [...new Set(this.grammarTypes.flatMap((t) => t.heads))];
     this.headSuffixes = [...new Set(catalogue.headSuffixes.map(foldForMatching))].filter(Boolean);
     for (const a of catalogue.ambiguousTitleTerms) {
-      const decidedBy = a.decidedBy.map((d) => ({ docType: d.docType, words: d.words.map(foldForMatching), alongWith: d.alongWith.map(foldForMatching) }));
+      const decidedBy = a.decidedBy.map((d) => ({ docType: d.docType, words: d.words.map(foldForMatching), alongWith: d.alongWith.map(foldForMatching), unlessWith: d.unlessWith.map(foldForMatching) }));
       this.ambiguousTerms.set(foldForMatching(a.term), { docTypes: a.docTypes, note: a.note, decidedBy });
     }
     this.newsEndings = [...new Set(catalogue.newsEndings.map(foldForMatching))].filter(Boolean);
@@ -433,7 +433,7 @@ export class DocTypeClassifier {
         if (candidate.tentative === 'numbered' && alone.kind === 'unrecognised' && alone.foreign) {
           return { ...alone, candidate: { ...alone.candidate, original: candidate.original } };
         }
-        // "1、某市公安局视频图像信息深化应用实施方案": a numbered line that reads as a programme or as a term of two types
+        // "1、某市档案馆馆藏档案数字化加工工作实施方案": a numbered line that reads as a programme or as a term of two types
         // is still the page's best title, unsure with its candidates.
         if (candidate.tentative === 'numbered' && alone.kind === 'unrecognised' && alone.ambiguous) {
           pending ??= { ...alone, candidate: { ...alone.candidate, page: candidate.page, lineIndex: candidate.lineIndex, original: candidate.original } };
@@ -587,7 +587,10 @@ export class DocTypeClassifier {
         // a test's kind between them ("…电力监控系统性能测评报告") is a software test of that system.
         const named = text.slice(0, heads[0]!.start).replace(/(子?系统)?[\s_\-—–]*$/, '');
         const decidedBy = ambiguous.decidedBy
-          .filter((d) => d.alongWith.length === 0 || d.alongWith.some((w) => foldForMatching(candidate.line).includes(w)))
+          .filter((d) => {
+            const line = foldForMatching(candidate.line);
+            return (d.alongWith.length === 0 || d.alongWith.some((w) => line.includes(w))) && !d.unlessWith.some((w) => line.includes(w));
+          })
           .flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
         if (decidedBy) {
           const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题的“${decidedBy.word}”表明是这一类` };
@@ -1240,7 +1243,7 @@ function maintainsFirst(core: string, modifier: string): boolean {
  * What follows a maintenance word that joins building to it and runs on to the agreement's head ("维护与升级服务协议",
  * "运维及开发服务合同"); "…设备维护与升级管理系统开发合同" names a system instead.
  */
-const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(扩容)?(建设|开发|实施|集成|供货|安装|升级|改造){1,2}(服务|工作|工程)?((服务)?(合同|协议)书?)?$/;
+const CONJUNCTION_THEN_BUILD = /^(与|及|和|、|暨|并)(扩容|二次)?(建设|开发|实施|集成|供货|安装|调试|升级|改造){1,2}(技术服务|服务|工作|工程)?(采购)?((服务)?(合同|协议)书?)?$/;
 
 /**
  * What follows a head-first title: the name of a system, platform or project ("墨香书阁小说阅读平台"), not another noun

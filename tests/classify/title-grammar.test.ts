@@ -965,7 +965,7 @@ describe('when the mended readings meet numbered lines, procurements of studies 
   });
 
   it('keeps a numbered plan that reads as a programme as the page\'s title, unsure with the plan as candidate', () => {
-    const r = classify('scan.pdf', '1、某市公安局视频图像信息深化应用实施方案\n编制单位：某科技有限公司');
+    const r = classify('scan.pdf', '1、某市档案馆馆藏档案数字化加工工作实施方案\n编制单位：某科技有限公司');
     expect(r.unsure).toBe(true);
     expect(r.candidates.map((c) => c.id)).toContain('implementation_plan');
   });
@@ -994,5 +994,35 @@ describe('when the mended readings meet numbered lines, procurements of studies 
     expect(top(classify('scan.pdf', '某市智慧城市建设实施方案（二期）'))).toBe('implementation_plan');
     expect(classify('scan.pdf', '某系统维护与升级改造服务合同').docTypes.map((d) => d.id).slice(0, 2)).toEqual(['om_agreement', 'contract']);
     expect(top(classify('scan.pdf', '某数据中心机房运维和改造工程施工合同'))).toBe('contract');
+  });
+});
+
+describe('when the mended readings meet purchases of studies, substations and more phrasings (third review)', () => {
+  it('reads the purchase of a market-study report as procurement and a buyer\'s market survey notice too', () => {
+    expect(top(classify('scan.pdf', '某市文旅行业市场调研报告编制服务项目竞争性磋商公告'))).toBe('procurement_documents');
+    expect(top(classify('02-某行业市场调研报告编制服务招标文件.pdf', ''))).toBe('procurement_documents');
+    expect(top(classify('scan.pdf', '某医院医疗设备采购市场调研公告'))).toBe('procurement_documents');
+    expect(classify('scan.pdf', '物业管理行业市场调研分析报告').docTypes[0]!.id).toBe('other_material');
+  });
+
+  it('does not take a building\'s substation or a charging station for a power plant', () => {
+    for (const title of ['某医院新院区变配电站电力监控系统测评报告', '某公交集团充电站电力监控系统测评报告', '某市城市运行调度指挥中心电力监控系统测评报告']) {
+      expect(top(classify('scan.pdf', title)), title).toBe('unsure');
+    }
+    expect(top(classify('scan.pdf', '某水电站电力监控系统测评报告'))).toBe('mlps_evaluation_report');
+  });
+
+  it('reads more phrasings of an investment change, and maintenance with a second development or installation as both papers', () => {
+    for (const title of ['关于某项目投资概算调增的请示', '关于某项目增加建设内容及投资的请示', '关于某县智慧医疗项目调减投资的批复', '关于核增某系统建设项目投资的复函']) {
+      expect(top(classify('scan.pdf', title)), title).toBe('change_approval');
+    }
+    for (const title of ['某系统驻场运维与二次开发服务合同', '某系统维保及升级服务采购合同', '某系统运维和安装调试服务合同']) {
+      expect(classify('scan.pdf', title).docTypes.map((d) => d.id).slice(0, 2), title).toEqual(['om_agreement', 'contract']);
+    }
+  });
+
+  it('keeps a deepened design\'s plan a plan, and reads a notice of the preliminary acceptance opinion as that opinion', () => {
+    expect(top(classify('scan.pdf', '某市数据中台深化设计实施方案'))).toBe('implementation_plan');
+    expect(top(classify('scan.pdf', '关于某项目初步验收意见的通知'))).toBe('preliminary_acceptance_report');
   });
 });
