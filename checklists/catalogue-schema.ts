@@ -149,10 +149,11 @@ export const CatalogueSchema = z.object({
   articleMarkers: z.array(z.string().min(1)).default([]),
   /**
    * Plan types whose title, set for a span of years or a five-year period ("…建设方案(2021-2023年)", "“十四五”…实施方案")
-   * and naming nothing a project builds (项目, 系统, 平台…), is a programme: the catch-all.
+   * and naming nothing a project builds (项目, 系统, 平台…), reads as a programme as much as a project's plan: the file
+   * stays unsure with the plan's type as its candidate (a row it alone could satisfy needs confirmation, never 缺失).
    */
   programmeTypes: z.array(DocTypeIdSchema).default([]),
-  /** A government's words of policy ("推进", "加快"): a plan of `programmeTypes` in them naming nothing built is a programme too. */
+  /** A government's words of policy ("推进", "加快"): a plan of `programmeTypes` in them naming nothing built reads as one too. */
   programmeWords: z.array(z.string().min(1)).default([]),
   /** How a region's programme is titled ("…整合共享实施方案"): a title ending so reads as one even where it names a system. */
   programmeTitleEndings: z.array(z.string().min(1)).default([]),

@@ -110,7 +110,7 @@ const PROGRAMME_PERIOD = /(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:1
 /** What a project builds, named in its plan ("…政务云平台建设方案(2022-2024年)" is a project's plan for its years). */
 const PROJECT_OBJECT = /项目|工程|系统|平台|采购|招标|投标|云|网络|专网|外网|内网|数据库|机房|中心|监控|改造|升级|[一二三四五六七八九十\d]期/;
 /** What an unsure file says of a plan that reads as a programme (catalogue `programmeTypes`). */
-const PROGRAMME_NOTE = '标题像规划或政策性方案（写有规划期或推进、加快等用语，未写明建设对象），也可能是项目的方案';
+const PROGRAMME_NOTE = '标题像地区的规划或政策性方案（写有规划期，或推进、加快、数字政府建设等用语），也可能是项目的方案';
 /** How long a first line is when its title may have wrapped onto the next: a cover's large type sets 12–20 characters. */
 const WRAPPED_LINE_MIN = 12;
 /** How a part of a document named below its title ends ("附图", "投标人须知", "验收程序"): the title is whole without it. */
@@ -586,11 +586,9 @@ export class DocTypeClassifier {
         // The deciding word names what was evaluated, right before the term ("电力监控系统测评报告", "电力监控子系统_测评报告");
         // a test's kind between them ("…电力监控系统性能测评报告") is a software test of that system.
         const named = text.slice(0, heads[0]!.start).replace(/(子?系统)?[\s_\-—–]*$/, '');
+        const line = foldForMatching(candidate.line);
         const decidedBy = ambiguous.decidedBy
-          .filter((d) => {
-            const line = foldForMatching(candidate.line);
-            return (d.alongWith.length === 0 || d.alongWith.some((w) => line.includes(w))) && !d.unlessWith.some((w) => line.includes(w));
-          })
+          .filter((d) => (d.alongWith.length === 0 || d.alongWith.some((w) => line.includes(w))) && !d.unlessWith.some((w) => line.includes(w)))
           .flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
         if (decidedBy) {
           const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题的“${decidedBy.word}”表明是这一类` };
