@@ -591,7 +591,7 @@ export class DocTypeClassifier {
           .filter((d) => (d.alongWith.length === 0 || d.alongWith.some((w) => line.includes(w))) && !d.unlessWith.some((w) => line.includes(w)))
           .flatMap((d) => d.words.filter((w) => named.endsWith(w)).map((word) => ({ docType: d.docType, word })))[0];
         if (decidedBy) {
-          const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题的“${decidedBy.word}”表明是这一类` };
+          const evidence = { page: candidate.page, quote: candidate.original, rule: 'title' as const, term: heads[0]!.term, note: `${ambiguous.note}；标题写明“${decidedBy.word}”，按此判为${this.names.get(decidedBy.docType) ?? decidedBy.docType}` };
           const matches = [{ id: decidedBy.docType, confidence: round(positionWeight - 0.1), evidence }];
           return { kind: 'matched', matches, byGrammar: false, contested: { inner, note: ambiguous.note, candidate } };
         }
@@ -607,8 +607,7 @@ export class DocTypeClassifier {
         if (!refined) return [asListed];
         const narrower = { id: refined.docType, confidence: round(positionWeight - 0.05), evidence: { page: candidate.page, quote: candidate.original, rule: 'title-grammar' as const, term: refined.modifier + '…' + h.term } };
         // "…系统建设及运维服务合同": built and then maintained under one contract, the file is both papers.
-        if (!buildsAndMaintains(qualified, refined.modifier)) return [narrower];
-        return maintainsFirst(qualified, refined.modifier) ? [narrower, asListed] : [asListed, narrower];
+        return withMaintenance<DocTypeMatch>(qualified, refined.modifier, asListed, narrower);
       });
       for (const extra of this.combinedParts(text, heads, candidate.fuzzyAllowed)) {
         if (matches.some((m) => m.id === extra.docType)) continue;
@@ -674,8 +673,7 @@ export class DocTypeClassifier {
     const refined = winners.flatMap((w) => {
       const narrower = this.refinement(w.docType, core);
       if (!narrower) return [w];
-      if (!buildsAndMaintains(core, narrower.modifier)) return [narrower];
-      return maintainsFirst(core, narrower.modifier) ? [narrower, w] : [w, narrower];
+      return withMaintenance(core, narrower.modifier, w, narrower);
     });
     const unique = [...new Map(refined.map((r) => [r.docType, r])).values()];
     return { decided: unique, headOnly };
@@ -1225,16 +1223,18 @@ function lastModifierAt(body: string, modifier: string, subject = false): number
 
 /**
  * "…平台建设与维护承包合同", "…系统开发及运维服务合同": the narrowing modifier (维护) is joined to building the thing,
- * so the paper is the main contract as well as the maintenance agreement.
+ * so the paper is the main contract as well as the maintenance agreement, the work named first being the main one
+ * ("维护与升级服务协议" maintains first). `alone`: the modifier is joined to no building.
  */
-function buildsAndMaintains(core: string, modifier: string): boolean {
+function maintenanceAndBuilding(core: string, modifier: string): 'alone' | 'buildsFirst' | 'maintainsFirst' {
   const at = core.lastIndexOf(modifier);
-  return (at > 0 && /(建设|开发|实施|集成|供货|安装|升级|改造|采购)(与|及|和|、|暨|并)$/.test(core.slice(0, at))) || CONJUNCTION_THEN_BUILD.test(core.slice(at + modifier.length));
+  if (CONJUNCTION_THEN_BUILD.test(core.slice(at + modifier.length))) return 'maintainsFirst';
+  return at > 0 && /(建设|开发|实施|集成|供货|安装|升级|改造|采购)(与|及|和|、|暨|并)$/.test(core.slice(0, at)) ? 'buildsFirst' : 'alone';
 }
-
-/** "维护与升级服务协议": the work named first is the agreement's main one. */
-function maintainsFirst(core: string, modifier: string): boolean {
-  return CONJUNCTION_THEN_BUILD.test(core.slice(core.lastIndexOf(modifier) + modifier.length));
+/** The narrower type alone, or both types with the work named first ahead (see maintenanceAndBuilding). */
+function withMaintenance<T>(core: string, modifier: string, broader: T, narrower: T): T[] {
+  const order = maintenanceAndBuilding(core, modifier);
+  return order === 'alone' ? [narrower] : order === 'maintainsFirst' ? [narrower, broader] : [broader, narrower];
 }
 
 /**

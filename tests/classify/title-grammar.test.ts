@@ -19,6 +19,18 @@ function classify(path: string, ...texts: string[]) {
 }
 const top = (r: ReturnType<typeof classify>) => (r.unsure ? 'unsure' : r.docTypes[0]!.id);
 /** Each title, alone on a page, is the catch-all: none of our documents. */
+/** A Changde acceptance check of a folder holding one text file, as a user's dossier would be checked. */
+async function checkOneFile(name: string, text: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'one-file-dossier-'));
+  const ocr = createOcrPool({ size: 1 });
+  try {
+    await writeFile(join(dir, name), text);
+    return await checkDossier({ input: dir, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
+  } finally {
+    await ocr.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 function expectNoneOfOurs(titles: string[]): void {
   for (const title of titles) expect(classify('scan.pdf', title).docTypes[0]!.id, title).toBe('other_material');
 }
@@ -239,25 +251,17 @@ describe('when the best type is weak', () => {
   });
 
   it('lists the file under 需人工确认的文件 with 可能是 and its 把握度 in both report renderings', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'unsure-title-'));
-    const ocr = createOcrPool({ size: 1 });
-    try {
-      await writeFile(join(dir, '材料一.txt'), '某县智慧社区平台建设项目报告\n一、建设进度\n二、竣工\n');
-      const report = await checkDossier({ input: dir, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
-      const file = report.files.find((f) => f.path.endsWith('材料一.txt'))!;
-      expect(file.grade).toBe('poor');
-      expect(file.candidates?.[0]).toMatchObject({ id: 'completion_report', name: '竣工报告' });
-      expect(report.requirements.find((r) => r.id === 'CD-A06')!.status).toBe('needs_confirmation');
-      const md = renderMarkdown(report);
-      expect(md).toContain('## 需人工确认的文件（1）');
-      expect(md).toMatch(/材料一\.txt：可能是：竣工报告（把握度 0\.\d\d）/);
-      const html = renderHtml(report);
-      expect(html).toContain('需人工确认的文件（1）');
-      expect(html).toContain('可能是：竣工报告（把握度');
-    } finally {
-      await ocr.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const report = await checkOneFile('材料一.txt', '某县智慧社区平台建设项目报告\n一、建设进度\n二、竣工\n');
+    const file = report.files.find((f) => f.path.endsWith('材料一.txt'))!;
+    expect(file.grade).toBe('poor');
+    expect(file.candidates?.[0]).toMatchObject({ id: 'completion_report', name: '竣工报告' });
+    expect(report.requirements.find((r) => r.id === 'CD-A06')!.status).toBe('needs_confirmation');
+    const md = renderMarkdown(report);
+    expect(md).toContain('## 需人工确认的文件（1）');
+    expect(md).toMatch(/材料一\.txt：可能是：竣工报告（把握度 0\.\d\d）/);
+    const html = renderHtml(report);
+    expect(html).toContain('需人工确认的文件（1）');
+    expect(html).toContain('可能是：竣工报告（把握度');
   });
 });
 
@@ -947,21 +951,13 @@ describe('when the sixth session\'s readings meet pages they were not meant for 
 
 describe('when the mended readings meet numbered lines, procurements of studies and other fields\' power monitoring (second review)', () => {
   it('makes the implementation plan\'s row need confirmation, naming the file, when its only plan reads as a programme', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'programme-plan-'));
-    const ocr = createOcrPool({ size: 1 });
-    try {
-      await writeFile(join(dir, '实施方案.txt'), '某市档案馆馆藏档案数字化加工工作实施方案\n某市档案馆\n二〇二四年五月\n');
-      const report = await checkDossier({ input: dir, checklist: 'changde', stage: 'acceptance', facts: parseFactArguments([]), ocr });
-      const file = report.files.find((f) => f.path.endsWith('实施方案.txt'))!;
-      expect(file.candidates?.map((c) => c.id)).toContain('implementation_plan');
-      const row = report.requirements.find((r) => r.id === 'CD-A05')!;
-      expect(row.status).toBe('needs_confirmation');
-      expect(row.message).toContain('实施方案.txt');
-      expect(renderMarkdown(report)).toMatch(/实施方案\.txt：可能是：实施方案/);
-    } finally {
-      await ocr.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const report = await checkOneFile('实施方案.txt', '某市档案馆馆藏档案数字化加工工作实施方案\n某市档案馆\n二〇二四年五月\n');
+    const file = report.files.find((f) => f.path.endsWith('实施方案.txt'))!;
+    expect(file.candidates?.map((c) => c.id)).toContain('implementation_plan');
+    const row = report.requirements.find((r) => r.id === 'CD-A05')!;
+    expect(row.status).toBe('needs_confirmation');
+    expect(row.message).toContain('实施方案.txt');
+    expect(renderMarkdown(report)).toMatch(/实施方案\.txt：可能是：实施方案/);
   });
 
   it('keeps a numbered plan that reads as a programme as the page\'s title, unsure with the plan as candidate', () => {
